@@ -1,0 +1,51 @@
+package dev.netsym.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A validated network: everything the later stages need, with no trace of the parser.
+ * Units are in an order where each comes after every unit it uses. Parameters are in
+ * order of first appearance. Vector inputs are already expanded into {@code x[1]..x[n]}.
+ */
+public record Network(
+        String name,
+        List<String> inputs,
+        List<String> targets,
+        List<Unit> units,
+        Expr objective,
+        List<Parameter> parameters,
+        Set<String> activations,
+        List<Layer> layers,
+        List<Sample> data,
+        List<Assumption> assumptions,
+        String optimizer) {
+
+    public Network {
+        inputs = List.copyOf(inputs);
+        targets = List.copyOf(targets);
+        units = List.copyOf(units);
+        parameters = List.copyOf(parameters);
+        activations = Set.copyOf(activations);
+        layers = List.copyOf(layers);
+        data = List.copyOf(data);
+        assumptions = List.copyOf(assumptions);
+    }
+
+    /** The symbols used as initial values ({@code a} in {@code init all = a}), in order of first use. */
+    public List<String> initSymbols() {
+        return parameters.stream()
+                .map(Parameter::init)
+                .filter(i -> i instanceof Init.Symbolic)
+                .map(i -> ((Init.Symbolic) i).symbol())
+                .distinct()
+                .toList();
+    }
+
+    public Map<String, Unit> unitsByName() {
+        Map<String, Unit> map = new java.util.LinkedHashMap<>();
+        for (Unit u : units) map.put(u.name(), u);
+        return map;
+    }
+}
