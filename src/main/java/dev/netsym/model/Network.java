@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * A validated network: everything the later stages need, with no trace of the parser.
  * Units are in an order where each comes after every unit it uses. Parameters are in
- * order of first appearance. Vector inputs are already expanded into {@code x[1]..x[n]}.
+ * natural order of their names (w2 before w10). Vector inputs are already expanded into {@code x[1]..x[n]}.
  */
 public record Network(
         String name,

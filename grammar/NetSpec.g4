@@ -1,0 +1,72 @@
+// The netsym spec language: one statement per line (or separated by ';'), '#' comments.
+// Sums and products are flat lists (not left-recursive) so that a unit summing
+// thousands of terms gives a shallow parse tree.
+grammar NetSpec;
+
+// The front end splits the token stream at newlines and ';' and parses each piece
+// alone, so that one bad statement cannot confuse the error reports of the next.
+statementLine : statement EOF ;
+
+statement
+    : NETWORK name=ident                                   # networkStmt
+    | INPUT vectorDecl (',' vectorDecl)*                   # inputStmt
+    | TARGET vectorDecl (',' vectorDecl)*                  # targetStmt
+    | ACTIVATION ident (',' ident)*                        # activationStmt
+    | LAYER ident '[' INT ']' '=' sum                      # layerStmt
+    | OBJECTIVE sum                                        # objectiveStmt
+    | INIT selector '=' initValue                          # initStmt
+    | DATA binding (',' binding)*                          # dataStmt
+    | ASSUME condition (',' condition)*                    # assumeStmt
+    | OPTIMIZER ident                                      # optimizerStmt
+    | ref '=' sum                                          # unitStmt
+    ;
+
+vectorDecl : ident ('[' INT ']')? ;
+
+selector      : ALL | selectorItem (',' selectorItem)* ;
+selectorItem  : selectorName ('[' selectorIndex (',' selectorIndex)* ']')? ;
+selectorName  : (ident | '*' | '?')+ ;
+selectorIndex : (INT | '*' | '?')+ ;
+
+initValue : RANDOM | signedNumber | ident ;
+binding   : ref '=' signedNumber ;
+condition : ident op=('<' | '<=' | '>' | '>=') signedNumber ;
+signedNumber : '-'? NUMBER ('/' NUMBER)? | '-'? INT ('/' INT)? ;
+
+sum     : product (addOps+=('+' | '-') product)* ;
+product : unary (mulOps+=('*' | '/') unary)* ;
+unary   : '-' unary | power ;
+power   : atom ('^' unary)? ;
+atom    : number | call | ref | '(' sum ')' ;
+number  : NUMBER | INT ;
+call    : ident '(' sum (',' sum)* ')' ;
+ref     : ident ('[' INT (',' INT)* ']')? ;
+
+// Keywords may also be used as names (a parameter called 'data' is fine).
+ident : ID | NETWORK | INPUT | TARGET | ACTIVATION | LAYER | OBJECTIVE | INIT | DATA
+      | ASSUME | OPTIMIZER | ALL | RANDOM ;
+
+NETWORK    : 'network' ;
+INPUT      : 'input' ;
+TARGET     : 'target' ;
+ACTIVATION : 'activation' ;
+LAYER      : 'layer' ;
+OBJECTIVE  : 'objective' ;
+INIT       : 'init' ;
+DATA       : 'data' ;
+ASSUME     : 'assume' ;
+OPTIMIZER  : 'optimizer' ;
+ALL        : 'all' ;
+RANDOM     : 'random' ;
+
+INT     : [0-9]+ ;
+NUMBER  : [0-9]+ '.' [0-9]* EXPONENT? | '.' [0-9]+ EXPONENT? | [0-9]+ EXPONENT ;
+fragment EXPONENT : [eE] [+-]? [0-9]+ ;
+ID      : [a-zA-Z_] [a-zA-Z_0-9]* ;
+
+COMMENT      : '#' ~[\r\n]* -> skip ;
+CONTINUATION : '\\' [ \t]* '\r'? '\n' -> skip ;
+NEWLINE      : '\r'? '\n' | '\r' ;
+SEMICOLON    : ';' ;
+WS           : [ \t\f]+ -> skip ;
+UNKNOWN_CHAR : . ;

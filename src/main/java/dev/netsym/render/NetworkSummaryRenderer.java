@@ -1,0 +1,63 @@
+package dev.netsym.render;
+
+import dev.netsym.model.Init;
+import dev.netsym.model.Layer;
+import dev.netsym.model.Network;
+import dev.netsym.model.Parameter;
+import dev.netsym.model.Unit;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The short summary that {@code netsym check} prints. */
+public final class NetworkSummaryRenderer {
+    /** Lists longer than this show their first few names and a count. */
+    private static final int SHOWN = 8;
+
+    private final PrintWriter out;
+
+    public NetworkSummaryRenderer(PrintWriter out) {
+        this.out = out;
+    }
+
+    public void render(Network n) {
+        out.println("network " + n.name() + ": ok");
+        row("inputs", n.inputs());
+        if (!n.targets().isEmpty()) row("targets", n.targets());
+        row("units", n.units().stream().map(Unit::name).toList());
+        for (Layer l : n.layers()) {
+            out.printf("  %-12s %s[%d] = dense(%s[%d]%s): %d weights%s%n", "layer", l.name(), l.size(),
+                    l.source(), l.sourceSize(), l.bias() ? ", bias" : "", l.size() * l.sourceSize(),
+                    l.bias() ? " and " + l.size() + " biases" : "");
+        }
+        row("parameters", n.parameters().stream().map(Parameter::name).toList());
+        if (!n.activations().isEmpty()) row("activations", n.activations().stream().sorted().toList());
+        if (!n.data().isEmpty()) out.printf("  %-12s %d samples%n", "data", n.data().size());
+        if (!n.assumptions().isEmpty()) {
+            row("assumptions", n.assumptions().stream().map(Object::toString).toList());
+        }
+        out.printf("  %-12s %s%n", "optimizer", n.optimizer());
+        out.println("  initial values:");
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        for (Parameter p : n.parameters()) {
+            String key = p.init() instanceof Init.Random ? "random (each its own)" : p.init().toString();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p.name());
+        }
+        for (var g : groups.entrySet()) {
+            out.printf("    %-21s %s%n", g.getKey(), names(g.getValue()));
+        }
+        out.flush();
+    }
+
+    private void row(String label, List<String> names) {
+        out.printf("  %-12s %s%n", label, names(names));
+    }
+
+    static String names(List<String> names) {
+        String count = names.size() + "";
+        if (names.size() <= SHOWN) return count + ": " + String.join(", ", names);
+        return count + ": " + String.join(", ", names.subList(0, SHOWN - 2)) + ", ..., " + names.get(names.size() - 1);
+    }
+}

@@ -1,0 +1,700 @@
+package dev.netsym.spec;
+
+import dev.netsym.model.Assumption;
+import dev.netsym.model.Builtin;
+import dev.netsym.model.Diagnostic;
+import dev.netsym.model.Expr;
+import dev.netsym.model.Init;
+import dev.netsym.model.Layer;
+import dev.netsym.model.NaturalOrder;
+import dev.netsym.model.Network;
+import dev.netsym.model.Parameter;
+import dev.netsym.model.Rational;
+import dev.netsym.model.Sample;
+import dev.netsym.model.SourcePos;
+import dev.netsym.model.SpecResult;
+import dev.netsym.model.Unit;
+import dev.netsym.spec.grammar.NetSpecParser;
+import dev.netsym.spec.grammar.NetSpecParser.*;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
+
+/**
+ * Walks the parse tree into a {@link Network}: first the declarations (so units may be
+ * written in any order), then the expressions, then the checks that need the whole file.
+ */
+final class ModelBuilder {
+    static final Set<String> OPTIMIZERS =
+            Set.of("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta", "adam", "adamw");
+    private static final int MAX_EXPONENT_DIGITS = 1000;
+
+    private final List<Diagnostic> diagnostics;
+
+    private String networkName;
+    private final Map<String, SourcePos> inputs = new LinkedHashMap<>();
+    private final Map<String, SourcePos> targets = new LinkedHashMap<>();
+    /** Vectors (input, target, layer or an indexed family of units): name → size. */
+    private final Map<String, Integer> vectors = new HashMap<>();
+    private final Map<String, SourcePos> activations = new LinkedHashMap<>();
+    private final Map<String, UnitStmtContext> unitStatements = new LinkedHashMap<>();
+    private final Map<String, SourcePos> unitPositions = new LinkedHashMap<>();
+    private final Map<String, String> unitLayers = new HashMap<>();
+    private final List<LayerStmtContext> layerStatements = new ArrayList<>();
+    private final List<Layer> layers = new ArrayList<>();
+    private final List<ObjectiveStmtContext> objectives = new ArrayList<>();
+    private final List<InitStmtContext> inits = new ArrayList<>();
+    private final List<DataStmtContext> dataStatements = new ArrayList<>();
+    private final List<AssumeStmtContext> assumeStatements = new ArrayList<>();
+    private String optimizer;
+
+    /** Parameters in order of first appearance, with where they first appear. */
+    private final Map<String, SourcePos> parameters = new LinkedHashMap<>();
+
+    ModelBuilder(List<Diagnostic> diagnostics) {
+        this.diagnostics = diagnostics;
+    }
+
+    SpecResult build(List<StatementContext> statements) {
+        for (int i = 0; i < statements.size(); i++) declare(statements.get(i), i == 0);
+        if (hasErrors()) return failed();
+
+        Map<String, Unit> units = new LinkedHashMap<>();
+        for (LayerStmtContext layer : layerStatements) expandLayer(layer, units);
+        for (var entry : unitStatements.entrySet()) {
+            UnitStmtContext u = entry.getValue();
+            Expr definition = new ExprConverter(null, 0).sum(u.sum());
+            units.put(entry.getKey(), new Unit(entry.getKey(), definition, pos(u.ref()), null));
+        }
+        Expr objective = null;
+        if (objectives.isEmpty()) {
+            SourcePos at = statements.isEmpty() ? new SourcePos(1, 1) : pos(statements.get(statements.size() - 1));
+            diagnostics.add(Diagnostic.error(at, "no objective: add a line 'objective EXPR'"));
+        } else {
+            for (int i = 1; i < objectives.size(); i++) {
+                diagnostics.add(Diagnostic.error(pos(objectives.get(i)),
+                        "a second objective (the first is on line " + pos(objectives.get(0)).line() + ")"));
+            }
+            objective = new ExprConverter(null, 0).sum(objectives.get(0).sum());
+        }
+        if (hasErrors()) return failed();
+
+        List<Unit> ordered = new UnitGraph(units, diagnostics).topologicalOrder();
+        if (hasErrors()) return failed();
+        new UnitGraph(units, diagnostics).warnUnreachable(objective, parameters);
+
+        Map<String, Init> initOf = resolveInits();
+        List<Sample> data = resolveData();
+        List<Assumption> assumptions = resolveAssumptions(initOf);
+        if (hasErrors()) return failed();
+
+        List<Parameter> params = new ArrayList<>(parameters.size());
+        for (var p : parameters.entrySet()) {
+            params.add(new Parameter(p.getKey(), initOf.getOrDefault(p.getKey(), new Init.Random()), p.getValue()));
+        }
+        params.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
+        Network network = new Network(networkName == null ? "network" : networkName,
+                List.copyOf(inputs.keySet()), List.copyOf(targets.keySet()), ordered, objective, params,
+                activations.keySet(), layers, data, assumptions, optimizer == null ? "sgd" : optimizer);
+        return new SpecResult(Optional.of(network), diagnostics);
+    }
+
+    // ---- Pass 1: declarations ------------------------------------------------------------
+
+    private void declare(StatementContext s, boolean first) {
+        if (s instanceof NetworkStmtContext n) {
+            if (!first) error(n, "'network' must be the first statement");
+            else networkName = n.name.getText();
+        } else if (s instanceof InputStmtContext in) {
+            for (VectorDeclContext v : in.vectorDecl()) declareVector(v, inputs, "input");
+        } else if (s instanceof TargetStmtContext t) {
+            for (VectorDeclContext v : t.vectorDecl()) declareVector(v, targets, "target");
+        } else if (s instanceof ActivationStmtContext a) {
+            for (IdentContext id : a.ident()) {
+                String name = id.getText();
+                if (Builtin.byName(name).isPresent() || name.equals("dense") || name.equals("sum")) {
+                    error(id, "'" + name + "' is a built-in function and cannot be declared again");
+                } else if (claimName(name, pos(id), "activation")) {
+                    activations.put(name, pos(id));
+                }
+            }
+        } else if (s instanceof LayerStmtContext l) {
+            declareLayer(l);
+        } else if (s instanceof UnitStmtContext u) {
+            String name = refName(u.ref());
+            if (claimName(name, pos(u.ref()), "unit")) {
+                unitStatements.put(name, u);
+                unitPositions.put(name, pos(u.ref()));
+                if (u.ref().INT().size() == 1) {
+                    String family = u.ref().ident().getText();
+                    int index = Integer.parseInt(u.ref().INT(0).getText());
+                    vectors.merge(family, index, Math::max);
+                }
+            }
+        } else if (s instanceof ObjectiveStmtContext o) {
+            objectives.add(o);
+        } else if (s instanceof InitStmtContext i) {
+            inits.add(i);
+        } else if (s instanceof DataStmtContext d) {
+            dataStatements.add(d);
+        } else if (s instanceof AssumeStmtContext a) {
+            assumeStatements.add(a);
+        } else if (s instanceof OptimizerStmtContext o) {
+            String name = o.ident().getText().toLowerCase();
+            if (!OPTIMIZERS.contains(name)) {
+                error(o.ident(), "unknown optimizer '" + o.ident().getText() + "' (known: "
+                        + String.join(", ", OPTIMIZERS.stream().sorted().toList()) + ")");
+            } else if (optimizer != null) {
+                error(o, "a second 'optimizer' line");
+            } else {
+                optimizer = name;
+            }
+        }
+    }
+
+    private void declareVector(VectorDeclContext v, Map<String, SourcePos> into, String kind) {
+        String name = v.ident().getText();
+        if (v.INT() == null) {
+            if (claimName(name, pos(v), kind)) into.put(name, pos(v));
+            return;
+        }
+        int size = positiveSize(v.INT().getSymbol());
+        if (size == 0 || !claimName(name, pos(v), kind)) return;
+        vectors.put(name, size);
+        for (int i = 1; i <= size; i++) into.put(name + "[" + i + "]", pos(v));
+    }
+
+    private void declareLayer(LayerStmtContext l) {
+        String name = l.ident().getText();
+        int size = positiveSize(l.INT().getSymbol());
+        if (size == 0 || !claimName(name, pos(l.ident()), "layer")) return;
+        vectors.put(name, size);
+        layerStatements.add(l);
+        for (int j = 1; j <= size; j++) {
+            String unit = name + "[" + j + "]";
+            if (unitPositions.containsKey(unit)) {
+                error(l.ident(), "unit '" + unit + "' is defined twice (also by layer '" + name + "')");
+            }
+            unitPositions.put(unit, pos(l.ident()));
+            unitLayers.put(unit, name);
+        }
+    }
+
+    /** Records what a name is; a second, different use of the same name is an error. */
+    private final Map<String, String> kinds = new HashMap<>();
+    private final Map<String, SourcePos> kindPositions = new HashMap<>();
+
+    private boolean claimName(String name, SourcePos at, String kind) {
+        String before = kinds.get(name);
+        if (before == null && unitPositions.containsKey(name)) before = "unit";
+        if (before != null) {
+            SourcePos first = kindPositions.getOrDefault(name, unitPositions.get(name));
+            String where = first == null ? "" : " (line " + first.line() + ")";
+            if (before.equals(kind)) {
+                diagnostics.add(Diagnostic.error(at, kind + " '" + name + "' is defined twice" + where));
+            } else {
+                diagnostics.add(Diagnostic.error(at, "'" + name + "' is used as both " + article(before)
+                        + " and " + article(kind) + where));
+            }
+            return false;
+        }
+        kinds.put(name, kind);
+        kindPositions.put(name, at);
+        return true;
+    }
+
+    private static String article(String kind) {
+        return (kind.equals("input") || kind.equals("activation") ? "an " : "a ") + kind;
+    }
+
+    private int positiveSize(Token t) {
+        try {
+            int n = Integer.parseInt(t.getText());
+            if (n >= 1 && n <= 10_000_000) return n;
+        } catch (NumberFormatException ignored) {
+            // falls through to the error below
+        }
+        diagnostics.add(Diagnostic.error(SpecParser.pos(t), "a size must be between 1 and 10000000"));
+        return 0;
+    }
+
+    // ---- Pass 2: expressions --------------------------------------------------------------
+
+    private void expandLayer(LayerStmtContext l, Map<String, Unit> units) {
+        String name = l.ident().getText();
+        int size = vectors.get(name);
+        DenseCall dense = findDense(l.sum());
+        if (dense == null) {
+            error(l.sum(), "a layer needs dense(SOURCE) or dense(SOURCE, bias) in its expression");
+            return;
+        }
+        Integer sourceSize = vectors.get(dense.source);
+        if (sourceSize == null) {
+            error(dense.at, "dense(" + dense.source + "): '" + dense.source
+                    + "' is not a vector (declare it as 'input " + dense.source + "[N]' or as a layer)");
+            return;
+        }
+        if (unitLayers.containsKey(dense.source + "[1]") && name.equals(unitLayers.get(dense.source + "[1]"))) {
+            error(dense.at, "layer '" + name + "' cannot feed itself");
+            return;
+        }
+        Layer layer = new Layer(name, size, dense.source, sourceSize, dense.bias, pos(l.ident()));
+        layers.add(layer);
+        int before = diagnostics.size();
+        for (int j = 1; j <= size && diagnostics.size() == before; j++) {
+            Expr definition = new ExprConverter(layer, j).sum(l.sum());
+            units.put(layer.unit(j), new Unit(layer.unit(j), definition, pos(l.ident()), name));
+        }
+    }
+
+    private record DenseCall(String source, boolean bias, ParserRuleContext at) {}
+
+    /** The one dense(...) call of a layer expression, checked for its form. */
+    private DenseCall findDense(ParserRuleContext tree) {
+        List<CallContext> calls = new ArrayList<>();
+        collectCalls(tree, "dense", calls);
+        if (calls.isEmpty()) return null;
+        if (calls.size() > 1) error(calls.get(1), "a layer may use dense(...) only once");
+        CallContext c = calls.get(0);
+        String source = bareName(c.sum(0));
+        if (source == null) {
+            error(c.sum(0), "dense(...) takes the name of a vector, e.g. dense(x)");
+            return null;
+        }
+        boolean bias = false;
+        if (c.sum().size() == 2) {
+            if (!"bias".equals(bareName(c.sum(1)))) {
+                error(c.sum(1), "the second argument of dense(...) can only be the word 'bias'");
+                return null;
+            }
+            bias = true;
+        } else if (c.sum().size() > 2) {
+            error(c, "dense(...) takes a vector and optionally the word 'bias'");
+            return null;
+        }
+        return new DenseCall(source, bias, c);
+    }
+
+    private static void collectCalls(org.antlr.v4.runtime.tree.ParseTree t, String name, List<CallContext> out) {
+        if (t instanceof CallContext c && c.ident().getText().equals(name)) out.add(c);
+        for (int i = 0; i < t.getChildCount(); i++) collectCalls(t.getChild(i), name, out);
+    }
+
+    /** The name if the expression is a lone identifier, else null. */
+    private static String bareName(SumContext s) {
+        if (s.product().size() != 1) return null;
+        ProductContext p = s.product(0);
+        if (p.unary().size() != 1 || p.unary(0).power() == null) return null;
+        PowerContext pw = p.unary(0).power();
+        if (pw.unary() != null || pw.atom().ref() == null || !pw.atom().ref().INT().isEmpty()) return null;
+        return pw.atom().ref().ident().getText();
+    }
+
+    /**
+     * Converts expressions. Inside a layer (or a sum(...) over vectors) a bare vector name
+     * stands for its element at the current index.
+     */
+    private final class ExprConverter {
+        private final Layer layer;
+        private final int index;
+
+        ExprConverter(Layer layer, int index) {
+            this.layer = layer;
+            this.index = index;
+        }
+
+        Expr sum(SumContext s) {
+            List<ProductContext> products = s.product();
+            if (products.size() == 1) return product(products.get(0));
+            List<Expr> terms = new ArrayList<>(products.size());
+            terms.add(product(products.get(0)));
+            for (int i = 1; i < products.size(); i++) {
+                Expr term = product(products.get(i));
+                terms.add(s.addOps.get(i - 1).getText().equals("-") ? negate(term) : term);
+            }
+            return new Expr.Sum(terms);
+        }
+
+        private Expr product(ProductContext p) {
+            List<UnaryContext> factors = p.unary();
+            Expr result = unary(factors.get(0));
+            List<Expr> run = new ArrayList<>();
+            run.add(result);
+            for (int i = 1; i < factors.size(); i++) {
+                Expr f = unary(factors.get(i));
+                if (p.mulOps.get(i - 1).getText().equals("/")) {
+                    if (f instanceof Expr.Num n && n.value().isZero()) error(factors.get(i), "division by zero");
+                    Expr numerator = run.size() == 1 ? run.get(0) : new Expr.Product(run);
+                    run = new ArrayList<>();
+                    run.add(new Expr.Quotient(numerator, f));
+                } else {
+                    run.add(f);
+                }
+            }
+            return run.size() == 1 ? run.get(0) : new Expr.Product(run);
+        }
+
+        private Expr unary(UnaryContext u) {
+            int minuses = 0;
+            while (u.power() == null) {
+                minuses++;
+                u = u.unary();
+            }
+            Expr e = power(u.power());
+            return minuses % 2 == 0 ? e : negate(e);
+        }
+
+        private Expr power(PowerContext p) {
+            Expr base = atom(p.atom());
+            if (p.unary() == null) return base;
+            return new Expr.Power(base, unary(p.unary()));
+        }
+
+        private Expr atom(AtomContext a) {
+            if (a.number() != null) return number(a.number().getStart());
+            if (a.call() != null) return call(a.call());
+            if (a.ref() != null) return ref(a.ref());
+            return sum(a.sum());
+        }
+
+        private Expr number(Token t) {
+            Rational value = parseNumber(t);
+            return new Expr.Num(value == null ? Rational.ZERO : value);
+        }
+
+        private Expr call(CallContext c) {
+            String name = c.ident().getText();
+            List<SumContext> args = c.sum();
+            if (name.equals("dense")) {
+                if (layer == null || layer.name().isEmpty()) {
+                    error(c, "dense(...) can only be used in a 'layer' statement");
+                    return Expr.Num.of(0);
+                }
+                return denseSum();
+            }
+            if (name.equals("sum")) return vectorSum(c);
+            Optional<Builtin> builtin = Builtin.byName(name);
+            int arity;
+            if (builtin.isPresent()) {
+                arity = builtin.get().arity();
+            } else if (activations.containsKey(name)) {
+                arity = 1;
+            } else {
+                error(c.ident(), "unknown function '" + name + "' (known: relu, leaky_relu, tanh, sigmoid, "
+                        + "softplus, exp, log, sum; declare your own with 'activation " + name + "')");
+                return Expr.Num.of(0);
+            }
+            if (args.size() != arity) {
+                error(c, name + " takes " + arity + (arity == 1 ? " argument" : " arguments")
+                        + ", not " + args.size());
+                return Expr.Num.of(0);
+            }
+            List<Expr> converted = new ArrayList<>(args.size());
+            for (SumContext s : args) converted.add(sum(s));
+            return new Expr.Call(name, converted);
+        }
+
+        private Expr denseSum() {
+            List<Expr> terms = new ArrayList<>(layer.sourceSize() + 1);
+            for (int i = 1; i <= layer.sourceSize(); i++) {
+                String weight = layer.weight(index, i);
+                noteParameter(weight, layer.pos());
+                terms.add(new Expr.Product(List.of(new Expr.Ref(weight),
+                        new Expr.Ref(layer.source() + "[" + i + "]"))));
+            }
+            if (layer.bias()) {
+                noteParameter(layer.bias(index), layer.pos());
+                terms.add(new Expr.Ref(layer.bias(index)));
+            }
+            return new Expr.Sum(terms);
+        }
+
+        /** sum(EXPR): EXPR once per element of the vectors it names, added up. */
+        private Expr vectorSum(CallContext c) {
+            if (c.sum().size() != 1) {
+                error(c, "sum takes 1 argument, not " + c.sum().size());
+                return Expr.Num.of(0);
+            }
+            Set<Integer> sizes = new LinkedHashSet<>();
+            collectVectorSizes(c.sum(0), sizes);
+            if (sizes.isEmpty()) {
+                error(c.sum(0), "sum(...) needs a vector in its argument, e.g. sum(y) or sum((y - t)^2)");
+                return Expr.Num.of(0);
+            }
+            if (sizes.size() > 1) {
+                error(c.sum(0), "sum(...) over vectors of different sizes " + sizes);
+                return Expr.Num.of(0);
+            }
+            int n = sizes.iterator().next();
+            List<Expr> terms = new ArrayList<>(n);
+            for (int k = 1; k <= n; k++) terms.add(new ExprConverter(
+                    new Layer("", n, "", 0, false, SourcePos.NONE), k).sum(c.sum(0)));
+            return new Expr.Sum(terms);
+        }
+
+        private void collectVectorSizes(org.antlr.v4.runtime.tree.ParseTree t, Set<Integer> sizes) {
+            if (t instanceof RefContext r && r.INT().isEmpty() && vectors.containsKey(r.ident().getText())) {
+                sizes.add(vectors.get(r.ident().getText()));
+            }
+            for (int i = 0; i < t.getChildCount(); i++) collectVectorSizes(t.getChild(i), sizes);
+        }
+
+        private Expr ref(RefContext r) {
+            String base = r.ident().getText();
+            Integer size = vectors.get(base);
+            if (r.INT().isEmpty()) {
+                if (size != null && !unitPositions.containsKey(base) && !inputs.containsKey(base)
+                        && !targets.containsKey(base)) {
+                    if (layer != null && layer.size() == size) return new Expr.Ref(base + "[" + index + "]");
+                    error(r, "'" + base + "' is a vector of " + size + "; use " + base + "[i]"
+                            + (layer != null ? " (a layer of size " + layer.size() + " cannot use it element-wise)"
+                            : ", dense(" + base + ") in a layer, or sum(" + base + ")"));
+                    return Expr.Num.of(0);
+                }
+                if (activations.containsKey(base)) {
+                    error(r, "'" + base + "' is an activation; call it as " + base + "(...)");
+                    return Expr.Num.of(0);
+                }
+                noteIfParameter(base, pos(r));
+                return new Expr.Ref(base);
+            }
+            String name = refName(r);
+            if (size != null && r.INT().size() == 1) {
+                int i = parseIndex(r.INT(0).getSymbol());
+                if (i < 1 || i > size) {
+                    error(r, "'" + base + "' has " + size + " elements; " + name + " does not exist");
+                    return Expr.Num.of(0);
+                }
+            }
+            noteIfParameter(name, pos(r));
+            return new Expr.Ref(name);
+        }
+    }
+
+    private static Expr negate(Expr e) {
+        if (e instanceof Expr.Num n) return new Expr.Num(n.value().negate());
+        if (e instanceof Expr.Neg n) return n.operand();
+        return new Expr.Neg(e);
+    }
+
+    private void noteIfParameter(String name, SourcePos at) {
+        if (inputs.containsKey(name) || targets.containsKey(name) || unitPositions.containsKey(name)) return;
+        noteParameter(name, at);
+    }
+
+    private void noteParameter(String name, SourcePos at) {
+        parameters.putIfAbsent(name, at);
+    }
+
+    private int parseIndex(Token t) {
+        try {
+            return Integer.parseInt(t.getText());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A number literal as an exact rational, or null (with an error) when it is absurd. */
+    private Rational parseNumber(Token t) {
+        String text = t.getText();
+        int e = Math.max(text.indexOf('e'), text.indexOf('E'));
+        if (text.length() > MAX_EXPONENT_DIGITS || (e >= 0 && exponentTooLarge(text.substring(e + 1)))) {
+            diagnostics.add(Diagnostic.error(SpecParser.pos(t), "the number " + abbreviate(text)
+                    + " is too large or too precise (at most " + MAX_EXPONENT_DIGITS + " digits)"));
+            return null;
+        }
+        return Rational.parse(text);
+    }
+
+    private static boolean exponentTooLarge(String exponent) {
+        String digits = exponent.replace("+", "").replace("-", "");
+        return digits.length() > 4 || Integer.parseInt(digits) > MAX_EXPONENT_DIGITS;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 24 ? s : s.substring(0, 20) + "...";
+    }
+
+    private Rational signedNumber(SignedNumberContext s) {
+        List<Token> numbers = new ArrayList<>();
+        for (int i = 0; i < s.getChildCount(); i++) {
+            if (s.getChild(i) instanceof org.antlr.v4.runtime.tree.TerminalNode tn) {
+                int type = tn.getSymbol().getType();
+                if (type == NetSpecParser.NUMBER || type == NetSpecParser.INT) numbers.add(tn.getSymbol());
+            }
+        }
+        Rational value = parseNumber(numbers.get(0));
+        if (value == null) return null;
+        if (numbers.size() == 2) {
+            Rational d = parseNumber(numbers.get(1));
+            if (d == null) return null;
+            if (d.isZero()) {
+                diagnostics.add(Diagnostic.error(SpecParser.pos(numbers.get(1)), "division by zero"));
+                return null;
+            }
+            value = value.divide(d);
+        }
+        return s.getStart().getText().equals("-") ? value.negate() : value;
+    }
+
+    // ---- Whole-file checks -----------------------------------------------------------------
+
+    private Map<String, Init> resolveInits() {
+        Map<String, Init> initOf = new HashMap<>();
+        for (InitStmtContext line : inits) {
+            Init value = initValue(line.initValue());
+            if (value == null) continue;
+            List<String> selected = new ArrayList<>();
+            if (line.selector().ALL() != null) {
+                selected.addAll(parameters.keySet());
+            } else {
+                for (SelectorItemContext item : line.selector().selectorItem()) {
+                    String pattern = item.getText();
+                    List<String> matched = matching(pattern);
+                    if (matched.isEmpty()) {
+                        String hint = kinds.containsKey(pattern) || unitPositions.containsKey(pattern)
+                                ? " ('" + pattern + "' is not a parameter)" : "";
+                        error(item, "init selector '" + pattern + "' matches no parameter" + hint);
+                    }
+                    selected.addAll(matched);
+                }
+            }
+            for (String p : selected) initOf.put(p, value);
+        }
+        return initOf;
+    }
+
+    private List<String> matching(String pattern) {
+        if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) {
+            return parameters.containsKey(pattern) ? List.of(pattern) : List.of();
+        }
+        StringBuilder regex = new StringBuilder();
+        for (char ch : pattern.toCharArray()) {
+            if (ch == '*') regex.append(".*");
+            else if (ch == '?') regex.append('.');
+            else regex.append(Pattern.quote(String.valueOf(ch)));
+        }
+        Pattern p = Pattern.compile(regex.toString());
+        return parameters.keySet().stream().filter(name -> p.matcher(name).matches()).toList();
+    }
+
+    private Init initValue(InitValueContext v) {
+        if (v.RANDOM() != null) return new Init.Random();
+        if (v.signedNumber() != null) {
+            Rational r = signedNumber(v.signedNumber());
+            return r == null ? null : new Init.Numeric(r);
+        }
+        String symbol = v.ident().getText();
+        if (parameters.containsKey(symbol) || inputs.containsKey(symbol) || targets.containsKey(symbol)
+                || unitPositions.containsKey(symbol) || activations.containsKey(symbol)) {
+            error(v, "'" + symbol + "' already names something in the network; an initial value is a number, "
+                    + "'random', or a new symbol such as 'a'");
+            return null;
+        }
+        return new Init.Symbolic(symbol);
+    }
+
+    private List<Sample> resolveData() {
+        List<Sample> samples = new ArrayList<>();
+        for (DataStmtContext line : dataStatements) {
+            Map<String, Rational> values = new LinkedHashMap<>();
+            for (BindingContext b : line.binding()) {
+                String name = refName(b.ref());
+                if (!inputs.containsKey(name) && !targets.containsKey(name)) {
+                    error(b.ref(), "'" + name + "' is not an input or a target");
+                    continue;
+                }
+                if (values.containsKey(name)) {
+                    error(b.ref(), "'" + name + "' is given twice on this data line");
+                    continue;
+                }
+                Rational r = signedNumber(b.signedNumber());
+                if (r != null) values.put(name, r);
+            }
+            List<String> missing = new ArrayList<>();
+            for (String n : inputs.keySet()) if (!values.containsKey(n)) missing.add(n);
+            for (String n : targets.keySet()) if (!values.containsKey(n)) missing.add(n);
+            if (!missing.isEmpty()) {
+                error(line, "this data line gives no value for " + listNames(missing));
+            } else {
+                samples.add(new Sample(values, pos(line)));
+            }
+        }
+        return samples;
+    }
+
+    private List<Assumption> resolveAssumptions(Map<String, Init> initOf) {
+        Set<String> symbols = new HashSet<>();
+        for (Init i : initOf.values()) if (i instanceof Init.Symbolic s) symbols.add(s.symbol());
+        List<Assumption> out = new ArrayList<>();
+        for (AssumeStmtContext line : assumeStatements) {
+            for (ConditionContext c : line.condition()) {
+                String name = c.ident().getText();
+                Integer size = vectors.get(name);
+                List<String> names = new ArrayList<>();
+                if (size != null && (inputs.containsKey(name + "[1]") || targets.containsKey(name + "[1]"))) {
+                    for (int i = 1; i <= size; i++) names.add(name + "[" + i + "]");
+                } else if (inputs.containsKey(name) || targets.containsKey(name) || parameters.containsKey(name)
+                        || symbols.contains(name)) {
+                    names.add(name);
+                } else {
+                    error(c.ident(), "cannot assume anything about '" + name
+                            + "': it is not an input, a target, a parameter or an initial-value symbol");
+                    continue;
+                }
+                Rational bound = signedNumber(c.signedNumber());
+                if (bound == null) continue;
+                Assumption.Relation rel = switch (c.op.getText()) {
+                    case "<" -> Assumption.Relation.LT;
+                    case "<=" -> Assumption.Relation.LE;
+                    case ">" -> Assumption.Relation.GT;
+                    default -> Assumption.Relation.GE;
+                };
+                for (String n : names) out.add(new Assumption(n, rel, bound, pos(c)));
+            }
+        }
+        return out;
+    }
+
+    private static String listNames(List<String> names) {
+        if (names.size() <= 5) return String.join(", ", names);
+        return String.join(", ", names.subList(0, 5)) + " and " + (names.size() - 5) + " more";
+    }
+
+    // ---- Helpers ---------------------------------------------------------------------------
+
+    private static String refName(RefContext r) {
+        if (r.INT().isEmpty()) return r.ident().getText();
+        StringBuilder b = new StringBuilder(r.ident().getText()).append('[');
+        for (int i = 0; i < r.INT().size(); i++) {
+            if (i > 0) b.append(',');
+            b.append(new java.math.BigInteger(r.INT(i).getText()));
+        }
+        return b.append(']').toString();
+    }
+
+    private static SourcePos pos(ParserRuleContext ctx) {
+        return SpecParser.pos(ctx.getStart());
+    }
+
+    private void error(ParserRuleContext at, String message) {
+        diagnostics.add(Diagnostic.error(pos(at), message));
+    }
+
+    private boolean hasErrors() {
+        return diagnostics.stream().anyMatch(Diagnostic::isError);
+    }
+
+    private SpecResult failed() {
+        return new SpecResult(Optional.empty(), diagnostics);
+    }
+}

@@ -1,0 +1,196 @@
+package dev.netsym.spec;
+
+import dev.netsym.model.Diagnostic;
+import dev.netsym.model.SourcePos;
+import dev.netsym.model.SpecResult;
+import dev.netsym.spec.grammar.NetSpecLexer;
+import dev.netsym.spec.grammar.NetSpecParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.BailErrorStrategy;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonToken;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.ListTokenSource;
+import org.antlr.v4.runtime.DefaultErrorStrategy;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
+
+/** The front end: spec text in, a validated {@link dev.netsym.model.Network} or diagnostics out. */
+public final class SpecParser {
+    /** Deeper bracket nesting than this is refused before parsing: no real network needs it. */
+    public static final int MAX_NESTING = 200;
+    /** After this many errors the rest are not worth reading. */
+    static final int MAX_ERRORS = 50;
+    private static final long PARSER_STACK_BYTES = 512L * 1024 * 1024;
+
+    private SpecParser() {}
+
+    public static SpecResult parse(byte[] content) {
+        SourceText.Result decoded = SourceText.decode(content);
+        if (decoded.error().isPresent()) return new SpecResult(Optional.empty(), List.of(decoded.error().get()));
+        return parse(decoded.text().get());
+    }
+
+    /**
+     * Parses on a thread with a large stack, so that deep but legal input cannot overflow the
+     * caller's stack; an overflow that still happens becomes a diagnostic.
+     */
+    public static SpecResult parse(String text) {
+        AtomicReference<SpecResult> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread worker = new Thread(null, () -> {
+            try {
+                result.set(parseHere(text));
+            } catch (StackOverflowError e) {
+                result.set(new SpecResult(Optional.empty(),
+                        List.of(Diagnostic.error(new SourcePos(1, 1), "the spec is nested too deeply to read"))));
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "netsym-parser", PARSER_STACK_BYTES);
+        worker.start();
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while parsing", e);
+        }
+        if (failure.get() instanceof RuntimeException re) throw re;
+        if (failure.get() instanceof Error err) throw err;
+        return result.get();
+    }
+
+    private static SpecResult parseHere(String text) {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        NetSpecLexer lexer = new NetSpecLexer(CharStreams.fromString(text));
+        lexer.removeErrorListeners();
+        CommonTokenStream tokens = new CommonTokenStream(lexer);
+        tokens.fill();
+        if (!checkTokens(tokens.getTokens(), diagnostics)) return new SpecResult(Optional.empty(), diagnostics);
+
+        List<NetSpecParser.StatementContext> statements = new ArrayList<>();
+        NetSpecParser parser = new NetSpecParser(null);
+        parser.removeErrorListeners();
+        SyntaxErrors listener = new SyntaxErrors(diagnostics);
+        List<Token> all = tokens.getTokens();
+        int start = 0;
+        for (int i = 0; i < all.size(); i++) {
+            int type = all.get(i).getType();
+            if (type != NetSpecLexer.NEWLINE && type != NetSpecLexer.SEMICOLON && type != Token.EOF) continue;
+            if (i > start) {
+                NetSpecParser.StatementContext s = parseStatement(parser, listener, all.subList(start, i), all.get(i));
+                if (s != null) statements.add(s);
+            }
+            if (diagnostics.size() >= MAX_ERRORS) break;
+            start = i + 1;
+        }
+        if (!diagnostics.isEmpty()) return new SpecResult(Optional.empty(), diagnostics);
+        return new ModelBuilder(diagnostics).build(statements);
+    }
+
+    /** Parses one statement: a fast SLL pass, and full LL with error reports only when that fails. */
+    private static NetSpecParser.StatementContext parseStatement(NetSpecParser parser, SyntaxErrors listener,
+                                                                 List<Token> piece, Token end) {
+        List<Token> withEnd = new ArrayList<>(piece.size() + 1);
+        withEnd.addAll(piece);
+        CommonToken eof = new CommonToken(end);
+        eof.setType(Token.EOF);
+        eof.setText("<end of line>");
+        withEnd.add(eof);
+        parser.setTokenStream(new CommonTokenStream(new ListTokenSource(withEnd)));
+        parser.removeErrorListeners();
+        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+        parser.setErrorHandler(new BailErrorStrategy());
+        try {
+            return parser.statementLine().statement();
+        } catch (ParseCancellationException e) {
+            parser.setTokenStream(new CommonTokenStream(new ListTokenSource(withEnd)));
+            parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+            parser.setErrorHandler(new DefaultErrorStrategy());
+            parser.addErrorListener(listener);
+            int before = listener.diagnostics.size();
+            NetSpecParser.StatementContext s = parser.statementLine().statement();
+            return listener.diagnostics.size() > before ? null : s;
+        }
+    }
+
+
+    /** Reports stray characters and absurd nesting before the parser sees them. */
+    private static boolean checkTokens(List<Token> tokens, List<Diagnostic> diagnostics) {
+        int depth = 0;
+        boolean hasStatement = false;
+        for (Token t : tokens) {
+            switch (t.getType()) {
+                case NetSpecLexer.UNKNOWN_CHAR -> diagnostics.add(Diagnostic.error(pos(t),
+                        "unexpected character " + describe(t.getText())));
+                case NetSpecLexer.NEWLINE, NetSpecLexer.SEMICOLON, Token.EOF -> depth = 0;
+                default -> {
+                    hasStatement = true;
+                    String s = t.getText();
+                    if (s.equals("(") || s.equals("[")) depth++;
+                    if (s.equals(")") || s.equals("]")) depth--;
+                    if (depth > MAX_NESTING) {
+                        diagnostics.add(Diagnostic.error(pos(t),
+                                "brackets nested more than " + MAX_NESTING + " deep"));
+                        return false;
+                    }
+                }
+            }
+            if (diagnostics.size() >= MAX_ERRORS) break;
+        }
+        if (!hasStatement && diagnostics.isEmpty()) {
+            diagnostics.add(Diagnostic.error(new SourcePos(1, 1),
+                    "the spec is empty: it needs at least a unit or an objective"));
+        }
+        return diagnostics.isEmpty();
+    }
+
+    static SourcePos pos(Token t) {
+        return new SourcePos(t.getLine(), t.getCharPositionInLine() + 1);
+    }
+
+    private static String describe(String text) {
+        int cp = text.codePointAt(0);
+        if (cp < 0x20 || cp == 0x7F) return String.format("U+%04X", cp);
+        return "'" + text + "'";
+    }
+
+    /** Collects ANTLR's syntax errors as diagnostics with clearer wording. */
+    private static final class SyntaxErrors extends BaseErrorListener {
+        private final List<Diagnostic> diagnostics;
+
+        SyntaxErrors(List<Diagnostic> diagnostics) { this.diagnostics = diagnostics; }
+
+        @Override
+        public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int column,
+                                String msg, RecognitionException e) {
+            if (diagnostics.size() >= MAX_ERRORS) return;
+            Token t = offending instanceof Token tok ? tok : null;
+            diagnostics.add(Diagnostic.error(new SourcePos(line, column + 1), reword(t, msg)));
+        }
+
+        private static String reword(Token t, String antlrMessage) {
+            if (t == null) return antlrMessage;
+            boolean atEnd = t.getType() == Token.EOF || t.getType() == NetSpecLexer.NEWLINE;
+            if (atEnd) {
+                if (antlrMessage.contains("')'")) return "unclosed '(': expected ')' before the end of the line";
+                if (antlrMessage.contains("']'")) return "unclosed '[': expected ']' before the end of the line";
+                return "the statement ends too early: expected more after this point";
+            }
+            String seen = "'" + t.getText() + "'";
+            if (antlrMessage.startsWith("extraneous input")) return "unexpected " + seen;
+            if (antlrMessage.startsWith("missing")) return antlrMessage.replace("missing", "expected") + " before " + seen;
+            if (antlrMessage.startsWith("mismatched input") || antlrMessage.startsWith("no viable alternative")) {
+                return "unexpected " + seen;
+            }
+            return antlrMessage;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.netsym.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netsym.model.Diagnostic;
+import dev.netsym.model.SpecResult;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A table of bad specs and the exact diagnostics a user sees for each. */
+class SpecErrorsTest {
+    private static final String OK_TAIL = "\nobjective y\n";
+
+    static Stream<Arguments> badSpecs() {
+        return Stream.of(
+            Arguments.of("dangling operator", "input x\ny = w*x +\nobjective y\n",
+                "2:10: error: the statement ends too early: expected more after this point"),
+            Arguments.of("unclosed parenthesis", "input x\ny = w*(x + 1\nobjective y\n",
+                "2:13: error: unclosed '(': expected ')' before the end of the line"),
+            Arguments.of("unknown function", "input x\ny = foo(w*x)" + OK_TAIL,
+                "2:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log, "
+                    + "sum; declare your own with 'activation foo')"),
+            Arguments.of("wrong arity", "input x\ny = tanh(w, x)" + OK_TAIL,
+                "2:5: error: tanh takes 1 argument, not 2"),
+            Arguments.of("unit defined twice", "input x\ny = w*x\ny = v*x" + OK_TAIL,
+                "3:1: error: unit 'y' is defined twice (line 2)"),
+            Arguments.of("cycle", "input x\na1 = w*a2\na2 = v*a1 + x\ny = a1" + OK_TAIL,
+                "2:1: error: the units form a cycle: a1 -> a2 -> a1"),
+            Arguments.of("no objective", "input x\ny = w*x\n",
+                "2:1: error: no objective: add a line 'objective EXPR'"),
+            Arguments.of("two objectives", "input x\ny = w*x\nobjective y\nobjective y^2\n",
+                "4:1: error: a second objective (the first is on line 3)"),
+            Arguments.of("input and unit", "input x, y\ny = w*x" + OK_TAIL,
+                "2:1: error: 'y' is used as both an input and a unit (line 1)"),
+            Arguments.of("selector matching nothing", "input x\ny = w*x\nobjective y\ninit v* = 0\n",
+                "4:6: error: init selector 'v*' matches no parameter"),
+            Arguments.of("selector naming a unit", "input x\ny = w*x\nobjective y\ninit y = 0\n",
+                "4:6: error: init selector 'y' matches no parameter ('y' is not a parameter)"),
+            Arguments.of("empty file", "\n# only a comment\n",
+                "1:1: error: the spec is empty: it needs at least a unit or an objective"),
+            Arguments.of("stray character", "input x\ny = w*x $ 2" + OK_TAIL,
+                "2:9: error: unexpected character '$'"),
+            Arguments.of("deep nesting", "input x\ny = " + "(".repeat(300) + "x" + ")".repeat(300) + OK_TAIL,
+                "2:205: error: brackets nested more than 200 deep"),
+            Arguments.of("huge number", "input x\ny = 1e999999*x" + OK_TAIL,
+                "2:5: error: the number 1e999999 is too large or too precise (at most 1000 digits)"),
+            Arguments.of("division by zero", "input x\ny = w*x/0" + OK_TAIL,
+                "2:9: error: division by zero"),
+            Arguments.of("init division by zero", "input x\ny = w*x" + OK_TAIL + "init w = 1/0\n",
+                "4:12: error: division by zero"),
+            Arguments.of("init value names a unit", "input x\ny = w*x" + OK_TAIL + "init w = y\n",
+                "4:10: error: 'y' already names something in the network; an initial value is a number, "
+                    + "'random', or a new symbol such as 'a'"),
+            Arguments.of("vector out of range", "input x[3]\ny = w*x[4]" + OK_TAIL,
+                "2:7: error: 'x' has 3 elements; x[4] does not exist"),
+            Arguments.of("vector used as scalar", "input x[3]\ny = w*x" + OK_TAIL,
+                "2:7: error: 'x' is a vector of 3; use x[i], dense(x) in a layer, or sum(x)"),
+            Arguments.of("dense outside a layer", "input x[3]\ny = dense(x)" + OK_TAIL,
+                "2:5: error: dense(...) can only be used in a 'layer' statement"),
+            Arguments.of("unknown optimizer", "input x\ny = w*x" + OK_TAIL + "optimizer lbfgs\n",
+                "4:11: error: unknown optimizer 'lbfgs' (known: adadelta, adagrad, adam, adamw, momentum, "
+                    + "nesterov, rmsprop, sgd)"),
+            Arguments.of("data line missing an input", "input x1, x2\ny = w*x1 + v*x2" + OK_TAIL + "data x1 = 1\n",
+                "4:1: error: this data line gives no value for x2"),
+            Arguments.of("assumption on an unknown name", "input x\ny = w*x" + OK_TAIL + "assume z >= 0\n",
+                "4:8: error: cannot assume anything about 'z': it is not an input, a target, a parameter or an "
+                    + "initial-value symbol"),
+            Arguments.of("network not first", "input x\nnetwork n\ny = w*x" + OK_TAIL,
+                "2:1: error: 'network' must be the first statement"),
+            Arguments.of("several errors in one run", "input x\ny = w*x +\nz = (x\nobjective y\n",
+                "2:10: error: the statement ends too early: expected more after this point\n"
+                    + "3:7: error: unclosed '(': expected ')' before the end of the line"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badSpecs")
+    void reportsExactly(String what, String spec, String expected) {
+        SpecResult result = SpecParser.parse(spec.getBytes(StandardCharsets.UTF_8));
+        assertTrue(result.hasErrors(), what + " should be an error");
+        String shown = result.diagnostics().stream().filter(Diagnostic::isError)
+                .map(d -> d.format("f").substring(2)).collect(Collectors.joining("\n"));
+        assertEquals(expected, shown);
+    }
+
+    @ParameterizedTest(name = "not UTF-8")
+    @MethodSource("notUtf8")
+    void refusesBytesThatAreNotUtf8(byte[] bytes, String expected) {
+        SpecResult result = SpecParser.parse(bytes);
+        assertEquals(expected, result.diagnostics().get(0).format("f"));
+    }
+
+    static Stream<Arguments> notUtf8() {
+        byte[] latin1 = "input x\ny = w\u00e9*x\n".getBytes(StandardCharsets.ISO_8859_1);
+        return Stream.of(Arguments.of(latin1,
+                "f:2:6: error: the file is not UTF-8 text (byte 0xE9 at offset 13)"));
+    }
+}
