@@ -47,6 +47,17 @@ public interface Arithmetic<T> {
     @SuppressWarnings("unchecked")
     T apply(Builtin function, T... args);
 
+    /**
+     * A one-argument builtin. Generic code must use this (or pass an array from
+     * {@link #newArray}) rather than the varargs form: for an erased T, Java would build an
+     * {@code Object[]}, which an implementation's {@code Double[]} parameter rejects.
+     */
+    default T apply(Builtin function, T argument) {
+        T[] args = newArray(1);
+        args[0] = argument;
+        return apply(function, args);
+    }
+
     /** The partial derivative of the builtin with respect to argument {@code argIndex} (0-based). */
     @SuppressWarnings("unchecked")
     T derivative(Builtin function, int argIndex, T... args);
