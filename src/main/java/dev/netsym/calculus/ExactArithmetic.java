@@ -1,0 +1,106 @@
+package dev.netsym.calculus;
+
+import dev.netsym.model.Builtin;
+import dev.netsym.model.Rational;
+
+/**
+ * Exact rationals: what a separation witness is computed in, so that "w1 and w3 differ after
+ * step 2" is a fact, not a rounding artefact. Supports relu and leaky_relu (piecewise linear,
+ * so exact), with the PyTorch conventions relu'(0) = 0 and leaky_relu'(z) = slope for z ≤ 0.
+ *
+ * <p>A generic activation's derivatives f^(k) are independent hashed small rationals of
+ * (seed, name, k, z). That is still a legitimate choice of a smooth f: at finitely many
+ * points any values of f, f', f'', ... are matched by some polynomial (Hermite interpolation),
+ * so a witness found here is a witness for a real function.
+ */
+public final class ExactArithmetic implements Arithmetic<Rational> {
+    /** Generic activation values are p/q with |p| ≤ 16 and 1 ≤ q ≤ 4: small, to keep witnesses readable. */
+    private static final int GENERIC_NUMERATOR_RANGE = 33;
+    private static final int GENERIC_DENOMINATOR_RANGE = 4;
+
+    private final long seed;
+
+    public ExactArithmetic(long seed) {
+        this.seed = seed;
+    }
+
+    public ExactArithmetic() {
+        this(0);
+    }
+
+    @Override public Rational zero() { return Rational.ZERO; }
+
+    @Override public Rational one() { return Rational.ONE; }
+
+    @Override public Rational fromRational(Rational value) { return value; }
+
+    @Override public Rational add(Rational a, Rational b) { return a.add(b); }
+
+    @Override public Rational subtract(Rational a, Rational b) { return a.subtract(b); }
+
+    @Override public Rational multiply(Rational a, Rational b) { return a.multiply(b); }
+
+    @Override
+    public Rational divide(Rational a, Rational b) {
+        if (b.isZero()) throw new DivisionByZeroException("division of " + a + " by zero");
+        return a.divide(b);
+    }
+
+    @Override public Rational negate(Rational a) { return a.negate(); }
+
+    @Override
+    public Rational power(Rational base, int exponent) {
+        if (exponent < 0 && base.isZero()) throw new DivisionByZeroException("0 to a negative power");
+        return base.pow(exponent);
+    }
+
+    @Override
+    public boolean supports(Builtin function) {
+        return function == Builtin.RELU || function == Builtin.LEAKY_RELU;
+    }
+
+    @Override
+    @SafeVarargs
+    public final Rational apply(Builtin function, Rational... args) {
+        Rational z = args[0];
+        if (function == Builtin.RELU) return z.signum() > 0 ? z : Rational.ZERO;
+        if (function == Builtin.LEAKY_RELU) return z.signum() > 0 ? z : args[1].multiply(z);
+        throw unsupported(function);
+    }
+
+    @Override
+    @SafeVarargs
+    public final Rational derivative(Builtin function, int argIndex, Rational... args) {
+        boolean positive = args[0].signum() > 0;
+        if (function == Builtin.RELU) return positive ? Rational.ONE : Rational.ZERO;
+        if (function == Builtin.LEAKY_RELU) {
+            if (argIndex == 0) return positive ? Rational.ONE : args[1];
+            return positive ? Rational.ZERO : args[0];
+        }
+        throw unsupported(function);
+    }
+
+    private static UnsupportedArithmeticException unsupported(Builtin function) {
+        return new UnsupportedArithmeticException(
+                function.specName() + " has no exact rational value; use decimal arithmetic");
+    }
+
+    @Override
+    public Rational genericDerivative(String name, int order, Rational z) {
+        long hash = SeedHash.ofString(seed, name);
+        hash = SeedHash.combine(hash, order);
+        hash = SeedHash.ofBigInteger(hash, z.numerator());
+        hash = SeedHash.ofBigInteger(hash, z.denominator());
+        long numerator = Math.floorMod(hash, GENERIC_NUMERATOR_RANGE) - GENERIC_NUMERATOR_RANGE / 2;
+        long denominator = 1 + Math.floorMod(SeedHash.mix(hash), GENERIC_DENOMINATOR_RANGE);
+        return Rational.of(numerator, denominator);
+    }
+
+    @Override public boolean isZero(Rational a) { return a.isZero(); }
+
+    @Override public boolean equal(Rational a, Rational b) { return a.equals(b); }
+
+    @Override public Rational[] newArray(int length) { return new Rational[length]; }
+
+    @Override public String toString() { return "exact rationals"; }
+}

@@ -1,0 +1,494 @@
+package dev.netsym.calculus;
+
+import dev.netsym.model.Builtin;
+import dev.netsym.model.Expr;
+import dev.netsym.model.Network;
+import dev.netsym.model.Rational;
+import dev.netsym.model.Sample;
+import dev.netsym.model.Unit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A network compiled once into flat arrays, so that every later evaluation is one forward
+ * and one reverse loop over nodes: O(nodes + edges), with no expression trees, no recursion
+ * along the unit graph, and every unit computed once however many units use it.
+ *
+ * <p>Node order is topological: the data leaves (inputs then targets), the parameter leaves,
+ * then each unit's nodes in the network's unit order, then the objective's. Children of a
+ * node always have smaller indices.
+ */
+public final class Tape {
+
+    /** What a node computes from its children. */
+    enum Operation {
+        DATA, PARAMETER, CONSTANT, SUM, PRODUCT, NEGATE, QUOTIENT, INTEGER_POWER, REAL_POWER, BUILTIN, GENERIC
+    }
+
+    private static final Operation[] OPERATIONS = Operation.values();
+    private static final Builtin[] BUILTINS = Builtin.values();
+
+    private final byte[] operations;
+    /** Per node: leaf index, constant index, integer exponent, builtin ordinal or activation index. */
+    private final int[] operands;
+    /** Per GENERIC node: the derivative order (0 for f itself). */
+    private final int[] derivativeOrders;
+    private final int[] childStart;
+    private final int[] children;
+    private final Rational[] constants;
+    private final String[] activationNames;
+    private final List<String> dataNames;
+    private final List<String> parameterNames;
+    private final Map<String, Integer> parameterIndexByName;
+    private final Map<String, Integer> unitNodes;
+    private final int objectiveNode;
+    private final Set<Builtin> builtinsUsed;
+    private final boolean usesNonIntegerPowers;
+
+    private Tape(Compiler compiler, int objectiveNode) {
+        int n = compiler.operations.size();
+        this.operations = new byte[n];
+        for (int i = 0; i < n; i++) operations[i] = (byte) compiler.operations.get(i);
+        this.operands = compiler.operands.toArray();
+        this.derivativeOrders = compiler.derivativeOrders.toArray();
+        this.childStart = compiler.childStart.toArray();
+        this.children = compiler.children.toArray();
+        this.constants = compiler.constants.toArray(new Rational[0]);
+        this.activationNames = compiler.activationNames.toArray(new String[0]);
+        this.dataNames = List.copyOf(compiler.dataNames);
+        this.parameterNames = List.copyOf(compiler.parameterNames);
+        this.parameterIndexByName = Collections.unmodifiableMap(compiler.parameterIndexByName);
+        this.unitNodes = Collections.unmodifiableMap(compiler.unitNodes);
+        this.objectiveNode = objectiveNode;
+        this.builtinsUsed = Collections.unmodifiableSet(compiler.builtinsUsed);
+        this.usesNonIntegerPowers = compiler.usesNonIntegerPowers;
+    }
+
+    /**
+     * Compiles the network. Throws {@link IllegalArgumentException} for a name that is not an
+     * input, target, parameter or earlier unit, a builtin called with the wrong arity, or a
+     * call of an undeclared function.
+     */
+    public static Tape compile(Network network) {
+        Compiler compiler = new Compiler(network);
+        for (Unit unit : network.units()) compiler.compileUnit(unit);
+        int objective = compiler.compile(network.objective(), "the objective");
+        return new Tape(compiler, objective);
+    }
+
+    // --- structure ---
+
+    public int nodeCount() { return operations.length; }
+
+    public int edgeCount() { return children.length; }
+
+    public int objectiveNode() { return objectiveNode; }
+
+    /** Inputs then targets, in network order: the order {@code dataValues} must follow. */
+    public List<String> dataNames() { return dataNames; }
+
+    public List<String> parameterNames() { return parameterNames; }
+
+    public int parameterCount() { return parameterNames.size(); }
+
+    /** The parameter's index in {@code parameterValues} and in the gradient. */
+    public int parameterIndex(String name) {
+        Integer index = parameterIndexByName.get(name);
+        if (index == null) throw new IllegalArgumentException("no parameter named '" + name + "'");
+        return index;
+    }
+
+    /** Unit name → its node, in unit order; each unit has a node of its own. */
+    public Map<String, Integer> unitNodes() { return unitNodes; }
+
+    public int unitNode(String unit) {
+        Integer node = unitNodes.get(unit);
+        if (node == null) throw new IllegalArgumentException("no unit named '" + unit + "'");
+        return node;
+    }
+
+    public Set<Builtin> builtinsUsed() { return builtinsUsed; }
+
+    /** Whether some power has an exponent that is not an integer constant (needs exp and log). */
+    public boolean usesNonIntegerPowers() { return usesNonIntegerPowers; }
+
+    /** A sample's values as a data vector in {@link #dataNames()} order. */
+    public <T> T[] dataValues(Arithmetic<T> arithmetic, Sample sample) {
+        T[] values = arithmetic.newArray(dataNames.size());
+        for (int i = 0; i < values.length; i++) {
+            Rational value = sample.values().get(dataNames.get(i));
+            if (value == null) throw new IllegalArgumentException("sample has no value for '" + dataNames.get(i) + "'");
+            values[i] = arithmetic.fromRational(value);
+        }
+        return values;
+    }
+
+    // --- evaluation ---
+
+    /**
+     * The objective, every node's value, every node's adjoint ∂objective/∂node and the
+     * gradient, in one forward and one reverse pass.
+     *
+     * @param dataValues inputs then targets, as in {@link #dataNames()}
+     */
+    public <T> Evaluation<T> evaluate(Arithmetic<T> arithmetic, T[] parameterValues, T[] dataValues) {
+        if (parameterValues.length != parameterNames.size()) {
+            throw new IllegalArgumentException("expected " + parameterNames.size()
+                    + " parameter values, got " + parameterValues.length);
+        }
+        if (dataValues.length != dataNames.size()) {
+            throw new IllegalArgumentException("expected " + dataNames.size() + " data values (inputs then targets), got "
+                    + dataValues.length);
+        }
+        T[] values = forward(arithmetic, parameterValues, dataValues);
+        T[] adjoints = reverse(arithmetic, values);
+        T[] gradient = arithmetic.newArray(parameterNames.size());
+        int firstParameterNode = dataNames.size();
+        System.arraycopy(adjoints, firstParameterNode, gradient, 0, gradient.length);
+        return new Evaluation<>(this, values, adjoints, gradient);
+    }
+
+    private <T> T[] forward(Arithmetic<T> a, T[] parameterValues, T[] dataValues) {
+        T[] constantValues = a.newArray(constants.length);
+        for (int i = 0; i < constants.length; i++) constantValues[i] = a.fromRational(constants[i]);
+        int n = operations.length;
+        T[] values = a.newArray(n);
+        for (int node = 0; node < n; node++) {
+            int from = childStart[node];
+            int to = childStart[node + 1];
+            T value;
+            switch (OPERATIONS[operations[node]]) {
+                case DATA: value = dataValues[operands[node]]; break;
+                case PARAMETER: value = parameterValues[operands[node]]; break;
+                case CONSTANT: value = constantValues[operands[node]]; break;
+                case SUM: {
+                    value = values[children[from]];
+                    for (int c = from + 1; c < to; c++) value = a.add(value, values[children[c]]);
+                    break;
+                }
+                case PRODUCT: {
+                    value = values[children[from]];
+                    for (int c = from + 1; c < to; c++) value = a.multiply(value, values[children[c]]);
+                    break;
+                }
+                case NEGATE: value = a.negate(values[children[from]]); break;
+                case QUOTIENT: value = a.divide(values[children[from]], values[children[from + 1]]); break;
+                case INTEGER_POWER: value = a.power(values[children[from]], operands[node]); break;
+                case REAL_POWER: {
+                    requireRealPowers(a);
+                    T logBase = a.apply(Builtin.LOG, values[children[from]]);
+                    value = a.apply(Builtin.EXP, a.multiply(values[children[from + 1]], logBase));
+                    break;
+                }
+                case BUILTIN: value = a.apply(BUILTINS[operands[node]], childValues(a, values, from, to)); break;
+                case GENERIC:
+                    value = a.genericDerivative(activationNames[operands[node]], derivativeOrders[node],
+                            values[children[from]]);
+                    break;
+                default: throw new IllegalStateException("unknown operation at node " + node);
+            }
+            values[node] = value;
+        }
+        return values;
+    }
+
+    private <T> T[] reverse(Arithmetic<T> a, T[] values) {
+        int n = operations.length;
+        T[] adjoints = a.newArray(n);
+        T zero = a.zero();
+        Arrays.fill(adjoints, zero);
+        adjoints[objectiveNode] = a.one();
+        for (int node = objectiveNode; node >= 0; node--) {
+            T adjoint = adjoints[node];
+            if (a.isZero(adjoint)) continue;
+            int from = childStart[node];
+            int to = childStart[node + 1];
+            switch (OPERATIONS[operations[node]]) {
+                case DATA:
+                case PARAMETER:
+                case CONSTANT:
+                    break;
+                case SUM:
+                    for (int c = from; c < to; c++) accumulate(a, adjoints, children[c], adjoint);
+                    break;
+                case PRODUCT:
+                    reverseProduct(a, values, adjoints, from, to, adjoint);
+                    break;
+                case NEGATE:
+                    accumulate(a, adjoints, children[from], a.negate(adjoint));
+                    break;
+                case QUOTIENT: {
+                    T share = a.divide(adjoint, values[children[from + 1]]);
+                    accumulate(a, adjoints, children[from], share);
+                    accumulate(a, adjoints, children[from + 1], a.negate(a.multiply(share, values[node])));
+                    break;
+                }
+                case INTEGER_POWER: {
+                    int exponent = operands[node];
+                    if (exponent == 0) break;
+                    T base = values[children[from]];
+                    T slope = a.multiply(a.fromRational(Rational.of(exponent)), a.power(base, exponent - 1));
+                    accumulate(a, adjoints, children[from], a.multiply(adjoint, slope));
+                    break;
+                }
+                case REAL_POWER: {
+                    // d(b^e) = b^e·(e/b)·db + b^e·ln b·de
+                    T base = values[children[from]];
+                    T exponent = values[children[from + 1]];
+                    T scaled = a.multiply(adjoint, values[node]);
+                    accumulate(a, adjoints, children[from], a.divide(a.multiply(scaled, exponent), base));
+                    accumulate(a, adjoints, children[from + 1], a.multiply(scaled, a.apply(Builtin.LOG, base)));
+                    break;
+                }
+                case BUILTIN: {
+                    Builtin function = BUILTINS[operands[node]];
+                    T[] args = childValues(a, values, from, to);
+                    for (int c = from; c < to; c++) {
+                        T partial = a.derivative(function, c - from, args);
+                        accumulate(a, adjoints, children[c], a.multiply(adjoint, partial));
+                    }
+                    break;
+                }
+                case GENERIC: {
+                    T slope = a.genericDerivative(activationNames[operands[node]], derivativeOrders[node] + 1,
+                            values[children[from]]);
+                    accumulate(a, adjoints, children[from], a.multiply(adjoint, slope));
+                    break;
+                }
+                default: throw new IllegalStateException("unknown operation at node " + node);
+            }
+        }
+        return adjoints;
+    }
+
+    /** ∂(x1···xk)/∂xj = (x1···x(j-1))·(x(j+1)···xk): prefix and suffix products, no division by a factor that may be 0. */
+    private <T> void reverseProduct(Arithmetic<T> a, T[] values, T[] adjoints, int from, int to, T adjoint) {
+        int k = to - from;
+        if (k == 1) {
+            accumulate(a, adjoints, children[from], adjoint);
+            return;
+        }
+        if (k == 2) {
+            accumulate(a, adjoints, children[from], a.multiply(adjoint, values[children[from + 1]]));
+            accumulate(a, adjoints, children[from + 1], a.multiply(adjoint, values[children[from]]));
+            return;
+        }
+        T[] suffix = a.newArray(k + 1);
+        suffix[k] = a.one();
+        for (int j = k - 1; j >= 0; j--) suffix[j] = a.multiply(values[children[from + j]], suffix[j + 1]);
+        T prefix = adjoint;
+        for (int j = 0; j < k; j++) {
+            accumulate(a, adjoints, children[from + j], a.multiply(prefix, suffix[j + 1]));
+            prefix = a.multiply(prefix, values[children[from + j]]);
+        }
+    }
+
+    private static <T> void accumulate(Arithmetic<T> a, T[] adjoints, int node, T contribution) {
+        adjoints[node] = a.add(adjoints[node], contribution);
+    }
+
+    private <T> T[] childValues(Arithmetic<T> a, T[] values, int from, int to) {
+        T[] args = a.newArray(to - from);
+        for (int c = from; c < to; c++) args[c - from] = values[children[c]];
+        return args;
+    }
+
+    private static void requireRealPowers(Arithmetic<?> a) {
+        if (!a.supports(Builtin.EXP) || !a.supports(Builtin.LOG)) {
+            throw new UnsupportedArithmeticException(
+                    "a power with a non-integer exponent needs exp and log, which " + a + " lacks; use decimal arithmetic");
+        }
+    }
+
+    // --- compilation ---
+
+    /** Builds the arrays; recursion only follows one unit's expression, never the unit graph. */
+    private static final class Compiler {
+        final Network network;
+        final IntList operations = new IntList();
+        final IntList operands = new IntList();
+        final IntList derivativeOrders = new IntList();
+        final IntList childStart = new IntList();
+        final IntList children = new IntList();
+        final List<Rational> constants = new ArrayList<>();
+        final Map<Rational, Integer> constantNodes = new HashMap<>();
+        final List<String> activationNames = new ArrayList<>();
+        final Map<String, Integer> activationIndex = new HashMap<>();
+        final List<String> dataNames = new ArrayList<>();
+        final List<String> parameterNames = new ArrayList<>();
+        final Map<String, Integer> parameterIndexByName = new LinkedHashMap<>();
+        final Map<String, Integer> unitNodes = new LinkedHashMap<>();
+        final Map<String, Integer> nodeByName = new HashMap<>();
+        final Set<Builtin> builtinsUsed = EnumSet.noneOf(Builtin.class);
+        boolean usesNonIntegerPowers;
+
+        Compiler(Network network) {
+            this.network = network;
+            childStart.add(0);
+            dataNames.addAll(network.inputs());
+            dataNames.addAll(network.targets());
+            for (int i = 0; i < dataNames.size(); i++) {
+                declare(dataNames.get(i), leaf(Operation.DATA, i));
+            }
+            for (int i = 0; i < network.parameters().size(); i++) {
+                String name = network.parameters().get(i).name();
+                parameterNames.add(name);
+                parameterIndexByName.put(name, i);
+                declare(name, leaf(Operation.PARAMETER, i));
+            }
+        }
+
+        void compileUnit(Unit unit) {
+            int firstNewNode = operations.size();
+            int root = compile(unit.definition(), "unit " + unit.name());
+            // A unit that merely names another value still gets its own node, so that its
+            // adjoint is ∂objective/∂unit and not the adjoint of what it names.
+            if (root < firstNewNode) root = node(Operation.SUM, 0, 0, root);
+            declare(unit.name(), root);
+            unitNodes.put(unit.name(), root);
+        }
+
+        private void declare(String name, int node) {
+            if (nodeByName.putIfAbsent(name, node) != null) {
+                throw new IllegalArgumentException("'" + name + "' is defined twice");
+            }
+        }
+
+        int compile(Expr expr, String where) {
+            if (expr instanceof Expr.Num num) return constant(num.value());
+            if (expr instanceof Expr.Ref ref) {
+                Integer node = nodeByName.get(ref.name());
+                if (node == null) throw new IllegalArgumentException("unknown name '" + ref.name() + "' in " + where);
+                return node;
+            }
+            if (expr instanceof Expr.Neg neg) return node(Operation.NEGATE, 0, 0, compile(neg.operand(), where));
+            if (expr instanceof Expr.Sum sum) return nary(Operation.SUM, sum.terms(), where);
+            if (expr instanceof Expr.Product product) return nary(Operation.PRODUCT, product.factors(), where);
+            if (expr instanceof Expr.Quotient quotient) {
+                int numerator = compile(quotient.numerator(), where);
+                int denominator = compile(quotient.denominator(), where);
+                return node(Operation.QUOTIENT, 0, 0, numerator, denominator);
+            }
+            if (expr instanceof Expr.Power power) {
+                int base = compile(power.base(), where);
+                Integer exponent = integerConstant(power.exponent());
+                if (exponent != null) return node(Operation.INTEGER_POWER, exponent, 0, base);
+                usesNonIntegerPowers = true;
+                return node(Operation.REAL_POWER, 0, 0, base, compile(power.exponent(), where));
+            }
+            if (expr instanceof Expr.Call call) return call(call, where);
+            if (expr instanceof Expr.DerivativeCall derivative) {
+                if (derivative.order() < 0) throw new IllegalArgumentException("negative derivative order in " + where);
+                int argument = compile(derivative.arg(), where);
+                return node(Operation.GENERIC, activation(derivative.function(), where), derivative.order(), argument);
+            }
+            throw new IllegalArgumentException("unsupported expression " + expr + " in " + where);
+        }
+
+        private int call(Expr.Call call, String where) {
+            Builtin builtin = Builtin.byName(call.function()).orElse(null);
+            if (builtin != null) {
+                if (call.args().size() != builtin.arity()) {
+                    throw new IllegalArgumentException(builtin.specName() + " takes " + builtin.arity()
+                            + " argument(s), got " + call.args().size() + " in " + where);
+                }
+                builtinsUsed.add(builtin);
+                int[] args = compileAll(call.args(), where);
+                return node(Operation.BUILTIN, builtin.ordinal(), 0, args);
+            }
+            if (call.args().size() != 1) {
+                throw new IllegalArgumentException("activation " + call.function() + " takes 1 argument, got "
+                        + call.args().size() + " in " + where);
+            }
+            int index = activation(call.function(), where);
+            return node(Operation.GENERIC, index, 0, compile(call.args().get(0), where));
+        }
+
+        private int activation(String name, String where) {
+            if (!network.activations().contains(name)) {
+                throw new IllegalArgumentException("unknown function '" + name + "' in " + where);
+            }
+            return activationIndex.computeIfAbsent(name, n -> {
+                activationNames.add(n);
+                return activationNames.size() - 1;
+            });
+        }
+
+        private int nary(Operation operation, List<Expr> operands, String where) {
+            if (operands.isEmpty()) {
+                return constant(operation == Operation.SUM ? Rational.ZERO : Rational.ONE);
+            }
+            return node(operation, 0, 0, compileAll(operands, where));
+        }
+
+        private int[] compileAll(List<Expr> exprs, String where) {
+            int[] nodes = new int[exprs.size()];
+            for (int i = 0; i < nodes.length; i++) nodes[i] = compile(exprs.get(i), where);
+            return nodes;
+        }
+
+        private static Integer integerConstant(Expr expr) {
+            boolean negated = false;
+            if (expr instanceof Expr.Neg neg) {
+                negated = true;
+                expr = neg.operand();
+            }
+            if (!(expr instanceof Expr.Num num) || !num.value().isInteger()) return null;
+            if (num.value().numerator().bitLength() > 31) return null;
+            int value = num.value().numerator().intValueExact();
+            return negated ? -value : value;
+        }
+
+        private int constant(Rational value) {
+            Integer existing = constantNodes.get(value);
+            if (existing != null) return existing;
+            constants.add(value);
+            int node = leaf(Operation.CONSTANT, constants.size() - 1);
+            constantNodes.put(value, node);
+            return node;
+        }
+
+        private int leaf(Operation operation, int operand) {
+            return node(operation, operand, 0);
+        }
+
+        private int node(Operation operation, int operand, int derivativeOrder, int... childNodes) {
+            operations.add(operation.ordinal());
+            operands.add(operand);
+            derivativeOrders.add(derivativeOrder);
+            for (int child : childNodes) children.add(child);
+            childStart.add(children.size());
+            return operations.size() - 1;
+        }
+    }
+
+    /** A growable int array: boxing a million edges into an ArrayList would dominate memory. */
+    private static final class IntList {
+        private int[] items = new int[16];
+        private int size;
+
+        void add(int value) {
+            if (size == items.length) items = Arrays.copyOf(items, size * 2);
+            items[size++] = value;
+        }
+
+        int get(int index) { return items[index]; }
+
+        int size() { return size; }
+
+        int[] toArray() { return Arrays.copyOf(items, size); }
+    }
+
+    /** The names of the generic activations the tape calls, in order of first use. */
+    public Set<String> genericActivationsUsed() {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(activationNames)));
+    }
+}

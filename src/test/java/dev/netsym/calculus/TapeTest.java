@@ -1,0 +1,208 @@
+package dev.netsym.calculus;
+
+import static dev.netsym.calculus.TestNetworks.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.netsym.model.Network;
+import dev.netsym.model.Rational;
+import dev.netsym.model.Unit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class TapeTest {
+    private final ExactArithmetic exact = new ExactArithmetic(1);
+
+    private static Rational randomRational(SplittableRandom random) {
+        return Rational.of(random.nextInt(-20, 21), random.nextInt(1, 9));
+    }
+
+    private static Rational[] randomRationals(SplittableRandom random, int n) {
+        Rational[] values = new Rational[n];
+        for (int i = 0; i < n; i++) values[i] = randomRational(random);
+        return values;
+    }
+
+    @Test
+    void cs231nGradientsEqualTheHandDerivedOnes() {
+        Tape tape = Tape.compile(cs231n());
+        SplittableRandom random = new SplittableRandom(231);
+        for (int trial = 0; trial < 20; trial++) {
+            Rational[] w = randomRationals(random, 10);
+            Rational[] x = randomRationals(random, 2);
+            Evaluation<Rational> e = tape.evaluate(exact, w, x);
+            Rational w1 = w[0], w2 = w[1], w3 = w[2], w4 = w[3], w5 = w[4], w6 = w[5], w7 = w[6], w8 = w[7];
+            Rational w9 = w[8], w10 = w[9], x1 = x[0], x2 = x[1];
+            Rational y1 = w1.multiply(x1).add(w3.multiply(x2));
+            Rational y2 = w2.multiply(x1).add(w4.multiply(x2));
+            Rational y3 = w5.multiply(y1).add(w7.multiply(y2));
+            Rational y4 = w6.multiply(y1).add(w8.multiply(y2));
+            Rational throughY1 = w9.multiply(w5).add(w10.multiply(w6));
+            Rational throughY2 = w9.multiply(w7).add(w10.multiply(w8));
+
+            assertEquals(w9.multiply(y3).add(w10.multiply(y4)), e.objective());
+            assertEquals(throughY1.multiply(x1), e.gradient("w1"));
+            assertEquals(throughY2.multiply(x1), e.gradient("w2"));
+            assertEquals(throughY1.multiply(x2), e.gradient("w3"));
+            assertEquals(throughY2.multiply(x2), e.gradient("w4"));
+            assertEquals(w9.multiply(y1), e.gradient("w5"));
+            assertEquals(w10.multiply(y1), e.gradient("w6"));
+            assertEquals(w9.multiply(y2), e.gradient("w7"));
+            assertEquals(w10.multiply(y2), e.gradient("w8"));
+            assertEquals(y3, e.gradient("w9"));
+            assertEquals(y4, e.gradient("w10"));
+            assertEquals(throughY1, e.unitAdjoint("y1"));
+            assertEquals(throughY2, e.unitAdjoint("y2"));
+            assertEquals(w9, e.unitAdjoint("y3"));
+            assertEquals(Rational.ONE, e.unitAdjoint("y"));
+            assertEquals(y4, e.unitValue("y4"));
+        }
+    }
+
+    @Test
+    void cs231nWithAllWeightsEqualGivesTwoASquaredX() {
+        Tape tape = Tape.compile(cs231n());
+        Rational a = Rational.of(-3, 7);
+        Rational x1 = Rational.of(5, 2);
+        Rational x2 = Rational.of(-4);
+        Rational[] w = new Rational[10];
+        java.util.Arrays.fill(w, a);
+        Evaluation<Rational> e = tape.evaluate(exact, w, new Rational[] {x1, x2});
+        Rational twoASquared = Rational.of(2).multiply(a).multiply(a);
+        assertEquals(twoASquared.multiply(x1), e.gradient("w1"));
+        assertEquals(twoASquared.multiply(x1), e.gradient("w2"));
+        assertEquals(twoASquared.multiply(x2), e.gradient("w3"));
+        assertEquals(twoASquared.multiply(x2), e.gradient("w4"));
+    }
+
+    @Test
+    void gradientDescentFromEqualWeightsKeepsW1AndW2EqualButSeparatesW1AndW3() {
+        Tape tape = Tape.compile(cs231n());
+        Rational a = Rational.of(1, 2);
+        Rational[] w = new Rational[10];
+        java.util.Arrays.fill(w, a);
+        List<Rational[]> data = List.<Rational[]>of(new Rational[] {Rational.of(1), Rational.of(2)});
+        Rational eta = Rational.of(1, 10);
+        GradientDescentSimulation.Trajectory<Rational> run =
+                new GradientDescentSimulation<>(tape, exact).run(w, data, eta, 3);
+
+        assertEquals(3, run.stepCount());
+        int w1 = tape.parameterIndex("w1"), w2 = tape.parameterIndex("w2"), w3 = tape.parameterIndex("w3");
+        assertTrue(run.firstStepWhereDiffer(w1, w2).isEmpty());
+        assertEquals(1, run.firstStepWhereDiffer(w1, w3).getAsInt());
+        // one step by hand: w1 ← a − η·2a²·x1
+        assertEquals(a.subtract(eta.multiply(Rational.of(2)).multiply(a).multiply(a)), run.value(1, w1));
+        assertEquals(1, run.firstStepWhereMoved(w1).getAsInt());
+    }
+
+    @Test
+    void aUnitThatNamesAParameterHasItsOwnAdjoint() {
+        Network network = network(List.of(), List.of(), List.of(unit("u", ref("w"))),
+                product(ref("u"), ref("w")), List.of("w"), Set.of());
+        Tape tape = Tape.compile(network);
+        Evaluation<Rational> e = tape.evaluate(exact, new Rational[] {Rational.of(3)}, new Rational[0]);
+        assertEquals(Rational.of(3), e.unitAdjoint("u"));
+        assertEquals(Rational.of(6), e.gradient("w"));
+    }
+
+    @Test
+    void productsQuotientsAndPowersDifferentiateExactly() {
+        // L = (w1·w2·w3)/(1 + w1²) + w2^-2
+        Network network = network(List.of(), List.of(), List.of(),
+                sum(quotient(product(ref("w1"), ref("w2"), ref("w3")), sum(num(1), power(ref("w1"), num(2)))),
+                        power(ref("w2"), neg(num(2)))),
+                List.of("w1", "w2", "w3"), Set.of());
+        Tape tape = Tape.compile(network);
+        Rational w1 = Rational.of(2), w2 = Rational.of(-3), w3 = Rational.of(0);
+        Evaluation<Rational> e = tape.evaluate(exact, new Rational[] {w1, w2, w3}, new Rational[0]);
+        Rational denominator = Rational.ONE.add(w1.multiply(w1));
+        // the factor w3 = 0 must not stop the other partials (no division by a factor)
+        assertEquals(w1.multiply(w2).divide(denominator), e.gradient("w3"));
+        assertEquals(Rational.ZERO, e.gradient("w1"));
+        assertEquals(Rational.of(-2).multiply(w2.pow(-3)), e.gradient("w2"));
+    }
+
+    @Test
+    void reluAndLeakyReluFollowThePyTorchConventionsAtZero() {
+        Network network = network(List.of("x"), List.of(), List.of(),
+                sum(call("relu", product(ref("w"), ref("x"))),
+                        call("leaky_relu", product(ref("v"), ref("x")), num(1, 10))),
+                List.of("w", "v"), Set.of());
+        Tape tape = Tape.compile(network);
+        Evaluation<Rational> atZero = tape.evaluate(exact, new Rational[] {Rational.of(0), Rational.of(0)},
+                new Rational[] {Rational.of(5)});
+        assertEquals(Rational.ZERO, atZero.gradient("w"));
+        assertEquals(Rational.of(1, 2), atZero.gradient("v"));
+        Evaluation<Rational> negative = tape.evaluate(exact, new Rational[] {Rational.of(-1), Rational.of(-1)},
+                new Rational[] {Rational.of(5)});
+        assertEquals(Rational.of(-1, 2), negative.objective());
+    }
+
+    @Test
+    void aUnitSummingAHundredThousandTermsAndALongChainOfUnitsEvaluate() {
+        int terms = 100_000;
+        List<String> parameters = new ArrayList<>();
+        List<dev.netsym.model.Expr> products = new ArrayList<>();
+        for (int i = 0; i < terms; i++) {
+            parameters.add("w" + i);
+            products.add(product(ref("w" + i), ref("x")));
+        }
+        int chain = 20_000;
+        List<Unit> units = new ArrayList<>();
+        units.add(unit("u0", sum(products)));
+        for (int i = 1; i <= chain; i++) units.add(unit("u" + i, product(ref("u" + (i - 1)), ref("x"))));
+        Network network = network(List.of("x"), List.of(), units, ref("u" + chain), parameters, Set.of());
+        Tape tape = Tape.compile(network);
+        ModularArithmetic modular = new ModularArithmetic(7);
+        Long[] w = new Long[terms];
+        for (int i = 0; i < terms; i++) w[i] = (long) i;
+        long x = 3;
+        Evaluation<Long> e = tape.evaluate(modular, w, new Long[] {x});
+        long xToChain = ModularArithmetic.powmod(x, chain);
+        long expectedGradient = ModularArithmetic.mulmod(x, xToChain);
+        for (int i = 0; i < terms; i += 997) assertEquals(expectedGradient, e.gradient(i));
+        long sumOfW = (long) terms * (terms - 1) / 2;
+        assertEquals(ModularArithmetic.mulmod(ModularArithmetic.mulmod(sumOfW, x), xToChain), e.objective());
+    }
+
+    @Test
+    void unknownNamesAndFunctionsAreReported() {
+        Network unknownName = network(List.of(), List.of(), List.of(unit("u", ref("nowhere"))), ref("u"),
+                List.of(), Set.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tape.compile(unknownName));
+        assertEquals("unknown name 'nowhere' in unit u", e.getMessage());
+        Network undeclared = network(List.of(), List.of(), List.of(), call("f", ref("w")), List.of("w"), Set.of());
+        assertThrows(IllegalArgumentException.class, () -> Tape.compile(undeclared));
+        Network wrongArity = network(List.of(), List.of(), List.of(), call("tanh", ref("w"), ref("w")),
+                List.of("w"), Set.of());
+        assertThrows(IllegalArgumentException.class, () -> Tape.compile(wrongArity));
+    }
+
+    @Test
+    void theRequiredArithmeticFollowsTheOperationsUsed() {
+        Network polynomial = network(List.of(), List.of(), List.of(),
+                quotient(call("f", ref("w")), power(ref("w"), num(3))), List.of("w"), Set.of("f"));
+        Network piecewise = network(List.of(), List.of(), List.of(), call("relu", ref("w")), List.of("w"), Set.of());
+        Network smooth = network(List.of(), List.of(), List.of(), call("tanh", ref("w")), List.of("w"), Set.of());
+        Network root = network(List.of(), List.of(), List.of(), power(ref("w"), num(1, 2)), List.of("w"), Set.of());
+        assertEquals(ArithmeticKind.MODULAR, ArithmeticKind.requiredFor(Tape.compile(polynomial)));
+        assertEquals(ArithmeticKind.EXACT, ArithmeticKind.requiredFor(Tape.compile(piecewise)));
+        assertEquals(ArithmeticKind.DECIMAL, ArithmeticKind.requiredFor(Tape.compile(smooth)));
+        assertEquals(ArithmeticKind.DECIMAL, ArithmeticKind.requiredFor(Tape.compile(root)));
+
+        ModularArithmetic modular = new ModularArithmetic(1);
+        assertTrue(modular.supports(Tape.compile(polynomial)));
+        assertFalse(modular.supports(Tape.compile(piecewise)));
+        assertTrue(exact.supports(Tape.compile(piecewise)));
+        assertFalse(exact.supports(Tape.compile(root)));
+        assertThrows(UnsupportedArithmeticException.class,
+                () -> Tape.compile(smooth).evaluate(modular, new Long[] {2L}, new Long[0]));
+        UnsupportedArithmeticException e = assertThrows(UnsupportedArithmeticException.class,
+                () -> Tape.compile(root).evaluate(exact, new Rational[] {Rational.of(4)}, new Rational[0]));
+        assertTrue(e.getMessage().contains("non-integer exponent"), e.getMessage());
+        assertEquals(2.0, Tape.compile(root).evaluate(new DoubleArithmetic(), new Double[] {4.0}, new Double[0])
+                .objective(), 1e-12);
+    }
+}
