@@ -29,7 +29,7 @@ import java.util.Set;
 public final class Tape {
 
     /** What a node computes from its children. */
-    enum Operation {
+    public enum Operation {
         DATA, PARAMETER, CONSTANT, SUM, PRODUCT, NEGATE, QUOTIENT, INTEGER_POWER, REAL_POWER, BUILTIN, GENERIC
     }
 
@@ -307,6 +307,34 @@ public final class Tape {
                     "a power with a non-integer exponent needs exp and log, which " + a + " lacks; use decimal arithmetic");
         }
     }
+
+    // --- structure, for analyses that read the graph rather than evaluate it ---
+
+    public Operation operation(int node) { return OPERATIONS[operations[node]]; }
+
+    public int childCount(int node) { return childStart[node + 1] - childStart[node]; }
+
+    public int child(int node, int k) { return children[childStart[node] + k]; }
+
+    /** For a DATA or PARAMETER node: its index among the data values or the parameters. */
+    public int leafIndex(int node) { return operands[node]; }
+
+    /** For a CONSTANT node: its value. */
+    public Rational constant(int node) { return constants[operands[node]]; }
+
+    /** For an INTEGER_POWER node: the exponent. */
+    public int exponent(int node) { return operands[node]; }
+
+    /** For a BUILTIN node: the function. */
+    public Builtin builtin(int node) { return BUILTINS[operands[node]]; }
+
+    /** For a GENERIC node: the activation's name and which derivative (0 = the function). */
+    public String activationName(int node) { return activationNames[operands[node]]; }
+
+    public int derivativeOrder(int node) { return derivativeOrders[node]; }
+
+    /** The node of parameter {@code parameterIndex}. */
+    public int parameterNode(int parameterIndex) { return dataNames.size() + parameterIndex; }
 
     // --- compilation ---
 

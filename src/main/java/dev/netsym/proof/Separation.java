@@ -1,0 +1,17 @@
+package dev.netsym.proof;
+
+import dev.netsym.model.Expr;
+import java.util.Optional;
+
+/**
+ * Evidence that the classes cannot be coarser: two parameters that gradient descent
+ * separates, or (with {@code second} null) one that moves although it started pinned.
+ *
+ * @param round the refinement round that found it (1 = at the initial point)
+ * @param difference g_first − g_second (or g_first) on the final subspace, when computed symbolically
+ * @param witness a run of gradient descent showing it, when one was found
+ */
+public record Separation(String first, String second, int round, Optional<Expr> difference,
+                         Optional<Witness> witness) {
+    public boolean isMove() { return second == null; }
+}

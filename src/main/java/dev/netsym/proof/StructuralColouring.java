@@ -1,0 +1,329 @@
+package dev.netsym.proof;
+
+import dev.netsym.calculus.Tape;
+import dev.netsym.model.Builtin;
+import dev.netsym.model.Rational;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Colour refinement on the computation graph: a structural proof that values are equal.
+ *
+ * <p>Every node gets a forward colour such that two nodes of one colour compute the same
+ * function on the subspace (same operation over children of the same colours, with
+ * commutative operations compared as multisets, constants folded, and a relu whose argument
+ * is provably ≤ 0 folded to 0). Every node then gets a backward colour such that two nodes of
+ * one colour have the same adjoint ∂objective/∂node: the multiset of (parent's adjoint
+ * colour, local partial derivative's colour) pairs. Both follow by induction over the graph,
+ * so two parameters with one backward colour have identical gradients on the subspace, for
+ * every activation function; a parameter whose backward colour is that of zero has gradient 0.
+ * The converse does not hold: different colours prove nothing, which is why the proof engine
+ * only uses this to certify, never to separate. One pass each way: O(nodes + edges).
+ */
+final class StructuralColouring {
+    /** What a leaf of the graph is on the subspace: a known number or an opaque symbol. */
+    record Leaf(Rational value, String symbol, Sign sign) {
+        static Leaf number(Rational value) { return new Leaf(value, null, Sign.of(value.signum())); }
+
+        static Leaf symbol(String symbol, Sign sign) { return new Leaf(null, symbol, sign); }
+    }
+
+    private record Key(String tag, Object extra, int[] colours) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.tag.equals(tag) && Objects.equals(k.extra, extra)
+                    && Arrays.equals(k.colours, colours);
+        }
+
+        @Override
+        public int hashCode() {
+            return (tag.hashCode() * 31 + Objects.hashCode(extra)) * 31 + Arrays.hashCode(colours);
+        }
+    }
+
+    private final Map<Key, Integer> interned = new HashMap<>();
+    private final List<Rational> constantOfColour = new ArrayList<>();
+    private final List<Sign> signOfColour = new ArrayList<>();
+    private final int zero;
+    private final int one;
+
+    private final Tape tape;
+    private final int[] forward;
+    private final int[] backward;
+
+    /**
+     * @param data one leaf per data value (inputs then targets)
+     * @param parameters one leaf per parameter: a class symbol, or its pinned value
+     */
+    StructuralColouring(Tape tape, Leaf[] data, Leaf[] parameters) {
+        this.tape = tape;
+        this.zero = constant(Rational.ZERO);
+        this.one = constant(Rational.ONE);
+        int n = tape.nodeCount();
+        forward = new int[n];
+        for (int node = 0; node < n; node++) forward[node] = forwardColour(node, data, parameters);
+        backward = backwardColours();
+    }
+
+    /** The backward colour of each parameter: equal colours prove equal gradients. */
+    int gradientColour(int parameterIndex) {
+        return backward[tape.parameterNode(parameterIndex)];
+    }
+
+    /** Whether the parameter's gradient is provably 0 on the subspace. */
+    boolean gradientIsZero(int parameterIndex) {
+        return gradientColour(parameterIndex) == zero;
+    }
+
+    // ---- forward --------------------------------------------------------------------------
+
+    private int forwardColour(int node, Leaf[] data, Leaf[] parameters) {
+        int count = tape.childCount(node);
+        switch (tape.operation(node)) {
+            case DATA: return leaf(data[tape.leafIndex(node)], "data" + tape.leafIndex(node));
+            case PARAMETER: return leaf(parameters[tape.leafIndex(node)], "param" + tape.leafIndex(node));
+            case CONSTANT: return constant(tape.constant(node));
+            case SUM: return sum(childColours(node, count));
+            case PRODUCT: return product(childColours(node, count));
+            case NEGATE: return product(new int[] {constant(Rational.of(-1)), forward[tape.child(node, 0)]});
+            case QUOTIENT: {
+                int a = forward[tape.child(node, 0)];
+                int b = forward[tape.child(node, 1)];
+                if (a == zero && b != zero) return zero;
+                Rational ca = constantOfColour.get(a);
+                Rational cb = constantOfColour.get(b);
+                if (ca != null && cb != null && !cb.isZero()) return constant(ca.divide(cb));
+                Sign s = signOfColour.get(a).times(signOfColour.get(b));
+                return intern("quotient", null, new int[] {a, b}, s);
+            }
+            case INTEGER_POWER: return power(forward[tape.child(node, 0)], tape.exponent(node));
+            case REAL_POWER:
+                return intern("real_power", null, childColours(node, count), Sign.UNKNOWN);
+            case BUILTIN: return builtin(tape.builtin(node), childColours(node, count));
+            case GENERIC:
+                return intern("generic", tape.activationName(node) + "'" + tape.derivativeOrder(node),
+                        childColours(node, count), Sign.UNKNOWN);
+            default: throw new IllegalStateException("unknown operation");
+        }
+    }
+
+    private int leaf(Leaf leaf, String fallback) {
+        if (leaf.value() != null) return constant(leaf.value());
+        return intern("symbol", leaf.symbol() == null ? fallback : leaf.symbol(), new int[0], leaf.sign());
+    }
+
+    private int[] childColours(int node, int count) {
+        int[] c = new int[count];
+        for (int k = 0; k < count; k++) c[k] = forward[tape.child(node, k)];
+        return c;
+    }
+
+    private int constant(Rational value) {
+        return intern("constant", value, new int[0], Sign.of(value.signum()));
+    }
+
+    private int intern(String tag, Object extra, int[] colours, Sign sign) {
+        Key key = new Key(tag, extra, colours);
+        Integer existing = interned.get(key);
+        if (existing != null) return existing;
+        int colour = constantOfColour.size();
+        interned.put(key, colour);
+        constantOfColour.add(tag.equals("constant") ? (Rational) extra : null);
+        signOfColour.add(sign);
+        return colour;
+    }
+
+    /** A sum as a multiset of its non-constant terms plus one folded constant. */
+    private int sum(int[] terms) {
+        Rational constantPart = Rational.ZERO;
+        int[] rest = new int[terms.length];
+        int n = 0;
+        Sign sign = Sign.ZERO;
+        for (int t : terms) {
+            Rational c = constantOfColour.get(t);
+            if (c != null) constantPart = constantPart.add(c);
+            else rest[n++] = t;
+            sign = sign.plus(signOfColour.get(t));
+        }
+        if (n == 0) return constant(constantPart);
+        if (n == 1 && constantPart.isZero()) return rest[0];
+        int[] key = Arrays.copyOf(rest, n);
+        Arrays.sort(key);
+        return intern("sum", constantPart, key, sign);
+    }
+
+    /** A product as a multiset of its non-constant factors times one folded coefficient. */
+    private int product(int[] factors) {
+        Rational coefficient = Rational.ONE;
+        int[] rest = new int[factors.length];
+        int n = 0;
+        Sign sign = Sign.POSITIVE;
+        for (int f : factors) {
+            Rational c = constantOfColour.get(f);
+            if (c != null) coefficient = coefficient.multiply(c);
+            else rest[n++] = f;
+            sign = sign.times(signOfColour.get(f));
+        }
+        if (coefficient.isZero()) return zero;
+        if (n == 0) return constant(coefficient);
+        if (n == 1 && coefficient.isOne()) return rest[0];
+        int[] key = Arrays.copyOf(rest, n);
+        Arrays.sort(key);
+        return intern("product", coefficient, key, sign);
+    }
+
+    private int power(int base, int exponent) {
+        if (exponent == 0) return one;
+        if (exponent == 1) return base;
+        Rational c = constantOfColour.get(base);
+        if (c != null && (exponent > 0 || !c.isZero())) return constant(c.pow(exponent));
+        if (base == zero && exponent > 0) return zero;
+        Sign s = signOfColour.get(base);
+        Sign sign = exponent % 2 == 0 ? (s == Sign.POSITIVE || s == Sign.NEGATIVE ? Sign.POSITIVE : Sign.NONNEGATIVE)
+                : s;
+        return intern("power", exponent, new int[] {base}, sign);
+    }
+
+    private int builtin(Builtin f, int[] args) {
+        Rational c = constantOfColour.get(args[0]);
+        Sign s = signOfColour.get(args[0]);
+        switch (f) {
+            case RELU:
+                if (s.atMostZero()) return zero;
+                if (c != null) return constant(c);
+                return intern("relu", null, args, s == Sign.POSITIVE ? Sign.POSITIVE : Sign.NONNEGATIVE);
+            case LEAKY_RELU: {
+                Rational slope = constantOfColour.get(args[1]);
+                if (c != null && slope != null) return constant(c.signum() > 0 ? c : c.multiply(slope));
+                if (s == Sign.POSITIVE || s == Sign.NONNEGATIVE) return args[0];
+                return intern("leaky_relu", null, args, Sign.UNKNOWN);
+            }
+            case TANH:
+                if (args[0] == zero) return zero;
+                return intern("tanh", null, args, s);
+            case SIGMOID:
+                if (args[0] == zero) return constant(Rational.of(1, 2));
+                return intern("sigmoid", null, args, Sign.POSITIVE);
+            case EXP:
+                if (args[0] == zero) return one;
+                return intern("exp", null, args, Sign.POSITIVE);
+            case LOG:
+                if (args[0] == one) return zero;
+                return intern("log", null, args, Sign.UNKNOWN);
+            case SOFTPLUS:
+                return intern("softplus", null, args, Sign.POSITIVE);
+            default: throw new IllegalStateException("unknown builtin " + f);
+        }
+    }
+
+    /** The colour of ∂f/∂(argument k) at arguments of the given colours. */
+    private int builtinPartial(Builtin f, int k, int[] args) {
+        Sign s = signOfColour.get(args[0]);
+        switch (f) {
+            case RELU:
+                // relu'(z) = 1 for z > 0 and 0 for z <= 0 (relu'(0) = 0, as in PyTorch).
+                if (s.atMostZero()) return zero;
+                if (s == Sign.POSITIVE) return one;
+                return intern("relu'", null, args, Sign.NONNEGATIVE);
+            case LEAKY_RELU:
+                if (k == 0 && s == Sign.POSITIVE) return one;
+                return intern("leaky_relu'" + k, null, args, Sign.UNKNOWN);
+            case TANH:
+                if (args[0] == zero) return one;
+                return intern("tanh'", null, args, Sign.POSITIVE);
+            case SIGMOID:
+                if (args[0] == zero) return constant(Rational.of(1, 4));
+                return intern("sigmoid'", null, args, Sign.POSITIVE);
+            case EXP:
+                return forwardOf("exp", args);
+            case LOG:
+                return intern("log'", null, args, Sign.UNKNOWN);
+            case SOFTPLUS:
+                if (args[0] == zero) return constant(Rational.of(1, 2));
+                return intern("sigmoid", null, args, Sign.POSITIVE);
+            default: throw new IllegalStateException("unknown builtin " + f);
+        }
+    }
+
+    private int forwardOf(String tag, int[] args) {
+        return builtin(Builtin.valueOf(tag.toUpperCase()), args);
+    }
+
+    // ---- backward -------------------------------------------------------------------------
+
+    private int[] backwardColours() {
+        int n = tape.nodeCount();
+        // Contributions are gathered per child as (parent adjoint colour, partial colour) pairs.
+        long[][] pairs = new long[n][];
+        int[] pairCount = new int[n];
+        int[] back = new int[n];
+        Arrays.fill(back, zero);
+        int root = tape.objectiveNode();
+        back[root] = one;
+        for (int node = root; node >= 0; node--) {
+            if (node != root) back[node] = contributionsColour(pairs[node], pairCount[node]);
+            pairs[node] = null;
+            if (back[node] == zero) continue;
+            int count = tape.childCount(node);
+            for (int k = 0; k < count; k++) {
+                int partial = localPartial(node, k, count);
+                if (partial == zero) continue;
+                int child = tape.child(node, k);
+                if (pairs[child] == null) pairs[child] = new long[2];
+                if (pairCount[child] == pairs[child].length) pairs[child] = Arrays.copyOf(pairs[child], pairCount[child] * 2);
+                pairs[child][pairCount[child]++] = ((long) back[node] << 32) | (partial & 0xFFFFFFFFL);
+            }
+        }
+        return back;
+    }
+
+    private int contributionsColour(long[] pairs, int count) {
+        if (count == 0) return zero;
+        long[] sorted = Arrays.copyOf(pairs, count);
+        Arrays.sort(sorted);
+        int[] flat = new int[count * 2];
+        for (int i = 0; i < count; i++) {
+            flat[2 * i] = (int) (sorted[i] >>> 32);
+            flat[2 * i + 1] = (int) sorted[i];
+        }
+        // A lone (1, partial) contribution is the partial itself; otherwise an opaque sum of products.
+        if (count == 1 && flat[0] == one) return flat[1];
+        if (count == 1 && flat[1] == one) return flat[0];
+        return intern("adjoint", null, flat, Sign.UNKNOWN);
+    }
+
+    private int localPartial(int node, int k, int count) {
+        switch (tape.operation(node)) {
+            case SUM: return one;
+            case NEGATE: return constant(Rational.of(-1));
+            case PRODUCT: {
+                int[] others = new int[count - 1];
+                for (int j = 0, m = 0; j < count; j++) if (j != k) others[m++] = forward[tape.child(node, j)];
+                return product(others);
+            }
+            case QUOTIENT: {
+                int a = forward[tape.child(node, 0)];
+                int b = forward[tape.child(node, 1)];
+                if (k == 0) return intern("reciprocal", null, new int[] {b}, Sign.UNKNOWN);
+                if (a == zero) return zero;
+                return intern("quotient'", null, new int[] {a, b}, Sign.UNKNOWN);
+            }
+            case INTEGER_POWER: {
+                int e = tape.exponent(node);
+                if (e == 0) return zero;
+                int base = forward[tape.child(node, 0)];
+                return product(new int[] {constant(Rational.of(e)), power(base, e - 1)});
+            }
+            case REAL_POWER: return intern("real_power'" + k, null, childColours(node, count), Sign.UNKNOWN);
+            case BUILTIN: return builtinPartial(tape.builtin(node), k, childColours(node, count));
+            case GENERIC:
+                return intern("generic", tape.activationName(node) + "'" + (tape.derivativeOrder(node) + 1),
+                        childColours(node, count), Sign.UNKNOWN);
+            default: return zero;
+        }
+    }
+}
