@@ -1,0 +1,115 @@
+package dev.netsym.calculus;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.netsym.model.Builtin;
+import dev.netsym.model.Rational;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ArithmeticTest {
+    private static final BigInteger P = BigInteger.valueOf(ModularArithmetic.MODULUS);
+    private static final BigDecimal E =
+            new BigDecimal("2.71828182845904523536028747135266249775724709369995957496696762772407663");
+    private static final BigDecimal LN2 =
+            new BigDecimal("0.693147180559945309417232121458176568075500134360255254120680009");
+
+    private final ModularArithmetic modular = new ModularArithmetic(9);
+    private final DecimalArithmetic decimal = new DecimalArithmetic(9);
+
+    @Test
+    void modularMultiplicationAndInverseAgreeWithBigInteger() {
+        SplittableRandom random = new SplittableRandom(2);
+        for (int i = 0; i < 10_000; i++) {
+            long a = random.nextLong(ModularArithmetic.MODULUS);
+            long b = random.nextLong(ModularArithmetic.MODULUS);
+            long expected = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).mod(P).longValue();
+            assertEquals(expected, ModularArithmetic.mulmod(a, b));
+            if (b != 0) assertEquals(1L, modular.multiply(b, modular.divide(1L, b)));
+        }
+        long max = ModularArithmetic.MODULUS - 1;
+        assertEquals(1L, ModularArithmetic.mulmod(max, max));
+    }
+
+    @Test
+    void modularRationalsAndDivisionByZero() {
+        assertEquals(1L, modular.multiply(modular.fromRational(Rational.of(1, 2)), 2L));
+        assertEquals(ModularArithmetic.MODULUS - 3, modular.fromRational(Rational.of(-3)));
+        assertEquals(modular.fromRational(Rational.of(1, 8)), modular.power(2L, -3));
+        assertThrows(DivisionByZeroException.class, () -> modular.divide(5L, 0L));
+        assertThrows(DivisionByZeroException.class, () -> modular.power(0L, -1));
+        assertThrows(DivisionByZeroException.class,
+                () -> modular.fromRational(Rational.of(BigInteger.ONE, P)));
+        assertFalse(modular.supports(Builtin.RELU));
+        assertThrows(UnsupportedArithmeticException.class, () -> modular.apply(Builtin.TANH, 1L));
+    }
+
+    @Test
+    void genericActivationsAreDeterministicAndIndependentAcrossNamesOrdersAndSeeds() {
+        assertEquals(modular.applyGeneric("f", 5L), new ModularArithmetic(9).applyGeneric("f", 5L));
+        assertNotEquals(modular.applyGeneric("f", 5L), modular.applyGeneric("g", 5L));
+        assertNotEquals(modular.applyGeneric("f", 5L), modular.genericDerivative("f", 5L));
+        assertNotEquals(modular.applyGeneric("f", 5L), new ModularArithmetic(10).applyGeneric("f", 5L));
+        ExactArithmetic exact = new ExactArithmetic(9);
+        assertEquals(exact.applyGeneric("f", Rational.of(1, 3)), exact.applyGeneric("f", Rational.of(2, 6)));
+    }
+
+    @Test
+    void decimalElementaryFunctionsReachFiftyDigits() {
+        MathContext fifty = DecimalArithmetic.DEFAULT_CONTEXT;
+        assertEquals(E.round(fifty), decimal.apply(Builtin.EXP, BigDecimal.ONE));
+        assertEquals(LN2.round(fifty), decimal.apply(Builtin.LOG, BigDecimal.valueOf(2)));
+        assertEquals(LN2.negate().round(fifty), decimal.apply(Builtin.LOG, new BigDecimal("0.5")));
+        BigDecimal x = new BigDecimal("-37.125");
+        assertTrue(decimal.equal(x, decimal.apply(Builtin.LOG, decimal.apply(Builtin.EXP, x))));
+        // tanh and softplus keep relative accuracy where the naive formulas cancel
+        BigDecimal tiny = new BigDecimal("1e-30");
+        assertTrue(decimal.equal(tiny, decimal.apply(Builtin.TANH, tiny)));
+        BigDecimal farLeft = BigDecimal.valueOf(-200);
+        assertTrue(decimal.equal(decimal.apply(Builtin.EXP, farLeft), decimal.apply(Builtin.SOFTPLUS, farLeft)));
+        // sigmoid(ln 3) = 3/4, tanh(ln 2) = 3/5
+        assertTrue(decimal.equal(new BigDecimal("0.75"),
+                decimal.apply(Builtin.SIGMOID, decimal.apply(Builtin.LOG, BigDecimal.valueOf(3)))));
+        assertTrue(decimal.equal(new BigDecimal("0.6"), decimal.apply(Builtin.TANH, LN2)));
+        assertFalse(decimal.equal(new BigDecimal("0.6"), new BigDecimal("0.6000000000000000000000000000001")));
+        assertThrows(ArithmeticException.class, () -> decimal.apply(Builtin.LOG, BigDecimal.ZERO));
+    }
+
+    @Test
+    void decimalDerivativesMatchDifferenceQuotients() {
+        BigDecimal h = new BigDecimal("1e-20");
+        BigDecimal tolerance = new BigDecimal("1e-25");
+        for (String z : new String[] {"-3.5", "-0.25", "0.7", "4"}) {
+            BigDecimal point = new BigDecimal(z);
+            for (Builtin function : new Builtin[] {Builtin.TANH, Builtin.SIGMOID, Builtin.SOFTPLUS, Builtin.EXP}) {
+                BigDecimal slope = difference(point, h, v -> decimal.apply(function, v));
+                assertTrue(slope.subtract(decimal.derivative(function, 0, point)).abs().compareTo(tolerance) < 0,
+                        function + " at " + z);
+            }
+            for (int order = 0; order < 3; order++) {
+                int k = order;
+                BigDecimal slope = difference(point, h, v -> decimal.genericDerivative("f", k, v));
+                BigDecimal next = decimal.genericDerivative("f", k + 1, point);
+                assertTrue(slope.subtract(next).abs().compareTo(tolerance) < 0, "f^(" + k + ") at " + z);
+            }
+        }
+    }
+
+    @Test
+    void decimalAndDoubleShareTheirGenericActivation() {
+        DoubleArithmetic doubles = new DoubleArithmetic(9);
+        for (int order = 0; order < 4; order++) {
+            double expected = decimal.genericDerivative("f", order, new BigDecimal("0.3")).doubleValue();
+            assertEquals(expected, doubles.genericDerivative("f", order, 0.3), 1e-12);
+        }
+    }
+
+    private BigDecimal difference(BigDecimal z, BigDecimal h, java.util.function.UnaryOperator<BigDecimal> f) {
+        BigDecimal up = f.apply(z.add(h));
+        BigDecimal down = f.apply(z.subtract(h));
+        return up.subtract(down).divide(h.multiply(BigDecimal.valueOf(2)), decimal.context());
+    }
+}
