@@ -74,6 +74,11 @@ final class StructuralColouring {
         return backward[tape.parameterNode(parameterIndex)];
     }
 
+    /** Equal colours: the two nodes compute the same function on the subspace. */
+    int forwardColour(int node) {
+        return forward[node];
+    }
+
     /** Whether the parameter's gradient is provably 0 on the subspace. */
     boolean gradientIsZero(int parameterIndex) {
         return gradientColour(parameterIndex) == zero;

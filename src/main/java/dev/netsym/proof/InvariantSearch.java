@@ -1,0 +1,295 @@
+package dev.netsym.proof;
+
+import dev.netsym.calculus.Arithmetic;
+import dev.netsym.calculus.Evaluation;
+import dev.netsym.calculus.ModularArithmetic;
+import dev.netsym.calculus.Tape;
+import dev.netsym.model.Init;
+import dev.netsym.model.Network;
+import dev.netsym.model.Parameter;
+import dev.netsym.model.Rational;
+import dev.netsym.model.Sample;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fixed point of the design note: start from (P0, F0) = (same initial value, all pinned),
+ * then repeatedly unpin every parameter whose gradient is not identically 0 on S(P, F) and
+ * split every class whose members' gradients differ there, until nothing changes.
+ *
+ * <p>Differences are found by evaluating all gradients at random points of S(P, F) in one
+ * reverse pass per point and sample: a difference seen in exact or modular arithmetic is a
+ * fact, so every split and unpin is sound. What survives is then certified (structurally,
+ * or by a randomized identity test for rational functions); a pair that can be neither
+ * separated nor certified is split as undecided, which keeps the result sound.
+ */
+final class InvariantSearch<T> {
+    /** Random points per round: each extra point makes a false "equal" far less likely. */
+    private static final int POINTS = 2;
+
+    private final Network network;
+    private final Tape tape;
+    private final Arithmetic<T> arithmetic;
+    private final RandomValues random;
+    private final int n;
+    private final long deadlineNanos;
+
+    /** Current state: class id per parameter (ids are dense, ordered by first member) and pins. */
+    private int[] classOf;
+    private boolean[] pinned;
+    private final List<Event> events = new ArrayList<>();
+    private final List<List<String>> undecided = new ArrayList<>();
+    private int rounds;
+    private boolean timedOut;
+
+    /** A split (two representatives now in different classes) or a move (second = -1). */
+    record Event(int first, int second, int round) {}
+
+    InvariantSearch(Network network, Tape tape, Arithmetic<T> arithmetic, long seed, long deadlineNanos) {
+        this.network = network;
+        this.tape = tape;
+        this.arithmetic = arithmetic;
+        this.random = new RandomValues(network.assumptions(), seed);
+        this.n = tape.parameterCount();
+        this.deadlineNanos = deadlineNanos;
+        initialState();
+    }
+
+    int[] classOf() { return classOf; }
+
+    boolean[] pinned() { return pinned; }
+
+    List<Event> events() { return events; }
+
+    List<List<String>> undecided() { return undecided; }
+
+    int rounds() { return rounds; }
+
+    boolean timedOut() { return timedOut; }
+
+    /** Parameters with the same initial value share a class; every parameter starts pinned. */
+    private void initialState() {
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        classOf = new int[n];
+        pinned = new boolean[n];
+        for (int p = 0; p < n; p++) {
+            Init init = parameter(p).init();
+            String key = init instanceof Init.Random ? "random:" + parameter(p).name() : init.getClass() + ":" + init;
+            classOf[p] = ids.computeIfAbsent(key, k -> ids.size());
+            pinned[p] = true;
+        }
+    }
+
+    private Parameter parameter(int p) {
+        return parametersByIndex()[p];
+    }
+
+    private Parameter[] parameterArray;
+
+    private Parameter[] parametersByIndex() {
+        if (parameterArray == null) {
+            Map<String, Parameter> byName = new HashMap<>();
+            for (Parameter p : network.parameters()) byName.put(p.name(), p);
+            parameterArray = new Parameter[n];
+            for (int i = 0; i < n; i++) parameterArray[i] = byName.get(tape.parameterNames().get(i));
+        }
+        return parameterArray;
+    }
+
+    /** Runs refinement and certification to the fixed point. */
+    void run(Certifier certifier) {
+        while (true) {
+            refineToFixedPoint();
+            if (timedOut) return;
+            if (!certifier.certifyOrSplit(this)) return;
+        }
+    }
+
+    private void refineToFixedPoint() {
+        while (true) {
+            if (System.nanoTime() > deadlineNanos) {
+                timedOut = true;
+                return;
+            }
+            rounds++;
+            Object[][] signatures = signatures();
+            if (!refine(signatures)) {
+                rounds--;
+                return;
+            }
+        }
+    }
+
+    /** Per parameter, its gradient's value at every random point and sample, as comparable keys. */
+    private Object[][] signatures() {
+        List<Sample> data = network.data();
+        int perPoint = data.isEmpty() ? 1 : data.size();
+        Object[][] keys = new Object[n][POINTS * perPoint];
+        for (int point = 0; point < POINTS; point++) {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    evaluatePoint(point, perPoint, keys);
+                    break;
+                } catch (ArithmeticException e) {
+                    // A random point where a denominator vanishes or a log's argument is not positive: draw again.
+                    if (attempt == 20) throw e;
+                }
+            }
+        }
+        return keys;
+    }
+
+    private void evaluatePoint(int point, int perPoint, Object[][] keys) {
+        T[] params = pointInSubspace();
+        List<T[]> samples = new ArrayList<>();
+        if (network.data().isEmpty()) {
+            samples.add(randomData());
+        } else {
+            for (Sample s : network.data()) samples.add(tape.dataValues(arithmetic, s));
+        }
+        for (int s = 0; s < samples.size(); s++) {
+            Evaluation<T> e = tape.evaluate(arithmetic, params, samples.get(s));
+            for (int p = 0; p < n; p++) keys[p][point * perPoint + s] = key(e.gradient(p));
+        }
+    }
+
+    /** A random point of S(P, F): one value per free class, initial values for pinned parameters. */
+    T[] pointInSubspace() {
+        Map<String, T> symbolValues = new HashMap<>();
+        Map<Integer, T> classValues = new HashMap<>();
+        T[] values = arithmetic.newArray(n);
+        for (int p = 0; p < n; p++) {
+            if (pinned[p]) {
+                values[p] = initialValue(p, symbolValues);
+            } else {
+                values[p] = classValues.computeIfAbsent(classOf[p], c -> randomValue(null));
+            }
+        }
+        return values;
+    }
+
+    private T initialValue(int p, Map<String, T> symbolValues) {
+        Parameter param = parameter(p);
+        Init init = param.init();
+        if (init instanceof Init.Numeric num) return arithmetic.fromRational(num.value());
+        String symbol = init instanceof Init.Symbolic s ? s.symbol() : param.name();
+        return symbolValues.computeIfAbsent(symbol, this::randomValue);
+    }
+
+    T[] randomData() {
+        T[] values = arithmetic.newArray(tape.dataNames().size());
+        for (int i = 0; i < values.length; i++) values[i] = randomValue(tape.dataNames().get(i));
+        return values;
+    }
+
+    private T randomValue(String name) {
+        if (arithmetic instanceof ModularArithmetic && (name == null || !random.constrained(name))) {
+            return arithmetic.fromRational(Rational.of(random.residue()));
+        }
+        return arithmetic.fromRational(random.generic(name == null ? "" : name));
+    }
+
+    /** A value as a key for grouping: exact values as they are; decimals rounded well past their noise. */
+    private Object key(T value) {
+        if (value instanceof BigDecimal d) {
+            if (arithmetic.isZero(value) || d.abs().compareTo(new BigDecimal("1e-35")) < 0) return BigDecimal.ZERO;
+            return d.round(new MathContext(30)).stripTrailingZeros();
+        }
+        if (value instanceof Double d) {
+            return Math.abs(d) < 1e-12 ? 0.0 : Double.valueOf(Double.parseDouble(String.format("%.9e", d)));
+        }
+        return value;
+    }
+
+    private boolean isZeroKey(Object key) {
+        if (key instanceof BigDecimal d) return d.signum() == 0;
+        if (key instanceof Double d) return d == 0.0;
+        if (key instanceof Rational r) return r.isZero();
+        if (key instanceof Long l) return l == 0L;
+        return false;
+    }
+
+    /** One round: unpin and split by the signatures; returns whether anything changed. */
+    private boolean refine(Object[][] signatures) {
+        boolean changed = false;
+        boolean[] nextPinned = pinned.clone();
+        for (int p = 0; p < n; p++) {
+            if (!pinned[p]) continue;
+            for (Object k : signatures[p]) {
+                if (!isZeroKey(k)) {
+                    nextPinned[p] = false;
+                    events.add(new Event(p, -1, rounds));
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        int[] nextClass = new int[n];
+        Map<List<Object>, Integer> ids = new HashMap<>();
+        Map<Integer, Integer> firstOfNewClass = new HashMap<>();
+        Map<Integer, Integer> firstOfOldClass = new HashMap<>();
+        for (int p = 0; p < n; p++) {
+            List<Object> key = new ArrayList<>(signatures[p].length + 2);
+            key.add(classOf[p]);
+            key.add(nextPinned[p]);
+            key.addAll(Arrays.asList(signatures[p]));
+            Integer id = ids.get(key);
+            if (id == null) {
+                id = ids.size();
+                ids.put(key, id);
+                firstOfNewClass.put(id, p);
+                Integer firstOld = firstOfOldClass.putIfAbsent(classOf[p], p);
+                if (firstOld != null) {
+                    events.add(new Event(firstOld, p, rounds));
+                    changed = true;
+                }
+            }
+            nextClass[p] = id;
+        }
+        classOf = nextClass;
+        pinned = nextPinned;
+        return changed;
+    }
+
+    /** Splits classes by the groups a certifier could not prove equal; the pairs are undecided. */
+    void splitUndecided(int[] group) {
+        Map<List<Integer>, Integer> ids = new HashMap<>();
+        Map<Integer, Integer> firstOfOld = new HashMap<>();
+        int[] next = new int[n];
+        for (int p = 0; p < n; p++) {
+            List<Integer> key = List.of(classOf[p], group[p]);
+            Integer id = ids.get(key);
+            if (id == null) {
+                id = ids.size();
+                ids.put(key, id);
+                Integer first = firstOfOld.putIfAbsent(classOf[p], p);
+                if (first != null) {
+                    undecided.add(List.of(tape.parameterNames().get(first), tape.parameterNames().get(p)));
+                }
+            }
+            next[p] = id;
+        }
+        classOf = next;
+    }
+
+    /** Unpins parameters whose zero gradient could not be certified; kept apart, undecided. */
+    void unpinUndecided(boolean[] keepPinned) {
+        for (int p = 0; p < n; p++) {
+            if (pinned[p] && !keepPinned[p]) {
+                pinned[p] = false;
+                undecided.add(List.of(tape.parameterNames().get(p)));
+            }
+        }
+    }
+
+    /** Certifies the current state or splits what it cannot certify; returns whether it split. */
+    interface Certifier {
+        boolean certifyOrSplit(InvariantSearch<?> search);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.netsym.proof;
+
+import dev.netsym.calculus.Arithmetic;
+import dev.netsym.calculus.ArithmeticKind;
+import dev.netsym.calculus.Tape;
+import dev.netsym.model.NaturalOrder;
+import dev.netsym.model.Network;
+import dev.netsym.model.Parameter;
+import dev.netsym.model.Unit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Computes the {@link Proof} for a network: the entry point of the proof stage. */
+public final class ProofEngine {
+    /** How long a whole proof may take, and extra provers for what the structure cannot show. */
+    public record Options(Duration timeout, List<ProofCertifier.EqualityProver> provers) {
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(60), List.of());
+        }
+    }
+
+    private ProofEngine() {}
+
+    public static Proof prove(Network network, Options options) {
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        Tape tape = Tape.compile(network);
+        long seed = seedOf(network);
+        ArithmeticKind kind = ArithmeticKind.requiredFor(tape);
+        Arithmetic<?> arithmetic = kind.create(seed);
+        return prove(network, tape, arithmetic, kind, seed, deadline, options);
+    }
+
+    private static <T> Proof prove(Network network, Tape tape, Arithmetic<T> arithmetic, ArithmeticKind kind,
+                                   long seed, long deadline, Options options) {
+        InvariantSearch<T> search = new InvariantSearch<>(network, tape, arithmetic, seed, deadline);
+        ProofCertifier certifier = new ProofCertifier(network, tape, kind == ArithmeticKind.MODULAR, options.provers());
+        search.run(certifier);
+
+        List<String> names = tape.parameterNames();
+        int[] classOf = search.classOf();
+        boolean[] pinned = search.pinned();
+        Map<Integer, List<Integer>> members = new LinkedHashMap<>();
+        List<Integer> order = new ArrayList<>();
+        for (int p = 0; p < names.size(); p++) order.add(p);
+        order.sort(Comparator.comparing(names::get, NaturalOrder.INSTANCE));
+        for (int p : order) members.computeIfAbsent(classOf[p], k -> new ArrayList<>()).add(p);
+
+        Map<String, Parameter> byName = new HashMap<>();
+        for (Parameter p : network.parameters()) byName.put(p.name(), p);
+        List<ParameterClass> classes = new ArrayList<>();
+        int symbol = 0;
+        for (var entry : members.entrySet()) {
+            List<Integer> ms = entry.getValue();
+            boolean frozen = pinned[ms.get(0)];
+            Parameter first = byName.get(names.get(ms.get(0)));
+            String initial = first.init() instanceof dev.netsym.model.Init.Random ? first.name() + "(0)"
+                    : first.init().toString();
+            Certificate certificate = search.timedOut() ? new Certificate(Certificate.Kind.TRIVIAL,
+                    "not certified: the time budget ran out", Optional.empty())
+                    : certifier.certificates().getOrDefault(entry.getKey(), Certificate.trivial());
+            classes.add(new ParameterClass(frozen ? initial : "c" + (++symbol),
+                    ms.stream().map(names::get).toList(), frozen, initial, certificate));
+        }
+
+        List<InvariantSearch.Event> events = search.events();
+        List<Optional<Witness>> witnesses = new WitnessFinder(network, tape).find(events, seed, deadline);
+        List<Separation> separations = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            InvariantSearch.Event e = events.get(i);
+            separations.add(new Separation(names.get(e.first()), e.second() < 0 ? null : names.get(e.second()),
+                    e.round(), Optional.empty(), witnesses.get(i)));
+        }
+        return new Proof(network, classes, separations, search.undecided(), certifier.unitClasses(),
+                kind.name().toLowerCase(), search.rounds(), search.timedOut(), List.of());
+    }
+
+    /** The same spec always gives the same random choices, hence byte-identical output. */
+    static long seedOf(Network network) {
+        long h = 0x9E3779B97F4A7C15L;
+        h = h * 31 + network.name().hashCode();
+        for (Parameter p : network.parameters()) h = h * 31 + p.name().hashCode() + p.init().toString().hashCode();
+        for (Unit u : network.units()) h = h * 31 + u.name().hashCode();
+        return h;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.netsym.proof;
+
+import dev.netsym.model.Assumption;
+import dev.netsym.model.Rational;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Random rationals for evaluation points and witnesses, each inside the interval the
+ * spec's assumptions allow for its name.
+ */
+final class RandomValues {
+    private record Interval(Rational low, boolean lowOpen, Rational high, boolean highOpen) {
+        static final Interval ALL = new Interval(null, true, null, true);
+
+        Interval with(Assumption a) {
+            Rational b = a.bound();
+            return switch (a.relation()) {
+                case GT -> tighterLow(b, true);
+                case GE -> tighterLow(b, false);
+                case LT -> tighterHigh(b, true);
+                case LE -> tighterHigh(b, false);
+            };
+        }
+
+        private Interval tighterLow(Rational b, boolean open) {
+            if (low != null && low.compareTo(b) > 0) return this;
+            return new Interval(b, open, high, highOpen);
+        }
+
+        private Interval tighterHigh(Rational b, boolean open) {
+            if (high != null && high.compareTo(b) < 0) return this;
+            return new Interval(low, lowOpen, b, open);
+        }
+    }
+
+    private final Map<String, Interval> intervals = new HashMap<>();
+    private final Random random;
+
+    RandomValues(List<Assumption> assumptions, long seed) {
+        for (Assumption a : assumptions) intervals.merge(a.name(), Interval.ALL.with(a), (x, y) -> x.with(a));
+        this.random = new Random(seed);
+    }
+
+    boolean constrained(String name) { return intervals.containsKey(name); }
+
+    /** The sign an assumption gives a name, if any. */
+    Sign sign(String name) {
+        Interval i = intervals.get(name);
+        if (i == null) return Sign.UNKNOWN;
+        if (i.low != null && (i.low.signum() > 0 || (i.low.signum() == 0 && i.lowOpen))) return Sign.POSITIVE;
+        if (i.low != null && i.low.signum() == 0) return Sign.NONNEGATIVE;
+        if (i.high != null && (i.high.signum() < 0 || (i.high.signum() == 0 && i.highOpen))) return Sign.NEGATIVE;
+        if (i.high != null && i.high.signum() == 0) return Sign.NONPOSITIVE;
+        return Sign.UNKNOWN;
+    }
+
+    /** A random value with a small numerator and denominator, generic enough to avoid coincidences. */
+    Rational generic(String name) {
+        Rational magnitude = Rational.of(1 + random.nextInt(97), 1 + random.nextInt(31));
+        return place(name, magnitude, random.nextBoolean());
+    }
+
+    /** A small non-zero integer (or a simple fraction when an interval needs it), for readable witnesses. */
+    Rational small(String name) {
+        Rational magnitude = Rational.of(1 + random.nextInt(3));
+        return place(name, magnitude, random.nextBoolean());
+    }
+
+    /** A uniformly random residue for modular evaluation. */
+    long residue() {
+        return 1 + Math.floorMod(random.nextLong(), (1L << 61) - 2);
+    }
+
+    long nextSeed() { return random.nextLong(); }
+
+    private Rational place(String name, Rational magnitude, boolean negative) {
+        Interval i = intervals.get(name);
+        if (i == null) return negative ? magnitude.negate() : magnitude;
+        if (i.low != null && i.high != null) {
+            // Strictly inside (low, high), at a random fraction of the way.
+            Rational t = Rational.of(1 + random.nextInt(9), 10);
+            return i.low.add(i.high.subtract(i.low).multiply(t));
+        }
+        if (i.low != null) return i.low.add(magnitude);
+        if (i.high != null) return i.high.subtract(magnitude);
+        return magnitude;
+    }
+}

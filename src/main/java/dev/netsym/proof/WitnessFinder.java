@@ -1,0 +1,145 @@
+package dev.netsym.proof;
+
+import dev.netsym.calculus.Arithmetic;
+import dev.netsym.calculus.ArithmeticKind;
+import dev.netsym.calculus.DecimalArithmetic;
+import dev.netsym.calculus.ExactArithmetic;
+import dev.netsym.calculus.GradientDescentSimulation;
+import dev.netsym.calculus.ModularArithmetic;
+import dev.netsym.calculus.Tape;
+import dev.netsym.model.Init;
+import dev.netsym.model.Network;
+import dev.netsym.model.Parameter;
+import dev.netsym.model.Rational;
+import dev.netsym.model.Sample;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Turns every split and every move the refinement found into a concrete run of gradient
+ * descent from the spec's initialisation: small initial values and data, η = 1/10, computed
+ * exactly where the network allows (rationals; modulo a prime for big polynomial networks,
+ * where differing residues prove differing values), else in 40-digit decimals.
+ */
+final class WitnessFinder {
+    private static final int TRIES = 4;
+    /** Exact rationals grow fast; beyond this many parameters a polynomial network runs modulo p. */
+    private static final int EXACT_LIMIT = 2_000;
+
+    private final Network network;
+    private final Tape tape;
+    private final Parameter[] parameters;
+
+    WitnessFinder(Network network, Tape tape) {
+        this.network = network;
+        this.tape = tape;
+        Map<String, Parameter> byName = new HashMap<>();
+        for (Parameter p : network.parameters()) byName.put(p.name(), p);
+        parameters = new Parameter[tape.parameterCount()];
+        for (int i = 0; i < parameters.length; i++) parameters[i] = byName.get(tape.parameterNames().get(i));
+    }
+
+    /** A witness per event, in event order; empty where none was found within a few tries. */
+    List<Optional<Witness>> find(List<InvariantSearch.Event> events, long seed, long deadlineNanos) {
+        List<Optional<Witness>> found = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) found.add(Optional.empty());
+        if (events.isEmpty()) return found;
+        int steps = events.stream().mapToInt(InvariantSearch.Event::round).max().orElse(1) + 1;
+        RandomValues random = new RandomValues(network.assumptions(), seed);
+        for (int attempt = 0; attempt < TRIES && found.contains(Optional.<Witness>empty()); attempt++) {
+            if (System.nanoTime() > deadlineNanos) break;
+            try {
+                runOnce(events, steps + attempt, random, attempt, found);
+            } catch (ArithmeticException e) {
+                // A start where a denominator vanishes: the next attempt draws other values.
+            }
+        }
+        return found;
+    }
+
+    private void runOnce(List<InvariantSearch.Event> events, int steps, RandomValues random, int attempt,
+                         List<Optional<Witness>> found) {
+        ArithmeticKind kind = ArithmeticKind.requiredFor(tape);
+        if (kind == ArithmeticKind.MODULAR && tape.parameterCount() <= EXACT_LIMIT) kind = ArithmeticKind.EXACT;
+        Arithmetic<?> arithmetic = switch (kind) {
+            case MODULAR -> new ModularArithmetic(random.nextSeed());
+            case EXACT -> new ExactArithmetic(random.nextSeed());
+            default -> new DecimalArithmetic(random.nextSeed(), new MathContext(40));
+        };
+        simulate(arithmetic, events, steps, random, attempt, found);
+    }
+
+    private <T> void simulate(Arithmetic<T> a, List<InvariantSearch.Event> events, int steps, RandomValues random,
+                              int attempt, List<Optional<Witness>> found) {
+        Map<String, String> start = new LinkedHashMap<>();
+        Map<String, Rational> symbolValues = new HashMap<>();
+        T[] initial = a.newArray(parameters.length);
+        for (int p = 0; p < parameters.length; p++) {
+            Init init = parameters[p].init();
+            Rational v;
+            if (init instanceof Init.Numeric num) {
+                v = num.value();
+            } else {
+                String symbol = init instanceof Init.Symbolic s ? s.symbol() : parameters[p].name();
+                v = symbolValues.get(symbol);
+                if (v == null) {
+                    v = attempt == 0 ? random.small(symbol) : random.generic(symbol);
+                    symbolValues.put(symbol, v);
+                    if (parameters.length <= 50 || init instanceof Init.Symbolic) start.put(symbol, v.toString());
+                }
+            }
+            initial[p] = a.fromRational(v);
+        }
+        List<Map<String, String>> shownData = new ArrayList<>();
+        List<T[]> samples = new ArrayList<>();
+        List<Sample> data = network.data();
+        if (data.isEmpty()) {
+            T[] values = a.newArray(tape.dataNames().size());
+            Map<String, String> shown = new LinkedHashMap<>();
+            for (int i = 0; i < values.length; i++) {
+                String name = tape.dataNames().get(i);
+                Rational v = attempt == 0 ? random.small(name) : random.generic(name);
+                values[i] = a.fromRational(v);
+                shown.put(name, v.toString());
+            }
+            samples.add(values);
+            shownData.add(values.length <= 20 ? shown : Map.of("(random inputs)", values.length + " values"));
+        } else {
+            for (Sample s : data) samples.add(tape.dataValues(a, s));
+        }
+        Rational eta = Rational.of(1, 10);
+        var trajectory = new GradientDescentSimulation<>(tape, a).run(initial, samples, a.fromRational(eta), steps);
+        boolean exact = !(a instanceof DecimalArithmetic);
+        String how = a instanceof ModularArithmetic ? "exact, modulo the prime 2^61-1"
+                : a instanceof ExactArithmetic ? "exact rational arithmetic" : "40-digit decimal arithmetic";
+        for (int i = 0; i < events.size(); i++) {
+            if (found.get(i).isPresent()) continue;
+            InvariantSearch.Event e = events.get(i);
+            OptionalInt step = e.second() < 0 ? trajectory.firstStepWhereMoved(e.first())
+                    : trajectory.firstStepWhereDiffer(e.first(), e.second());
+            if (step.isEmpty()) continue;
+            int t = step.getAsInt();
+            T first = trajectory.value(t, e.first());
+            T second = e.second() < 0 ? trajectory.value(0, e.first()) : trajectory.value(t, e.second());
+            found.set(i, Optional.of(new Witness(start, shownData, eta.toString(), t, show(first), show(second),
+                    exact, how)));
+        }
+    }
+
+    private static String show(Object value) {
+        if (value instanceof BigDecimal d) return d.round(new MathContext(8)).stripTrailingZeros().toPlainString();
+        if (value instanceof Rational r) {
+            String s = r.toString();
+            return s.length() <= 40 ? s : "≈ " + r.toBigDecimal(new MathContext(8)).stripTrailingZeros() + " (exact value has "
+                    + s.length() + " characters)";
+        }
+        return "residue " + value;
+    }
+}
