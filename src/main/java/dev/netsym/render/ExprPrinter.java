@@ -21,6 +21,12 @@ public interface ExprPrinter {
         return subscripts ? ExprPrinterStyled.UNICODE_SUBSCRIPTS : ExprPrinterStyled.UNICODE;
     }
 
+    /** The multiplication sign: "*" or "·". */
+    String times();
+
+    /** The derivative mark: "'" or "′". */
+    String prime();
+
     /** How this printer writes a bare name (for Leibniz fractions ∂y/∂w1 and the like). */
     String name(String name);
 }

@@ -36,6 +36,12 @@ final class ExprPrinterStyled implements ExprPrinter {
     }
 
     @Override
+    public String times() { return times; }
+
+    @Override
+    public String prime() { return prime; }
+
+    @Override
     public String name(String name) {
         if (!subscripts) return name;
         int end = name.length();

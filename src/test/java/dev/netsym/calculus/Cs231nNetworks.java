@@ -23,15 +23,20 @@ public final class Cs231nNetworks {
 
     /** y = w9·y3 + w10·y4, y3 = w5·y1 + w7·y2, ..., every weight initialised to a. */
     public static Network identityActivation(Init init) {
+        return identityActivation(init, "x1", "x2");
+    }
+
+    /** The same network with other input names (long ones test line breaking). */
+    public static Network identityActivation(Init init, String x1, String x2) {
         List<Unit> units = List.of(
-                new Unit("y1", weighted("w1", "x1", "w3", "x2"), SourcePos.NONE, null),
-                new Unit("y2", weighted("w2", "x1", "w4", "x2"), SourcePos.NONE, null),
+                new Unit("y1", weighted("w1", x1, "w3", x2), SourcePos.NONE, null),
+                new Unit("y2", weighted("w2", x1, "w4", x2), SourcePos.NONE, null),
                 new Unit("y3", weighted("w5", "y1", "w7", "y2"), SourcePos.NONE, null),
                 new Unit("y4", weighted("w6", "y1", "w8", "y2"), SourcePos.NONE, null),
                 new Unit("y", weighted("w9", "y3", "w10", "y4"), SourcePos.NONE, null));
         List<Parameter> parameters = new ArrayList<>();
         for (int i = 1; i <= 10; i++) parameters.add(new Parameter("w" + i, init, SourcePos.NONE));
-        return new Network("cs231n", List.of("x1", "x2"), List.of(), units, ref("y"), parameters,
+        return new Network("cs231n", List.of(x1, x2), List.of(), units, ref("y"), parameters,
                 Set.of(), List.of(), List.of(), List.of(), "sgd");
     }
 }
