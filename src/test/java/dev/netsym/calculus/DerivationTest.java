@@ -135,4 +135,39 @@ class DerivationTest {
         assertEquals("y3", TEXT.print(w9.local()));
         assertNotNull(w9.stoppedBecause());
     }
+
+    @Test
+    void symjaBuiltinNamesAreOrdinaryParametersAndPrintAsWritten() {
+        List<String> names = List.of("D", "N", "E", "I", "Pi", "Sin", "Export", "Run", "Print", "W1", "w1");
+        // y = D·N + E·I + Pi·Sin + Export·Run + Print·W1·w1
+        Expr y = new Expr.Sum(List.of(product("D", "N"), product("E", "I"), product("Pi", "Sin"),
+                product("Export", "Run"), product("Print", "W1", "w1")));
+        var parameters = names.stream().map(n -> new dev.netsym.model.Parameter(n, new Init.Symbolic("a"),
+                dev.netsym.model.SourcePos.NONE)).toList();
+        var net = new dev.netsym.model.Network("names", List.of(), List.of(),
+                List.of(new dev.netsym.model.Unit("y", y, dev.netsym.model.SourcePos.NONE, null)),
+                new Expr.Ref("y"), parameters, java.util.Set.of(), List.of(), List.of(), List.of(), "sgd");
+        Derivation d = Derivation.of(net, DerivationOptions.defaults(), engine);
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("D", "N");
+        expected.put("N", "D");
+        expected.put("E", "I");
+        expected.put("I", "E");
+        expected.put("Pi", "Sin");
+        expected.put("Sin", "Pi");
+        expected.put("Export", "Run");
+        expected.put("Run", "Export");
+        expected.put("Print", "W1·w1");
+        expected.put("W1", "Print·w1");
+        expected.put("w1", "Print·W1");
+        Map<String, String> actual = new LinkedHashMap<>();
+        for (var g : d.gradients()) actual.put(g.parameter(), TEXT.print(g.result()));
+        assertEquals(expected, actual);
+        assertEquals("a²", TEXT.print(gradient(d, "Print").atInit()));
+        assertEquals("a", TEXT.print(gradient(d, "D").atInit()));
+    }
+
+    private static Expr product(String... names) {
+        return new Expr.Product(java.util.Arrays.stream(names).map(n -> (Expr) new Expr.Ref(n)).toList());
+    }
 }
