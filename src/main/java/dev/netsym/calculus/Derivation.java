@@ -299,8 +299,36 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
             return localPartials.computeIfAbsent(unit + "\u0000" + operand, key -> {
                 Expr definition = unit.equals(top) ? topDefinition : unitsByName.get(unit).definition();
                 SymbolicResult<Expr> d = engine.differentiate(definition, operand);
-                return d.isKnown() ? ordering.apply(d.value()) : new Expr.Ref("∂" + unit + "/∂" + operand);
+                if (!d.isKnown()) return new Expr.Ref("∂" + unit + "/∂" + operand);
+                Expr local = ordering.apply(d.value());
+                // tanh'(z) comes back as 1 − tanh(z)²; where tanh(z) is the unit itself, a
+                // person writes 1 − h², so the unit's own definition is folded back into its name.
+                Expr canonical = ordering.apply(engine.evaluate(definition).orElse(definition));
+                return foldInto(local, canonical, new Expr.Ref(unit));
             });
+        }
+
+        private static Expr foldInto(Expr e, Expr whole, Expr name) {
+            if (e.equals(whole)) return name;
+            if (whole instanceof Expr.Ref || whole instanceof Expr.Num) return e;
+            if (e instanceof Expr.Neg n) return new Expr.Neg(foldInto(n.operand(), whole, name));
+            if (e instanceof Expr.Sum su) return new Expr.Sum(su.terms().stream().map(t -> foldInto(t, whole, name)).toList());
+            if (e instanceof Expr.Product p) {
+                return new Expr.Product(p.factors().stream().map(t -> foldInto(t, whole, name)).toList());
+            }
+            if (e instanceof Expr.Quotient q) {
+                return new Expr.Quotient(foldInto(q.numerator(), whole, name), foldInto(q.denominator(), whole, name));
+            }
+            if (e instanceof Expr.Power p) {
+                return new Expr.Power(foldInto(p.base(), whole, name), foldInto(p.exponent(), whole, name));
+            }
+            if (e instanceof Expr.Call c) {
+                return new Expr.Call(c.function(), c.args().stream().map(t -> foldInto(t, whole, name)).toList());
+            }
+            if (e instanceof Expr.DerivativeCall dc) {
+                return new Expr.DerivativeCall(dc.function(), dc.order(), foldInto(dc.arg(), whole, name));
+            }
+            return e;
         }
 
         private static Set<String> union(Set<String> a, Set<String> b) {

@@ -170,4 +170,26 @@ class DerivationTest {
     private static Expr product(String... names) {
         return new Expr.Product(java.util.Arrays.stream(names).map(n -> (Expr) new Expr.Ref(n)).toList());
     }
+
+    @Test
+    void tanhNetworkWithSquaredErrorObjective() {
+        Expr z = new Expr.Sum(List.of(product("w1", "x"), new Expr.Ref("b1")));
+        var h = new dev.netsym.model.Unit("h", new Expr.Call("tanh", List.of(z)), dev.netsym.model.SourcePos.NONE, null);
+        var y = new dev.netsym.model.Unit("y", product("w2", "h"), dev.netsym.model.SourcePos.NONE, null);
+        Expr loss = new Expr.Power(new Expr.Sum(List.of(new Expr.Ref("y"), new Expr.Neg(new Expr.Ref("t")))), Expr.Num.of(2));
+        var parameters = List.of("w1", "b1", "w2").stream().map(n -> new dev.netsym.model.Parameter(n,
+                new Init.Numeric(Rational.ZERO), dev.netsym.model.SourcePos.NONE)).toList();
+        var net = new dev.netsym.model.Network("tanh", List.of("x"), List.of("t"), List.of(h, y), loss, parameters,
+                java.util.Set.of(), List.of(), List.of(), List.of(), "sgd");
+        Derivation d = Derivation.of(net, DerivationOptions.defaults(), engine);
+        assertEquals("L", d.objectiveName());
+        var w1 = gradient(d, "w1");
+        assertEquals("2·w2·(1 − h²)·(y − t)·x", TEXT.print(w1.local()));
+        assertEquals(Expr.Num.of(0), w1.atInit());
+        var w2 = gradient(d, "w2");
+        assertEquals(Expr.Num.of(0), w2.atInit()); // tanh(0) = 0
+        java.io.StringWriter out = new java.io.StringWriter();
+        new dev.netsym.render.DerivationTextRenderer().render(d, out);
+        System.err.println(out);
+    }
 }
