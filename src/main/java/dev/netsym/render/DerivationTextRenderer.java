@@ -1,0 +1,176 @@
+package dev.netsym.render;
+
+import dev.netsym.calculus.ChainTerm;
+import dev.netsym.calculus.Derivation;
+import dev.netsym.model.Expr;
+import dev.netsym.model.Init;
+import dev.netsym.model.Parameter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A derivation as a person writes it by hand: each unit, then for each parameter a chain of
+ * equalities from the Leibniz form down to the result and its value at the initialisation.
+ * Lines stay within {@link #WIDTH} columns; long right-hand sides break before + and −.
+ */
+public final class DerivationTextRenderer {
+
+    public static final int WIDTH = 100;
+
+    private final ExprPrinter printer;
+
+    public DerivationTextRenderer() { this(ExprPrinter.unicode()); }
+
+    public DerivationTextRenderer(ExprPrinter printer) { this.printer = printer; }
+
+    public void render(Derivation derivation, Writer writer) {
+        PrintWriter out = writer instanceof PrintWriter pw ? pw : new PrintWriter(writer);
+        out.println("Units");
+        for (Derivation.UnitDerivation u : derivation.units()) {
+            List<String> sides = new ArrayList<>();
+            sides.add(printer.print(u.definition()));
+            if (u.expansion() != null && !u.expansion().equals(u.definition())) {
+                sides.add(printer.print(u.expansion()));
+            }
+            equalities("  " + printer.name(u.name()), sides, out);
+            if (u.stoppedBecause() != null) note(u.stoppedBecause(), out);
+        }
+        out.println();
+        String top = printer.name(derivation.objectiveName());
+        out.println("Gradients of " + top + (initialisation(derivation).isEmpty() ? ""
+                : ", at the initialisation " + initialisation(derivation)));
+        boolean reluStated = false;
+        for (Derivation.GradientDerivation g : derivation.gradients()) {
+            out.println();
+            List<String> sides = sides(g);
+            if (!reluStated && sides.stream().anyMatch(s -> s.contains("relu" + printer.prime() + "("))) {
+                note("relu" + printer.prime() + "(z) is 1 for z > 0 and 0 for z ≤ 0, so relu" + printer.prime()
+                        + "(0) = 0 (the convention of PyTorch and micrograd)", out);
+                reluStated = true;
+            }
+            equalities("  ∂" + top + "/∂" + printer.name(g.parameter()), sides, out);
+            if (g.atInit() != null && !initialisation(derivation).isEmpty()) {
+                equalities("    at init", List.of(printer.print(g.atInit())), out);
+            }
+            if (g.atPoint() != null) equalities("    at the point", List.of(printer.print(g.atPoint())), out);
+            if (g.stoppedBecause() != null) note(g.stoppedBecause(), out);
+        }
+        out.flush();
+    }
+
+    /** Leibniz chain, then with local values (zeros shown), then local form, result: repeats dropped. */
+    private List<String> sides(Derivation.GradientDerivation g) {
+        List<String> sides = new ArrayList<>();
+        List<ChainTerm> chain = g.chain();
+        boolean direct = chain.size() == 1 && chain.get(0).factors().size() == 1;
+        if (!direct && !chain.isEmpty()) {
+            sides.add(chain.stream().map(t -> t.factors().stream()
+                            .map(f -> "∂" + printer.name(f.of()) + "/∂" + printer.name(f.wrt()))
+                            .collect(Collectors.joining(" · ")))
+                    .collect(Collectors.joining(" + ")));
+            sides.add(chain.stream().map(this::termWithLocalValues).collect(Collectors.joining(" + ")));
+        }
+        sides.add(printer.print(g.local()));
+        if (g.result() != null) sides.add(printer.print(g.result()));
+        List<String> distinct = new ArrayList<>();
+        for (String s : sides) if (distinct.isEmpty() || !distinct.get(distinct.size() - 1).equals(s)) distinct.add(s);
+        return distinct;
+    }
+
+    /** w10·0 for a zero term, so the reader sees where the path stops; brackets around sums. */
+    private String termWithLocalValues(ChainTerm term) {
+        List<String> parts = new ArrayList<>();
+        for (ChainTerm.Factor f : term.factors()) {
+            Expr local = f.local();
+            if (local instanceof Expr.Num n && n.value().isOne() && term.factors().size() > 1) continue;
+            String printed = printer.print(local);
+            parts.add(local instanceof Expr.Sum || local instanceof Expr.Neg ? "(" + printed + ")" : printed);
+        }
+        if (parts.isEmpty()) return "1";
+        return String.join(printer.times(), parts);
+    }
+
+    private String initialisation(Derivation d) {
+        Set<String> values = new LinkedHashSet<>();
+        for (Parameter p : d.network().parameters()) {
+            if (!(p.init() instanceof Init.Random)) values.add(p.init().toString());
+        }
+        if (values.isEmpty()) return "";
+        boolean allSame = values.size() == 1
+                && d.network().parameters().stream().noneMatch(p -> p.init() instanceof Init.Random);
+        return allSame ? "(every parameter = " + values.iterator().next() + ")" : "(as declared)";
+    }
+
+    private void note(String text, PrintWriter out) {
+        wrap("    (" + text + ")", "     ", out);
+    }
+
+    /** lhs = s1 \n = s2 ...: each side on its own line, aligned on "=". */
+    private void equalities(String lhs, List<String> sides, PrintWriter out) {
+        String indent = " ".repeat(lhs.length());
+        for (int i = 0; i < sides.size(); i++) {
+            String head = (i == 0 ? lhs : indent) + " = ";
+            breakAtTopLevelSigns(head, sides.get(i), indent + "   ", out);
+        }
+    }
+
+    /**
+     * Breaks before a + or − so each line fits: the shallowest bracket depth that still
+     * fills at least half the line wins, else the last break that fits. A piece with no
+     * break point at all stays whole.
+     */
+    private void breakAtTopLevelSigns(String head, String body, String continuation, PrintWriter out) {
+        List<int[]> breaks = new ArrayList<>(); // {position of the space before the sign, depth}
+        int depth = 0;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '(') depth++;
+            else if (c == ')') depth--;
+            else if (c == ' ' && i > 0 && i + 2 < body.length() && body.charAt(i + 2) == ' '
+                    && "+-−".indexOf(body.charAt(i + 1)) >= 0) {
+                breaks.add(new int[] {i, depth});
+            }
+        }
+        String prefix = head;
+        int start = 0;
+        while (prefix.length() + body.length() - start > WIDTH) {
+            int room = WIDTH - prefix.length();
+            int[] best = null;
+            for (int[] candidate : breaks) {
+                int used = candidate[0] - start;
+                if (candidate[0] <= start || used > room) continue;
+                boolean fillsHalf = used >= room / 2;
+                if (best == null || (fillsHalf && candidate[1] <= best[1]) || (!fillsHalf && best[0] - start < room / 2)) {
+                    best = candidate;
+                }
+            }
+            if (best == null) break;
+            out.println(prefix + body.substring(start, best[0]));
+            start = best[0] + 1;
+            prefix = continuation + "  ".repeat(best[1]);
+        }
+        out.println(prefix + body.substring(start));
+    }
+
+    private void wrap(String text, String continuation, PrintWriter out) {
+        String indent = text.substring(0, text.length() - text.stripLeading().length());
+        StringBuilder line = new StringBuilder(indent);
+        boolean lineHasWords = false;
+        for (String word : text.strip().split(" ")) {
+            if (lineHasWords && line.length() + 1 + word.length() > WIDTH) {
+                out.println(line);
+                line = new StringBuilder(continuation);
+                lineHasWords = false;
+            }
+            if (lineHasWords) line.append(' ');
+            line.append(word);
+            lineHasWords = true;
+        }
+        out.println(line);
+    }
+}
