@@ -219,12 +219,14 @@ final class InvariantSearch<T> {
     private boolean refine(Object[][] signatures) {
         boolean changed = false;
         boolean[] nextPinned = pinned.clone();
+        java.util.Set<Integer> classesThatMoved = new java.util.HashSet<>();
         for (int p = 0; p < n; p++) {
             if (!pinned[p]) continue;
             for (Object k : signatures[p]) {
                 if (!isZeroKey(k)) {
                     nextPinned[p] = false;
-                    events.add(new Event(p, -1, rounds));
+                    // One witness per class that starts moving is enough: its members move alike or split below.
+                    if (classesThatMoved.add(classOf[p])) events.add(new Event(p, -1, rounds));
                     changed = true;
                     break;
                 }

@@ -63,11 +63,16 @@ final class RandomValues {
         return place(name, magnitude, random.nextBoolean());
     }
 
-    /** A small non-zero integer (or a simple fraction when an interval needs it), for readable witnesses. */
+    /**
+     * A small non-zero integer (or a simple fraction when an interval needs it), for readable
+     * witnesses; successive calls give distinct magnitudes, so that data values differ.
+     */
     Rational small(String name) {
-        Rational magnitude = Rational.of(1 + random.nextInt(3));
-        return place(name, magnitude, random.nextBoolean());
+        Rational magnitude = Rational.of(++smallCount + random.nextInt(2));
+        return place(name, magnitude, false);
     }
+
+    private int smallCount;
 
     /** A uniformly random residue for modular evaluation. */
     long residue() {

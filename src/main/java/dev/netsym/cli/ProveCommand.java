@@ -1,0 +1,63 @@
+package dev.netsym.cli;
+
+import dev.netsym.model.Network;
+import dev.netsym.proof.Proof;
+import dev.netsym.proof.ProofEngine;
+import dev.netsym.render.ProofJsonRenderer;
+import dev.netsym.render.ProofTextRenderer;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "prove",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Proves which parameters gradient descent keeps equal at every step (classes), which never",
+            "move (frozen), and which separate, each claim with a certificate or a witness.",
+            "",
+            "The result is the greatest set of equalities that holds from the spec's initialisation for",
+            "every dataset (or for the spec's 'data' lines), batch order and learning-rate schedule."},
+        footer = {"", "Examples:", "  netsym prove examples/cs231n.net",
+            "  netsym prove --format json examples/cs231n.net > proof.json",
+            "  netsym prove --timeout 10 big.net"})
+final class ProveCommand implements Callable<Integer> {
+    @Mixin
+    SpecInput input;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Time budget of the whole proof (default: ${DEFAULT-VALUE}); when it runs out the"
+                    + " output says what is undecided and netsym exits with 75.")
+    double timeoutSeconds;
+
+    @Option(names = "--full", description = "List every class and separation, even for big networks.")
+    boolean full;
+
+    enum Format { text, json }
+
+    @Override
+    public Integer call() throws SpecInput.Failure {
+        if (!(timeoutSeconds > 0) || timeoutSeconds > 1e6) {
+            spec.commandLine().getErr().println("netsym: --timeout must be a positive number of seconds");
+            return ExitCodes.USAGE;
+        }
+        Network network = input.load(spec.commandLine().getErr());
+        var options = new ProofEngine.Options(Duration.ofMillis((long) (timeoutSeconds * 1000)),
+                java.util.List.of());
+        Proof proof = ProofEngine.prove(network, options);
+        var out = spec.commandLine().getOut();
+        if (format == Format.json) new ProofJsonRenderer(out).render(proof);
+        else new ProofTextRenderer(out, input.displayName(), full).render(proof);
+        return proof.timedOut() ? ExitCodes.TIMED_OUT : ExitCodes.OK;
+    }
+}

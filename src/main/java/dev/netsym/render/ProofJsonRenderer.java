@@ -1,0 +1,91 @@
+package dev.netsym.render;
+
+import dev.netsym.proof.ParameterClass;
+import dev.netsym.proof.Proof;
+import dev.netsym.proof.Separation;
+import dev.netsym.proof.SpecialValue;
+import dev.netsym.proof.Witness;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** A proof as one JSON object; the schema is documented in the README. */
+public final class ProofJsonRenderer {
+    private final PrintWriter out;
+
+    public ProofJsonRenderer(PrintWriter out) {
+        this.out = out;
+    }
+
+    public void render(Proof proof) {
+        StringBuilder j = new StringBuilder("{\n");
+        field(j, "network", str(proof.network().name()));
+        field(j, "parameters", String.valueOf(proof.network().parameters().size()));
+        field(j, "trainable_values", String.valueOf(proof.trainableValues()));
+        field(j, "data", proof.network().data().isEmpty() ? str("all") : String.valueOf(proof.network().data().size()));
+        field(j, "optimizer", str(proof.network().optimizer()));
+        field(j, "classes", array(proof.classes().stream().map(c -> strings(c.members())).toList()));
+        field(j, "frozen", strings(proof.frozen()));
+        field(j, "undecided", array(proof.undecided().stream().map(ProofJsonRenderer::strings).toList()));
+        field(j, "class_details", array(proof.classes().stream().map(ProofJsonRenderer::classDetail).toList()));
+        field(j, "separations", array(proof.separations().stream().map(ProofJsonRenderer::separation).toList()));
+        field(j, "special_values", array(proof.specialValues().stream().map(ProofJsonRenderer::special).toList()));
+        field(j, "unit_classes", array(proof.unitClasses().stream().map(ProofJsonRenderer::strings).toList()));
+        field(j, "arithmetic", str(proof.arithmetic()));
+        field(j, "rounds", String.valueOf(proof.rounds()));
+        j.append("  \"timed_out\": ").append(proof.timedOut()).append("\n}\n");
+        out.print(j);
+        out.flush();
+    }
+
+    private static String classDetail(ParameterClass c) {
+        return "{\"symbol\": " + str(c.symbol()) + ", \"members\": " + strings(c.members())
+                + ", \"frozen\": " + c.frozen() + ", \"initial\": " + str(c.initialValue())
+                + ", \"certificate\": {\"kind\": " + str(c.certificate().kind().name().toLowerCase())
+                + ", \"detail\": " + str(c.certificate().detail())
+                + ", \"common_gradient\": " + c.certificate().commonGradient()
+                        .map(e -> str(ExprPrinter.plain().print(e))).orElse("null") + "}}";
+    }
+
+    private static String separation(Separation s) {
+        return "{\"first\": " + str(s.first()) + ", \"second\": " + (s.second() == null ? "null" : str(s.second()))
+                + ", \"kind\": " + str(s.isMove() ? "moves" : "separate") + ", \"round\": " + s.round()
+                + ", \"difference\": " + s.difference().map(e -> str(ExprPrinter.plain().print(e))).orElse("null")
+                + ", \"witness\": " + s.witness().map(ProofJsonRenderer::witness).orElse("null") + "}";
+    }
+
+    private static String witness(Witness w) {
+        return "{\"start\": " + object(w.start()) + ", \"data\": "
+                + array(w.data().stream().map(ProofJsonRenderer::object).toList())
+                + ", \"learning_rate\": " + str(w.learningRate()) + ", \"step\": " + w.step()
+                + ", \"first_value\": " + str(w.firstValue()) + ", \"second_value\": " + str(w.secondValue())
+                + ", \"exact\": " + w.exact() + ", \"arithmetic\": " + str(w.arithmetic()) + "}";
+    }
+
+    private static String special(SpecialValue v) {
+        return "{\"symbol\": " + str(v.symbol()) + ", \"value\": " + str(v.value()) + ", \"trainable_values\": "
+                + v.trainableValues() + ", \"frozen\": " + v.frozenCount() + ", \"summary\": " + str(v.summary()) + "}";
+    }
+
+    private static void field(StringBuilder j, String name, String value) {
+        j.append("  ").append(str(name)).append(": ").append(value).append(",\n");
+    }
+
+    private static String object(Map<String, String> map) {
+        return map.entrySet().stream().map(e -> str(e.getKey()) + ": " + str(e.getValue()))
+                .collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    private static String strings(List<String> names) {
+        return names.stream().map(ProofJsonRenderer::str).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static String array(List<String> items) {
+        return items.stream().collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static String str(String s) {
+        return DerivationJsonRenderer.string(s);
+    }
+}

@@ -1,0 +1,276 @@
+package dev.netsym.render;
+
+import dev.netsym.model.Init;
+import dev.netsym.model.Layer;
+import dev.netsym.model.Network;
+import dev.netsym.model.Parameter;
+import dev.netsym.proof.Certificate;
+import dev.netsym.proof.ParameterClass;
+import dev.netsym.proof.Proof;
+import dev.netsym.proof.Separation;
+import dev.netsym.proof.SpecialValue;
+import dev.netsym.proof.Witness;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A proof as a person reads it: the theorem, the proof by induction, the separations with
+ * their witnesses, special initial values, and what the network really is. Small networks
+ * are shown in full; big ones are summarised by layer unless {@code full} is set.
+ */
+public final class ProofTextRenderer {
+    /** Up to this many parameters everything is listed. */
+    public static final int FULL_LIMIT = 60;
+    private static final int SHOWN_SEPARATIONS = 8;
+
+    private final PrintWriter out;
+    private final boolean full;
+    private final String source;
+
+    public ProofTextRenderer(PrintWriter out, String source, boolean full) {
+        this.out = out;
+        this.source = source;
+        this.full = full;
+    }
+
+    public void render(Proof proof) {
+        Network n = proof.network();
+        boolean everything = full || n.parameters().size() <= FULL_LIMIT;
+        theorem(proof, everything);
+        scope(proof);
+        induction(proof, everything);
+        separations(proof, everything);
+        undecided(proof);
+        specialValues(proof);
+        reality(proof);
+        out.flush();
+    }
+
+    private void theorem(Proof proof, boolean everything) {
+        Network n = proof.network();
+        out.println("Theorem. From the initialisation in " + source + " (" + initialisation(n) + "),");
+        out.println("  " + dataScope(n) + ",");
+        out.println("  gradient descent keeps these parameters equal at every step:");
+        List<ParameterClass> moving = proof.classes().stream().filter(c -> !c.frozen()).toList();
+        List<ParameterClass> groups = moving.stream().filter(c -> c.members().size() > 1).toList();
+        if (groups.isEmpty()) {
+            out.println("    (none: every parameter can take a value of its own)");
+        } else if (everything) {
+            wrap("    ", groups.stream().map(c -> braces(c.members())).toList(), "  ");
+        } else {
+            layerSummary(proof);
+        }
+        List<String> frozen = proof.frozen();
+        if (frozen.isEmpty()) {
+            out.println("  and no parameter is sure to stay at its initial value.");
+        } else {
+            out.println("  and these never move from their initial values:");
+            wrap("    ", List.of(everything ? braces(frozen) : frozen.size() + " parameters: " + abbreviate(frozen)), "");
+        }
+        out.println();
+    }
+
+    private void scope(Proof proof) {
+        out.println("  This holds for plain gradient descent and for every optimiser that updates each parameter");
+        out.println("  by one shared rule from its own gradient history (SGD, momentum, RMSprop, Adam, AdamW,");
+        out.println("  weight decay); the spec names '" + proof.network().optimizer() + "'. It does not survive dropout,"
+                + " gradient noise,");
+        out.println("  per-parameter learning rates, or a random initialisation.");
+        out.println();
+    }
+
+    private void induction(Proof proof, boolean everything) {
+        out.println("Proof, by induction on the step t.");
+        out.println("  Base (t = 0): " + base(proof.network()));
+        out.println("  Step: suppose that at step t every class below holds one value. Then on that subspace");
+        out.println("  each member of a class has the same gradient, and each frozen parameter a zero gradient:");
+        Map<String, Integer> kinds = new LinkedHashMap<>();
+        int shown = 0;
+        for (ParameterClass c : proof.classes()) {
+            if (c.members().size() == 1 && !c.frozen()) continue;
+            kinds.merge(c.certificate().kind().label(), 1, Integer::sum);
+            if (!everything && shown >= SHOWN_SEPARATIONS) continue;
+            shown++;
+            String who = c.frozen() ? braces(c.members()) + " stay at " + c.initialValue()
+                    : braces(c.members()) + " = " + c.symbol();
+            out.println("    " + who + "    [" + c.certificate().kind().label() + "]");
+        }
+        if (shown < kinds.values().stream().mapToInt(Integer::intValue).sum()) {
+            out.println("    ... and " + (kinds.values().stream().mapToInt(Integer::intValue).sum() - shown)
+                    + " more classes (--full lists them)");
+        }
+        if (kinds.isEmpty()) out.println("    (no class has two members, and nothing is frozen: nothing to prove)");
+        out.println("  So one step of any such optimiser keeps every class together, and the claim holds at t + 1.");
+        out.println("  Certificates: " + kinds.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(", ")) + (kinds.isEmpty() ? "none needed" : "") + ".");
+        certificateNotes(proof);
+        out.println("  ∎");
+        out.println();
+    }
+
+    private void certificateNotes(Proof proof) {
+        proof.classes().stream().map(ParameterClass::certificate)
+                .filter(c -> c.kind() == Certificate.Kind.RANDOMIZED).map(Certificate::detail).distinct().findFirst()
+                .ifPresent(d -> out.println("  Randomized: " + d + "."));
+        if (proof.classes().stream().anyMatch(c -> c.certificate().kind() == Certificate.Kind.STRUCTURAL)) {
+            out.println("  Structural: colour refinement of the computation graph shows each class's gradients are");
+            out.println("  the same expression over the same classes (valid for every input and every activation).");
+        }
+    }
+
+    private void separations(Proof proof, boolean everything) {
+        List<Separation> seps = proof.separations();
+        if (seps.isEmpty()) return;
+        out.println("Why the classes are no coarser (each separation with a witness):");
+        int shown = 0;
+        for (Separation s : seps) {
+            if (!everything && shown >= SHOWN_SEPARATIONS) break;
+            shown++;
+            String what = s.isMove() ? s.first() + " moves" + startedWith(proof, s.first())
+                    : s.first() + " and " + s.second() + " separate";
+            out.println("  " + what + " (found in refinement round " + s.round() + ")");
+            if (s.witness().isPresent()) {
+                out.println("    witness: " + witness(s, s.witness().get()));
+            } else {
+                out.println("    no run of gradient descent was found that shows it within the tries made; the");
+                out.println("    gradients differ at a random point of the subspace, so the classes cannot be merged.");
+            }
+        }
+        if (shown < seps.size()) out.println("  ... and " + (seps.size() - shown) + " more (--full lists them)");
+        out.println();
+    }
+
+    /** "(and so do the 9 others that started with it)" when the move stands for a group. */
+    private static String startedWith(Proof proof, String parameter) {
+        Network n = proof.network();
+        Parameter p = n.parameters().stream().filter(q -> q.name().equals(parameter)).findFirst().orElseThrow();
+        if (p.init() instanceof Init.Random) return "";
+        long others = n.parameters().stream().filter(q -> q.init().equals(p.init())).count() - 1;
+        return others == 0 ? "" : " away from " + p.init() + " (it stands for the " + others + " other"
+                + (others == 1 ? "" : "s") + " that started there too)";
+    }
+
+    private String witness(Separation s, Witness w) {
+        List<String> parts = new ArrayList<>();
+        w.start().forEach((k, v) -> parts.add(k + " = " + v));
+        for (Map<String, String> sample : w.data()) sample.forEach((k, v) -> parts.add(k + " = " + v));
+        parts.add("η = " + w.learningRate());
+        String after = "after step " + w.step() + ", ";
+        String values = s.isMove() ? s.first() + " = " + w.firstValue() + " (it started at " + w.secondValue() + ")"
+                : s.first() + " = " + w.firstValue() + " but " + s.second() + " = " + w.secondValue();
+        return String.join(", ", parts) + ": " + after + values + " [" + w.arithmetic() + "]";
+    }
+
+    private void undecided(Proof proof) {
+        if (proof.undecided().isEmpty() && !proof.timedOut()) return;
+        out.println("Undecided (kept apart to stay sound: neither a proof nor a witness was found):");
+        for (List<String> pair : proof.undecided()) {
+            out.println("  " + (pair.size() == 1 ? pair.get(0) + " might never move" : pair.get(0) + " and "
+                    + pair.get(1) + " might stay equal"));
+        }
+        if (proof.timedOut()) out.println("  The time budget ran out: the classes above are not certified.");
+        out.println();
+    }
+
+    private void specialValues(Proof proof) {
+        if (proof.specialValues().isEmpty()) return;
+        out.println("Special initial values (found by solving, confirmed by proving again):");
+        for (SpecialValue v : proof.specialValues()) {
+            out.println("  " + v.symbol() + " = " + v.value() + ": " + v.summary());
+        }
+        out.println();
+    }
+
+    private void reality(Proof proof) {
+        Network n = proof.network();
+        out.println("What the network really is: " + proof.trainableValues() + " trainable value"
+                + (proof.trainableValues() == 1 ? "" : "s") + " of " + n.parameters().size() + " parameters.");
+        if (!proof.unitClasses().isEmpty()) {
+            List<String> shown = proof.unitClasses().stream().map(ProofTextRenderer::braces).toList();
+            out.println("  Units that always compute the same value: "
+                    + (shown.size() <= 6 || full ? String.join(", ", shown)
+                    : String.join(", ", shown.subList(0, 6)) + " and " + (shown.size() - 6) + " more groups"));
+        }
+        out.println("  (random points evaluated in " + arithmeticName(proof.arithmetic()) + "; " + proof.rounds()
+                + " refinement round" + (proof.rounds() == 1 ? "" : "s") + ")");
+    }
+
+    // ---- pieces ------------------------------------------------------------------------------
+
+    private void layerSummary(Proof proof) {
+        Map<String, String> byLayer = LayerPatterns.describe(proof);
+        for (var e : byLayer.entrySet()) out.println("    " + e.getKey() + ": " + e.getValue());
+    }
+
+    static String initialisation(Network n) {
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        for (Parameter p : n.parameters()) {
+            String key = p.init() instanceof Init.Random ? "random" : p.init().toString();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p.name());
+        }
+        if (groups.size() == 1) {
+            String only = groups.keySet().iterator().next();
+            return only.equals("random") ? "every parameter starts at its own random value"
+                    : "every parameter starts at " + only;
+        }
+        return groups.entrySet().stream().map(e -> abbreviate(e.getValue()) + " at "
+                + (e.getKey().equals("random") ? "random values" : e.getKey())).collect(Collectors.joining("; "));
+    }
+
+    private static String base(Network n) {
+        Map<String, Long> counts = n.parameters().stream().collect(Collectors.groupingBy(
+                p -> p.init() instanceof Init.Random ? "random" : p.init().toString(), LinkedHashMap::new,
+                Collectors.counting()));
+        String shared = counts.entrySet().stream().filter(e -> !e.getKey().equals("random"))
+                .map(e -> (e.getValue() == n.parameters().size() ? "all " : "") + e.getValue() + " parameters start at "
+                        + e.getKey()).collect(Collectors.joining(", "));
+        return (shared.isEmpty() ? "each parameter starts at its own value" : shared)
+                + ", so each class below starts at one value.";
+    }
+
+    private static String dataScope(Network n) {
+        if (n.data().isEmpty()) return "for every dataset, batch order and learning-rate schedule";
+        return "for the " + n.data().size() + " data sample" + (n.data().size() == 1 ? "" : "s")
+                + " in the spec, in any batches and order, with any learning-rate schedule";
+    }
+
+    private static String arithmeticName(String kind) {
+        return switch (kind) {
+            case "modular" -> "arithmetic modulo the prime 2^61-1 (the network is a rational function)";
+            case "exact" -> "exact rational arithmetic";
+            default -> "50-digit decimal arithmetic";
+        };
+    }
+
+    static String braces(List<String> names) {
+        return "{" + String.join(", ", names) + "}";
+    }
+
+    static String abbreviate(List<String> names) {
+        if (names.size() <= 6) return String.join(", ", names);
+        return String.join(", ", names.subList(0, 3)) + ", ..., " + names.get(names.size() - 1);
+    }
+
+    /** Prints items separated by {@code gap}, wrapped to the text width. */
+    private void wrap(String indent, List<String> items, String gap) {
+        StringBuilder line = new StringBuilder(indent);
+        for (String item : items) {
+            if (line.length() > indent.length() && line.length() + gap.length() + item.length() > 100) {
+                out.println(line);
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) line.append(gap);
+            line.append(item);
+        }
+        if (line.length() > indent.length()) out.println(line);
+    }
+
+    /** Names the dense layers, for summaries. */
+    static List<Layer> layers(Network n) {
+        return n.layers();
+    }
+}
