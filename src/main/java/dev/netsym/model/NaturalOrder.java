@@ -1,9 +1,11 @@
 package dev.netsym.model;
 
-import java.math.BigInteger;
 import java.util.Comparator;
 
-/** Orders names as a person would: w2 before w10, W_h[2,1] before W_h[10,1]. */
+/**
+ * Orders names as a person would: w2 before w10, W_h[2,1] before W_h[10,1]. Allocation-free,
+ * since it sorts hundreds of thousands of weight names.
+ */
 public final class NaturalOrder implements Comparator<String> {
     public static final NaturalOrder INSTANCE = new NaturalOrder();
 
@@ -16,12 +18,18 @@ public final class NaturalOrder implements Comparator<String> {
         while (i < a.length() && j < b.length()) {
             char ca = a.charAt(i);
             char cb = b.charAt(j);
-            if (Character.isDigit(ca) && Character.isDigit(cb)) {
-                int ei = i;
-                while (ei < a.length() && Character.isDigit(a.charAt(ei))) ei++;
-                int ej = j;
-                while (ej < b.length() && Character.isDigit(b.charAt(ej))) ej++;
-                int c = new BigInteger(a.substring(i, ei)).compareTo(new BigInteger(b.substring(j, ej)));
+            if (isDigit(ca) && isDigit(cb)) {
+                // Compare the digit runs as numbers: skip leading zeros, then longer is larger.
+                int si = i;
+                while (si < a.length() && a.charAt(si) == '0') si++;
+                int sj = j;
+                while (sj < b.length() && b.charAt(sj) == '0') sj++;
+                int ei = si;
+                while (ei < a.length() && isDigit(a.charAt(ei))) ei++;
+                int ej = sj;
+                while (ej < b.length() && isDigit(b.charAt(ej))) ej++;
+                int c = Integer.compare(ei - si, ej - sj);
+                for (int k = 0; c == 0 && k < ei - si; k++) c = Character.compare(a.charAt(si + k), b.charAt(sj + k));
                 if (c != 0) return c;
                 i = ei;
                 j = ej;
@@ -33,5 +41,9 @@ public final class NaturalOrder implements Comparator<String> {
         }
         int c = Integer.compare(a.length() - i, b.length() - j);
         return c != 0 ? c : a.compareTo(b);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 }

@@ -32,6 +32,8 @@ import java.util.Map;
 final class InvariantSearch<T> {
     /** Random points per round: each extra point makes a false "equal" far less likely. */
     private static final int POINTS = 2;
+    /** With values of size about 1, a decimal gradient below this is rounding noise around 0. */
+    private static final BigDecimal DECIMAL_ZERO = new BigDecimal("1e-30");
 
     private final Network network;
     private final Tape tape;
@@ -55,10 +57,24 @@ final class InvariantSearch<T> {
         this.network = network;
         this.tape = tape;
         this.arithmetic = arithmetic;
-        this.random = new RandomValues(network.assumptions(), seed);
+        this.random = new RandomValues(network.assumptions(), seed).scaledDownBy(magnitudeDivisor(tape));
         this.n = tape.parameterCount();
         this.deadlineNanos = deadlineNanos;
         initialState();
+    }
+
+    /**
+     * Wide sums of O(1) values push tanh and sigmoid so far into their flat tails that their
+     * derivatives vanish below any working precision; values of size 1/√(fan-in) keep the
+     * sums O(1). Exact and modular arithmetic need no such care.
+     */
+    static int magnitudeDivisor(Tape tape) {
+        if (dev.netsym.calculus.ArithmeticKind.requiredFor(tape) != dev.netsym.calculus.ArithmeticKind.DECIMAL) return 1;
+        int widest = 1;
+        for (int node = 0; node < tape.nodeCount(); node++) {
+            if (tape.operation(node) == Tape.Operation.SUM) widest = Math.max(widest, tape.childCount(node));
+        }
+        return (int) Math.ceil(Math.sqrt(widest));
     }
 
     int[] classOf() { return classOf; }
@@ -198,7 +214,7 @@ final class InvariantSearch<T> {
     /** A value as a key for grouping: exact values as they are; decimals rounded well past their noise. */
     private Object key(T value) {
         if (value instanceof BigDecimal d) {
-            if (arithmetic.isZero(value) || d.abs().compareTo(new BigDecimal("1e-35")) < 0) return BigDecimal.ZERO;
+            if (arithmetic.isZero(value) || d.abs().compareTo(DECIMAL_ZERO) < 0) return BigDecimal.ZERO;
             return d.round(new MathContext(30)).stripTrailingZeros();
         }
         if (value instanceof Double d) {

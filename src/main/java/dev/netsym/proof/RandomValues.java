@@ -38,6 +38,8 @@ final class RandomValues {
 
     private final Map<String, Interval> intervals = new HashMap<>();
     private final Random random;
+    /** Magnitudes are divided by this, to keep wide sums out of tanh's and sigmoid's flat tails. */
+    private Rational scale = Rational.ONE;
 
     RandomValues(List<Assumption> assumptions, long seed) {
         for (Assumption a : assumptions) intervals.merge(a.name(), Interval.ALL.with(a), (x, y) -> x.with(a));
@@ -45,6 +47,12 @@ final class RandomValues {
     }
 
     boolean constrained(String name) { return intervals.containsKey(name); }
+
+    /** Divides every magnitude drawn from now on by {@code divisor}. */
+    RandomValues scaledDownBy(int divisor) {
+        scale = Rational.of(1, Math.max(1, divisor));
+        return this;
+    }
 
     /** The sign an assumption gives a name, if any. */
     Sign sign(String name) {
@@ -59,7 +67,7 @@ final class RandomValues {
 
     /** A random value with a small numerator and denominator, generic enough to avoid coincidences. */
     Rational generic(String name) {
-        Rational magnitude = Rational.of(1 + random.nextInt(97), 1 + random.nextInt(31));
+        Rational magnitude = Rational.of(1 + random.nextInt(97), 1 + random.nextInt(31)).multiply(scale);
         return place(name, magnitude, random.nextBoolean());
     }
 
@@ -68,7 +76,7 @@ final class RandomValues {
      * witnesses; successive calls give distinct magnitudes, so that data values differ.
      */
     Rational small(String name) {
-        Rational magnitude = Rational.of(++smallCount + random.nextInt(2));
+        Rational magnitude = Rational.of(++smallCount + random.nextInt(2)).multiply(scale);
         return place(name, magnitude, false);
     }
 

@@ -52,7 +52,8 @@ final class WitnessFinder {
         for (int i = 0; i < events.size(); i++) found.add(Optional.empty());
         if (events.isEmpty()) return found;
         int steps = events.stream().mapToInt(InvariantSearch.Event::round).max().orElse(1) + 1;
-        RandomValues random = new RandomValues(network.assumptions(), seed);
+        RandomValues random = new RandomValues(network.assumptions(), seed)
+                .scaledDownBy(InvariantSearch.magnitudeDivisor(tape));
         for (int attempt = 0; attempt < TRIES && found.contains(Optional.<Witness>empty()); attempt++) {
             if (System.nanoTime() > deadlineNanos) break;
             try {

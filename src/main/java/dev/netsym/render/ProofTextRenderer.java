@@ -95,8 +95,8 @@ public final class ProofTextRenderer {
             kinds.merge(c.certificate().kind().label(), 1, Integer::sum);
             if (!everything && shown >= SHOWN_SEPARATIONS) continue;
             shown++;
-            String who = c.frozen() ? braces(c.members()) + " stay at " + c.initialValue()
-                    : braces(c.members()) + " = " + c.symbol();
+            String members = everything ? braces(c.members()) : shortBraces(c.members());
+            String who = c.frozen() ? members + " stay at " + c.initialValue() : members + " = " + c.symbol();
             out.println("    " + who + "    [" + c.certificate().kind().label() + "]");
         }
         if (shown < kinds.values().stream().mapToInt(Integer::intValue).sum()) {
@@ -132,7 +132,7 @@ public final class ProofTextRenderer {
             shown++;
             String what = s.isMove() ? s.first() + " moves" + startedWith(proof, s.first())
                     : s.first() + " and " + s.second() + " separate";
-            out.println("  " + what + " (found in refinement round " + s.round() + ")");
+            out.println("  " + what + "; found in refinement round " + s.round() + ".");
             if (s.witness().isPresent()) {
                 out.println("    witness: " + witness(s, s.witness().get()));
             } else {
@@ -150,8 +150,8 @@ public final class ProofTextRenderer {
         Parameter p = n.parameters().stream().filter(q -> q.name().equals(parameter)).findFirst().orElseThrow();
         if (p.init() instanceof Init.Random) return "";
         long others = n.parameters().stream().filter(q -> q.init().equals(p.init())).count() - 1;
-        return others == 0 ? "" : " away from " + p.init() + " (it stands for the " + others + " other"
-                + (others == 1 ? "" : "s") + " that started there too)";
+        return others == 0 ? "" : " away from " + p.init() + ", and so does every parameter that started there ("
+                + (others + 1) + ")";
     }
 
     private String witness(Separation s, Witness w) {
@@ -190,7 +190,8 @@ public final class ProofTextRenderer {
         out.println("What the network really is: " + proof.trainableValues() + " trainable value"
                 + (proof.trainableValues() == 1 ? "" : "s") + " of " + n.parameters().size() + " parameters.");
         if (!proof.unitClasses().isEmpty()) {
-            List<String> shown = proof.unitClasses().stream().map(ProofTextRenderer::braces).toList();
+            List<String> shown = proof.unitClasses().stream()
+                    .map(full ? ProofTextRenderer::braces : ProofTextRenderer::shortBraces).toList();
             out.println("  Units that always compute the same value: "
                     + (shown.size() <= 6 || full ? String.join(", ", shown)
                     : String.join(", ", shown.subList(0, 6)) + " and " + (shown.size() - 6) + " more groups"));
@@ -248,6 +249,12 @@ public final class ProofTextRenderer {
 
     static String braces(List<String> names) {
         return "{" + String.join(", ", names) + "}";
+    }
+
+    /** A set of names, its middle elided when long: {h[1], h[2], ..., h[256]} (256). */
+    static String shortBraces(List<String> names) {
+        if (names.size() <= 8) return braces(names);
+        return "{" + abbreviate(names) + "} (" + names.size() + ")";
     }
 
     static String abbreviate(List<String> names) {
