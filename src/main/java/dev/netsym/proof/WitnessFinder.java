@@ -32,6 +32,7 @@ final class WitnessFinder {
     private static final int TRIES = 4;
     /** Exact rationals grow fast; beyond this many parameters a polynomial network runs modulo p. */
     private static final int EXACT_LIMIT = 2_000;
+    private static final int MAX_EXACT_BITS = 4_000;
 
     private final Network network;
     private final Tape tape;
@@ -65,16 +66,31 @@ final class WitnessFinder {
         return found;
     }
 
+    /**
+     * Exact rationals while the numbers stay readable; past that, modulo a prime for rational
+     * networks (differing residues still prove differing values), else 40-digit decimals.
+     */
     private void runOnce(List<InvariantSearch.Event> events, int steps, RandomValues random, int attempt,
                          List<Optional<Witness>> found) {
         ArithmeticKind kind = ArithmeticKind.requiredFor(tape);
-        if (kind == ArithmeticKind.MODULAR && tape.parameterCount() <= EXACT_LIMIT) kind = ArithmeticKind.EXACT;
-        Arithmetic<?> arithmetic = switch (kind) {
-            case MODULAR -> new ModularArithmetic(random.nextSeed());
-            case EXACT -> new ExactArithmetic(random.nextSeed());
-            default -> new DecimalArithmetic(random.nextSeed(), new MathContext(40));
-        };
-        simulate(arithmetic, events, steps, random, attempt, found);
+        long seed = random.nextSeed();
+        if (kind != ArithmeticKind.DECIMAL && tape.parameterCount() <= EXACT_LIMIT) {
+            try {
+                simulate(new SizeBoundedArithmetic(new ExactArithmetic(seed), MAX_EXACT_BITS), events, steps,
+                        draws(seed), attempt, found);
+                return;
+            } catch (SizeBoundedArithmetic.TooLarge e) {
+                // Fall through to a cheaper arithmetic with the same random choices.
+            }
+        }
+        Arithmetic<?> arithmetic = kind == ArithmeticKind.MODULAR ? new ModularArithmetic(seed)
+                : new DecimalArithmetic(seed, new MathContext(40));
+        simulate(arithmetic, events, steps, draws(seed), attempt, found);
+    }
+
+    /** The random choices of one attempt, replayable in a second arithmetic. */
+    private RandomValues draws(long seed) {
+        return new RandomValues(network.assumptions(), seed).scaledDownBy(InvariantSearch.magnitudeDivisor(tape));
     }
 
     private <T> void simulate(Arithmetic<T> a, List<InvariantSearch.Event> events, int steps, RandomValues random,
@@ -119,7 +135,7 @@ final class WitnessFinder {
         var trajectory = new GradientDescentSimulation<>(tape, a).run(initial, samples, a.fromRational(eta), steps);
         boolean exact = !(a instanceof DecimalArithmetic);
         String how = a instanceof ModularArithmetic ? "exact, modulo the prime 2^61-1"
-                : a instanceof ExactArithmetic ? "exact rational arithmetic" : "40-digit decimal arithmetic";
+                : a instanceof SizeBoundedArithmetic ? "exact rational arithmetic" : "40-digit decimal arithmetic";
         for (int i = 0; i < events.size(); i++) {
             if (found.get(i).isPresent()) continue;
             InvariantSearch.Event e = events.get(i);

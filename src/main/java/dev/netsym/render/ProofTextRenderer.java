@@ -159,10 +159,10 @@ public final class ProofTextRenderer {
         w.start().forEach((k, v) -> parts.add(k + " = " + v));
         for (Map<String, String> sample : w.data()) sample.forEach((k, v) -> parts.add(k + " = " + v));
         parts.add("η = " + w.learningRate());
-        String after = "after step " + w.step() + ", ";
         String values = s.isMove() ? s.first() + " = " + w.firstValue() + " (it started at " + w.secondValue() + ")"
                 : s.first() + " = " + w.firstValue() + " but " + s.second() + " = " + w.secondValue();
-        return String.join(", ", parts) + ": " + after + values + " [" + w.arithmetic() + "]";
+        return String.join(", ", parts) + " (" + w.arithmetic() + "):\n               after step " + w.step()
+                + ", " + values;
     }
 
     private void undecided(Proof proof) {
