@@ -1,0 +1,294 @@
+package dev.netsym.calculus;
+
+import dev.netsym.model.Expr;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.matheclipse.core.basic.Config;
+import org.matheclipse.core.eval.EvalEngine;
+import org.matheclipse.core.expression.F;
+import org.matheclipse.core.expression.S;
+import org.matheclipse.core.interfaces.IAST;
+import org.matheclipse.core.interfaces.IASTAppendable;
+import org.matheclipse.core.interfaces.IExpr;
+import org.matheclipse.core.interfaces.INumber;
+import org.matheclipse.core.interfaces.ISymbol;
+
+/**
+ * The project's only door to Symja. One instance owns one Symja engine, which lives on one
+ * dedicated daemon thread with a large stack (Symja recurses deeply and an engine belongs
+ * to one thread). Every operation is bounded in time: past the limit it answers
+ * "unknown" instead of hanging. Close it when done.
+ */
+public final class SymbolicEngine implements AutoCloseable {
+
+    static {
+        // Must happen before F loads: otherwise JAS starts a thread pool that keeps the JVM
+        // alive for about a minute after main returns.
+        Config.JAS_NO_THREADS = true;
+    }
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    private static final long STACK_BYTES = 512L << 20;
+    private static final Duration GRACE = Duration.ofMillis(500);
+    private static final int RANDOM_POINTS = 3;
+
+    private final Duration timeout;
+    private final SymbolicTranslator translator = new SymbolicTranslator();
+    private final Random random = new Random(20240611L);
+    private ExecutorService worker;
+    private volatile EvalEngine engine;
+
+    public SymbolicEngine() { this(DEFAULT_TIMEOUT); }
+
+    public SymbolicEngine(Duration timeoutPerCall) {
+        this.timeout = timeoutPerCall;
+        startWorker();
+    }
+
+    public Duration timeout() { return timeout; }
+
+    private void startWorker() {
+        worker = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(null, task, "netsym-symja", STACK_BYTES);
+            t.setDaemon(true); // an abandoned, runaway evaluation must not keep the JVM alive
+            return t;
+        });
+        engine = null;
+    }
+
+    private EvalEngine engineOnThisThread() {
+        if (engine == null) {
+            PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+            EvalEngine e = new EvalEngine("netsym", 4096, 100_000, nowhere, nowhere, true);
+            e.setQuietMode(true);
+            EvalEngine.set(e);
+            engine = e;
+        }
+        return engine;
+    }
+
+    /**
+     * Runs one piece of Symja work on the engine thread within the time limit. On timeout
+     * it asks Symja to stop; if Symja does not listen, the thread is abandoned (it is a
+     * daemon) and a fresh engine takes over.
+     */
+    private <T> SymbolicResult<T> run(String what, Callable<T> work) {
+        Future<T> future = worker.submit(() -> {
+            EvalEngine e = engineOnThisThread();
+            e.setStopRequested(false);
+            return work.call();
+        });
+        try {
+            return SymbolicResult.known(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException timedOut) {
+            EvalEngine e = engine;
+            if (e != null) e.stopRequest();
+            try {
+                future.get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception stillRunningOrStopped) {
+                if (!future.isDone()) {
+                    future.cancel(true);
+                    worker.shutdownNow();
+                    startWorker();
+                }
+            }
+            return SymbolicResult.unknown(what + ": time limit of " + timeout.toMillis() + " ms reached");
+        } catch (ExecutionException failed) {
+            Throwable cause = failed.getCause();
+            return SymbolicResult.unknown(what + ": " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return SymbolicResult.unknown(what + ": interrupted");
+        }
+    }
+
+    /** Evaluates on the engine thread; Symja answers $Aborted or Hold(...) instead of throwing. */
+    private IExpr eval(IExpr e) {
+        IExpr result = engineOnThisThread().evaluate(e);
+        if (result == S.$Aborted || result.isAST(S.Hold) || result.isIndeterminate()) {
+            throw new SymbolicTranslator.UntranslatableException("evaluation gave " + result.head());
+        }
+        return result;
+    }
+
+    private SymbolicResult<Expr> transform(String what, Expr e, java.util.function.UnaryOperator<IExpr> op) {
+        return run(what, () -> translator.toModel(eval(op.apply(translator.toSymja(e)))));
+    }
+
+    /** The model expression after Symja's own evaluation (its canonical form). */
+    public SymbolicResult<Expr> evaluate(Expr e) { return transform("evaluate", e, x -> x); }
+
+    /** ∂e/∂name; a generic activation f gives f'(z) (a DerivativeCall). */
+    public SymbolicResult<Expr> differentiate(Expr e, String name) {
+        return run("differentiate", () ->
+                translator.toModel(eval(F.D(translator.toSymja(e), translator.variable(name)))));
+    }
+
+    /** Replaces every name in the map at once (not one after another), then evaluates. */
+    public SymbolicResult<Expr> substitute(Expr e, Map<String, Expr> values) {
+        return run("substitute", () -> {
+            IASTAppendable rules = F.ListAlloc(values.size());
+            values.forEach((name, value) ->
+                    rules.append(F.Rule(translator.variable(name), translator.toSymja(value))));
+            return translator.toModel(eval(F.ReplaceAll(translator.toSymja(e), rules)));
+        });
+    }
+
+    public SymbolicResult<Expr> expand(Expr e) { return transform("expand", e, F::Expand); }
+
+    public SymbolicResult<Expr> simplify(Expr e) { return transform("simplify", e, F::Simplify); }
+
+    /** Symja's Factor, or the input when factoring makes it no shorter (Factor can add noise). */
+    public SymbolicResult<Expr> factor(Expr e) {
+        return transform("factor", e, F::Factor).map(f -> size(f) < size(e) ? f : e);
+    }
+
+    /**
+     * The smallest of: e as given, its expansion, its factorisation, its simplification.
+     * Each attempt is bounded in time; attempts that fail are skipped.
+     */
+    public Expr shortest(Expr e) {
+        Expr best = e;
+        for (SymbolicResult<Expr> candidate : List.of(expand(e), factor(e), simplify(e))) {
+            if (candidate.isKnown() && size(candidate.value()) < size(best)) best = candidate.value();
+        }
+        return best;
+    }
+
+    /**
+     * Whether e is identically 0. Random points find a non-zero fast (exact rationals,
+     * high-precision numbers for transcendental values); Expand, Together and Simplify, each
+     * bounded in time, prove a zero. PossibleZeroQ is not used: it can be wrong and slow.
+     */
+    public SymbolicVerdict isZero(Expr e) {
+        SymbolicResult<Boolean> nonZeroSomewhere = run("random-point test", () -> nonZeroAtRandomPoint(e));
+        if (nonZeroSomewhere.isKnown() && nonZeroSomewhere.value()) return SymbolicVerdict.NONZERO;
+        for (java.util.function.UnaryOperator<IExpr> reduce :
+                List.<java.util.function.UnaryOperator<IExpr>>of(x -> x, F::Expand, F::Together, F::Simplify,
+                        x -> F.Together(sigmoidAsExp(x)), x -> F.Simplify(sigmoidAsExp(x)))) {
+            SymbolicResult<Boolean> zero = run("zero test", () -> eval(reduce.apply(translator.toSymja(e))).isZero());
+            if (zero.isKnown() && zero.value()) return SymbolicVerdict.ZERO;
+        }
+        return SymbolicVerdict.UNKNOWN;
+    }
+
+    /** Simplify does not relate LogisticSigmoid to Exp; spelling it out lets it cancel. */
+    private static IExpr sigmoidAsExp(IExpr x) {
+        IExpr oneOverOnePlusExpMinus = F.Power(F.Plus(F.C1, F.Exp(F.Negate(F.Slot1))), F.CN1);
+        return F.ReplaceAll(x, F.Rule(S.LogisticSigmoid, F.Function(oneOverOnePlusExpMinus)));
+    }
+
+    private boolean nonZeroAtRandomPoint(Expr e) {
+        Set<String> names = new LinkedHashSet<>();
+        Set<String> functions = new LinkedHashSet<>();
+        collectNames(e, names, functions);
+        IExpr symja = translator.toSymja(e);
+        for (int point = 0; point < RANDOM_POINTS; point++) {
+            IASTAppendable rules = F.ListAlloc(names.size() + functions.size());
+            for (String name : names) {
+                rules.append(F.Rule(translator.variable(name), randomRational()));
+            }
+            for (String f : functions) {
+                // A concrete smooth function: non-zero for it means not zero for every f.
+                IExpr slot = F.Slot1;
+                IExpr body = F.Plus(F.Sin(slot), F.Times(randomRational(), F.Sqr(slot)));
+                rules.append(F.Rule(translator.functionSymbol(f), F.Function(body)));
+            }
+            IExpr value = eval(F.ReplaceAll(symja, rules));
+            if (value.isRational()) {
+                if (!value.isZero()) return true;
+                continue;
+            }
+            IExpr numeric = eval(F.N(value, F.ZZ(40)));
+            if (numeric instanceof INumber n && !n.isComplex()
+                    && Math.abs(n.reDoubleValue()) > 1e-12) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private IExpr randomRational() {
+        int numerator = random.nextInt(17) - 8;
+        if (numerator == 0) numerator = 3;
+        return F.QQ(numerator, 1 + random.nextInt(6));
+    }
+
+    /**
+     * The real roots of polynomial = 0 in one symbol (exact, e.g. 1/2 or 2^(1/2)), or unknown.
+     */
+    public SymbolicResult<List<Expr>> solveRealRoots(Expr polynomial, String symbol) {
+        return run("solve", () -> {
+            ISymbol x = translator.variable(symbol);
+            IExpr solutions = eval(F.ternaryAST3(S.Solve, F.Equal(translator.toSymja(polynomial), F.C0), x, S.Reals));
+            List<Expr> roots = new ArrayList<>();
+            if (!solutions.isList()) throw new SymbolicTranslator.UntranslatableException("no solution list");
+            for (IExpr solution : (IAST) solutions) {
+                if (!solution.isList() || ((IAST) solution).argSize() != 1) {
+                    throw new SymbolicTranslator.UntranslatableException("unexpected solution " + solution);
+                }
+                IExpr rule = ((IAST) solution).arg1();
+                Expr root = translator.toModel(((IAST) rule).arg2());
+                if (!roots.contains(root)) roots.add(root);
+            }
+            return roots;
+        });
+    }
+
+    /**
+     * Roughly the printed length in symbols: leaves plus one per operator between operands.
+     * The measure of "shorter" and of the size bounds.
+     */
+    public static int size(Expr e) {
+        List<Expr> children = children(e);
+        int operators = (e instanceof Expr.Sum || e instanceof Expr.Product)
+                ? Math.max(0, children.size() - 1)
+                : 1;
+        return operators + children.stream().mapToInt(SymbolicEngine::size).sum();
+    }
+
+    /** The direct subexpressions, so that walks need no switch over every record. */
+    public static List<Expr> children(Expr e) {
+        if (e instanceof Expr.Neg n) return List.of(n.operand());
+        if (e instanceof Expr.Sum s) return s.terms();
+        if (e instanceof Expr.Product p) return p.factors();
+        if (e instanceof Expr.Quotient q) return List.of(q.numerator(), q.denominator());
+        if (e instanceof Expr.Power p) return List.of(p.base(), p.exponent());
+        if (e instanceof Expr.Call c) return c.args();
+        if (e instanceof Expr.DerivativeCall d) return List.of(d.arg());
+        return List.of();
+    }
+
+    private static void collectNames(Expr e, Set<String> names, Set<String> functions) {
+        if (e instanceof Expr.Ref r) names.add(r.name());
+        if (e instanceof Expr.Call c && dev.netsym.model.Builtin.byName(c.function()).isEmpty()) {
+            functions.add(c.function());
+        }
+        if (e instanceof Expr.DerivativeCall d && dev.netsym.model.Builtin.byName(d.function()).isEmpty()) {
+            functions.add(d.function());
+        }
+        for (Expr child : children(e)) collectNames(child, names, functions);
+    }
+
+    /** Stops the engine thread; the JVM can then exit at once. */
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}
