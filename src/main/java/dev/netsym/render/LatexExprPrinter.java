@@ -44,6 +44,8 @@ public final class LatexExprPrinter implements ExprPrinter {
 
     private final Set<String> denseLayers;
     private final boolean breakable;
+    /** Subexpressions printed as given LaTeX (a dense sum as \\sum_{i}); used by the document renderer. */
+    private final Map<Expr, String> verbatim;
 
     /** A printer that knows no dense layers: W_h[2,3] prints as a plain indexed name. */
     public LatexExprPrinter() {
@@ -52,8 +54,18 @@ public final class LatexExprPrinter implements ExprPrinter {
 
     /** @param denseLayers names of dense layers, whose weights W_name[j,i] and biases b_name[j] get the layer as superscript */
     public LatexExprPrinter(Set<String> denseLayers, boolean breakable) {
+        this(denseLayers, breakable, Map.of());
+    }
+
+    private LatexExprPrinter(Set<String> denseLayers, boolean breakable, Map<Expr, String> verbatim) {
         this.denseLayers = Set.copyOf(denseLayers);
         this.breakable = breakable;
+        this.verbatim = Map.copyOf(verbatim);
+    }
+
+    /** The same printer, printing the given subexpressions as the given LaTeX. */
+    LatexExprPrinter withVerbatim(Map<Expr, String> latex) {
+        return new LatexExprPrinter(denseLayers, breakable, latex);
     }
 
     public static LatexExprPrinter forNetwork(Network network) {
@@ -62,7 +74,7 @@ public final class LatexExprPrinter implements ExprPrinter {
 
     /** The same notation, with break marks for splitting long sums over lines. */
     public LatexExprPrinter breakable() {
-        return new LatexExprPrinter(denseLayers, true);
+        return new LatexExprPrinter(denseLayers, true, verbatim);
     }
 
     private static Set<String> layerNames(Network network) {
@@ -155,7 +167,10 @@ public final class LatexExprPrinter implements ExprPrinter {
     // ---------------------------------------------------------------- expressions
 
     private void write(Expr e, StringBuilder out) {
-        if (e instanceof Expr.Num n) {
+        String given = verbatim.isEmpty() ? null : verbatim.get(e);
+        if (given != null) {
+            out.append(given);
+        } else if (e instanceof Expr.Num n) {
             writeNumber(n.value(), out);
         } else if (e instanceof Expr.Ref r) {
             out.append(name(r.name()));
@@ -284,7 +299,7 @@ public final class LatexExprPrinter implements ExprPrinter {
 
     /** Brackets that grow around a fraction, except where they might have to span lines. */
     private void wrap(CharSequence inner, StringBuilder out) {
-        boolean grow = !breakable && inner.toString().contains("\\frac");
+        boolean grow = !breakable && (inner.toString().contains("\\frac") || inner.toString().contains("\\sum"));
         out.append(grow ? "\\left(" : "(").append(inner).append(grow ? "\\right)" : ")");
     }
 
@@ -294,6 +309,6 @@ public final class LatexExprPrinter implements ExprPrinter {
             write(e, out);
             return;
         }
-        new LatexExprPrinter(denseLayers, false).write(e, out);
+        new LatexExprPrinter(denseLayers, false, verbatim).write(e, out);
     }
 }
