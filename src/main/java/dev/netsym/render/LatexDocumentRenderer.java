@@ -311,7 +311,6 @@ public final class LatexDocumentRenderer {
                 // The value at the initialisation θ0, as the last row of the same display.
                 List<String> atInit = new ArrayList<>(LatexLines.rows("\\left." + lhs + "\\right|_{\\theta_{0}}",
                         breaking.print(g.atInit())));
-                rows.set(rows.size() - 1, rows.get(rows.size() - 1) + " \\\\");
                 rows.addAll(atInit);
             }
             out.println("\\begin{align*}");

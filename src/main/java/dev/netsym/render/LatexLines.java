@@ -33,7 +33,7 @@ final class LatexLines {
         for (String piece : pieces) {
             double w = width(piece);
             if (row.length() > 0 && used + w > budget) {
-                out.add((first ? lhs + " &= " : "&\\quad ") + row.toString().strip());
+                out.add((first ? (lhs + " &= ").stripLeading() : "&\\quad ") + row.toString().strip());
                 first = false;
                 row.setLength(0);
                 used = 0;
@@ -43,7 +43,7 @@ final class LatexLines {
             row.append(piece);
             used += w;
         }
-        out.add((first ? lhs + " &= " : "&\\quad ") + row.toString().strip());
+        out.add((first ? (lhs + " &= ").stripLeading() : "&\\quad ") + row.toString().strip());
         return out;
     }
 
