@@ -87,6 +87,32 @@ class LatexDocumentRendererTest {
         compile(dir, "dense", render(dense, null, ProofFixtures.denseProof(dense), false));
     }
 
+    @Test
+    void longSumsBreakOverRowsAndStayInsideThePage(@TempDir Path dir) throws Exception {
+        StringBuilder spec = new StringBuilder("network long_sums\ninput ");
+        StringBuilder sum = new StringBuilder();
+        for (int i = 1; i <= 30; i++) {
+            spec.append(i > 1 ? ", " : "").append("x").append(i);
+            sum.append(i > 1 ? " + " : "").append("w").append(i).append("*tanh(v").append(i).append("*x").append(i).append(")");
+        }
+        spec.append("\ny = ").append(sum).append("\nobjective y\ninit all = a\n");
+        Network n = ProofFixtures.parse(spec.toString());
+        String doc = render(n, null, null, false);
+        assertTrue(doc.contains("&\\quad + w_{"), "the unit's sum continues on further rows");
+        compile(dir, "long", doc);
+    }
+
+    @Test
+    void rowsBreakOnlyAtMarks() {
+        List<String> rows = LatexLines.rows("y", "a \u0001+ b");
+        assertEquals(List.of("y &= a + b"), rows);
+        String longSum = String.join(" \u0001+ ", java.util.Collections.nCopies(40, "w_{10} x_{10}"));
+        List<String> broken = LatexLines.rows("y", longSum);
+        assertTrue(broken.size() > 3, broken.toString());
+        assertTrue(broken.get(1).startsWith("&\\quad + w_{10}"), broken.toString());
+        for (String row : broken) assertTrue(LatexLines.width(row) < LatexLines.LINE_EM + 3, row);
+    }
+
     /** Runs pdflatex twice-safe in batch mode in dir; fails on any error or wide overfull box. */
     static String compile(Path dir, String name, String tex) throws Exception {
         ExternalTools.require("pdflatex", "texlive-latex-base texlive-pictures");
