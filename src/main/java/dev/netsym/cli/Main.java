@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             "Derives, symbolically, what gradient descent does to the weights of a network, and proves",
             "which weights it keeps equal forever, which never move, and which separate.",
             ""},
-        subcommands = {CheckCommand.class, ProveCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CheckCommand.class, DeriveCommand.class, ProveCommand.class, LatexCommand.class, DotCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {
             "",
             "Example:",

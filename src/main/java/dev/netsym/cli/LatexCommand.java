@@ -1,0 +1,136 @@
+package dev.netsym.cli;
+
+import dev.netsym.calculus.Derivation;
+import dev.netsym.calculus.DerivationOptions;
+import dev.netsym.model.Network;
+import dev.netsym.proof.Proof;
+import dev.netsym.render.LatexDocumentRenderer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "latex",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Writes a LaTeX document of the network: its equations, a picture with edges coloured by",
+            "parameter class, every gradient derived by the chain rule, and the proof of which",
+            "parameters gradient descent keeps equal forever."},
+        footer = {"", "Examples:", "  netsym latex examples/cs231n.net -o cs231n.tex",
+            "  netsym latex examples/cs231n.net --pdf -o cs231n.tex",
+            "  netsym latex examples/cs231n.net --fragment > body.tex"})
+final class LatexCommand implements Callable<Integer> {
+    @Mixin
+    SpecInput input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT.tex",
+            description = "Write the document here (default: standard output).")
+    Path output;
+
+    @Option(names = "--pdf", description = "Also run pdflatex (when installed) and write OUT.pdf beside OUT.tex.")
+    boolean pdf;
+
+    @Option(names = "--fragment",
+            description = "The body only, to \\input into a document that loads amsmath, amssymb, xcolor and tikz.")
+    boolean fragment;
+
+    @Spec
+    CommandSpec spec;
+
+    /**
+     * The proof to draw the classes from. The proof engine is not merged yet: the lead wires
+     * it in here; until then there are no classes (document then has the network, the picture and the derivations, without classes).
+     */
+    private static Proof proofOf(Network network) {
+        return null;
+    }
+
+    @Override
+    public Integer call() throws SpecInput.Failure {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (pdf && output == null) {
+            err.println("netsym: --pdf needs -o OUT.tex, to know where to put the PDF");
+            return ExitCodes.USAGE;
+        }
+        if (pdf && fragment) {
+            err.println("netsym: --pdf needs a whole document; leave out --fragment");
+            return ExitCodes.USAGE;
+        }
+        if (output != null && OutputFile.isInput(output, input)) {
+            err.println("netsym: refusing to write the document over the spec file " + input.displayName());
+            return ExitCodes.USAGE;
+        }
+        Network network = input.load(err);
+        Derivation derivation = Derivation.of(network, DerivationOptions.defaults());
+        Proof proof = proofOf(network);
+        StringWriter text = new StringWriter();
+        new LatexDocumentRenderer(new PrintWriter(text), fragment).render(network, derivation, proof);
+        if (output == null) {
+            out.print(text);
+            out.flush();
+            return ExitCodes.OK;
+        }
+        try {
+            OutputFile.write(output, text.toString());
+        } catch (IOException e) {
+            err.println("netsym: cannot write " + output + ": " + e.getMessage());
+            return ExitCodes.CANNOT_WRITE;
+        }
+        err.println("netsym: wrote " + output);
+        return pdf ? runPdflatex(text.toString(), err) : ExitCodes.OK;
+    }
+
+    /** pdflatex in batch mode in a temporary directory; only the PDF is copied out. */
+    private int runPdflatex(String document, PrintWriter err) {
+        if (!OutputFile.onPath("pdflatex")) {
+            err.println("netsym: pdflatex is not installed, so no PDF was made (Debian: apt-get install"
+                    + " texlive-latex-base texlive-pictures); the .tex file is ready to compile");
+            return ExitCodes.OK;
+        }
+        Path pdfOut = OutputFile.sibling(output, ".pdf");
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("netsym-latex");
+            Files.writeString(dir.resolve("doc.tex"), document, StandardCharsets.UTF_8);
+            Process p = new ProcessBuilder(List.of("pdflatex", "-interaction=batchmode", "-halt-on-error",
+                    "-no-shell-escape", "doc.tex")).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                err.println("netsym: pdflatex did not finish in 5 minutes; no PDF");
+                return ExitCodes.INTERNAL;
+            }
+            if (p.exitValue() != 0 || !Files.exists(dir.resolve("doc.pdf"))) {
+                err.println("netsym: pdflatex failed (exit " + p.exitValue() + "); its log:");
+                err.println(OutputFile.tail(dir.resolve("doc.log"), 40));
+                return ExitCodes.INTERNAL;
+            }
+            Path tmp = Files.createTempFile(pdfOut.toAbsolutePath().getParent(), ".netsym-", ".pdf.tmp");
+            Files.copy(dir.resolve("doc.pdf"), tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, pdfOut, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            err.println("netsym: wrote " + pdfOut);
+            return ExitCodes.OK;
+        } catch (IOException e) {
+            err.println("netsym: cannot make the PDF: " + e.getMessage());
+            return ExitCodes.CANNOT_WRITE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.INTERNAL;
+        } finally {
+            OutputFile.deleteTree(dir);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.netsym.render;
+
+import dev.netsym.proof.ParameterClass;
+import dev.netsym.proof.Proof;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One colour per parameter class, the same in the LaTeX picture and the DOT graph. Classes
+ * that move take the palette in the proof's class order (so the same proof always gets
+ * the same colours), cycling when there are more classes than colours; frozen classes are
+ * grey, and drawn dashed by the renderers, since grey alone is not enough to tell them apart.
+ */
+public final class ClassColours {
+
+    /** An RGB colour with a name that is safe as a LaTeX colour name (letters only). */
+    public record Colour(String name, String hex) {
+        /** "#0072B2", for Graphviz. */
+        public String hashHex() { return "#" + hex; }
+    }
+
+    /**
+     * Okabe and Ito's colour-blind-safe palette (without its yellow, too light on white),
+     * extended with darker tones from Paul Tol's, so that neighbours stay distinguishable.
+     */
+    static final List<String> PALETTE = List.of(
+            "0072B2", "D55E00", "009E73", "CC79A7", "E69F00", "56B4E9",
+            "882255", "117733", "332288", "AA4499", "44AA99", "999933");
+
+    public static final Colour FROZEN = new Colour("netsymfrozen", "999999");
+    /** Edges whose parameters are in no class (no proof, or a mixture of classes). */
+    public static final Colour NONE = new Colour("netsymplain", "333333");
+
+    private final Map<String, Colour> byParameter = new HashMap<>();
+    private final Map<ParameterClass, Colour> byClass = new HashMap<>();
+    private final List<Colour> used = new ArrayList<>();
+
+    public ClassColours(List<ParameterClass> classes) {
+        int next = 0;
+        for (ParameterClass c : classes) {
+            Colour colour;
+            if (c.frozen()) {
+                colour = FROZEN;
+            } else {
+                int index = next++;
+                colour = new Colour("netsymclass" + letters(index), PALETTE.get(index % PALETTE.size()));
+            }
+            byClass.put(c, colour);
+            if (!used.contains(colour)) used.add(colour);
+            for (String member : c.members()) byParameter.put(member, colour);
+        }
+    }
+
+    public static ClassColours of(Proof proof) {
+        return new ClassColours(proof == null ? List.of() : proof.classes());
+    }
+
+    /** The parameter's class colour, or empty when it is in no known class. */
+    public Optional<Colour> ofParameter(String parameter) {
+        return Optional.ofNullable(byParameter.get(parameter));
+    }
+
+    public Colour ofClass(ParameterClass c) {
+        return byClass.getOrDefault(c, NONE);
+    }
+
+    /** Every distinct colour handed out, in order: what a document must define. */
+    public List<Colour> used() {
+        return List.copyOf(used);
+    }
+
+    /** 0 → a, 25 → z, 26 → ba: LaTeX colour names must not contain digits to be safe everywhere. */
+    private static String letters(int index) {
+        StringBuilder out = new StringBuilder();
+        do {
+            out.insert(0, (char) ('a' + index % 26));
+            index /= 26;
+        } while (index > 0);
+        return out.toString();
+    }
+}

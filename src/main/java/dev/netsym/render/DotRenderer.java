@@ -1,0 +1,179 @@
+package dev.netsym.render;
+
+import dev.netsym.model.Network;
+import dev.netsym.proof.ParameterClass;
+import dev.netsym.proof.Proof;
+import java.io.PrintWriter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Graphviz DOT of a network: inputs on the left, units ranked by depth, one edge from every
+ * input or unit to every unit that uses it, labelled with the parameters on it and coloured
+ * by their class (frozen: grey and dashed), and a legend of the classes. Every user name
+ * reaches the output only inside a quoted, escaped string; node identifiers are generated.
+ */
+public final class DotRenderer {
+    /** Legend lines beyond this are summarised, so a 10 000-class proof still draws. */
+    private static final int LEGEND_LINES = 16;
+    /** Parameters named on one edge label before it is shortened. */
+    private static final int LABEL_NAMES = 3;
+
+    private final PrintWriter out;
+
+    public DotRenderer(PrintWriter out) {
+        this.out = out;
+    }
+
+    /** @param proof the classes to colour by, or null to draw the network alone */
+    public void render(Network network, Proof proof) {
+        render(network, proof, NetworkLayout.of(network));
+    }
+
+    public void render(Network network, Proof proof, NetworkLayout layout) {
+        ClassColours colours = ClassColours.of(proof);
+        out.println("digraph " + quote(network.name()) + " {");
+        out.println("  rankdir=LR;");
+        out.println("  graph [fontname=\"Helvetica\", nodesep=0.35, ranksep=1.1, label=" + quote(title(network, proof))
+                + ", labelloc=t];");
+        out.println("  node [fontname=\"Helvetica\", shape=circle, width=0.5, fixedsize=false];");
+        out.println("  edge [fontname=\"Helvetica\", fontsize=10, arrowsize=0.7];");
+        for (List<NetworkLayout.Node> column : layout.columns()) {
+            StringBuilder rank = new StringBuilder("  { rank=same;");
+            for (NetworkLayout.Node n : column) rank.append(' ').append(n.id()).append(';');
+            out.println(rank.append(" }"));
+        }
+        for (NetworkLayout.Node n : layout.nodes()) out.println("  " + n.id() + " [" + nodeAttributes(n, proof) + "];");
+        for (NetworkLayout.Edge e : layout.edges()) {
+            out.println("  " + e.from().id() + " -> " + e.to().id() + " [" + edgeAttributes(e, colours, proof) + "];");
+        }
+        if (proof != null) legend(proof, colours);
+        out.println("}");
+        out.flush();
+    }
+
+    private static String title(Network network, Proof proof) {
+        String t = "network " + network.name() + ": " + network.parameters().size() + " parameters";
+        if (proof != null) t += ", " + proof.trainableValues() + " trainable values";
+        return t;
+    }
+
+    private String nodeAttributes(NetworkLayout.Node n, Proof proof) {
+        return switch (n.kind()) {
+            case INPUT, TARGET -> "label=" + quote(n.name()) + ", shape=box, style=rounded";
+            case OBJECTIVE -> "label=" + quote(n.name()) + ", shape=doublecircle";
+            case UNIT -> "label=" + quote(n.ownParameters().isEmpty() ? n.name()
+                    : n.name() + "\n+ " + names(n.ownParameters()));
+            case BLOCK -> "label=" + quote(blockLabel(n, proof)) + ", shape=box3d";
+        };
+    }
+
+    private static String blockLabel(NetworkLayout.Node n, Proof proof) {
+        String text = n.name() + "[1.." + n.members().size() + "]\n" + n.members().size()
+                + (n.inputBlock() ? " inputs" : " units");
+        if (!n.ownParameters().isEmpty()) {
+            text += "\nbiases: " + NetworkLayout.classSummary(n.ownParameters(), proof);
+        }
+        return text;
+    }
+
+    private String edgeAttributes(NetworkLayout.Edge e, ClassColours colours, Proof proof) {
+        StringBuilder a = new StringBuilder();
+        List<String> params = e.parameters();
+        String label = e.from().kind() == NetworkLayout.Kind.BLOCK || e.to().kind() == NetworkLayout.Kind.BLOCK
+                ? blockEdgeLabel(params, proof) : names(params);
+        if (!label.isEmpty()) a.append("label=").append(quote(label));
+        Set<ClassColours.Colour> used = new LinkedHashSet<>();
+        for (String p : params) used.add(colours.ofParameter(p).orElse(ClassColours.NONE));
+        if (used.size() == 1) {
+            ClassColours.Colour c = used.iterator().next();
+            if (c != ClassColours.NONE) {
+                sep(a).append("color=").append(quote(c.hashHex())).append(", fontcolor=").append(quote(c.hashHex()));
+            }
+            if (c == ClassColours.FROZEN) sep(a).append("style=dashed");
+        }
+        return a.toString();
+    }
+
+    private static String blockEdgeLabel(List<String> params, Proof proof) {
+        if (params.isEmpty()) return "";
+        return params.size() + (params.size() == 1 ? " weight, " : " weights, ") + NetworkLayout.classSummary(params, proof);
+    }
+
+    private static StringBuilder sep(StringBuilder a) {
+        return a.length() == 0 ? a : a.append(", ");
+    }
+
+    static String names(List<String> names) {
+        if (names.size() <= LABEL_NAMES) return String.join(", ", names);
+        return String.join(", ", names.subList(0, LABEL_NAMES - 1)) + ", … (" + names.size() + ")";
+    }
+
+    /**
+     * One plaintext node with an HTML-like table, one coloured row per class: compact, and
+     * it stays one block however Graphviz ranks the rest. Every text is HTML-escaped.
+     */
+    private void legend(Proof proof, ClassColours colours) {
+        out.println("  subgraph cluster_legend {");
+        out.println("    label=\"classes: gradient descent keeps each equal forever\"; fontsize=11; color=\"#bbbbbb\";");
+        StringBuilder rows = new StringBuilder();
+        List<ParameterClass> classes = proof.classes();
+        int shown = Math.min(classes.size(), LEGEND_LINES);
+        for (int i = 0; i < shown; i++) {
+            ParameterClass c = classes.get(i);
+            ClassColours.Colour colour = colours.ofClass(c);
+            String text = (c.frozen() ? "frozen at " + c.initialValue() : c.symbol()) + ": " + abbreviate(c.members());
+            rows.append("<tr><td align=\"left\"><font color=\"").append(colour.hashHex()).append("\">")
+                    .append(c.frozen() ? "- - -  " : "——  ").append(html(text)).append("</font></td></tr>");
+        }
+        if (classes.size() > shown) {
+            rows.append("<tr><td align=\"left\">").append(html("… and " + (classes.size() - shown) + " more classes"))
+                    .append("</td></tr>");
+        }
+        out.println("    legend [shape=plaintext, fontsize=10, label=<<table border=\"0\" cellspacing=\"0\" cellpadding=\"1\">"
+                + rows + "</table>>];");
+        out.println("  }");
+    }
+
+    /** Text for an HTML-like label: markup characters as entities, control characters dropped. */
+    static String html(String text) {
+        StringBuilder h = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> h.append("&amp;");
+                case '<' -> h.append("&lt;");
+                case '>' -> h.append("&gt;");
+                case '"' -> h.append("&quot;");
+                case '\'' -> h.append("&#39;");
+                default -> h.append(c < 32 || c == 127 ? ' ' : c);
+            }
+        }
+        return h.toString();
+    }
+
+    private static String abbreviate(List<String> members) {
+        if (members.size() <= 8) return String.join(", ", members);
+        return String.join(", ", members.subList(0, 6)) + ", …, " + members.get(members.size() - 1)
+                + " (" + members.size() + ")";
+    }
+
+    /**
+     * A DOT quoted string that shows the text as it is: backslashes doubled (so \N, \G, \l
+     * and the like are not expanded), quotes escaped, line breaks as \n, other control
+     * characters dropped. Nothing inside can close the string or start a statement.
+     */
+    public static String quote(String text) {
+        StringBuilder q = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') q.append("\\\\");
+            else if (c == '"') q.append("\\\"");
+            else if (c == '\n') q.append("\\n");
+            else if (c < 32 || c == 127) q.append(' ');
+            else q.append(c);
+        }
+        return q.append('"').toString();
+    }
+}

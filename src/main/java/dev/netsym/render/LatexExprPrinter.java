@@ -1,0 +1,314 @@
+package dev.netsym.render;
+
+import dev.netsym.model.Builtin;
+import dev.netsym.model.Expr;
+import dev.netsym.model.Layer;
+import dev.netsym.model.Network;
+import dev.netsym.model.Rational;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * LaTeX (math mode) for model expressions: w10 → w_{10}, h[3] → h_{3}, a dense weight
+ * W_h[2,3] → W^{h}_{2,3}, quotients as \frac, products by juxtaposition. Brackets come from
+ * the shared {@link Precedence} table, so LaTeX reads the same way as the text output.
+ *
+ * <p>In breakable mode the printer marks every + and − of every sum that is not inside a
+ * brace group with {@link #BREAK}, and uses plain brackets (never \left…\right, which
+ * cannot span lines), so that a caller can split a long expression over align rows.
+ */
+public final class LatexExprPrinter implements ExprPrinter {
+
+    /** Marks a place where a line may break (before a + or −); see {@link #breakable}. */
+    public static final char BREAK = '\u0001';
+
+    private static final Pattern TRAILING_DIGITS = Pattern.compile("([A-Za-z]+)_?([0-9]+)");
+    private static final Pattern INDEXED = Pattern.compile("([A-Za-z_][A-Za-z_0-9]*)\\[([0-9]+(?:,[0-9]+)*)]");
+    private static final Pattern LEIBNIZ = Pattern.compile("∂([^/]+)/∂(.+)");
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
+
+    private static final Set<String> GREEK = Set.of("alpha", "beta", "gamma", "delta", "epsilon", "zeta",
+            "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau",
+            "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi",
+            "Sigma", "Upsilon", "Phi", "Psi", "Omega");
+
+    /** Built-ins with a standard LaTeX operator; the rest get \operatorname. */
+    private static final Map<String, String> OPERATORS = Map.of(
+            Builtin.TANH.specName(), "\\tanh",
+            Builtin.EXP.specName(), "\\exp",
+            Builtin.LOG.specName(), "\\log",
+            Builtin.SIGMOID.specName(), "\\sigma");
+
+    private final Set<String> denseLayers;
+    private final boolean breakable;
+    /** Subexpressions printed as given LaTeX (a dense sum as \\sum_{i}); used by the document renderer. */
+    private final Map<Expr, String> verbatim;
+
+    /** A printer that knows no dense layers: W_h[2,3] prints as a plain indexed name. */
+    public LatexExprPrinter() {
+        this(Set.of(), false);
+    }
+
+    /** @param denseLayers names of dense layers, whose weights W_name[j,i] and biases b_name[j] get the layer as superscript */
+    public LatexExprPrinter(Set<String> denseLayers, boolean breakable) {
+        this(denseLayers, breakable, Map.of());
+    }
+
+    private LatexExprPrinter(Set<String> denseLayers, boolean breakable, Map<Expr, String> verbatim) {
+        this.denseLayers = Set.copyOf(denseLayers);
+        this.breakable = breakable;
+        this.verbatim = Map.copyOf(verbatim);
+    }
+
+    /** The same printer, printing the given subexpressions as the given LaTeX. */
+    LatexExprPrinter withVerbatim(Map<Expr, String> latex) {
+        return new LatexExprPrinter(denseLayers, breakable, latex);
+    }
+
+    public static LatexExprPrinter forNetwork(Network network) {
+        return new LatexExprPrinter(layerNames(network), false);
+    }
+
+    /** The same notation, with break marks for splitting long sums over lines. */
+    public LatexExprPrinter breakable() {
+        return new LatexExprPrinter(denseLayers, true, verbatim);
+    }
+
+    private static Set<String> layerNames(Network network) {
+        return Set.copyOf(network.layers().stream().map(Layer::name).toList());
+    }
+
+    @Override
+    public String print(Expr e) {
+        StringBuilder out = new StringBuilder();
+        write(e, out);
+        return out.toString();
+    }
+
+    // ---------------------------------------------------------------- names
+
+    @Override
+    public String name(String name) {
+        Matcher leibniz = LEIBNIZ.matcher(name);
+        if (leibniz.matches()) {
+            // The adjoint ∂y/∂h3 that a large derivation leaves as a name.
+            return "\\frac{\\partial " + name(leibniz.group(1)) + "}{\\partial " + name(leibniz.group(2)) + "}";
+        }
+        int primes = 0;
+        while (primes < name.length() && name.charAt(name.length() - 1 - primes) == '\'') primes++;
+        if (primes > 0 && primes < name.length()) {
+            return name(name.substring(0, name.length() - primes)) + "'".repeat(primes);
+        }
+        Matcher indexed = INDEXED.matcher(name);
+        if (indexed.matches()) {
+            String base = indexed.group(1);
+            String index = indexed.group(2);
+            for (String layer : denseLayers) {
+                if (base.equals("W_" + layer) || base.equals("b_" + layer)) {
+                    return base.charAt(0) + "^{" + word(layer) + "}_{" + index + "}";
+                }
+            }
+            return word(base) + "_{" + index + "}";
+        }
+        Matcher digits = TRAILING_DIGITS.matcher(name);
+        if (digits.matches()) return word(digits.group(1)) + "_{" + digits.group(2) + "}";
+        return word(name);
+    }
+
+    /**
+     * One name without index: a letter as it is, a Greek name as its letter, a longer word
+     * upright-italic as one unit (\mathit{out}, so it does not read as o·u·t).
+     */
+    private static String word(String word) {
+        if (word.length() == 1 && Character.isLetter(word.charAt(0)) && word.charAt(0) < 128) return word;
+        if (GREEK.contains(word)) return "\\" + word;
+        if (PLAIN_NAME.matcher(word).matches()) return "\\mathit{" + word + "}";
+        return "\\mathit{" + escape(word) + "}";
+    }
+
+    /**
+     * Escapes text so that it prints as itself inside \mathit{} or \text{} and can never
+     * run a command; characters outside ASCII become their code point.
+     */
+    public static String escape(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '\\' -> out.append("\\textbackslash{}");
+                case '_', '#', '%', '&', '$', '{', '}' -> out.append('\\').append((char) c);
+                case '~' -> out.append("\\textasciitilde{}");
+                case '^' -> out.append("\\textasciicircum{}");
+                case '<' -> out.append("\\textless{}");
+                case '>' -> out.append("\\textgreater{}");
+                case '|' -> out.append("\\textbar{}");
+                default -> {
+                    if (c < 32 || c == 127) out.append(' ');
+                    else if (c < 128) out.appendCodePoint(c);
+                    else out.append(String.format("[U+%04X]", c));
+                }
+            }
+        });
+        return out.toString();
+    }
+
+    /** The function's operator: \tanh, \sigma, \operatorname{relu}, or a generic f as a name. */
+    public String function(String function) {
+        String op = OPERATORS.get(function);
+        if (op != null) return op;
+        if (Builtin.byName(function).isPresent()) return "\\operatorname{" + escape(function) + "}";
+        if (function.length() == 1 && Character.isLetter(function.charAt(0))) return function;
+        if (GREEK.contains(function)) return "\\" + function;
+        return "\\operatorname{" + escape(function) + "}";
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    private void write(Expr e, StringBuilder out) {
+        String given = verbatim.isEmpty() ? null : verbatim.get(e);
+        if (given != null) {
+            out.append(given);
+        } else if (e instanceof Expr.Num n) {
+            writeNumber(n.value(), out);
+        } else if (e instanceof Expr.Ref r) {
+            out.append(name(r.name()));
+        } else if (e instanceof Expr.Neg n) {
+            out.append('-');
+            Precedence inner = Precedence.of(n.operand());
+            bracketed(n.operand(), inner == Precedence.SUM || inner == Precedence.NEGATION, out);
+        } else if (e instanceof Expr.Sum s) {
+            writeSum(s.terms(), out);
+        } else if (e instanceof Expr.Product p) {
+            writeProduct(p.factors(), out);
+        } else if (e instanceof Expr.Quotient q) {
+            // \frac groups both parts itself; its braces also keep break marks out of it.
+            out.append("\\frac{");
+            writeUnbroken(q.numerator(), out);
+            out.append("}{");
+            writeUnbroken(q.denominator(), out);
+            out.append('}');
+        } else if (e instanceof Expr.Power p) {
+            writePower(p, out);
+        } else if (e instanceof Expr.Call c) {
+            out.append(function(c.function()));
+            writeArgs(c.args(), out);
+        } else if (e instanceof Expr.DerivativeCall d) {
+            out.append(function(d.function())).append("'".repeat(d.order()));
+            writeArgs(List.of(d.arg()), out);
+        }
+    }
+
+    private void writeNumber(Rational value, StringBuilder out) {
+        if (value.signum() < 0) {
+            out.append('-');
+            value = value.negate();
+        }
+        if (value.isInteger()) out.append(value.numerator());
+        else out.append("\\frac{").append(value.numerator()).append("}{").append(value.denominator()).append('}');
+    }
+
+    private void writeSum(List<Expr> terms, StringBuilder out) {
+        for (int i = 0; i < terms.size(); i++) {
+            Expr term = terms.get(i);
+            Expr positive = i > 0 ? negatedOperand(term) : null;
+            if (i > 0) {
+                out.append(' ');
+                if (breakable) out.append(BREAK);
+            }
+            if (positive != null) {
+                out.append("- ");
+                Precedence p = Precedence.of(positive);
+                bracketed(positive, p == Precedence.SUM || p == Precedence.NEGATION, out);
+            } else {
+                if (i > 0) out.append("+ ");
+                bracketed(term, Precedence.SUM.needsBrackets(term) || Precedence.of(term) == Precedence.SUM, out);
+            }
+        }
+    }
+
+    private static Expr negatedOperand(Expr term) {
+        if (term instanceof Expr.Neg n) return n.operand();
+        if (term instanceof Expr.Num n && n.value().signum() < 0) return new Expr.Num(n.value().negate());
+        return null;
+    }
+
+    /**
+     * Juxtaposition, with \cdot only where two factors would run together into a different
+     * reading: before a number (2 \cdot 3, w_{10} \cdot 0, a \cdot (-2)) or a factor that
+     * starts with a digit (2 \cdot 3^{x}).
+     */
+    private void writeProduct(List<Expr> factors, StringBuilder out) {
+        for (int i = 0; i < factors.size(); i++) {
+            Expr factor = factors.get(i);
+            boolean bracket = (i > 0 && Precedence.of(factor) == Precedence.NEGATION)
+                    || Precedence.PRODUCT.needsBrackets(factor);
+            StringBuilder part = new StringBuilder();
+            bracketed(factor, bracket, part);
+            if (i > 0) out.append(factor instanceof Expr.Num || Character.isDigit(part.charAt(0)) ? " \\cdot " : " ");
+            out.append(part);
+        }
+    }
+
+    private void writePower(Expr.Power p, StringBuilder out) {
+        boolean positiveInteger = p.exponent() instanceof Expr.Num n && n.value().isInteger() && n.value().signum() > 0;
+        // \tanh^{2}(z), the way the textbooks write powers of named functions.
+        if (positiveInteger && p.base() instanceof Expr.Call c && OPERATORS.containsKey(c.function())) {
+            out.append(function(c.function())).append("^{").append(((Expr.Num) p.exponent()).value()).append('}');
+            writeArgs(c.args(), out);
+            return;
+        }
+        boolean bracket = Precedence.POWER.needsBracketsOnRight(p.base())
+                || (p.base() instanceof Expr.Num n && !n.value().isInteger())
+                || (p.base() instanceof Expr.Ref r && name(r.name()).startsWith("\\frac"));
+        bracketed(p.base(), bracket, out);
+        out.append("^{");
+        if (p.exponent() instanceof Expr.Num n && !n.value().isInteger()) {
+            // x^{1/2}: a slash reads better than a tiny \frac in a superscript.
+            Rational v = n.value();
+            if (v.signum() < 0) {
+                out.append('-');
+                v = v.negate();
+            }
+            out.append(v.numerator()).append('/').append(v.denominator());
+        } else {
+            writeUnbroken(p.exponent(), out);
+        }
+        out.append('}');
+    }
+
+    private void writeArgs(List<Expr> args, StringBuilder out) {
+        StringBuilder inner = new StringBuilder();
+        for (int i = 0; i < args.size(); i++) {
+            if (i > 0) inner.append(", ");
+            write(args.get(i), inner);
+        }
+        wrap(inner, out);
+    }
+
+    private void bracketed(Expr e, boolean bracket, StringBuilder out) {
+        if (!bracket) {
+            write(e, out);
+            return;
+        }
+        StringBuilder inner = new StringBuilder();
+        write(e, inner);
+        wrap(inner, out);
+    }
+
+    /** Brackets that grow around a fraction, except where they might have to span lines. */
+    private void wrap(CharSequence inner, StringBuilder out) {
+        boolean grow = !breakable && (inner.toString().contains("\\frac") || inner.toString().contains("\\sum"));
+        out.append(grow ? "\\left(" : "(").append(inner).append(grow ? "\\right)" : ")");
+    }
+
+    /** Inside braces a line cannot break, so no marks there. */
+    private void writeUnbroken(Expr e, StringBuilder out) {
+        if (!breakable) {
+            write(e, out);
+            return;
+        }
+        new LatexExprPrinter(denseLayers, false, verbatim).write(e, out);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.netsym.render;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits long display equations into align rows so they stay inside the page. TeX cannot
+ * break a display by itself; the printer marks the places where a sum may break
+ * ({@link LatexExprPrinter#BREAK}) and this class fills rows greedily up to a width
+ * estimated from the LaTeX source.
+ */
+final class LatexLines {
+    private LatexLines() {}
+
+    /**
+     * Width of the text block of the article class at 10pt (345pt) in em, less a margin for
+     * the estimate's error. The pdflatex test checks that nothing overflows.
+     */
+    static final double LINE_EM = 30.0;
+
+    /**
+     * Rows of an align environment: "lhs &= first part", then "&\quad + next part". Break
+     * marks are removed from the result.
+     */
+    static List<String> rows(String lhs, String rhs) {
+        List<String> out = new ArrayList<>();
+        double lhsWidth = width(lhs) + 1.5;
+        double budget = Math.max(LINE_EM - lhsWidth, LINE_EM / 2);
+        List<String> pieces = pieces(rhs);
+        StringBuilder row = new StringBuilder();
+        double used = 0;
+        boolean first = true;
+        for (String piece : pieces) {
+            double w = width(piece);
+            if (row.length() > 0 && used + w > budget) {
+                out.add((first ? (lhs + " &= ").stripLeading() : "&\\quad ") + row.toString().strip());
+                first = false;
+                row.setLength(0);
+                used = 0;
+                // Continuation rows start further right (\quad), and have the whole width.
+                budget = LINE_EM - 2.5;
+            }
+            row.append(piece);
+            used += w;
+        }
+        out.add((first ? (lhs + " &= ").stripLeading() : "&\\quad ") + row.toString().strip());
+        return out;
+    }
+
+    /** The expression cut at each break mark (marks dropped; each piece keeps its leading operator). */
+    static List<String> pieces(String latex) {
+        List<String> pieces = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < latex.length(); i++) {
+            if (latex.charAt(i) == LatexExprPrinter.BREAK) {
+                pieces.add(latex.substring(start, i));
+                start = i + 1;
+            }
+        }
+        pieces.add(latex.substring(start));
+        return pieces;
+    }
+
+    static String unmarked(String latex) {
+        return latex.replace(String.valueOf(LatexExprPrinter.BREAK), "");
+    }
+
+    /**
+     * A rough width in em of math-mode LaTeX: letters ~0.55em, operators with their spacing,
+     * sub- and superscripts at 70%, a fraction as wide as its wider part. Good enough to
+     * choose line breaks; erring wide keeps lines inside the page.
+     */
+    static double width(String latex) {
+        return new Scanner(latex).group(false);
+    }
+
+    private static final class Scanner {
+        private final String s;
+        private int i;
+
+        Scanner(String s) { this.s = s; }
+
+        /** Width up to the end, or up to the closing brace of the current group. */
+        double group(boolean inBraces) {
+            double w = 0;
+            while (i < s.length()) {
+                char c = s.charAt(i);
+                if (c == '}') {
+                    i++;
+                    if (inBraces) return w;
+                    continue;
+                }
+                if (c == '{') {
+                    i++;
+                    w += group(true);
+                } else if (c == '_' || c == '^') {
+                    i++;
+                    w += 0.7 * argument();
+                } else if (c == '\\') {
+                    w += command();
+                } else {
+                    i++;
+                    w += glyph(c);
+                }
+            }
+            return w;
+        }
+
+        /** One argument: a brace group or a single character. */
+        private double argument() {
+            if (i >= s.length()) return 0;
+            if (s.charAt(i) == '{') {
+                i++;
+                return group(true);
+            }
+            if (s.charAt(i) == '\\') return command();
+            return glyph(s.charAt(i++));
+        }
+
+        private double command() {
+            int start = ++i;
+            while (i < s.length() && Character.isLetter(s.charAt(i))) i++;
+            String name = s.substring(start, i);
+            if (name.isEmpty()) {
+                // \{, \_, \, and the like: one character.
+                if (i < s.length()) i++;
+                return 0.5;
+            }
+            switch (name) {
+                case "frac": {
+                    double num = argument();
+                    double den = argument();
+                    return Math.max(num, den) * 0.8 + 0.3;
+                }
+                case "left": case "right": case "Big": case "big": case "Bigl": case "Bigr":
+                    return 0.2;
+                case "operatorname": case "mathit": case "text": case "mathrm": case "texttt":
+                    return argument() * 1.05;
+                case "cdot": return 0.8;
+                case "quad": return 1.0;
+                case "qquad": return 2.0;
+                case "dots": case "ldots": case "cdots": return 1.2;
+                case "tanh": return 2.0;
+                case "exp": case "log": return 1.6;
+                case "textbackslash": case "textasciitilde": case "textasciicircum": case "textless":
+                case "textgreater": case "textbar":
+                    return 0.5;
+                default:
+                    return 0.65;
+            }
+        }
+
+        private static double glyph(char c) {
+            if (c == ' ' || c == '&' || c == LatexExprPrinter.BREAK) return 0;
+            if (c == '+' || c == '-' || c == '=') return 1.35;
+            if (c == '(' || c == ')' || c == ',' || c == '\'' || c == '.') return 0.4;
+            if (Character.isDigit(c)) return 0.5;
+            if (c == 'm' || c == 'w' || c == 'W' || c == 'M') return 0.85;
+            return 0.55;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.netsym.render;
+
+import dev.netsym.model.Network;
+import dev.netsym.proof.ParameterClass;
+import dev.netsym.proof.Proof;
+import java.io.PrintWriter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The TikZ picture of a network: inputs on the left, units in columns by depth, every edge
+ * labelled with its weight and coloured by its class, frozen edges dashed, and a legend.
+ * Positions are computed here (not by a TikZ graph-drawing library, which needs LuaTeX).
+ */
+final class LatexNetworkPicture {
+    /** Above this many edges the weight labels would cover each other: colours only. */
+    static final int MAX_LABELLED_EDGES = 60;
+    private static final int LEGEND_LINES = 16;
+    /** Widest and tallest picture, in cm, that fits the article text block with its caption. */
+    private static final double MAX_WIDTH_CM = 11.0;
+    private static final double MAX_HEIGHT_CM = 12.0;
+
+    private final PrintWriter out;
+    private final LatexExprPrinter printer;
+
+    LatexNetworkPicture(PrintWriter out, LatexExprPrinter printer) {
+        this.out = out;
+        this.printer = printer;
+    }
+
+    void render(Network network, Proof proof, NetworkLayout layout, ClassColours colours) {
+        int columns = layout.columnCount();
+        int tallest = layout.tallestColumn();
+        double dx = columns <= 1 ? 0 : Math.min(layout.hasBlocks() ? 3.8 : 3.4, MAX_WIDTH_CM / (columns - 1));
+        double dy = tallest <= 1 ? 0 : Math.min(1.6, MAX_HEIGHT_CM / (tallest - 1));
+        boolean labels = layout.edges().size() <= MAX_LABELLED_EDGES;
+        // Small nodes when the columns are crowded, so circles do not overlap.
+        boolean crowded = dy > 0 && dy < 0.9;
+
+        out.println("\\begin{figure}[htbp]");
+        out.println("\\centering");
+        out.println("\\begin{tikzpicture}[>=stealth, font=\\small,");
+        out.println("  unit/.style={circle, draw, inner sep=1pt, minimum size=" + (crowded ? "4mm" : "8mm") + "},");
+        out.println("  input/.style={rectangle, rounded corners, draw, inner sep=2pt, minimum size=" + (crowded ? "4mm" : "6mm") + "},");
+        out.println("  objective/.style={circle, double, draw, inner sep=1pt, minimum size=8mm},");
+        out.println("  block/.style={rectangle, draw, thick, align=center, inner sep=3pt, font=\\footnotesize},");
+        out.println("  weight/.style={font=\\scriptsize, fill=white, inner sep=1pt}]");
+        for (List<NetworkLayout.Node> column : layout.columns()) {
+            for (NetworkLayout.Node n : column) {
+                double x = n.column() * dx;
+                double y = ((column.size() - 1) / 2.0 - n.row()) * dy;
+                out.println("\\node[" + style(n) + bias(n, colours) + "] (" + n.id() + ") at ("
+                        + cm(x) + "," + cm(y) + ") {" + nodeText(n, proof) + "};");
+            }
+        }
+        for (NetworkLayout.Edge e : layout.edges()) {
+            ClassColours.Colour colour = edgeColour(e.parameters(), colours);
+            String drawStyle = "->, draw=" + colour.name() + (colour == ClassColours.FROZEN ? ", dashed" : "");
+            String label = labels ? edgeLabel(e, proof) : "";
+            boolean blockEdge = e.from().kind() == NetworkLayout.Kind.BLOCK || e.to().kind() == NetworkLayout.Kind.BLOCK;
+            // A block edge's label is two lines of words: above the edge, between the boxes.
+            String place = blockEdge ? "midway, above, align=center, fill=none" : "pos=" + labelPosition(e);
+            String node = label.isEmpty() ? ""
+                    : " node[weight, text=" + colour.name() + ", " + place + "] {" + label + "}";
+            out.println("\\draw[" + drawStyle + "] (" + e.from().id() + ") --" + node + " (" + e.to().id() + ");");
+        }
+        out.println("\\end{tikzpicture}");
+        legend(proof, colours);
+        String caption = "The network \\texttt{" + LatexExprPrinter.escape(network.name()) + "}";
+        if (proof != null) caption += ", edges coloured by parameter class; dashed edges never move";
+        if (!labels) caption += " (" + layout.edges().size() + " edges: weight names left out, colours show the classes)";
+        if (layout.hasBlocks()) caption += "; a box is a whole layer or input vector";
+        out.println("\\caption{" + caption + ".}");
+        out.println("\\end{figure}");
+    }
+
+    /**
+     * Edges leaving one source towards several targets diverge near the source and edges
+     * from several sources converge near the target: a label a third of the way along sits
+     * where its edge is most apart from its neighbours, and away from crossings at the middle.
+     */
+    private static String labelPosition(NetworkLayout.Edge e) {
+        return e.to().column() - e.from().column() > 1 ? "0.2" : "0.3";
+    }
+
+    private static String style(NetworkLayout.Node n) {
+        return switch (n.kind()) {
+            case INPUT, TARGET -> "input";
+            case UNIT -> "unit";
+            case OBJECTIVE -> "objective";
+            case BLOCK -> "block";
+        };
+    }
+
+    private String bias(NetworkLayout.Node n, ClassColours colours) {
+        if (n.ownParameters().isEmpty() || n.kind() == NetworkLayout.Kind.BLOCK) return "";
+        ClassColours.Colour colour = edgeColour(n.ownParameters(), colours);
+        return ", label={[weight, text=" + colour.name() + "]below:$+" + names(n.ownParameters()) + "$}";
+    }
+
+    private String nodeText(NetworkLayout.Node n, Proof proof) {
+        if (n.kind() != NetworkLayout.Kind.BLOCK) return "$" + printer.name(n.name()) + "$";
+        String text = "$" + printer.name(n.name()) + "_{1,\\dots," + n.members().size() + "}$\\\\" + n.members().size()
+                + (n.inputBlock() ? " inputs" : " units");
+        if (!n.ownParameters().isEmpty()) {
+            text += "\\\\biases: " + LatexExprPrinter.escape(NetworkLayout.classSummary(n.ownParameters(), proof));
+        }
+        return text;
+    }
+
+    private String edgeLabel(NetworkLayout.Edge e, Proof proof) {
+        if (e.parameters().isEmpty()) return "";
+        boolean block = e.from().kind() == NetworkLayout.Kind.BLOCK || e.to().kind() == NetworkLayout.Kind.BLOCK;
+        if (block) {
+            int n = e.parameters().size();
+            return n + (n == 1 ? " weight\\\\" : " weights\\\\") + LatexExprPrinter.escape(NetworkLayout.classSummary(e.parameters(), proof));
+        }
+        return "$" + names(e.parameters()) + "$";
+    }
+
+    private String names(List<String> parameters) {
+        if (parameters.size() <= 3) {
+            return String.join(", ", parameters.stream().map(printer::name).toList());
+        }
+        return printer.name(parameters.get(0)) + ", \\dots, " + printer.name(parameters.get(parameters.size() - 1));
+    }
+
+    /** The class colour when every parameter on the edge shares it; otherwise the plain colour. */
+    static ClassColours.Colour edgeColour(List<String> parameters, ClassColours colours) {
+        Set<ClassColours.Colour> used = new LinkedHashSet<>();
+        for (String p : parameters) used.add(colours.ofParameter(p).orElse(ClassColours.NONE));
+        return used.size() == 1 ? used.iterator().next() : ClassColours.NONE;
+    }
+
+    private void legend(Proof proof, ClassColours colours) {
+        if (proof == null) return;
+        List<ParameterClass> classes = proof.classes();
+        int shown = Math.min(classes.size(), LEGEND_LINES);
+        out.println("\\par\\medskip");
+        out.println("{\\footnotesize\\begin{tabular}{@{}l@{}}");
+        for (int i = 0; i < shown; i++) {
+            ParameterClass c = classes.get(i);
+            ClassColours.Colour colour = colours.ofClass(c);
+            String sample = "\\tikz[baseline=-0.6ex]\\draw[thick, " + colour.name() + (c.frozen() ? ", dashed" : "")
+                    + "] (0,0) -- (2em,0);";
+            String what = c.frozen() ? "frozen at $" + LatexDocumentRenderer.value(c.initialValue(), printer) + "$"
+                    : "$" + printer.name(c.symbol()) + "$";
+            out.println(sample + "~" + what + ": $" + LatexDocumentRenderer.memberList(c.members(), printer, ", ")
+                    + "$" + (i + 1 < shown || classes.size() > shown ? "\\\\" : ""));
+        }
+        if (classes.size() > shown) out.println("\\dots{} and " + (classes.size() - shown) + " more classes");
+        out.println("\\end{tabular}}");
+    }
+
+    private static String cm(double v) {
+        return String.format(Locale.ROOT, "%.2fcm", v);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.netsym.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LatexAndDotCommandTest {
+    static final String SPEC = """
+            network cs231n_toy
+            input x1, x2
+            y1 = w1*x1 + w3*x2
+            y2 = w2*x1 + w4*x2
+            y3 = w5*y1 + w7*y2
+            y4 = w6*y1 + w8*y2
+            y  = w9*y3 + w10*y4
+            objective y
+            init all = a
+            """;
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void latexWritesTheDocumentToAFileAndNeverOverTheSpec(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("cs231n.net");
+        Files.writeString(spec, SPEC);
+        Path tex = dir.resolve("out.tex");
+        Result r = run("latex", spec.toString(), "-o", tex.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        String doc = Files.readString(tex);
+        assertTrue(doc.startsWith("\\documentclass"), doc);
+        assertTrue(doc.contains("&= w_{9} (w_{1} x_{1} + w_{3} x_{2})"), doc);
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count(), "no temporary file left behind");
+        }
+
+        Result over = run("latex", spec.toString(), "-o", spec.toString());
+        assertEquals(ExitCodes.USAGE, over.code());
+        assertTrue(over.err().contains("refusing"), over.err());
+        assertEquals(SPEC, Files.readString(spec));
+    }
+
+    @Test
+    void latexFragmentGoesToStandardOutput(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("cs231n.net");
+        Files.writeString(spec, SPEC);
+        Result r = run("latex", spec.toString(), "--fragment");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertFalse(r.out().contains("\\documentclass"));
+        assertTrue(r.out().contains("\\begin{tikzpicture}"));
+        assertEquals(ExitCodes.USAGE, run("latex", spec.toString(), "--pdf").code(), "--pdf needs -o");
+    }
+
+    @Test
+    void latexPdfWhenPdflatexIsInstalled(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("cs231n.net");
+        Files.writeString(spec, SPEC);
+        Result r = run("latex", spec.toString(), "--pdf", "-o", dir.resolve("doc.tex").toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        if (OutputFile.onPath("pdflatex")) {
+            assertTrue(Files.size(dir.resolve("doc.pdf")) > 1000, r.err());
+        } else {
+            assertTrue(r.err().contains("pdflatex is not installed"), r.err());
+        }
+    }
+
+    @Test
+    void dotAndSvg(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("cs231n.net");
+        Files.writeString(spec, SPEC);
+        Result dot = run("dot", spec.toString());
+        assertEquals(ExitCodes.OK, dot.code(), dot.err());
+        assertTrue(dot.out().startsWith("digraph \"cs231n_toy\" {"), dot.out());
+        assertTrue(dot.out().contains("[label=\"w10\"]"), dot.out());
+        Result svg = run("dot", spec.toString(), "--svg", "-o", dir.resolve("net.svg").toString());
+        if (OutputFile.onPath("dot")) {
+            assertEquals(ExitCodes.OK, svg.code(), svg.err());
+            assertTrue(Files.readString(dir.resolve("net.svg")).contains("<svg"));
+        } else {
+            assertTrue(svg.err().contains("not installed"), svg.err());
+        }
+    }
+}
