@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             "Derives, symbolically, what gradient descent does to the weights of a network, and proves",
             "which weights it keeps equal forever, which never move, and which separate.",
             ""},
-        subcommands = {CheckCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CheckCommand.class, DeriveCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
             "Example:",
