@@ -159,7 +159,8 @@ public final class SymbolicProofDetails {
             }
             for (Rational r : roots) {
                 if (System.nanoTime() > deadline) break;
-                Proof special = ProofEngine.prove(withValue(network, symbol, r), options);
+                Network copy = withValue(network, symbol, r);
+                Proof special = ProofEngine.prove(copy, forNetwork(options, copy));
                 if (special.timedOut()) continue;
                 if (special.trainableValues() < proof.trainableValues()
                         || special.frozen().size() > proof.frozen().size()) {
@@ -169,6 +170,15 @@ public final class SymbolicProofDetails {
             }
         }
         return result;
+    }
+
+    /** A symbolic prover knows its network's initial values: the copy gets its own. */
+    private static ProofEngine.Options forNetwork(ProofEngine.Options options, Network copy) {
+        List<ProofCertifier.EqualityProver> provers = new ArrayList<>();
+        for (ProofCertifier.EqualityProver p : options.provers()) {
+            provers.add(p instanceof SymbolicProver s ? s.forNetwork(copy) : p);
+        }
+        return new ProofEngine.Options(options.timeout(), provers);
     }
 
     private static String summary(Proof general, Proof special) {

@@ -38,6 +38,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
     public static final int MAX_PARAMETERS = 200;
 
     private final Gradients gradients;
+    private final int maxSize;
     private final List<String> names;
     private final long deadlineNanos;
     private final Duration budget;
@@ -56,6 +57,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
 
     SymbolicProver(Network network, SymbolicEngine engine, Duration budget, int maxSize) {
         this.gradients = new Gradients(network, engine, maxSize);
+        this.maxSize = maxSize;
         this.names = Tape.compile(network).parameterNames();
         this.budget = budget;
         this.deadlineNanos = System.nanoTime() + budget.toNanos();
@@ -66,6 +68,11 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
         List<ProofCertifier.EqualityProver> provers = new ArrayList<>(base.provers());
         provers.add(prover);
         return new ProofEngine.Options(base.timeout(), provers);
+    }
+
+    /** The same prover, budget and limits for another network (a copy with other initial values). */
+    SymbolicProver forNetwork(Network network) {
+        return new SymbolicProver(network, gradients.engine, budget, maxSize);
     }
 
     /** Why this prover answers nothing for its network, or empty when it can work. */
@@ -199,8 +206,26 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
             return r.isKnown() ? Optional.of(r.value()) : Optional.empty();
         }
 
-        /** The shortest form, ordered as a person writes it: numbers, symbols, brackets, inputs. */
-        Expr readable(Expr e) { return ordering.apply(engine.shortest(e)); }
+        /**
+         * The shortest of e, its expansion and its factorisation (and its simplification when
+         * e has no function calls), ordered as a person writes it: numbers, symbols, brackets,
+         * inputs. Simplify is left out around tanh and the like: there it took seconds per
+         * gradient and rarely won.
+         */
+        Expr readable(Expr e) {
+            List<SymbolicResult<Expr>> candidates = new ArrayList<>(List.of(engine.expand(e), engine.factor(e)));
+            if (!hasCall(e)) candidates.add(engine.simplify(e));
+            Expr best = e;
+            for (SymbolicResult<Expr> c : candidates) {
+                if (c.isKnown() && SymbolicEngine.size(c.value()) < SymbolicEngine.size(best)) best = c.value();
+            }
+            return ordering.apply(best);
+        }
+
+        private static boolean hasCall(Expr e) {
+            if (e instanceof Expr.Call || e instanceof Expr.DerivativeCall) return true;
+            return SymbolicEngine.children(e).stream().anyMatch(Gradients::hasCall);
+        }
 
         /** Factored when factoring helps, then ordered: 2·c3·c4·(x1 − x2). */
         Expr factored(Expr e) { return ordering.apply(engine.factor(e).orElse(e)); }

@@ -94,6 +94,17 @@ class SymbolicProofDetailsTest {
     }
 
     @Test
+    void specialValuesReproveWithTheSymbolicProverToo() {
+        Network n = ProofEngineTest.network(SymbolicProverTest.algebraOnly("tanh"));
+        ProofEngine.Options options = SymbolicProver.withProver(ProofEngine.Options.defaults(),
+                new SymbolicProver(n, engine, Duration.ofSeconds(30)));
+        Proof p = ProofEngine.prove(n, options);
+        assertEquals(2, p.trainableValues());
+        assertEquals(List.of(new SpecialValue("a", "0", 0, 4, "every gradient is 0: nothing ever moves")),
+                SymbolicProofDetails.specialValues(n, p, engine, options));
+    }
+
+    @Test
     void assumptionsRuleOutRootsAndGenericValuesAreNotSpecial() {
         Network positive = ProofEngineTest.network(ProofEngineTest.cs231n("", "init all = a\nassume a > 0"));
         Proof p = ProofEngine.prove(positive, ProofEngine.Options.defaults());
