@@ -1,0 +1,157 @@
+package dev.netsym.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** netsym derive end to end, through Main as a user runs it. */
+class DeriveCommandTest {
+    static final String CS231N = "examples/cs231n.net";
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 1];
+        all[0] = "derive";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int exit = Main.run(all, new PrintWriter(out), new PrintWriter(err));
+        return new Run(exit, out.toString(), err.toString().replace("\r\n", "\n"));
+    }
+
+    static String golden(String name) throws IOException {
+        return Files.readString(Path.of("src/test/resources/golden", name), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void cs231nTextMatchesTheGoldenFile() throws IOException {
+        Run r = run(CS231N);
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        assertEquals("", r.err());
+        assertEquals(golden("cs231n-derive.txt"), r.out());
+    }
+
+    @Test
+    void cs231nJsonMatchesTheGoldenFile() throws IOException {
+        Run r = run(CS231N, "--format", "json");
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        assertEquals(golden("cs231n-derive.json"), r.out());
+    }
+
+    @Test
+    void paramShowsOnlyTheNamedGradientsInNetworkOrder() {
+        Run r = run(CS231N, "--param", "w9", "--param", "w1");
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("∂y/∂w1 ="), r.out());
+        assertTrue(r.out().contains("∂y/∂w9 ="), r.out());
+        assertFalse(r.out().contains("∂y/∂w5 ="), r.out());
+        assertTrue(r.out().indexOf("∂y/∂w1 =") < r.out().indexOf("∂y/∂w9 ="));
+        assertTrue(r.out().contains("  y3 = w5·y1 + w7·y2"), "units stay, for context");
+    }
+
+    @Test
+    void atEvaluatesEveryGradientAtTheGivenValues() {
+        Run r = run(CS231N, "--param", "w5", "--at", "w9 = 1/2, x1=0, w1=b");
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("""
+                  ∂y/∂w5 = ∂y/∂y3 · ∂y3/∂w5 + ∂y/∂y4 · ∂y4/∂w5
+                         = w9·y1 + w10·0
+                         = w9·y1
+                         = w9·(w1·x1 + w3·x2)
+                    at init = a²·(x1 + x2)
+                    at the point = w3·x2/2
+                """), r.out());
+    }
+
+    @Test
+    void atInJson() {
+        Run r = run(CS231N, "--format", "json", "--param", "w10", "--at", "w6=-2");
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("\"w10\": {\"chain\": \"dy/dw10\", \"local\": \"y4\", "
+                + "\"expr\": \"w6*(w1*x1 + w3*x2) + w8*(w2*x1 + w4*x2)\", \"at_init\": \"2*a^2*(x1 + x2)\", "
+                + "\"at_point\": \"w8*(w2*x1 + w4*x2) - 2*(w1*x1 + w3*x2)\""), r.out());
+        assertFalse(r.out().contains("\"w9\""), r.out());
+    }
+
+    @Test
+    void unknownParamIsAUsageErrorListingTheParameters() {
+        Run r = run(CS231N, "--param", "w11");
+        assertEquals(ExitCodes.USAGE, r.exit());
+        assertEquals("", r.out());
+        assertEquals("netsym: derive: --param: cs231n_toy has no parameter 'w11'; its parameters are "
+                + "w1, w2, w3, w4, w5, w6, w7, w8, w9, w10\n", r.err());
+    }
+
+    @Test
+    void badAtValuesAreUsageErrorsThatSayWhatIsWrong() {
+        assertAtError("w1=0, w2=b c", "--at: the value of w2 must be a number (0, -1/2, 0.5) or a name, "
+                + "got 'b c' (unexpected 'c' at character 3)");
+        assertAtError("w1=x1+1", "--at: the value of w1 must be a number (0, -1/2, 0.5) or a name, "
+                + "got 'x1+1' (unexpected '+' at character 3)");
+        assertAtError("w1=1; objective w2", "--at: the value of w1 must be a number (0, -1/2, 0.5) or a name, "
+                + "got '1; objective w2'");
+        assertAtError("w1=random", "--at: the value of w1 must be a number (0, -1/2, 0.5) or a name, got 'random'");
+        assertAtError("w1", "--at: expected NAME=VALUE, got 'w1'");
+        assertAtError("w1=", "--at: the value of w1 is missing");
+        assertAtError("w1=0, w1=1", "--at: w1 is given twice");
+        assertAtError("q=1", "--at: unknown name 'q'; the names are w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, x1, x2, a");
+    }
+
+    private static void assertAtError(String at, String message) {
+        Run r = run(CS231N, "--at", at);
+        assertEquals(ExitCodes.USAGE, r.exit(), at);
+        assertEquals("", r.out());
+        assertEquals("netsym: derive: " + message + "\n", r.err());
+    }
+
+    @Test
+    void badFormatAndTimeoutAreUsageErrors() {
+        Run format = run(CS231N, "--format", "xml");
+        assertEquals(ExitCodes.USAGE, format.exit());
+        assertTrue(format.err().contains("Invalid value for option '--format'"), format.err());
+        Run timeout = run(CS231N, "--timeout", "-1");
+        assertEquals(ExitCodes.USAGE, timeout.exit());
+        assertEquals("netsym: derive: --timeout must be a positive number of seconds, got -1\n", timeout.err());
+    }
+
+    @Test
+    void aTinyBudgetEndsWithTheTimedOutCode() {
+        Run r = run(CS231N, "--timeout", "0.001");
+        assertEquals(ExitCodes.TIMED_OUT, r.exit());
+        assertTrue(r.err().contains("the time budget of 0.001 s ran out"), r.err());
+    }
+
+    @Test
+    void namesWithCommasInBracketsAreReadWhole(@TempDir Path dir) throws IOException {
+        Path spec = dir.resolve("dense.net");
+        Files.writeString(spec, """
+                input x[2]
+                layer h[1] = dense(x)
+                objective h[1]
+                init all = a
+                """);
+        Run r = run(spec.toString(), "--param", "W_h[1,2]", "--at", "W_h[1,2]=3, x[2]=1");
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        assertTrue(r.out().endsWith("""
+                  ∂h[1]/∂W_h[1,2] = x[2]
+                    at init = x[2]
+                    at the point = 1
+                """), r.out());
+    }
+
+    @Test
+    void specErrorsAndMissingFilesKeepTheirCodes(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.net");
+        Files.writeString(bad, "y = (w*x\n");
+        assertEquals(ExitCodes.BAD_SPEC, run(bad.toString()).exit());
+        assertEquals(ExitCodes.NO_INPUT, run(dir.resolve("missing.net").toString()).exit());
+    }
+}
