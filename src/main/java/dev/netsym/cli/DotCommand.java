@@ -2,6 +2,7 @@ package dev.netsym.cli;
 
 import dev.netsym.model.Network;
 import dev.netsym.proof.Proof;
+import dev.netsym.proof.ProofEngine;
 import dev.netsym.render.DotRenderer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,12 +39,9 @@ final class DotCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /**
-     * The proof to draw the classes from. The proof engine is not merged yet: the lead wires
-     * it in here; until then there are no classes (no colours).
-     */
+    /** The classes to colour by: the search alone, since a picture needs no symbolic details. */
     private static Proof proofOf(Network network) {
-        return null;
+        return ProofEngine.prove(network, ProofEngine.Options.defaults());
     }
 
     @Override

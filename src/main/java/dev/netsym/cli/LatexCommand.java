@@ -4,6 +4,8 @@ import dev.netsym.calculus.Derivation;
 import dev.netsym.calculus.DerivationOptions;
 import dev.netsym.model.Network;
 import dev.netsym.proof.Proof;
+import dev.netsym.proof.ProofRunner;
+import java.time.Duration;
 import dev.netsym.render.LatexDocumentRenderer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,12 +50,9 @@ final class LatexCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /**
-     * The proof to draw the classes from. The proof engine is not merged yet: the lead wires
-     * it in here; until then there are no classes (document then has the network, the picture and the derivations, without classes).
-     */
+    /** The complete proof, with the symbolic details the document shows. */
     private static Proof proofOf(Network network) {
-        return null;
+        return ProofRunner.prove(network, Duration.ofSeconds(60));
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.netsym.cli;
 
 import dev.netsym.model.Network;
 import dev.netsym.proof.Proof;
-import dev.netsym.proof.ProofEngine;
+import dev.netsym.proof.ProofRunner;
 import dev.netsym.render.ProofJsonRenderer;
 import dev.netsym.render.ProofTextRenderer;
 import java.time.Duration;
@@ -52,9 +52,7 @@ final class ProveCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         Network network = input.load(spec.commandLine().getErr());
-        var options = new ProofEngine.Options(Duration.ofMillis((long) (timeoutSeconds * 1000)),
-                java.util.List.of());
-        Proof proof = ProofEngine.prove(network, options);
+        Proof proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)));
         var out = spec.commandLine().getOut();
         if (format == Format.json) new ProofJsonRenderer(out).render(proof);
         else new ProofTextRenderer(out, input.displayName(), full).render(proof);

@@ -1,7 +1,9 @@
 package dev.netsym.proof;
 
 import dev.netsym.model.Network;
+import dev.netsym.model.Expr;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What {@code netsym prove} established: the greatest invariant state (P, F) containing the
@@ -14,10 +16,18 @@ import java.util.List;
  * @param arithmetic how random points were evaluated ("modular", "exact", "decimal")
  * @param rounds how many refinement rounds the fixed point took
  * @param timedOut whether the time budget ran out before everything was decided
+ * @param details expressions on the subspace, for small networks (units, gradients, collapsed objective)
  */
 public record Proof(Network network, List<ParameterClass> classes, List<Separation> separations,
                     List<List<String>> undecided, List<List<String>> unitClasses, String arithmetic,
-                    int rounds, boolean timedOut, List<SpecialValue> specialValues) {
+                    int rounds, boolean timedOut, List<SpecialValue> specialValues, Optional<ProofDetails> details) {
+    public Proof(Network network, List<ParameterClass> classes, List<Separation> separations,
+                 List<List<String>> undecided, List<List<String>> unitClasses, String arithmetic,
+                 int rounds, boolean timedOut, List<SpecialValue> specialValues) {
+        this(network, classes, separations, undecided, unitClasses, arithmetic, rounds, timedOut, specialValues,
+                Optional.empty());
+    }
+
     public Proof {
         classes = List.copyOf(classes);
         separations = List.copyOf(separations);
@@ -36,6 +46,22 @@ public record Proof(Network network, List<ParameterClass> classes, List<Separati
     }
 
     public Proof withSpecialValues(List<SpecialValue> values) {
-        return new Proof(network, classes, separations, undecided, unitClasses, arithmetic, rounds, timedOut, values);
+        return new Proof(network, classes, separations, undecided, unitClasses, arithmetic, rounds, timedOut, values,
+                details);
+    }
+
+    /**
+     * The proof with its symbolic details: separations carry their differences, and each
+     * class its common gradient on the subspace where the details computed one.
+     */
+    public Proof withDetails(ProofDetails d) {
+        List<ParameterClass> withGradients = classes.stream().map(c -> {
+            Expr g = d.gradients().get(c.members().get(0));
+            if (g == null || c.certificate().commonGradient().isPresent()) return c;
+            Certificate cert = new Certificate(c.certificate().kind(), c.certificate().detail(), Optional.of(g));
+            return new ParameterClass(c.symbol(), c.members(), c.frozen(), c.initialValue(), cert);
+        }).toList();
+        return new Proof(network, withGradients, d.separations(), undecided, unitClasses, arithmetic, rounds, timedOut,
+                specialValues, Optional.of(d));
     }
 }

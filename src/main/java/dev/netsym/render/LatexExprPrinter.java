@@ -81,6 +81,17 @@ public final class LatexExprPrinter implements ExprPrinter {
         return Set.copyOf(network.layers().stream().map(Layer::name).toList());
     }
 
+    /** Juxtaposition, as LaTeX writes products; {@link #print} adds \\cdot where numbers meet. */
+    @Override
+    public String times() {
+        return " ";
+    }
+
+    @Override
+    public String prime() {
+        return "'";
+    }
+
     @Override
     public String print(Expr e) {
         StringBuilder out = new StringBuilder();

@@ -6,6 +6,7 @@ import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
 import dev.netsym.proof.Certificate;
 import dev.netsym.proof.ParameterClass;
+import dev.netsym.proof.ProofDetails;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.Separation;
 import dev.netsym.proof.SpecialValue;
@@ -28,6 +29,7 @@ public final class ProofTextRenderer {
     private static final int SHOWN_SEPARATIONS = 8;
 
     private final PrintWriter out;
+    private final ExprPrinter printer = ExprPrinter.unicode();
     private final boolean full;
     private final String source;
 
@@ -86,8 +88,12 @@ public final class ProofTextRenderer {
     private void induction(Proof proof, boolean everything) {
         out.println("Proof, by induction on the step t.");
         out.println("  Base (t = 0): " + base(proof.network()));
-        out.println("  Step: suppose that at step t every class below holds one value. Then on that subspace");
-        out.println("  each member of a class has the same gradient, and each frozen parameter a zero gradient:");
+        if (showDetails(proof, everything)) {
+            detailedStep(proof);
+        } else {
+            out.println("  Step: suppose that at step t every class below holds one value. Then on that subspace");
+            out.println("  each member of a class has the same gradient, and each frozen parameter a zero gradient:");
+        }
         Map<String, Integer> kinds = new LinkedHashMap<>();
         int shown = 0;
         for (ParameterClass c : proof.classes()) {
@@ -97,6 +103,11 @@ public final class ProofTextRenderer {
             shown++;
             String members = everything ? braces(c.members()) : shortBraces(c.members());
             String who = c.frozen() ? members + " stay at " + c.initialValue() : members + " = " + c.symbol();
+            if (showDetails(proof, everything) && c.certificate().commonGradient().isPresent()) {
+                String lhs = c.members().stream().map(m -> "∂" + objectiveName(proof) + "/∂" + m)
+                        .collect(Collectors.joining(" = "));
+                who = lhs + " = " + printer.print(c.certificate().commonGradient().get());
+            }
             out.println("    " + who + "    [" + c.certificate().kind().label() + "]");
         }
         if (shown < kinds.values().stream().mapToInt(Integer::intValue).sum()) {
@@ -133,6 +144,12 @@ public final class ProofTextRenderer {
             String what = s.isMove() ? s.first() + " moves" + startedWith(proof, s.first())
                     : s.first() + " and " + s.second() + " separate";
             out.println("  " + what + "; found in refinement round " + s.round() + ".");
+            if (s.difference().isPresent() && everything) {
+                String o = objectiveName(proof);
+                String lhs = s.isMove() ? "∂" + o + "/∂" + s.first()
+                        : "∂" + o + "/∂" + s.first() + " − ∂" + o + "/∂" + s.second();
+                out.println("    on the subspace, " + lhs + " = " + printer.print(s.difference().get()));
+            }
             if (s.witness().isPresent()) {
                 out.println("    witness: " + witness(s, s.witness().get()));
             } else {
@@ -189,6 +206,11 @@ public final class ProofTextRenderer {
         Network n = proof.network();
         out.println("What the network really is: " + proof.trainableValues() + " trainable value"
                 + (proof.trainableValues() == 1 ? "" : "s") + " of " + n.parameters().size() + " parameters.");
+        proof.details().flatMap(ProofDetails::objective).ifPresent(o ->
+                out.println("  It computes " + objectiveName(proof) + " = " + printer.print(o)
+                        + (proof.trainableValues() > 0 ? ", with c1, c2, ... the class values" : "") + "."));
+        proof.details().flatMap(ProofDetails::skipped).ifPresent(why ->
+                out.println("  (expressions not shown: " + why + ")"));
         if (!proof.unitClasses().isEmpty()) {
             List<String> shown = proof.unitClasses().stream()
                     .map(full ? ProofTextRenderer::braces : ProofTextRenderer::shortBraces).toList();
@@ -201,6 +223,39 @@ public final class ProofTextRenderer {
     }
 
     // ---- pieces ------------------------------------------------------------------------------
+
+    private static boolean showDetails(Proof proof, boolean everything) {
+        return everything && proof.details().isPresent() && proof.details().get().skipped().isEmpty();
+    }
+
+    /** The induction step written out: the class values, then every unit on that subspace. */
+    private void detailedStep(Proof proof) {
+        List<String> values = new ArrayList<>();
+        for (ParameterClass c : proof.classes()) {
+            if (c.frozen() || c.members().size() > 1) {
+                values.add(String.join(" = ", c.members()) + " = " + (c.frozen() ? c.initialValue() : c.symbol()));
+            }
+        }
+        out.println("  Step: suppose that at step t");
+        wrap("      ", values.isEmpty() ? List.of("(every parameter is its own class)") : values, ",  ");
+        ProofDetails d = proof.details().get();
+        if (!d.units().isEmpty()) {
+            out.println("  Then the units are");
+            java.util.Set<String> done = new java.util.HashSet<>();
+            for (var u : d.units().entrySet()) {
+                if (done.contains(u.getKey())) continue;
+                List<String> same = proof.unitClasses().stream().filter(g -> g.contains(u.getKey())).findFirst()
+                        .orElse(List.of(u.getKey()));
+                done.addAll(same);
+                out.println("      " + String.join(" = ", same) + " = " + printer.print(u.getValue()));
+            }
+        }
+        out.println("  and on that subspace the gradients are");
+    }
+
+    private static String objectiveName(Proof proof) {
+        return proof.network().objective() instanceof dev.netsym.model.Expr.Ref r ? r.name() : "L";
+    }
 
     private void layerSummary(Proof proof) {
         Map<String, String> byLayer = LayerPatterns.describe(proof);

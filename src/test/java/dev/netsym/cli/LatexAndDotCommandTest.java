@@ -82,7 +82,9 @@ class LatexAndDotCommandTest {
         Result dot = run("dot", spec.toString());
         assertEquals(ExitCodes.OK, dot.code(), dot.err());
         assertTrue(dot.out().startsWith("digraph \"cs231n_toy\" {"), dot.out());
-        assertTrue(dot.out().contains("[label=\"w10\"]"), dot.out());
+        assertTrue(dot.out().contains("label=\"w10\""), dot.out());
+        // With the proof, the edges of one class share a colour: w1 and w2 are drawn alike.
+        assertTrue(dot.out().contains("color="), dot.out());
         Result svg = run("dot", spec.toString(), "--svg", "-o", dir.resolve("net.svg").toString());
         if (OutputFile.onPath("dot")) {
             assertEquals(ExitCodes.OK, svg.code(), svg.err());
