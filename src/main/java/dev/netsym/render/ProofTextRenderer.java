@@ -26,6 +26,8 @@ import java.util.stream.Collectors;
 public final class ProofTextRenderer {
     /** Up to this many parameters everything is listed. */
     public static final int FULL_LIMIT = 60;
+    /** Lines are kept to this many columns where the content allows. */
+    static final int WIDTH = 100;
     private static final int SHOWN_SEPARATIONS = 8;
 
     private final PrintWriter out;
@@ -54,13 +56,20 @@ public final class ProofTextRenderer {
 
     private void theorem(Proof proof, boolean everything) {
         Network n = proof.network();
-        out.println("Theorem. From the initialisation in " + source + " (" + initialisation(n) + "),");
+        String opening = "Theorem. From the initialisation in " + source + " (" + initialisation(n) + "),";
+        if (opening.length() <= WIDTH) {
+            out.println(opening);
+        } else {
+            out.println("Theorem. From the initialisation in " + source);
+            out.println("  (" + initialisation(n) + "),");
+        }
         out.println("  " + dataScope(n) + ",");
         out.println("  gradient descent keeps these parameters equal at every step:");
         List<ParameterClass> moving = proof.classes().stream().filter(c -> !c.frozen()).toList();
         List<ParameterClass> groups = moving.stream().filter(c -> c.members().size() > 1).toList();
         if (groups.isEmpty()) {
-            out.println("    (none: every parameter can take a value of its own)");
+            out.println(moving.isEmpty() ? "    (no parameter is free to move at all)"
+                    : "    (none: every parameter that moves can take a value of its own)");
         } else if (everything) {
             wrap("    ", groups.stream().map(c -> braces(c.members())).toList(), "  ");
         } else {
@@ -143,7 +152,7 @@ public final class ProofTextRenderer {
             shown++;
             String what = s.isMove() ? s.first() + " moves" + startedWith(proof, s.first())
                     : s.first() + " and " + s.second() + " separate";
-            out.println("  " + what + "; found in refinement round " + s.round() + ".");
+            out.println("  " + what + " (round " + s.round() + ")");
             if (s.difference().isPresent() && everything) {
                 String o = objectiveName(proof);
                 String lhs = s.isMove() ? "∂" + o + "/∂" + s.first()
@@ -167,8 +176,7 @@ public final class ProofTextRenderer {
         Parameter p = n.parameters().stream().filter(q -> q.name().equals(parameter)).findFirst().orElseThrow();
         if (p.init() instanceof Init.Random) return "";
         long others = n.parameters().stream().filter(q -> q.init().equals(p.init())).count() - 1;
-        return others == 0 ? "" : " away from " + p.init() + ", and so does every parameter that started there ("
-                + (others + 1) + ")";
+        return others == 0 ? "" : " away from " + p.init() + ", as do all " + (others + 1) + " that started there";
     }
 
     private String witness(Separation s, Witness w) {
@@ -218,8 +226,9 @@ public final class ProofTextRenderer {
                     + (shown.size() <= 6 || full ? String.join(", ", shown)
                     : String.join(", ", shown.subList(0, 6)) + " and " + (shown.size() - 6) + " more groups"));
         }
-        out.println("  (random points evaluated in " + arithmeticName(proof.arithmetic()) + "; " + proof.rounds()
-                + " refinement round" + (proof.rounds() == 1 ? "" : "s") + ")");
+        out.println("  (random points evaluated in " + arithmeticName(proof.arithmetic()) + ";");
+        out.println("  " + proof.rounds() + " refinement round" + (proof.rounds() == 1 ? "" : "s")
+                + " to the fixed point)");
     }
 
     // ---- pieces ------------------------------------------------------------------------------
@@ -296,7 +305,7 @@ public final class ProofTextRenderer {
 
     private static String arithmeticName(String kind) {
         return switch (kind) {
-            case "modular" -> "arithmetic modulo the prime 2^61-1 (the network is a rational function)";
+            case "modular" -> "arithmetic modulo the prime 2^61-1 (a rational network)";
             case "exact" -> "exact rational arithmetic";
             default -> "50-digit decimal arithmetic";
         };
@@ -321,7 +330,7 @@ public final class ProofTextRenderer {
     private void wrap(String indent, List<String> items, String gap) {
         StringBuilder line = new StringBuilder(indent);
         for (String item : items) {
-            if (line.length() > indent.length() && line.length() + gap.length() + item.length() > 100) {
+            if (line.length() > indent.length() && line.length() + gap.length() + item.length() > WIDTH) {
                 out.println(line);
                 line = new StringBuilder(indent);
             }

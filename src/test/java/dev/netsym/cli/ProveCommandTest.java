@@ -1,0 +1,128 @@
+package dev.netsym.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** {@code netsym prove} end to end on the examples, as a user runs it. */
+class ProveCommandTest {
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static Result prove(String example, String... more) {
+        String[] args = new String[more.length + 2];
+        args[0] = "prove";
+        System.arraycopy(more, 0, args, 1, more.length);
+        args[args.length - 1] = "examples/" + example;
+        Result r = run(args);
+        assertEquals("", r.err(), "a good run prints nothing on stderr");
+        return r;
+    }
+
+    @Test
+    void cs231nReproducesTheSourceAnswer() {
+        Result r = prove("cs231n.net");
+        assertEquals(ExitCodes.OK, r.code());
+        assertTrue(r.out().contains("    {w1, w2}  {w3, w4}  {w5, w6, w7, w8}  {w9, w10}\n"), r.out());
+        assertTrue(r.out().contains("∂y/∂w1 = ∂y/∂w2 = 2·c3·c4·x1"), r.out());
+        assertTrue(r.out().contains("∂y/∂w1 − ∂y/∂w3 = 2·c3·c4·(x1 − x2)"), r.out());
+        assertTrue(r.out().contains("a = 0: every gradient is 0: nothing ever moves"), r.out());
+        assertTrue(r.out().contains("What the network really is: 4 trainable values of 10 parameters."), r.out());
+        assertTrue(r.out().contains("y = 4·c3·c4·(c1·x1 + c2·x2)"), r.out());
+        r.out().lines().forEach(l -> assertTrue(l.length() <= 100, "longer than 100 columns: " + l));
+    }
+
+    @Test
+    void startedAtZeroNothingMoves() {
+        Result r = prove("cs231n-zero.net");
+        assertTrue(r.out().contains("and these never move from their initial values:\n"
+                + "    {w1, w2, w3, w4, w5, w6, w7, w8, w9, w10}"), r.out());
+        assertTrue(r.out().contains("0 trainable values of 10 parameters"), r.out());
+    }
+
+    @Test
+    void sigmoidStartedAtZeroStillMovesItsOutputWeightsTogether() {
+        Result r = prove("sigmoid-zero.net");
+        assertTrue(r.out().contains("{w1, w2}  {w3, w4}  {w5, w6}"), r.out());
+        assertTrue(r.out().contains("no parameter is sure to stay at its initial value"), r.out());
+    }
+
+    @Test
+    void deadReluFreezesEveryWeightButTheBias() {
+        Result r = prove("dead-relu.net");
+        assertTrue(r.out().contains("{v1, v2, w1, w2, w3, w4}"), r.out());
+        assertTrue(r.out().contains("1 trainable value of 7 parameters"), r.out());
+    }
+
+    @Test
+    void weightsInDifferentLayersStayEqual() {
+        assertTrue(prove("cross-layer.net").out().contains("    {w1, w2, w3}\n"));
+    }
+
+    @Test
+    void dataLinesRestrictTheStatementToThatDataset() {
+        Result r = prove("generic-activation.net");
+        assertTrue(r.out().contains("for the 2 data samples in the spec"), r.out());
+        assertTrue(r.out().contains("{v1, v2}  {w1, w3}  {w2, w4}"), r.out());
+    }
+
+    @Test
+    void jsonListsEveryParameterInExactlyOneClass() {
+        Result r = prove("cs231n.net", "--format", "json");
+        assertTrue(r.out().contains("\"classes\": [[\"w1\", \"w2\"], [\"w3\", \"w4\"], [\"w5\", \"w6\", \"w7\", \"w8\"], "
+                + "[\"w9\", \"w10\"]]"), r.out());
+        assertTrue(r.out().contains("\"frozen\": []"), r.out());
+        assertTrue(r.out().contains("\"special_values\": [{\"symbol\": \"a\", \"value\": \"0\""), r.out());
+        assertTrue(r.out().trim().endsWith("}"));
+    }
+
+    @Test
+    void theSameSpecGivesByteIdenticalOutput() {
+        assertEquals(prove("mixed-init.net").out(), prove("mixed-init.net").out());
+        assertEquals(prove("cs231n.net", "--format", "json").out(), prove("cs231n.net", "--format", "json").out());
+    }
+
+    @Test
+    void badInputGetsItsExitCode() throws Exception {
+        Result missing = run("prove", "no/such/file.net");
+        assertEquals(ExitCodes.NO_INPUT, missing.code());
+        assertEquals("netsym: no/such/file.net: no such file\n", missing.err());
+
+        Path bad = Files.createTempFile("bad", ".net");
+        Files.writeString(bad, "input x\ny = w*x +\nobjective y\n");
+        Result spec = run("prove", bad.toString());
+        assertEquals(ExitCodes.BAD_SPEC, spec.code());
+        assertEquals(bad + ":2:10: error: the statement ends too early: expected more after this point\n", spec.err());
+        assertEquals("", spec.out());
+
+        Result usage = run("prove", "--timeout", "-1", "examples/cs231n.net");
+        assertEquals(ExitCodes.USAGE, usage.code());
+        assertEquals(ExitCodes.USAGE, run("prove", "--format", "yaml", "examples/cs231n.net").code());
+        assertEquals(ExitCodes.USAGE, run("frobnicate").code());
+    }
+
+    @Test
+    void aTimeBudgetThatRunsOutSaysSoAndExits75() {
+        Result r = run("prove", "--timeout", "0.001", "examples/dense-mnist.net");
+        assertEquals(ExitCodes.TIMED_OUT, r.code(), r.err());
+        assertTrue(r.out().contains("The time budget ran out"), r.out());
+    }
+
+    @Test
+    void helpTeachesWithAnExample() {
+        Result r = run("prove", "--help");
+        assertEquals(ExitCodes.OK, r.code());
+        assertTrue(r.out().contains("netsym prove examples/cs231n.net"), r.out());
+    }
+}
