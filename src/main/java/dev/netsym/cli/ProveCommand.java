@@ -4,6 +4,7 @@ import dev.netsym.model.Network;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.ProofRunner;
 import dev.netsym.render.ProofJsonRenderer;
+import dev.netsym.render.ProofMarkdownRenderer;
 import dev.netsym.render.ProofTextRenderer;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
             "every dataset (or for the spec's 'data' lines), batch order and learning-rate schedule."},
         footer = {"", "Examples:", "  netsym prove examples/cs231n.net",
             "  netsym prove --format json examples/cs231n.net > proof.json",
+            "  netsym prove --format markdown examples/cs231n.net > proof.md",
             "  netsym prove --timeout 10 big.net"})
 final class ProveCommand implements Callable<Integer> {
     @Mixin
@@ -43,7 +45,7 @@ final class ProveCommand implements Callable<Integer> {
     @Option(names = "--full", description = "List every class and separation, even for big networks.")
     boolean full;
 
-    enum Format { text, json }
+    enum Format { text, json, markdown }
 
     @Override
     public Integer call() throws SpecInput.Failure {
@@ -54,8 +56,11 @@ final class ProveCommand implements Callable<Integer> {
         Network network = input.load(spec.commandLine().getErr());
         Proof proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)));
         var out = spec.commandLine().getOut();
-        if (format == Format.json) new ProofJsonRenderer(out).render(proof);
-        else new ProofTextRenderer(out, input.displayName(), full).render(proof);
+        switch (format) {
+            case json -> new ProofJsonRenderer(out).render(proof);
+            case markdown -> new ProofMarkdownRenderer(out, input.displayName()).render(proof);
+            default -> new ProofTextRenderer(out, input.displayName(), full).render(proof);
+        }
         return proof.timedOut() ? ExitCodes.TIMED_OUT : ExitCodes.OK;
     }
 }

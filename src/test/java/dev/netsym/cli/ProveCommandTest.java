@@ -88,6 +88,16 @@ class ProveCommandTest {
     }
 
     @Test
+    void markdownTypesetsTheProofWithDollarMath() {
+        Result r = prove("cs231n.net", "--format", "markdown");
+        assertTrue(r.out().startsWith("## Theorem\n"), r.out());
+        assertTrue(r.out().contains("- $\\{w_{5}, w_{6}, w_{7}, w_{8}\\}$"), r.out());
+        assertTrue(r.out().contains("\\frac{\\partial y}{\\partial w_{1}} - \\frac{\\partial y}{\\partial w_{3}} = "
+                + "2 c_{3} c_{4} (x_{1} - x_{2})"), r.out());
+        assertTrue(r.out().contains("- $a = 0$: every gradient is 0: nothing ever moves"), r.out());
+    }
+
+    @Test
     void theSameSpecGivesByteIdenticalOutput() {
         assertEquals(prove("mixed-init.net").out(), prove("mixed-init.net").out());
         assertEquals(prove("cs231n.net", "--format", "json").out(), prove("cs231n.net", "--format", "json").out());

@@ -1,0 +1,174 @@
+package dev.netsym.render;
+
+import dev.netsym.model.Expr;
+import dev.netsym.model.Network;
+import dev.netsym.proof.ParameterClass;
+import dev.netsym.proof.Proof;
+import dev.netsym.proof.ProofDetails;
+import dev.netsym.proof.Separation;
+import dev.netsym.proof.SpecialValue;
+import dev.netsym.proof.Witness;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The proof as Markdown with {@code $…$} math, for a README or a question-and-answer site:
+ * the same content as the text rendering, typeset by the LaTeX expression printer.
+ */
+public final class ProofMarkdownRenderer {
+    private static final int LISTED = 12;
+
+    private final PrintWriter out;
+    private final String source;
+    private LatexExprPrinter tex;
+
+    public ProofMarkdownRenderer(PrintWriter out, String source) {
+        this.out = out;
+        this.source = source;
+    }
+
+    public void render(Proof proof) {
+        Network n = proof.network();
+        tex = LatexExprPrinter.forNetwork(n);
+        out.println("## Theorem");
+        out.println();
+        out.println("From the initialisation in `" + source.replace("`", "'") + "` ("
+                + mathNames(ProofTextRenderer.initialisation(n)) + "), "
+                + (n.data().isEmpty() ? "for every dataset, batch order and learning-rate schedule"
+                : "for the " + n.data().size() + " data samples of the spec, in any batches and order")
+                + ", gradient descent keeps these parameters equal at every step:");
+        out.println();
+        List<ParameterClass> tied = proof.classes().stream().filter(c -> !c.frozen() && c.members().size() > 1).toList();
+        if (tied.isEmpty()) out.println("- none: every parameter that moves can take a value of its own");
+        tied.stream().limit(LISTED).forEach(c -> out.println("- $" + set(c.members()) + "$"));
+        if (tied.size() > LISTED) out.println("- … and " + (tied.size() - LISTED) + " more classes");
+        out.println();
+        List<String> frozen = proof.frozen();
+        out.println(frozen.isEmpty() ? "No parameter is sure to stay at its initial value."
+                : "These never move from their initial values: $" + set(frozen) + "$.");
+        out.println();
+        out.println("This holds for SGD, momentum, RMSprop, Adam, AdamW and weight decay (each parameter updated by "
+                + "one shared rule from its own gradient history), not under dropout, gradient noise, "
+                + "per-parameter learning rates or a random initialisation.");
+        out.println();
+        induction(proof);
+        separations(proof);
+        if (!proof.undecided().isEmpty()) {
+            out.println("## Undecided");
+            out.println();
+            proof.undecided().forEach(p -> out.println("- $" + set(p) + "$: neither proved nor separated; kept apart"));
+            out.println();
+        }
+        if (!proof.specialValues().isEmpty()) {
+            out.println("## Special initial values");
+            out.println();
+            for (SpecialValue v : proof.specialValues()) {
+                out.println("- $" + tex.name(v.symbol()) + " = " + v.value() + "$: " + v.summary());
+            }
+            out.println();
+        }
+        out.println("## What the network really is");
+        out.println();
+        out.println(proof.trainableValues() + " trainable values of " + n.parameters().size() + " parameters."
+                + proof.details().flatMap(ProofDetails::objective)
+                        .map(o -> " It computes $" + objective(proof) + " = " + tex.print(o) + "$.").orElse(""));
+        out.flush();
+    }
+
+    private void induction(Proof proof) {
+        out.println("## Proof, by induction on the step $t$");
+        out.println();
+        out.println("**Base.** Each class starts at one value (the initialisation above).");
+        out.println();
+        List<String> values = new ArrayList<>();
+        for (ParameterClass c : proof.classes()) {
+            if (c.members().size() == 1 && !c.frozen()) continue;
+            values.add(c.members().stream().map(tex::name).collect(Collectors.joining(" = ")) + " = "
+                    + (c.frozen() ? tex.name(c.initialValue()) : tex.name(c.symbol())));
+        }
+        out.println("**Step.** Suppose that at step $t$: " + (values.isEmpty() ? "(nothing to assume)"
+                : values.stream().limit(LISTED).map(v -> "$" + v + "$").collect(Collectors.joining(", ")))
+                + (values.size() > LISTED ? ", …" : "") + ".");
+        ProofDetails d = proof.details().filter(x -> x.skipped().isEmpty()).orElse(null);
+        if (d != null && !d.units().isEmpty()) {
+            out.println("Then the units are");
+            out.println();
+            out.println("$$\\begin{aligned}");
+            for (Map.Entry<String, Expr> u : d.units().entrySet()) {
+                out.println(tex.name(u.getKey()) + " &= " + tex.print(u.getValue()) + " \\\\");
+            }
+            out.println("\\end{aligned}$$");
+            out.println();
+        }
+        out.println("and on that subspace:");
+        out.println();
+        int shown = 0;
+        for (ParameterClass c : proof.classes()) {
+            if (c.members().size() == 1 && !c.frozen()) continue;
+            if (shown++ == LISTED) {
+                out.println("- …");
+                break;
+            }
+            String lhs = c.members().stream().map(m -> partial(proof, m)).collect(Collectors.joining(" = "));
+            String rhs = c.certificate().commonGradient().map(tex::print).orElse(c.frozen() ? "0" : "");
+            out.println("- $" + lhs + (rhs.isEmpty() ? "" : " = " + rhs) + "$ — certificate: " + c.certificate().kind().label());
+        }
+        out.println();
+        out.println("so one step keeps every class together, and the claim holds at $t + 1$. $\\blacksquare$");
+        out.println();
+    }
+
+    private void separations(Proof proof) {
+        if (proof.separations().isEmpty()) return;
+        out.println("## Why the classes are no coarser");
+        out.println();
+        proof.separations().stream().limit(LISTED).forEach(s -> {
+            StringBuilder line = new StringBuilder("- ");
+            line.append(s.isMove() ? "$" + tex.name(s.first()) + "$ moves"
+                    : "$" + tex.name(s.first()) + "$ and $" + tex.name(s.second()) + "$ separate");
+            s.difference().ifPresent(d -> line.append(": on the subspace $").append(partial(proof, s.first()))
+                    .append(s.isMove() ? "" : " - " + partial(proof, s.second())).append(" = ")
+                    .append(tex.print(d)).append("$"));
+            s.witness().ifPresent(w -> line.append(". Witness: ").append(witness(s, w)));
+            out.println(line.append('.'));
+        });
+        if (proof.separations().size() > LISTED) out.println("- … and " + (proof.separations().size() - LISTED) + " more");
+        out.println();
+    }
+
+    private String witness(Separation s, Witness w) {
+        List<String> parts = new ArrayList<>();
+        w.start().forEach((k, v) -> parts.add(tex.name(k) + " = " + v));
+        for (Map<String, String> sample : w.data()) {
+            sample.forEach((k, v) -> parts.add(k.startsWith("(") ? LatexExprPrinter.escape(k) : tex.name(k) + " = " + v));
+        }
+        parts.add("\\eta = " + w.learningRate());
+        String after = s.isMove() ? tex.name(s.first()) + " = " + w.firstValue()
+                : tex.name(s.first()) + " = " + w.firstValue() + " \\ne " + tex.name(s.second()) + " = " + w.secondValue();
+        return "$" + String.join(",\\ ", parts) + "$; after step " + w.step() + ", $" + after + "$ (" + w.arithmetic()
+                + ")";
+    }
+
+    private String partial(Proof proof, String parameter) {
+        return "\\frac{\\partial " + tex.name(objective(proof)) + "}{\\partial " + tex.name(parameter) + "}";
+    }
+
+    private static String objective(Proof proof) {
+        return proof.network().objective() instanceof Expr.Ref r ? r.name() : "L";
+    }
+
+    private String set(List<String> names) {
+        List<String> shown = names.size() <= LISTED ? names
+                : List.of(names.get(0), names.get(1), "\\dots", names.get(names.size() - 1));
+        return "\\{" + shown.stream().map(n -> n.equals("\\dots") ? n : tex.name(n)).collect(Collectors.joining(", "))
+                + "\\}";
+    }
+
+    /** Plain prose with names in it, made safe for Markdown. */
+    private static String mathNames(String prose) {
+        return prose.replace("*", "\\*").replace("_", "\\_");
+    }
+}
