@@ -5,6 +5,7 @@ import dev.netsym.model.Network;
 import dev.netsym.model.SpecResult;
 import dev.netsym.spec.SpecParser;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -35,19 +36,30 @@ final class SpecInput {
         return file.equals("-") ? null : Path.of(file);
     }
 
+    /**
+     * Reads one byte more than the parser accepts, so that an endless or enormous input (a
+     * device, a multi-gigabyte file) is refused by the parser with a diagnostic instead of
+     * exhausting memory here.
+     */
+    private static byte[] readAtMostTooMuch(InputStream in) throws IOException {
+        return in.readNBytes(SpecParser.MAX_BYTES + 1);
+    }
+
     /** The network, with warnings printed; errors are printed and end the command. */
     Network load(PrintWriter err) throws Failure {
         byte[] bytes;
         try {
             if (file.equals("-")) {
-                bytes = System.in.readAllBytes();
+                bytes = readAtMostTooMuch(System.in);
             } else {
                 Path p = Path.of(file);
                 if (Files.isDirectory(p)) {
                     err.println("netsym: " + file + " is a directory, not a spec file");
                     throw new Failure(ExitCodes.NO_INPUT);
                 }
-                bytes = Files.readAllBytes(p);
+                try (InputStream in = Files.newInputStream(p)) {
+                    bytes = readAtMostTooMuch(in);
+                }
             }
         } catch (NoSuchFileException e) {
             err.println("netsym: " + file + ": no such file");

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
 
@@ -37,6 +36,15 @@ final class ModelBuilder {
     static final Set<String> OPTIMIZERS =
             Set.of("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta", "adam", "adamw");
     private static final int MAX_EXPONENT_DIGITS = 1000;
+    /** The largest vector or layer: far beyond what netsym can reason about, far below what exhausts memory. */
+    static final int MAX_SIZE = 1_000_000;
+    /**
+     * The most elements a spec may expand into (vector elements, layer units, dense weights, the
+     * terms of sum(...), parameters selected by init lines). A dense weight costs about 300 bytes
+     * and some microseconds, so this keeps a hostile spec within about 400 MB of heap and a few
+     * seconds, while leaving four times the room MNIST's 784-256-128-10 network (235,146 weights) needs.
+     */
+    static final long MAX_ELEMENTS = 1_000_000;
 
     private final List<Diagnostic> diagnostics;
 
@@ -56,6 +64,8 @@ final class ModelBuilder {
     private final List<DataStmtContext> dataStatements = new ArrayList<>();
     private final List<AssumeStmtContext> assumeStatements = new ArrayList<>();
     private String optimizer;
+    private long elements;
+    private boolean overBudget;
 
     /** Parameters in order of first appearance, with where they first appear. */
     private final Map<String, SourcePos> parameters = new LinkedHashMap<>();
@@ -136,8 +146,13 @@ final class ModelBuilder {
                 unitPositions.put(name, pos(u.ref()));
                 if (u.ref().INT().size() == 1) {
                     String family = u.ref().ident().getText();
-                    int index = Integer.parseInt(u.ref().INT(0).getText());
-                    vectors.merge(family, index, Math::max);
+                    // The index sizes the family's vector, so it obeys the same bounds as a declared size.
+                    int index = parseIndex(u.ref().INT(0).getSymbol());
+                    if (index < 1 || index > MAX_SIZE) {
+                        error(u.ref(), "an index must be between 1 and " + MAX_SIZE);
+                    } else {
+                        vectors.merge(family, index, Math::max);
+                    }
                 }
             }
         } else if (s instanceof ObjectiveStmtContext o) {
@@ -168,7 +183,7 @@ final class ModelBuilder {
             return;
         }
         int size = positiveSize(v.INT().getSymbol());
-        if (size == 0 || !claimName(name, pos(v), kind)) return;
+        if (size == 0 || !claimName(name, pos(v), kind) || !charge(size, v)) return;
         vectors.put(name, size);
         for (int i = 1; i <= size; i++) into.put(name + "[" + i + "]", pos(v));
     }
@@ -176,7 +191,7 @@ final class ModelBuilder {
     private void declareLayer(LayerStmtContext l) {
         String name = l.ident().getText();
         int size = positiveSize(l.INT().getSymbol());
-        if (size == 0 || !claimName(name, pos(l.ident()), "layer")) return;
+        if (size == 0 || !claimName(name, pos(l.ident()), "layer") || !charge(size, l.ident())) return;
         vectors.put(name, size);
         layerStatements.add(l);
         for (int j = 1; j <= size; j++) {
@@ -217,13 +232,9 @@ final class ModelBuilder {
     }
 
     private int positiveSize(Token t) {
-        try {
-            int n = Integer.parseInt(t.getText());
-            if (n >= 1 && n <= 10_000_000) return n;
-        } catch (NumberFormatException ignored) {
-            // falls through to the error below
-        }
-        diagnostics.add(Diagnostic.error(SpecParser.pos(t), "a size must be between 1 and 10000000"));
+        int n = parseIndex(t);
+        if (n >= 1 && n <= MAX_SIZE) return n;
+        diagnostics.add(Diagnostic.error(SpecParser.pos(t), "a size must be between 1 and " + MAX_SIZE));
         return 0;
     }
 
@@ -248,6 +259,8 @@ final class ModelBuilder {
             return;
         }
         Layer layer = new Layer(name, size, dense.source, sourceSize, dense.bias, pos(l.ident()));
+        // Every unit gets its own copy of the expression and one term per source element.
+        if (!charge((long) size * (sourceSize + 1 + tokenCount(l.sum())), l.ident())) return;
         layers.add(layer);
         int before = diagnostics.size();
         for (int j = 1; j <= size && diagnostics.size() == before; j++) {
@@ -435,8 +448,10 @@ final class ModelBuilder {
                 return Expr.Num.of(0);
             }
             int n = sizes.iterator().next();
+            // Nested sums multiply: sum(x * sum(x)) is n * n terms, so each level pays for its own copies.
+            if (!charge((long) n * tokenCount(c.sum(0)), c)) return Expr.Num.of(0);
             List<Expr> terms = new ArrayList<>(n);
-            for (int k = 1; k <= n; k++) terms.add(new ExprConverter(
+            for (int k = 1; k <= n && !overBudget; k++) terms.add(new ExprConverter(
                     new Layer("", n, "", 0, false, SourcePos.NONE), k).sum(c.sum(0)));
             return new Expr.Sum(terms);
         }
@@ -468,6 +483,15 @@ final class ModelBuilder {
                 return new Expr.Ref(base);
             }
             String name = refName(r);
+            if (size == null && (kinds.containsKey(base) || unitPositions.containsKey(base))) {
+                // Without this, x[5] for a scalar input x silently became a new parameter.
+                error(r, "'" + base + "' is not a vector; " + name + " does not exist");
+                return Expr.Num.of(0);
+            }
+            if (size != null && r.INT().size() > 1) {
+                error(r, "'" + base + "' is a vector; index it with one number, as " + base + "[i]");
+                return Expr.Num.of(0);
+            }
             if (size != null && r.INT().size() == 1) {
                 int i = parseIndex(r.INT(0).getSymbol());
                 if (i < 1 || i > size) {
@@ -555,9 +579,12 @@ final class ModelBuilder {
             if (value == null) continue;
             List<String> selected = new ArrayList<>();
             if (line.selector().ALL() != null) {
+                if (!charge(parameters.size(), line)) break;
                 selected.addAll(parameters.keySet());
             } else {
                 for (SelectorItemContext item : line.selector().selectorItem()) {
+                    // Each pattern is tried against every parameter.
+                    if (!charge(parameters.size(), item)) break;
                     String pattern = item.getText();
                     List<String> matched = matching(pattern);
                     if (matched.isEmpty()) {
@@ -577,14 +604,36 @@ final class ModelBuilder {
         if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) {
             return parameters.containsKey(pattern) ? List.of(pattern) : List.of();
         }
-        StringBuilder regex = new StringBuilder();
-        for (char ch : pattern.toCharArray()) {
-            if (ch == '*') regex.append(".*");
-            else if (ch == '?') regex.append('.');
-            else regex.append(Pattern.quote(String.valueOf(ch)));
+        return parameters.keySet().stream().filter(name -> globMatches(pattern, name)).toList();
+    }
+
+    /**
+     * Whether the glob ('*' any run, '?' one character) matches all of name. It backtracks only to
+     * the latest '*', so it takes at most pattern-length times name-length steps; the regex it
+     * replaces backtracked exponentially on patterns such as '*a*a*a*a*a*b'.
+     */
+    static boolean globMatches(String pattern, String name) {
+        int p = 0;
+        int n = 0;
+        int star = -1;
+        int resumeAt = 0;
+        while (n < name.length()) {
+            char c = p < pattern.length() ? pattern.charAt(p) : 0;
+            if (p < pattern.length() && (c == '?' || (c != '*' && c == name.charAt(n)))) {
+                p++;
+                n++;
+            } else if (c == '*' && p < pattern.length()) {
+                star = p++;
+                resumeAt = n;
+            } else if (star >= 0) {
+                p = star + 1;
+                n = ++resumeAt;
+            } else {
+                return false;
+            }
         }
-        Pattern p = Pattern.compile(regex.toString());
-        return parameters.keySet().stream().filter(name -> p.matcher(name).matches()).toList();
+        while (p < pattern.length() && pattern.charAt(p) == '*') p++;
+        return p == pattern.length();
     }
 
     private Init initValue(InitValueContext v) {
@@ -606,6 +655,8 @@ final class ModelBuilder {
     private List<Sample> resolveData() {
         List<Sample> samples = new ArrayList<>();
         for (DataStmtContext line : dataStatements) {
+            // Each data line is checked against every input and target.
+            if (!charge(inputs.size() + targets.size(), line)) break;
             Map<String, Rational> values = new LinkedHashMap<>();
             for (BindingContext b : line.binding()) {
                 String name = refName(b.ref());
@@ -642,6 +693,7 @@ final class ModelBuilder {
                 Integer size = vectors.get(name);
                 List<String> names = new ArrayList<>();
                 if (size != null && (inputs.containsKey(name + "[1]") || targets.containsKey(name + "[1]"))) {
+                    if (!charge(size, c)) break;
                     for (int i = 1; i <= size; i++) names.add(name + "[" + i + "]");
                 } else if (inputs.containsKey(name) || targets.containsKey(name) || parameters.containsKey(name)
                         || symbols.contains(name)) {
@@ -680,6 +732,23 @@ final class ModelBuilder {
             b.append(new java.math.BigInteger(r.INT(i).getText()));
         }
         return b.append(']').toString();
+    }
+
+    /** Charges n elements to the budget; false, with one error for the whole spec, once it is spent. */
+    private boolean charge(long n, ParserRuleContext at) {
+        if (overBudget) return false;
+        elements += n;
+        if (elements <= MAX_ELEMENTS) return true;
+        overBudget = true;
+        error(at, "the spec is too large: it expands to more than " + MAX_ELEMENTS
+                + " elements (vector elements, units, weights, terms of sums and initialised parameters)");
+        return false;
+    }
+
+    /** How many tokens an expression spans: the cost of converting one copy of it. */
+    private static long tokenCount(ParserRuleContext ctx) {
+        if (ctx.getStop() == null) return 1;
+        return Math.max(1, ctx.getStop().getTokenIndex() - ctx.getStart().getTokenIndex() + 1);
     }
 
     private static SourcePos pos(ParserRuleContext ctx) {

@@ -28,11 +28,23 @@ public final class SpecParser {
     public static final int MAX_NESTING = 200;
     /** After this many errors the rest are not worth reading. */
     static final int MAX_ERRORS = 50;
+    /**
+     * The most tokens a spec may have. Every token stays in memory with its parse tree until the
+     * model is built (about 250 bytes a token), so this bounds the heap the front end needs; the
+     * 784-256-128-10 network written out unit by unit has about 2.6 million.
+     */
+    public static final int MAX_TOKENS = 4_000_000;
+    /** Files larger than this are refused unread; the token limit refuses most specs far smaller. */
+    public static final int MAX_BYTES = 256 * 1024 * 1024;
     private static final long PARSER_STACK_BYTES = 512L * 1024 * 1024;
 
     private SpecParser() {}
 
     public static SpecResult parse(byte[] content) {
+        if (content.length > MAX_BYTES) {
+            return new SpecResult(Optional.empty(), List.of(Diagnostic.error(new SourcePos(1, 1),
+                    "the spec is too large: it has more than " + MAX_BYTES + " bytes")));
+        }
         SourceText.Result decoded = SourceText.decode(content);
         if (decoded.error().isPresent()) return new SpecResult(Optional.empty(), List.of(decoded.error().get()));
         return parse(decoded.text().get());
@@ -51,6 +63,12 @@ public final class SpecParser {
             } catch (StackOverflowError e) {
                 result.set(new SpecResult(Optional.empty(),
                         List.of(Diagnostic.error(new SourcePos(1, 1), "the spec is nested too deeply to read"))));
+            } catch (OutOfMemoryError e) {
+                // The limits keep specs within a default heap on a machine of 4 GB or more; on a
+                // smaller heap this is still the user's spec being too big, not a bug. Everything
+                // this thread allocated is garbage once it ends, so carrying on is safe.
+                result.set(new SpecResult(Optional.empty(), List.of(Diagnostic.error(new SourcePos(1, 1),
+                        "the spec is too large for the memory available (give Java more with -Xmx)"))));
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -71,15 +89,22 @@ public final class SpecParser {
         List<Diagnostic> diagnostics = new ArrayList<>();
         NetSpecLexer lexer = new NetSpecLexer(CharStreams.fromString(text));
         lexer.removeErrorListeners();
-        CommonTokenStream tokens = new CommonTokenStream(lexer);
-        tokens.fill();
-        if (!checkTokens(tokens.getTokens(), diagnostics)) return new SpecResult(Optional.empty(), diagnostics);
+        List<Token> all = new ArrayList<>();
+        for (Token t = lexer.nextToken(); ; t = lexer.nextToken()) {
+            all.add(t);
+            if (t.getType() == Token.EOF) break;
+            if (all.size() > MAX_TOKENS) {
+                diagnostics.add(Diagnostic.error(pos(t), "the spec is too large: it has more than " + MAX_TOKENS
+                        + " names, numbers and symbols"));
+                return new SpecResult(Optional.empty(), diagnostics);
+            }
+        }
+        if (!checkTokens(all, diagnostics)) return new SpecResult(Optional.empty(), diagnostics);
 
         List<NetSpecParser.StatementContext> statements = new ArrayList<>();
         NetSpecParser parser = new NetSpecParser(null);
         parser.removeErrorListeners();
         SyntaxErrors listener = new SyntaxErrors(diagnostics);
-        List<Token> all = tokens.getTokens();
         int start = 0;
         for (int i = 0; i < all.size(); i++) {
             int type = all.get(i).getType();
@@ -158,7 +183,13 @@ public final class SpecParser {
 
     private static String describe(String text) {
         int cp = text.codePointAt(0);
-        if (cp < 0x20 || cp == 0x7F) return String.format("U+%04X", cp);
+        // Named, not printed: raw C1 controls (U+009B starts a terminal escape), bidi overrides and
+        // line separators would let a hostile spec rewrite the user's terminal or split the message.
+        int type = Character.getType(cp);
+        boolean invisible = Character.isISOControl(cp) || Character.isWhitespace(cp) || Character.isSpaceChar(cp)
+                || type == Character.FORMAT || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
+                || type == Character.SURROGATE;
+        if (invisible) return String.format("U+%04X", cp);
         return "'" + text + "'";
     }
 
@@ -184,7 +215,9 @@ public final class SpecParser {
                 if (antlrMessage.contains("']'")) return "unclosed '[': expected ']' before the end of the line";
                 return "the statement ends too early: expected more after this point";
             }
-            String seen = "'" + t.getText() + "'";
+            // A name can be megabytes long; the message needs only its start.
+            String text = t.getText();
+            String seen = "'" + (text.length() <= 40 ? text : text.substring(0, 37) + "...") + "'";
             if (antlrMessage.startsWith("extraneous input")) return "unexpected " + seen;
             if (antlrMessage.startsWith("missing")) return antlrMessage.replace("missing", "expected") + " before " + seen;
             if (antlrMessage.startsWith("mismatched input") || antlrMessage.startsWith("no viable alternative")) {
