@@ -81,7 +81,7 @@ final class DotCommand implements Callable<Integer> {
             err.println("netsym: cannot write " + output + ": " + e.getMessage());
             return ExitCodes.CANNOT_WRITE;
         }
-        err.println("netsym: wrote " + output);
+        out.println("netsym: wrote " + output);
         return ExitCodes.OK;
     }
 

@@ -87,12 +87,12 @@ final class LatexCommand implements Callable<Integer> {
             err.println("netsym: cannot write " + output + ": " + e.getMessage());
             return ExitCodes.CANNOT_WRITE;
         }
-        err.println("netsym: wrote " + output);
-        return pdf ? runPdflatex(text.toString(), err) : ExitCodes.OK;
+        out.println("netsym: wrote " + output);
+        return pdf ? runPdflatex(text.toString(), out, err) : ExitCodes.OK;
     }
 
     /** pdflatex in batch mode in a temporary directory; only the PDF is copied out. */
-    private int runPdflatex(String document, PrintWriter err) {
+    private int runPdflatex(String document, PrintWriter out, PrintWriter err) {
         if (!OutputFile.onPath("pdflatex")) {
             err.println("netsym: pdflatex is not installed, so no PDF was made (Debian: apt-get install"
                     + " texlive-latex-base texlive-pictures); the .tex file is ready to compile");
@@ -120,7 +120,7 @@ final class LatexCommand implements Callable<Integer> {
             Path tmp = Files.createTempFile(pdfOut.toAbsolutePath().getParent(), ".netsym-", ".pdf.tmp");
             Files.copy(dir.resolve("doc.pdf"), tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, pdfOut, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            err.println("netsym: wrote " + pdfOut);
+            out.println("netsym: wrote " + pdfOut);
             return ExitCodes.OK;
         } catch (IOException e) {
             err.println("netsym: cannot make the PDF: " + e.getMessage());
