@@ -65,7 +65,7 @@ class DerivationFiniteDifferenceTest {
     void everyGradientMatchesACentralFiniteDifference() {
         int checked = 0;
         try (SymbolicEngine engine = new SymbolicEngine()) {
-            for (long seed = 1; seed <= 25; seed++) {
+            for (long seed = 1; seed <= 10; seed++) {
                 String spec = randomSpec(seed);
                 Network network = Netsym.parse(spec).network().orElseThrow(() -> new AssertionError(spec));
                 Derivation d = Derivation.of(network, DerivationOptions.defaults(), engine);
@@ -89,7 +89,7 @@ class DerivationFiniteDifferenceTest {
                 }
             }
         }
-        assertTrue(checked > 80, "too few gradients checked: " + checked);
+        assertTrue(checked > 30, "too few gradients checked: " + checked);
     }
 
     private static void close(double expected, double actual, String what) {
