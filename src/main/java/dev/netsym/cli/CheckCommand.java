@@ -1,6 +1,13 @@
 package dev.netsym.cli;
 
+import dev.netsym.calculus.SymbolicEngine;
+import dev.netsym.calculus.Tape;
 import dev.netsym.model.Network;
+import dev.netsym.model.Unit;
+import dev.netsym.proof.SymbolicProver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import dev.netsym.render.NetworkSummaryRenderer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,6 +33,30 @@ final class CheckCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         Network network = input.load(spec.commandLine().getErr());
         new NetworkSummaryRenderer(out).render(network);
+        out.println("  translation: " + translate(network));
+        out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * Proves the model translates: into the evaluation tape always, and into computer algebra
+     * (each unit and the objective) when the network is small enough for symbolic work.
+     */
+    private static String translate(Network network) {
+        Tape tape = Tape.compile(network);
+        String numeric = "evaluation tape of " + tape.nodeCount() + " nodes";
+        if (network.parameters().size() > SymbolicProver.MAX_PARAMETERS) {
+            return numeric + "; computer algebra not used for networks over " + SymbolicProver.MAX_PARAMETERS
+                    + " parameters";
+        }
+        try (SymbolicEngine engine = new SymbolicEngine(Duration.ofSeconds(10))) {
+            List<String> failed = new ArrayList<>();
+            for (Unit u : network.units()) {
+                if (!engine.evaluate(u.definition()).isKnown()) failed.add(u.name());
+            }
+            if (!engine.evaluate(network.objective()).isKnown()) failed.add("the objective");
+            return numeric + "; computer algebra " + (failed.isEmpty() ? "ok"
+                    : "could not evaluate " + String.join(", ", failed) + " in time");
+        }
     }
 }

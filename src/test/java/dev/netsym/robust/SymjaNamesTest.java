@@ -38,6 +38,7 @@ class SymjaNamesTest {
                     random (each its own) 5: Get, N, Pi, Print, Put
                     1/2                   1: Import
                     Integrate             1: Run
+                  translation: evaluation tape of 23 nodes; computer algebra ok
                 """, run.out());
     }
 
