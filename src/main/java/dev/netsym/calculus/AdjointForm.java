@@ -131,7 +131,7 @@ final class AdjointForm {
         Expr local = sum(chain);
         if (throughAdjoints) {
             return new Derivation.GradientDerivation(theta, chain, local, null, null, null,
-                    "∂" + top + "/∂u stays a name (see its line under Units): " + why);
+                    "∂" + top + "/∂u stays a name (see its line under Backpropagation): " + why);
         }
         // Only the top uses θ: the result is the local form with units replaced, while small.
         Map<String, Expr> forms = new HashMap<>();

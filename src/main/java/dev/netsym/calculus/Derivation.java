@@ -103,6 +103,13 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
         return false;
     }
 
+    /** The gradient of one parameter, or null when it was not derived (see {@link DerivationOptions#only}). */
+    public GradientDerivation gradient(String parameter) {
+        if (gradients instanceof AdjointForm.Gradients lazy) return lazy.of(parameter);
+        for (GradientDerivation g : gradients) if (g.parameter().equals(parameter)) return g;
+        return null;
+    }
+
     /** Whether this is the adjoint (unit-level) form, made for a big network. */
     public boolean adjointForm() {
         return gradients instanceof AdjointForm.Gradients || units.stream().anyMatch(u -> u.adjointLocal() != null);
