@@ -28,15 +28,28 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
 
     public Derivation {
         units = List.copyOf(units);
-        gradients = List.copyOf(gradients);
+        // The adjoint form's gradients are computed when read: 235,000 of them are not kept.
+        gradients = gradients instanceof AdjointForm.Gradients ? gradients : List.copyOf(gradients);
     }
 
     /**
      * One unit.
      *
      * @param expansion the unit in inputs and parameters, or null when too big
+     * @param adjoint in the adjoint form: ∂objective/∂unit by the chain rule over the units
+     *     that use this one (∂L/∂v · ∂v/∂u); empty in the full form
+     * @param adjointLocal the sum of the adjoint's terms with local values, ∂L/∂v kept as
+     *     names; null in the full form
      */
-    public record UnitDerivation(String name, Expr definition, Expr expansion, String stoppedBecause) {}
+    public record UnitDerivation(String name, Expr definition, Expr expansion, String stoppedBecause,
+            List<ChainTerm> adjoint, Expr adjointLocal) {
+
+        public UnitDerivation { adjoint = List.copyOf(adjoint); }
+
+        public UnitDerivation(String name, Expr definition, Expr expansion, String stoppedBecause) {
+            this(name, definition, expansion, stoppedBecause, List.of(), null);
+        }
+    }
 
     /**
      * ∂objective/∂parameter.
@@ -59,12 +72,58 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
         }
     }
 
+    /**
+     * The full form (chain per path, results and values at the initialisation through the
+     * CAS) on small networks; the adjoint form, near-linear and without the CAS, on big ones
+     * (see {@link #needsAdjointForm}).
+     */
     public static Derivation of(Network network, DerivationOptions options, SymbolicEngine engine) {
+        if (needsAdjointForm(network, options)) return new AdjointForm(network, options).build();
         return new Builder(network, options, engine).build();
+    }
+
+    /**
+     * Decided by cheap counts, before any symbolic work: the full form calls the CAS several
+     * times per parameter and per chain path, so its cost grows with parameters × depth and
+     * its expressions exponentially; past a few dozen parameters it cannot finish in time.
+     */
+    public static boolean needsAdjointForm(Network network, DerivationOptions options) {
+        int limit = options.maxSymbolicParameters();
+        if (network.parameters().size() > limit) return true;
+        Set<String> names = new java.util.HashSet<>();
+        network.parameters().forEach(p -> names.add(p.name()));
+        network.units().forEach(u -> names.add(u.name()));
+        long edges = 0;
+        for (Unit u : network.units()) {
+            Set<String> operands = new java.util.HashSet<>();
+            DerivationOrdering.forEachName(u.definition(), n -> { if (names.contains(n)) operands.add(n); });
+            edges += operands.size();
+            if (edges > 4L * limit) return true;
+        }
+        return false;
+    }
+
+    /** The gradient of one parameter, or null when it was not derived (see {@link DerivationOptions#only}). */
+    public GradientDerivation gradient(String parameter) {
+        if (gradients instanceof AdjointForm.Gradients lazy) return lazy.of(parameter);
+        for (GradientDerivation g : gradients) if (g.parameter().equals(parameter)) return g;
+        return null;
+    }
+
+    /** Whether this is the adjoint (unit-level) form, made for a big network. */
+    public boolean adjointForm() {
+        return gradients instanceof AdjointForm.Gradients || units.stream().anyMatch(u -> u.adjointLocal() != null);
     }
 
     /** Whether any gradient mentions the function (or its derivative): renderers state relu'(0) = 0. */
     public boolean uses(String function) {
+        if (adjointForm()) {
+            // Local derivatives keep each unit's functions, so the definitions tell, without
+            // computing every gradient.
+            if (mentions(network.objective(), function)) return true;
+            for (Unit u : network.units()) if (mentions(u.definition(), function)) return true;
+            return false;
+        }
         for (GradientDerivation g : gradients) {
             for (Expr e : new Expr[] {g.local(), g.result(), g.atInit()}) {
                 if (e != null && mentions(e, function)) return true;
@@ -77,6 +136,20 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
         if (e instanceof Expr.Call c && c.function().equals(function)) return true;
         if (e instanceof Expr.DerivativeCall d && d.function().equals(function)) return true;
         return SymbolicEngine.children(e).stream().anyMatch(c -> mentions(c, function));
+    }
+
+    /** "L" for an objective that is not just one unit, unless the network uses that name. */
+    static String freshObjectiveName(Network network) {
+        Set<String> taken = new LinkedHashSet<>(network.inputs());
+        taken.addAll(network.targets());
+        network.parameters().forEach(p -> taken.add(p.name()));
+        network.units().forEach(u -> taken.add(u.name()));
+        for (String candidate : List.of("L", "J", "objective")) {
+            if (!taken.contains(candidate)) return candidate;
+        }
+        String name = "L";
+        while (taken.contains(name)) name = name + "'";
+        return name;
     }
 
     private static final class Builder {
@@ -112,18 +185,7 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
             }
         }
 
-        private String freshObjectiveName() {
-            Set<String> taken = new LinkedHashSet<>(network.inputs());
-            taken.addAll(network.targets());
-            taken.addAll(parameterNames);
-            taken.addAll(unitsByName.keySet());
-            for (String candidate : List.of("L", "J", "objective")) {
-                if (!taken.contains(candidate)) return candidate;
-            }
-            String name = "L";
-            while (taken.contains(name)) name = name + "'";
-            return name;
-        }
+        private String freshObjectiveName() { return Derivation.freshObjectiveName(network); }
 
         Derivation build() {
             for (Unit u : network.units()) analyse(u.name(), u.definition());
@@ -137,7 +199,9 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
                 unitDerivations.add(new UnitDerivation(u.name(), u.definition(), expansion, why));
             }
             List<GradientDerivation> gradients = new ArrayList<>();
-            for (Parameter p : network.parameters()) gradients.add(gradient(p.name()));
+            for (Parameter p : network.parameters()) {
+                if (options.only().isEmpty() || options.only().contains(p.name())) gradients.add(gradient(p.name()));
+            }
             return new Derivation(network, top, unitDerivations, gradients, options);
         }
 

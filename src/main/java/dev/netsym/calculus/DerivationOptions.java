@@ -3,6 +3,7 @@ package dev.netsym.calculus;
 import dev.netsym.model.Expr;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Limits and extras for {@link Derivation#of}.
@@ -15,21 +16,46 @@ import java.util.Map;
  * @param point extra values (name → expression) at which to evaluate every gradient; empty
  *     for none
  * @param timeoutPerCall the time limit of each symbolic operation
+ * @param maxSymbolicParameters above this many parameters, or this many times as many
+ *     unit-to-operand edges, the whole derivation is done in the adjoint (unit-level) form
+ *     without the CAS: the per-parameter symbolic work of the full form grows faster than
+ *     the network (see {@link Derivation})
+ * @param only the parameters whose gradients are wanted; empty for all
  */
 public record DerivationOptions(int maxExpansionSize, int maxChainTerms, Map<String, Expr> point,
-        Duration timeoutPerCall) {
+        Duration timeoutPerCall, int maxSymbolicParameters, Set<String> only) {
 
-    public DerivationOptions { point = Map.copyOf(point); }
+    /** Gradients of 40 parameters take the CAS a few seconds; beyond that it is minutes. */
+    public static final int MAX_SYMBOLIC_PARAMETERS = 40;
+
+    public DerivationOptions {
+        point = Map.copyOf(point);
+        only = Set.copyOf(only);
+    }
+
+    public DerivationOptions(int maxExpansionSize, int maxChainTerms, Map<String, Expr> point, Duration timeoutPerCall) {
+        this(maxExpansionSize, maxChainTerms, point, timeoutPerCall, MAX_SYMBOLIC_PARAMETERS, Set.of());
+    }
 
     public static DerivationOptions defaults() {
         return new DerivationOptions(400, 32, Map.of(), SymbolicEngine.DEFAULT_TIMEOUT);
     }
 
     public DerivationOptions withPoint(Map<String, Expr> values) {
-        return new DerivationOptions(maxExpansionSize, maxChainTerms, values, timeoutPerCall);
+        return new DerivationOptions(maxExpansionSize, maxChainTerms, values, timeoutPerCall, maxSymbolicParameters, only);
     }
 
     public DerivationOptions withMaxExpansionSize(int size) {
-        return new DerivationOptions(size, maxChainTerms, point, timeoutPerCall);
+        return new DerivationOptions(size, maxChainTerms, point, timeoutPerCall, maxSymbolicParameters, only);
+    }
+
+    public DerivationOptions withMaxSymbolicParameters(int count) {
+        return new DerivationOptions(maxExpansionSize, maxChainTerms, point, timeoutPerCall, count, only);
+    }
+
+    /** Only these parameters' gradients (all when empty); units are always derived. */
+    public DerivationOptions withOnly(Set<String> parameters) {
+        return new DerivationOptions(maxExpansionSize, maxChainTerms, point, timeoutPerCall, maxSymbolicParameters,
+                parameters);
     }
 }

@@ -90,7 +90,8 @@ final class DerivationOrdering {
             Kind kind = kinds.getOrDefault(r.name(), Kind.INPUT);
             int rank = declared.getOrDefault(r.name(), Integer.MAX_VALUE);
             int chain = kind == Kind.PARAMETER && chainOrder ? -depth.getOrDefault(r.name(), 0) : 0;
-            return List.of(kind.ordinal(), chain, String.format("%010d", rank) + r.name());
+            // Kind decides the key's shape, so keys compare slot by slot with equal types.
+            return List.of(kind.ordinal(), chain, rank, r.name());
         }
         return List.of(Kind.COMPOUND.ordinal(), 0, f.toString());
     }

@@ -21,6 +21,11 @@ public final class DerivationJsonRenderer {
 
     public void render(Derivation derivation, Writer writer) {
         try {
+            if (DerivationSummary.unitsSummarised(derivation)) {
+                writer.write(adjointForm(derivation));
+                writer.flush();
+                return;
+            }
             StringBuilder json = new StringBuilder();
             json.append("{\n  \"objective\": ").append(string(derivation.objectiveName()));
             json.append(",\n  \"units\": {");
@@ -52,10 +57,77 @@ public final class DerivationJsonRenderer {
         }
     }
 
+    /**
+     * A big network: the same keys, with "form": "adjoint"; "units" has one representative
+     * per dense layer, "adjoints" gives ∂L/∂u for each of them, "gradients" one weight (and
+     * bias) per layer unless only some were asked for, and "summarised" says what each
+     * representative stands for. ∂L/∂u is written dL/du, so every expression stays plain text.
+     */
+    private String adjointForm(Derivation d) {
+        java.util.function.UnaryOperator<String> ascii = n -> n.startsWith("∂") ? n.replace("∂", "d") : n;
+        java.util.Map<String, Derivation.UnitDerivation> units = new java.util.HashMap<>();
+        for (Derivation.UnitDerivation u : d.units()) units.put(u.name(), u);
+        StringBuilder json = new StringBuilder();
+        json.append("{\n  \"objective\": ").append(string(d.objectiveName()));
+        json.append(",\n  \"form\": \"adjoint\"");
+        var unitGroups = DerivationSummary.unitGroups(d, n -> n);
+        json.append(",\n  \"units\": {");
+        String separator = "\n";
+        for (var g : unitGroups) {
+            Derivation.UnitDerivation u = units.get(g.name());
+            Expr shown = u.expansion() != null ? u.expansion() : u.definition();
+            json.append(separator).append("    ").append(string(u.name())).append(": ").append(string(printer.print(shown)));
+            separator = ",\n";
+        }
+        json.append("\n  },\n  \"adjoints\": {");
+        separator = "\n";
+        for (var g : unitGroups) {
+            Derivation.UnitDerivation u = units.get(g.name());
+            json.append(separator).append("    ").append(string(u.name())).append(": {\"chain\": ")
+                    .append(string(chain(u.adjoint())))
+                    .append(", \"local\": ").append(expr(DerivationSummary.renamed(u.adjointLocal(), ascii, false)))
+                    .append('}');
+            separator = ",\n";
+        }
+        boolean summarised = DerivationSummary.gradientsSummarised(d);
+        java.util.List<String> shown = summarised
+                ? DerivationSummary.parameterGroups(d).stream().map(DerivationSummary.Group::name).toList()
+                : d.gradients().stream().map(Derivation.GradientDerivation::parameter).toList();
+        json.append("\n  },\n  \"gradients\": {");
+        separator = "\n";
+        for (String p : shown) {
+            Derivation.GradientDerivation g = d.gradient(p);
+            json.append(separator).append("    ").append(string(g.parameter())).append(": {");
+            json.append("\"chain\": ").append(string(chain(g.chain())));
+            json.append(", \"local\": ").append(expr(DerivationSummary.renamed(g.local(), ascii, false)));
+            json.append(", \"expr\": ").append(expr(g.result()));
+            json.append(", \"at_init\": ").append(expr(g.atInit()));
+            json.append(", \"at_point\": ").append(expr(g.atPoint()));
+            json.append(", \"stopped\": ").append(g.stoppedBecause() == null ? "null" : string(g.stoppedBecause()));
+            json.append('}');
+            separator = ",\n";
+        }
+        json.append("\n  },\n  \"summarised\": {");
+        separator = "\n";
+        java.util.List<DerivationSummary.Group> groups = new java.util.ArrayList<>(unitGroups);
+        if (summarised) groups.addAll(DerivationSummary.parameterGroups(d));
+        for (var g : groups) {
+            if (g.count() == 1) continue;
+            json.append(separator).append("    ").append(string(g.generic().apply(g.name()))).append(": {\"count\": ")
+                    .append(g.count()).append(", \"range\": ").append(string(g.range()))
+                    .append(", \"shown\": ").append(string(g.name())).append('}');
+            separator = ",\n";
+        }
+        json.append("\n  }\n}\n");
+        return json.toString();
+    }
+
     /** Leibniz form in ASCII: d y/d y3 * d y3/d w5 + ... */
-    private static String chain(Derivation.GradientDerivation g) {
-        if (g.chain().isEmpty()) return "0";
-        return g.chain().stream()
+    private static String chain(Derivation.GradientDerivation g) { return chain(g.chain()); }
+
+    private static String chain(java.util.List<ChainTerm> terms) {
+        if (terms.isEmpty()) return "0";
+        return terms.stream()
                 .map((ChainTerm t) -> t.factors().stream().map(f -> "d" + f.of() + "/d" + f.wrt())
                         .collect(Collectors.joining("*")))
                 .collect(Collectors.joining(" + "));

@@ -8,6 +8,8 @@ import dev.netsym.model.Parameter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,6 +32,11 @@ public final class DerivationTextRenderer {
 
     public void render(Derivation derivation, Writer writer) {
         PrintWriter out = writer instanceof PrintWriter pw ? pw : new PrintWriter(writer);
+        if (DerivationSummary.unitsSummarised(derivation)) {
+            renderAdjointForm(derivation, out);
+            out.flush();
+            return;
+        }
         out.println("Units");
         for (Derivation.UnitDerivation u : derivation.units()) {
             List<String> sides = new ArrayList<>();
@@ -65,21 +72,125 @@ public final class DerivationTextRenderer {
 
     /** Leibniz chain, then with local values (zeros shown), then local form, result: repeats dropped. */
     private List<String> sides(Derivation.GradientDerivation g) {
+        return sides(g.chain(), g.local(), g.result());
+    }
+
+    /** As above; a null term in the chain stands for the terms left out ("…"). */
+    private List<String> sides(List<ChainTerm> chain, Expr local, Expr result) {
         List<String> sides = new ArrayList<>();
-        List<ChainTerm> chain = g.chain();
         boolean direct = chain.size() == 1 && chain.get(0).factors().size() == 1;
         if (!direct && !chain.isEmpty()) {
-            sides.add(chain.stream().map(t -> t.factors().stream()
+            sides.add(chain.stream().map(t -> t == null ? "…" : t.factors().stream()
                             .map(f -> "∂" + printer.name(f.of()) + "/∂" + printer.name(f.wrt()))
                             .collect(Collectors.joining(" · ")))
                     .collect(Collectors.joining(" + ")));
-            sides.add(chain.stream().map(this::termWithLocalValues).collect(Collectors.joining(" + ")));
+            sides.add(chain.stream().map(t -> t == null ? "…" : termWithLocalValues(t)).collect(Collectors.joining(" + ")));
         }
-        sides.add(printer.print(g.local()));
-        if (g.result() != null) sides.add(printer.print(g.result()));
+        sides.add(printer.print(local));
+        if (result != null) sides.add(printer.print(result));
         List<String> distinct = new ArrayList<>();
         for (String s : sides) if (distinct.isEmpty() || !distinct.get(distinct.size() - 1).equals(s)) distinct.add(s);
         return distinct;
+    }
+
+    /**
+     * A big network, unit by unit: each layer's units by one representative, then ∂L/∂u for
+     * each unit from the units that use it (backpropagation), then the gradients, by layer
+     * unless some were asked for by name.
+     */
+    private void renderAdjointForm(Derivation d, PrintWriter out) {
+        Map<String, Derivation.UnitDerivation> units = new HashMap<>();
+        for (Derivation.UnitDerivation u : d.units()) units.put(u.name(), u);
+        String top = printer.name(d.objectiveName());
+        List<DerivationSummary.Group> unitGroups = new ArrayList<>();
+        for (var g : DerivationSummary.unitGroups(d, printer::name)) {
+            unitGroups.add(DerivationSummary.checked(g, d, x -> unitText(units.get(x.name()), x.generic())));
+        }
+        out.println("Units");
+        note(d.network().units().size() + " units, " + d.network().parameters().size() + " parameters: one line per"
+                + " dense layer stands for all its units (j is the unit)", out);
+        for (var g : unitGroups) {
+            Derivation.UnitDerivation u = units.get(g.name());
+            List<String> sides = new ArrayList<>();
+            sides.add(printer.print(DerivationSummary.shown(u.definition(), g.generic())));
+            if (u.expansion() != null && !u.expansion().equals(u.definition())) {
+                sides.add(printer.print(DerivationSummary.shown(u.expansion(), g.generic())));
+            }
+            equalities("  " + printer.name(g.generic().apply(u.name())), sides, out);
+            groupNote(g, "units", out);
+            if (u.stoppedBecause() != null) note(u.stoppedBecause(), out);
+        }
+        out.println();
+        out.println("Backpropagation: ∂" + top + "/∂u for each unit u, from the units v that use it,");
+        out.println("  ∂" + top + "/∂u = Σ ∂" + top + "/∂v · ∂v/∂u (each ∂v/∂u from v's own definition)");
+        boolean reluStated = false;
+        for (int k = unitGroups.size() - 1; k >= 0; k--) {
+            var g = unitGroups.get(k);
+            Derivation.UnitDerivation u = units.get(g.name());
+            out.println();
+            List<String> sides = sides(DerivationSummary.shown(u.adjoint(), g.generic()),
+                    DerivationSummary.shown(u.adjointLocal(), g.generic()), null);
+            reluStated = reluNote(sides, reluStated, out);
+            equalities("  ∂" + top + "/∂" + printer.name(g.generic().apply(u.name())), sides, out);
+            groupNote(g, "units", out);
+        }
+        out.println();
+        out.println("Gradients of " + top + (initialisation(d).isEmpty() ? "" : ", at the initialisation " + initialisation(d)));
+        out.println("  ∂" + top + "/∂θ = Σ ∂" + top + "/∂u · ∂u/∂θ over the units u that use θ directly");
+        boolean summarised = DerivationSummary.gradientsSummarised(d);
+        List<DerivationSummary.Group> groups = new ArrayList<>();
+        if (summarised) {
+            for (var g : DerivationSummary.parameterGroups(d)) {
+                groups.add(DerivationSummary.checked(g, d, x -> gradientText(d.gradient(x.name()), x.generic())));
+            }
+        } else {
+            for (var g : d.gradients()) groups.add(new DerivationSummary.Group(g.parameter(), n -> n, 1, "", true));
+        }
+        for (var group : groups) {
+            Derivation.GradientDerivation g = d.gradient(group.name());
+            out.println();
+            List<String> sides = sides(DerivationSummary.shown(g.chain(), group.generic()),
+                    DerivationSummary.shown(g.local(), group.generic()),
+                    DerivationSummary.shown(g.result(), group.generic()));
+            reluStated = reluNote(sides, reluStated, out);
+            equalities("  ∂" + top + "/∂" + printer.name(group.generic().apply(g.parameter())), sides, out);
+            if (g.atInit() != null && !initialisation(d).isEmpty()) {
+                equalities("    at init", List.of(printer.print(DerivationSummary.shown(g.atInit(), group.generic()))), out);
+            }
+            if (g.atPoint() != null) {
+                equalities("    at the point", List.of(printer.print(DerivationSummary.shown(g.atPoint(), group.generic()))), out);
+            }
+            groupNote(group, "parameters", out);
+            if (g.stoppedBecause() != null) note(group.generic().apply(g.stoppedBecause()), out);
+        }
+        if (summarised) {
+            out.println();
+            note("Every unit and parameter of a layer follows the pattern of its layer's line, with its own j and i;"
+                    + " --param NAME shows any parameter in full", out);
+        }
+    }
+
+    private boolean reluNote(List<String> sides, boolean stated, PrintWriter out) {
+        if (stated || sides.stream().noneMatch(s -> s.contains("relu" + printer.prime() + "("))) return stated;
+        note("relu" + printer.prime() + "(z) is 1 for z > 0 and 0 for z ≤ 0, so relu" + printer.prime()
+                + "(0) = 0 (the convention of PyTorch and micrograd)", out);
+        return true;
+    }
+
+    private void groupNote(DerivationSummary.Group g, String what, PrintWriter out) {
+        if (g.count() > 1) note("for every " + g.range() + ": " + g.count() + " " + what + " of this form", out);
+        if (!g.uniform()) note("not every member of this layer has this form; --param NAME shows one in full", out);
+    }
+
+    private String unitText(Derivation.UnitDerivation u, java.util.function.UnaryOperator<String> rename) {
+        return printer.print(DerivationSummary.shown(u.definition(), rename)) + " | "
+                + String.join(" = ", sides(DerivationSummary.shown(u.adjoint(), rename),
+                        DerivationSummary.shown(u.adjointLocal(), rename), null));
+    }
+
+    private String gradientText(Derivation.GradientDerivation g, java.util.function.UnaryOperator<String> rename) {
+        return String.join(" = ", sides(DerivationSummary.shown(g.chain(), rename), DerivationSummary.shown(g.local(), rename),
+                DerivationSummary.shown(g.result(), rename)));
     }
 
     /** w10·0 for a zero term, so the reader sees where the path stops; brackets around sums. */
