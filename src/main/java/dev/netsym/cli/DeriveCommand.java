@@ -96,8 +96,10 @@ final class DeriveCommand implements Callable<Integer> {
         Duration budget = Duration.ofMillis((long) (timeoutSeconds * 1000));
         Duration perCall = budget.compareTo(SymbolicEngine.DEFAULT_TIMEOUT) < 0 ? budget : SymbolicEngine.DEFAULT_TIMEOUT;
         DerivationOptions defaults = DerivationOptions.defaults();
-        DerivationOptions options = new DerivationOptions(defaults.maxExpansionSize(), defaults.maxChainTerms(),
+        DerivationOptions all = new DerivationOptions(defaults.maxExpansionSize(), defaults.maxChainTerms(),
                 point, perCall);
+        // Only the parameters asked for are derived: on a big network the rest would be wasted work.
+        DerivationOptions options = wanted.isEmpty() ? all : all.withOnly(wanted);
         Derivation derivation;
         try (SymbolicEngine engine = new SymbolicEngine(perCall)) {
             FutureTask<Derivation> task = new FutureTask<>(() -> Derivation.of(network, options, engine));

@@ -267,11 +267,11 @@ public final class LatexDocumentRenderer {
             List<Derivation.GradientDerivation> all = derivation.gradients();
             if (all.size() <= ALL_GRADIENTS_UP_TO) return all;
             if (proof == null) return all.subList(0, ALL_GRADIENTS_UP_TO);
-            Map<String, Derivation.GradientDerivation> byName = new HashMap<>();
-            for (var g : all) byName.put(g.parameter(), g);
+            // One per class, looked up by name: a big network's gradients are computed only when read.
             List<Derivation.GradientDerivation> shown = new ArrayList<>();
             for (ParameterClass c : proof.classes()) {
-                var g = byName.get(c.members().get(0));
+                if (shown.size() == ALL_GRADIENTS_UP_TO) break;
+                var g = derivation.gradient(c.members().get(0));
                 if (g != null) shown.add(g);
             }
             return shown;
