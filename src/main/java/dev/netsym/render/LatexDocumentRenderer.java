@@ -191,21 +191,22 @@ public final class LatexDocumentRenderer {
             Map<Expr, String> verbatim = new HashMap<>();
             Expr definition = first.definition();
             Expr denseSum = findDenseSum(definition, layer);
-            String sourceName = printer.name(layer.source());
+
             // A layer of one unit is written for that unit; a wider one for its unit j.
             String j = layer.size() == 1 ? "1" : "j";
-            String weight = "W^{" + printer.name(layer.name()) + "}_{" + j + ",i}";
+            String layerName = LatexExprPrinter.word(layer.name());
+            String weight = "W^{" + layerName + "}_{" + j + ",i}";
             if (denseSum != null) {
-                verbatim.put(denseSum, "\\sum_{i=1}^{" + layer.sourceSize() + "} " + weight + " " + sourceName + "_{i}"
-                        + (layer.bias() ? " + b^{" + printer.name(layer.name()) + "}_{" + j + "}" : ""));
+                verbatim.put(denseSum, "\\sum_{i=1}^{" + layer.sourceSize() + "} " + weight + " " + printer.element(layer.source(), "i")
+                        + (layer.bias() ? " + b^{" + layerName + "}_{" + j + "}" : ""));
             }
             // Other elements of same-sized vectors (a residual h[1]) are element j as well.
             for (String name : names(definition)) {
                 Matcher m = ELEMENT_ONE.matcher(name);
-                if (m.matches()) verbatim.putIfAbsent(new Expr.Ref(name), printer.name(m.group(1)) + "_{" + j + "}");
+                if (m.matches()) verbatim.putIfAbsent(new Expr.Ref(name), printer.element(m.group(1), j));
             }
             String rhs = printer.withVerbatim(verbatim).print(definition);
-            String lhs = printer.name(layer.name()) + "_{" + j + "}";
+            String lhs = printer.element(layer.name(), j);
             List<String> rows = new ArrayList<>();
             rows.add(lhs + " &= " + rhs + (layer.size() == 1 ? "" : ", \\qquad j = 1, \\dots, " + layer.size()));
             return rows;
@@ -404,8 +405,8 @@ public final class LatexDocumentRenderer {
                 } else if (cert.commonGradient().isPresent()) {
                     rows.addAll(LatexLines.rows(lhs, breaking.print(cert.commonGradient().get())));
                 } else {
-                    String why = cert.kind() == Certificate.Kind.TRIVIAL ? "one parameter"
-                            : cert.kind().label() + (cert.detail().isEmpty() ? "" : ": " + cert.detail());
+                    // The kind only: the details are explained once, below, to keep rows inside the page.
+                    String why = cert.kind() == Certificate.Kind.TRIVIAL ? "one parameter" : cert.kind().label();
                     rows.add(lhs + " &\\quad \\text{(" + LatexExprPrinter.escape(why) + ")}");
                 }
             }
@@ -417,6 +418,11 @@ public final class LatexDocumentRenderer {
                     + ": if $\\theta_{n} \\in S$ then $\\theta_{n+1} \\in S$. By induction every iterate lies in $S$."
                     + " \\hfill$\\square$");
             out.println();
+            proof.classes().stream().map(ParameterClass::certificate).filter(c -> !c.detail().isEmpty())
+                    .collect(java.util.stream.Collectors.toMap(c -> c.kind().label(), Certificate::detail, (a, b) -> a,
+                            java.util.LinkedHashMap::new))
+                    .forEach((kind, detail) -> out.println("\\noindent{\\small " + LatexExprPrinter.escape(
+                            Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + ": " + detail + ".") + "}\\par"));
             out.println("\\noindent{\\small Classes were found in " + proof.rounds() + " refinement round"
                     + (proof.rounds() == 1 ? "" : "s") + " (random points: " + LatexExprPrinter.escape(proof.arithmetic())
                     + " arithmetic).}");

@@ -129,11 +129,16 @@ public final class LatexExprPrinter implements ExprPrinter {
         return word(name);
     }
 
+    /** Element {@code index} of a vector, as {@link #name} writes x[3]: x_{3}, \mathit{h1}_{j}. */
+    String element(String vector, String index) {
+        return word(vector) + "_{" + index + "}";
+    }
+
     /**
      * One name without index: a letter as it is, a Greek name as its letter, a longer word
      * upright-italic as one unit (\mathit{out}, so it does not read as o·u·t).
      */
-    private static String word(String word) {
+    static String word(String word) {
         if (word.length() == 1 && Character.isLetter(word.charAt(0)) && word.charAt(0) < 128) return word;
         if (GREEK.contains(word)) return "\\" + word;
         if (PLAIN_NAME.matcher(word).matches()) return "\\mathit{" + word + "}";
@@ -144,6 +149,16 @@ public final class LatexExprPrinter implements ExprPrinter {
      * Escapes text so that it prints as itself inside \mathit{} or \text{} and can never
      * run a command; characters outside ASCII become their code point.
      */
+    /** The mathematical characters netsym's own messages use, as LaTeX (names are ASCII anyway). */
+    private static final java.util.Map<Integer, String> UNICODE_MATH = java.util.Map.ofEntries(
+            java.util.Map.entry((int) '∂', "\\partial "), java.util.Map.entry((int) '·', "\\cdot "),
+            java.util.Map.entry((int) '−', "-"), java.util.Map.entry((int) '…', "\\dots "),
+            java.util.Map.entry((int) '²', "^{2}"), java.util.Map.entry((int) '³', "^{3}"),
+            java.util.Map.entry((int) 'η', "\\eta "), java.util.Map.entry((int) 'θ', "\\theta "),
+            java.util.Map.entry((int) '≤', "\\le "), java.util.Map.entry((int) '≥', "\\ge "),
+            java.util.Map.entry((int) 'Σ', "\\Sigma "), java.util.Map.entry((int) '′', "'"),
+            java.util.Map.entry((int) '≈', "\\approx "), java.util.Map.entry((int) '→', "\\to "));
+
     public static String escape(String text) {
         StringBuilder out = new StringBuilder();
         text.codePoints().forEach(c -> {
@@ -156,7 +171,9 @@ public final class LatexExprPrinter implements ExprPrinter {
                 case '>' -> out.append("\\textgreater{}");
                 case '|' -> out.append("\\textbar{}");
                 default -> {
-                    if (c < 32 || c == 127) out.append(' ');
+                    String math = UNICODE_MATH.get(c);
+                    if (math != null) out.append("\\ensuremath{").append(math).append('}');
+                    else if (c < 32 || c == 127) out.append(' ');
                     else if (c < 128) out.appendCodePoint(c);
                     else out.append(String.format("[U+%04X]", c));
                 }

@@ -102,7 +102,7 @@ final class LatexNetworkPicture {
 
     private String nodeText(NetworkLayout.Node n, Proof proof) {
         if (n.kind() != NetworkLayout.Kind.BLOCK) return "$" + printer.name(n.name()) + "$";
-        String text = "$" + printer.name(n.name()) + "_{1,\\dots," + n.members().size() + "}$\\\\" + n.members().size()
+        String text = "$" + printer.element(n.name(), "1,\\dots," + n.members().size()) + "$\\\\" + n.members().size()
                 + (n.inputBlock() ? " inputs" : " units");
         if (!n.ownParameters().isEmpty()) {
             text += "\\\\biases: " + LatexExprPrinter.escape(NetworkLayout.classSummary(n.ownParameters(), proof));
