@@ -71,7 +71,7 @@ final class LatexCommand implements Callable<Integer> {
             err.println("netsym: refusing to write the document over the spec file " + input.displayName());
             return ExitCodes.USAGE;
         }
-        Network network = input.load(err);
+        Network network = input.loadForComputation(err);
         Derivation derivation = Derivation.of(network, DerivationOptions.defaults());
         Proof proof = proofOf(network);
         StringWriter text = new StringWriter();
