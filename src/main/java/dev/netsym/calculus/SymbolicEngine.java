@@ -93,14 +93,20 @@ public final class SymbolicEngine implements AutoCloseable {
 
     private EvalEngine engineOnThisThread() {
         if (engine == null) {
-            PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-            EvalEngine e = new EvalEngine("netsym", 4096, 100_000, nowhere, nowhere, true);
-            e.setQuietMode(true);
-            e.setFileSystemEnabled(false);
+            EvalEngine e = newEvalEngine();
             EvalEngine.set(e);
             engine = e;
         }
         return engine;
+    }
+
+    /** A Symja engine as netsym configures it: silent, bounded recursion, no file access. */
+    static EvalEngine newEvalEngine() {
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        EvalEngine e = new EvalEngine("netsym", 4096, 100_000, nowhere, nowhere, true);
+        e.setQuietMode(true);
+        e.setFileSystemEnabled(false);
+        return e;
     }
 
     /**
