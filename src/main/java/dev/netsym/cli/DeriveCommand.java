@@ -78,6 +78,12 @@ final class DeriveCommand implements Callable<Integer> {
             return usage(err, "--timeout must be a positive number of seconds, got " + format(timeoutSeconds));
         }
         Network network = input.loadForComputation(err);
+        String tooLarge = Preflight.tooLargeToDerive(network);
+        if (tooLarge != null) {
+            err.println(input.displayName() + ": error: " + tooLarge + " (prove, dot and check handle it)");
+            err.flush();
+            return ExitCodes.BAD_SPEC;
+        }
         Set<String> wanted = new LinkedHashSet<>(params);
         List<String> parameterNames = network.parameters().stream().map(Parameter::name).toList();
         for (String p : wanted) {

@@ -71,8 +71,16 @@ final class LatexCommand implements Callable<Integer> {
             err.println("netsym: refusing to write the document over the spec file " + input.displayName());
             return ExitCodes.USAGE;
         }
+        // The PDF goes beside OUT.tex: a spec called OUT.pdf must not be overwritten either.
+        if (pdf && OutputFile.isInput(OutputFile.sibling(output, ".pdf"), input)) {
+            err.println("netsym: refusing to write the PDF over the spec file " + input.displayName());
+            return ExitCodes.USAGE;
+        }
         Network network = input.loadForComputation(err);
-        Derivation derivation = Derivation.of(network, DerivationOptions.defaults());
+        // Too large to derive by hand: the document leaves the gradients section out.
+        String tooLarge = Preflight.tooLargeToDerive(network);
+        if (tooLarge != null) err.println("netsym: no gradients section: " + tooLarge);
+        Derivation derivation = tooLarge != null ? null : Derivation.of(network, DerivationOptions.defaults());
         Proof proof = proofOf(network);
         StringWriter text = new StringWriter();
         new LatexDocumentRenderer(new PrintWriter(text), fragment).render(network, derivation, proof);

@@ -33,7 +33,23 @@ final class Preflight {
     static final int MAX_DEPTH = 400;
     private static final int ATTEMPTS = 24;
 
+    /**
+     * The largest network derive writes out (units plus parameters): every gradient is a chain
+     * through the units, simplified by Symja, so the work grows with their product; a chain of
+     * 100 tanh units already takes a minute. Larger networks are declined at once.
+     */
+    static final int MAX_DERIVED = 400;
+
     private Preflight() {}
+
+    /** Why derive declines this network, or null when it is small enough to write out. */
+    static String tooLargeToDerive(Network network) {
+        int units = network.units().size();
+        int parameters = network.parameters().size();
+        if (units + parameters <= MAX_DERIVED) return null;
+        return "the network has " + units + " units and " + parameters + " parameters; derive writes every"
+                + " gradient out by hand only for networks with at most " + MAX_DERIVED + " of them together";
+    }
 
     static void check(Network network, String file, PrintWriter err) throws SpecInput.Failure {
         for (Unit u : network.units()) {

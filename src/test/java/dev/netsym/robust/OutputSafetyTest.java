@@ -122,6 +122,17 @@ class OutputSafetyTest {
     }
 
     @Test
+    void thePdfBesideTheDocumentIsNeverTheInput() throws Exception {
+        Path specNamedPdf = dir.resolve("doc.pdf");
+        Files.writeString(specNamedPdf, KEYWORDS);
+        CliRun run = CliRun.of("latex", specNamedPdf.toString(), "--pdf", "-o", dir.resolve("doc.tex").toString());
+        assertEquals(64, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("refusing to write the PDF over the spec file"), run::toString);
+        assertEquals(KEYWORDS, Files.readString(specNamedPdf));
+        assertFalse(Files.exists(dir.resolve("doc.tex")));
+    }
+
+    @Test
     void anOutputIsCompleteOrAbsent() throws Exception {
         Path file = spec();
         // A folder that does not exist: nothing is created, exit 73.
