@@ -187,6 +187,9 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
 
         private String freshObjectiveName() { return Derivation.freshObjectiveName(network); }
 
+        /** Why the last value at a point could not be computed. */
+        private String unreached = "the value at the initialisation was not reached in time";
+
         Derivation build() {
             for (Unit u : network.units()) analyse(u.name(), u.definition());
             if (!unitsByName.containsKey(top)) analyse(top, topDefinition);
@@ -262,15 +265,20 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
             }
             Expr result = ordering.apply(engine.shortest(replaceNames(local, unitForms)));
             Expr atInit = evaluateAt(result, initialValues());
+            String why = atInit == null ? unreached : null;
             Expr atPoint = options.point().isEmpty() ? null : evaluateAt(result, options.point());
-            String why = atInit == null ? "the value at the initialisation was not reached in time" : null;
             return new GradientDerivation(theta, chain, local, result, atInit, atPoint, why);
         }
 
         private Expr evaluateAt(Expr e, Map<String, Expr> values) {
             if (values.isEmpty()) return e;
             SymbolicResult<Expr> substituted = engine.substitute(e, values);
-            if (!substituted.isKnown()) return null;
+            if (!substituted.isKnown()) {
+                unreached = substituted.unknownReason().contains("undefined")
+                        ? "it has no value at the initialisation (a division by zero)"
+                        : "the value at the initialisation was not reached in time";
+                return null;
+            }
             return ordering.apply(engine.shortest(substituted.value()));
         }
 

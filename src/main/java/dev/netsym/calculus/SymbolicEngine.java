@@ -5,7 +5,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,25 @@ public final class SymbolicEngine implements AutoCloseable {
         // Must happen before F loads: otherwise JAS starts a thread pool that keeps the JVM
         // alive for about a minute after main returns.
         Config.JAS_NO_THREADS = true;
+        // Defence in depth: netsym only ever evaluates expressions it built itself (see
+        // ALLOWED_HEADS), but should anything slip through, Symja's file functions (Put, Get,
+        // Export, OpenWrite, ReadString, ...) and its Java bridge (JavaNew, LoadJavaClass)
+        // stay off. These are the defaults of 3.0.0; they are set here so that no other code
+        // in the JVM can have turned them on for us.
+        Config.FILESYSTEM_ENABLED = false;
+        Config.JAVA_UNSAFE = false;
     }
+
+    /**
+     * The only functions netsym asks Symja to evaluate. Symja has built-ins with effects that
+     * no flag turns off (URLFetch, Compile, Pause, Input, Print, QuitExit): an expression
+     * with any other head is refused before it reaches the evaluator. User names never
+     * become heads of their own: they are mangled dummy symbols (SymbolicTranslator).
+     */
+    private static final Set<ISymbol> ALLOWED_HEADS = Set.of(
+            S.Plus, S.Times, S.Power, S.Tanh, S.LogisticSigmoid, S.Log, S.Exp, S.Sin, S.Piecewise,
+            S.List, S.Greater, S.Less, S.LessEqual, S.Equal, S.Rule, S.ReplaceAll, S.Function, S.Slot,
+            S.D, S.Derivative, S.N, S.Expand, S.Factor, S.Simplify, S.Together, S.Solve);
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final long STACK_BYTES = 512L << 20;
@@ -73,13 +93,20 @@ public final class SymbolicEngine implements AutoCloseable {
 
     private EvalEngine engineOnThisThread() {
         if (engine == null) {
-            PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-            EvalEngine e = new EvalEngine("netsym", 4096, 100_000, nowhere, nowhere, true);
-            e.setQuietMode(true);
+            EvalEngine e = newEvalEngine();
             EvalEngine.set(e);
             engine = e;
         }
         return engine;
+    }
+
+    /** A Symja engine as netsym configures it: silent, bounded recursion, no file access. */
+    static EvalEngine newEvalEngine() {
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        EvalEngine e = new EvalEngine("netsym", 4096, 100_000, nowhere, nowhere, true);
+        e.setQuietMode(true);
+        e.setFileSystemEnabled(false);
+        return e;
     }
 
     /**
@@ -118,13 +145,53 @@ public final class SymbolicEngine implements AutoCloseable {
         }
     }
 
-    /** Evaluates on the engine thread; Symja answers $Aborted or Hold(...) instead of throwing. */
+    /**
+     * Evaluates on the engine thread; Symja answers $Aborted or Hold(...) instead of throwing.
+     * An undefined value anywhere in the result (1/0 gives ComplexInfinity, 0/0 Indeterminate)
+     * makes the answer unknown: Symja would otherwise go on to, say, differentiate it to 0.
+     */
     private IExpr eval(IExpr e) {
+        requireAllowed(e);
         IExpr result = engineOnThisThread().evaluate(e);
         if (result == S.$Aborted || result.isAST(S.Hold) || result.isIndeterminate()) {
             throw new SymbolicTranslator.UntranslatableException("evaluation gave " + result.head());
         }
+        if (!result.isFree(x -> x.isIndeterminate() || x.isDirectedInfinity() || x == S.ComplexInfinity, true)) {
+            throw new SymbolicTranslator.UntranslatableException("the value is undefined (a division by zero)");
+        }
         return result;
+    }
+
+    /** Refuses any function outside ALLOWED_HEADS and the translator's own dummies; iterative, for deep input. */
+    private void requireAllowed(IExpr e) {
+        Deque<IExpr> todo = new ArrayDeque<>();
+        todo.push(e);
+        while (!todo.isEmpty()) {
+            IExpr x = todo.pop();
+            if (!(x instanceof IAST ast)) continue;
+            IExpr head = ast.head();
+            if (head instanceof ISymbol symbol) {
+                if (!ALLOWED_HEADS.contains(symbol) && !translator.isOwnFunction(symbol)) {
+                    throw new RefusedException("netsym does not evaluate " + symbol);
+                }
+            } else {
+                todo.push(head);
+            }
+            for (IExpr arg : ast) todo.push(arg);
+        }
+    }
+
+    /** An expression netsym will not hand to Symja's evaluator. */
+    static final class RefusedException extends RuntimeException {
+        RefusedException(String message) { super(message); }
+    }
+
+    /**
+     * Evaluates an expression built by the caller, under the same guard as every other
+     * evaluation. For tests of that guard: netsym itself only evaluates model expressions.
+     */
+    SymbolicResult<IExpr> evaluateSymja(IExpr e) {
+        return run("evaluate", () -> eval(e));
     }
 
     private SymbolicResult<Expr> transform(String what, Expr e, java.util.function.UnaryOperator<IExpr> op) {
@@ -256,11 +323,17 @@ public final class SymbolicEngine implements AutoCloseable {
      * The measure of "shorter" and of the size bounds.
      */
     public static int size(Expr e) {
-        List<Expr> children = children(e);
-        int operators = (e instanceof Expr.Sum || e instanceof Expr.Product)
-                ? Math.max(0, children.size() - 1)
-                : 1;
-        return operators + children.stream().mapToInt(SymbolicEngine::size).sum();
+        // Iterative: a spec may nest an expression tens of thousands deep (x^x^x^...).
+        long total = 0;
+        Deque<Expr> todo = new ArrayDeque<>();
+        todo.push(e);
+        while (!todo.isEmpty()) {
+            Expr x = todo.pop();
+            List<Expr> children = children(x);
+            total += (x instanceof Expr.Sum || x instanceof Expr.Product) ? Math.max(0, children.size() - 1) : 1;
+            for (Expr child : children) todo.push(child);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, total);
     }
 
     /** The direct subexpressions, so that walks need no switch over every record. */

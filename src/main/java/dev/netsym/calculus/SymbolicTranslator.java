@@ -46,6 +46,9 @@ final class SymbolicTranslator {
 
     ISymbol functionSymbol(String name) { return function(name); }
 
+    /** Whether the symbol stands for a user's activation function (and so may be a head). */
+    boolean isOwnFunction(ISymbol symbol) { return functionsBySymbol.containsKey(symbol); }
+
     private ISymbol function(String name) {
         return functions.computeIfAbsent(name, n -> {
             ISymbol s = F.Dummy("g" + namesBySymbol.size() + "$" + functionsBySymbol.size());

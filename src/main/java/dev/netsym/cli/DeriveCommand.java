@@ -77,7 +77,7 @@ final class DeriveCommand implements Callable<Integer> {
         if (!(timeoutSeconds > 0) || timeoutSeconds > 1e6) {
             return usage(err, "--timeout must be a positive number of seconds, got " + format(timeoutSeconds));
         }
-        Network network = input.load(err);
+        Network network = input.loadForComputation(err);
         Set<String> wanted = new LinkedHashSet<>(params);
         List<String> parameterNames = network.parameters().stream().map(Parameter::name).toList();
         for (String p : wanted) {

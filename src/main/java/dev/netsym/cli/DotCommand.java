@@ -52,7 +52,7 @@ final class DotCommand implements Callable<Integer> {
             err.println("netsym: refusing to write over the spec file " + input.displayName());
             return ExitCodes.USAGE;
         }
-        Network network = input.load(err);
+        Network network = input.loadForComputation(err);
         StringWriter text = new StringWriter();
         new DotRenderer(new PrintWriter(text)).render(network, proofOf(network));
         String result = text.toString();

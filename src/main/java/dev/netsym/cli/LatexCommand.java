@@ -2,6 +2,7 @@ package dev.netsym.cli;
 
 import dev.netsym.calculus.Derivation;
 import dev.netsym.calculus.DerivationOptions;
+import dev.netsym.calculus.SymbolicEngine;
 import dev.netsym.model.Network;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.ProofRunner;
@@ -16,7 +17,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,8 +75,14 @@ final class LatexCommand implements Callable<Integer> {
             err.println("netsym: refusing to write the document over the spec file " + input.displayName());
             return ExitCodes.USAGE;
         }
-        Network network = input.load(err);
-        Derivation derivation = Derivation.of(network, DerivationOptions.defaults());
+        // The PDF goes beside OUT.tex: a spec called OUT.pdf must not be overwritten either.
+        if (pdf && OutputFile.isInput(OutputFile.sibling(output, ".pdf"), input)) {
+            err.println("netsym: refusing to write the PDF over the spec file " + input.displayName());
+            return ExitCodes.USAGE;
+        }
+        Network network = input.loadForComputation(err);
+        // Too large to derive by hand: the document leaves the gradients section out.
+        Derivation derivation = deriveWithin(network, DERIVATION_BUDGET, err);
         Proof proof = proofOf(network);
         StringWriter text = new StringWriter();
         new LatexDocumentRenderer(new PrintWriter(text), fragment).render(network, derivation, proof);
@@ -89,6 +99,39 @@ final class LatexCommand implements Callable<Integer> {
         }
         out.println("netsym: wrote " + output);
         return pdf ? runPdflatex(text.toString(), out, err) : ExitCodes.OK;
+    }
+
+    /** How long the gradients section may take; the proof has a budget of its own. */
+    private static final Duration DERIVATION_BUDGET = Duration.ofSeconds(60);
+
+    /**
+     * The derivation, or null (the section is left out) when it does not finish within the
+     * budget. Each Symja call is bounded, but a long chain makes many of them.
+     */
+    private static Derivation deriveWithin(Network network, Duration budget, PrintWriter err) {
+        try (SymbolicEngine engine = new SymbolicEngine()) {
+            FutureTask<Derivation> task =
+                    new FutureTask<>(() -> Derivation.of(network, DerivationOptions.defaults(), engine));
+            // A big stack, as for derive; a daemon, so that an abandoned derivation cannot keep the JVM alive.
+            Thread worker = new Thread(null, task, "netsym-latex-derive", 256L << 20);
+            worker.setDaemon(true);
+            worker.start();
+            try {
+                return task.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                task.cancel(true);
+                err.println("netsym: no gradients section: the derivation did not finish in "
+                        + budget.toSeconds() + " s");
+                return null;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error error) throw error;
+                if (e.getCause() instanceof RuntimeException runtime) throw runtime;
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     /** pdflatex in batch mode in a temporary directory; only the PDF is copied out. */

@@ -20,8 +20,9 @@ import picocli.CommandLine.Command;
             "Example:",
             "  netsym check examples/cs231n.net",
             "",
-            "Exit codes: 0 ok, 64 bad command line, 65 errors in the spec, 66 spec file missing or",
-            "unreadable, 70 internal error, 73 output not writable, 75 time budget ran out."})
+            "Exit codes: 0 ok, 64 bad command line, 65 errors in the spec (also: a network too large or",
+            "too deep to compute with, or with no value anywhere), 66 spec file missing or unreadable,",
+            "70 internal error, 73 output not writable, 75 time budget ran out."})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,6 +50,15 @@ public final class Main implements Runnable {
         }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof SpecInput.Failure f) return f.exitCode;
+            if (e instanceof ArithmeticException) {
+                // Every point tried divided by zero or took the log of a non-positive number,
+                // for instance because the initialisation sets a denominator to 0.
+                err.println(specName(parseResult) + ": error: the network has no value where gradient"
+                        + " descent would start (" + e.getMessage() + "): a denominator is 0 or a log's argument"
+                        + " not positive there");
+                err.flush();
+                return ExitCodes.BAD_SPEC;
+            }
             err.println("netsym: internal error: " + e + " (please report it with the spec that caused it)");
             err.flush();
             return ExitCodes.INTERNAL;
@@ -57,12 +67,27 @@ public final class Main implements Runnable {
         try {
             code = cli.execute(args);
         } catch (StackOverflowError | OutOfMemoryError e) {
-            err.println("netsym: the network is too large for this run (" + e.getClass().getSimpleName() + ")");
-            code = ExitCodes.INTERNAL;
+            // A limit of this JVM reached by the spec's size, not a crash: say so, as for a spec error.
+            String resource = e instanceof StackOverflowError ? "stack" : "memory";
+            err.println(specName(cli.getParseResult()) + ": error: the network is too large for this run:"
+                    + " it needs more " + resource + " than the JVM has; make it smaller or split long expressions"
+                    + " into units");
+            code = ExitCodes.BAD_SPEC;
         }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The FILE argument of the command that ran, for messages about the spec as a whole. */
+    private static String specName(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult p = parseResult;
+        while (p != null && p.hasSubcommand()) p = p.subcommand();
+        if (p != null && p.hasMatchedPositional(0)) {
+            Object file = p.matchedPositionalValue(0, "");
+            return "-".equals(file) ? "<stdin>" : String.valueOf(file);
+        }
+        return "the spec";
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -53,7 +53,7 @@ final class ProveCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("netsym: --timeout must be a positive number of seconds");
             return ExitCodes.USAGE;
         }
-        Network network = input.load(spec.commandLine().getErr());
+        Network network = input.loadForComputation(spec.commandLine().getErr());
         Proof proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)));
         var out = spec.commandLine().getOut();
         switch (format) {

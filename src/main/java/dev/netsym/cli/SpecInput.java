@@ -80,4 +80,11 @@ final class SpecInput {
         if (result.hasErrors()) throw new Failure(ExitCodes.BAD_SPEC);
         return result.network().orElseThrow();
     }
+
+    /** The network, also checked to be computable with (see {@link Preflight}): for commands that compute. */
+    Network loadForComputation(PrintWriter err) throws Failure {
+        Network network = load(err);
+        Preflight.check(network, displayName(), err);
+        return network;
+    }
 }

@@ -1,0 +1,128 @@
+package dev.netsym.cli;
+
+import dev.netsym.calculus.DecimalArithmetic;
+import dev.netsym.calculus.SymbolicEngine;
+import dev.netsym.calculus.Tape;
+import dev.netsym.model.Expr;
+import dev.netsym.model.Network;
+import dev.netsym.model.Rational;
+import dev.netsym.model.Sample;
+import dev.netsym.model.Unit;
+import java.io.PrintWriter;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Checks that a spec which the front end accepts can be computed with, before any command
+ * that computes starts: expressions not nested too deeply for the recursive algorithms
+ * (and Symja) behind derive, prove, latex and dot, and a network that is defined somewhere.
+ * Both are faults of the spec, reported as errors with exit code 65 instead of a stack
+ * overflow or a division by zero deep inside.
+ */
+final class Preflight {
+    /**
+     * The deepest expression netsym computes with. Brackets are limited to 200 by the front
+     * end; unary minus and '^' chains have no brackets and are caught here. Symja's recursion
+     * limit (4096) and the default 1 MB thread stacks of the recursive walks stay far away.
+     */
+    static final int MAX_DEPTH = 400;
+    private static final int ATTEMPTS = 24;
+
+    private Preflight() {}
+
+    static void check(Network network, String file, PrintWriter err) throws SpecInput.Failure {
+        for (Unit u : network.units()) {
+            int depth = depth(u.definition());
+            if (depth > MAX_DEPTH) {
+                fail(err, file + ":" + u.pos() + ": error: " + u.name() + " is nested " + depth
+                        + " levels deep, more than the " + MAX_DEPTH + " netsym computes with; split it into units");
+            }
+        }
+        int depth = depth(network.objective());
+        if (depth > MAX_DEPTH) {
+            fail(err, file + ": error: the objective is nested " + depth + " levels deep, more than the "
+                    + MAX_DEPTH + " netsym computes with; split it into units");
+        }
+        String undefined = undefinedEverywhere(network);
+        if (undefined != null) {
+            fail(err, file + ": error: the network has no value at any of " + ATTEMPTS + " random points ("
+                    + undefined + "): a denominator is always 0 or a log's argument never positive,"
+                    + " as in w/(v - v), log(w - w) or x^-1 with data x = 0");
+        }
+    }
+
+    private static void fail(PrintWriter err, String message) throws SpecInput.Failure {
+        err.println(message);
+        err.flush();
+        throw new SpecInput.Failure(ExitCodes.BAD_SPEC);
+    }
+
+    /** Nesting depth, iteratively: the input may be tens of thousands deep. */
+    static int depth(Expr root) {
+        int deepest = 0;
+        Deque<Expr> todo = new ArrayDeque<>();
+        Deque<Integer> depths = new ArrayDeque<>();
+        todo.push(root);
+        depths.push(1);
+        while (!todo.isEmpty()) {
+            Expr e = todo.pop();
+            int d = depths.pop();
+            deepest = Math.max(deepest, d);
+            for (Expr child : SymbolicEngine.children(e)) {
+                todo.push(child);
+                depths.push(d + 1);
+            }
+        }
+        return deepest;
+    }
+
+    /**
+     * The error of the last attempt when the objective and its gradient cannot be evaluated
+     * at any of a few random points (half of them with every value positive, for logs), or
+     * null as soon as one point works. With data lines, the data are used as they are.
+     */
+    private static String undefinedEverywhere(Network network) {
+        Tape tape = Tape.compile(network);
+        // 30 digits are plenty to evaluate once; exact arithmetic could grow without bound.
+        DecimalArithmetic arithmetic = new DecimalArithmetic(7L, new MathContext(30, RoundingMode.HALF_EVEN));
+        if (!arithmetic.supports(tape)) return null;
+        SplittableRandom random = new SplittableRandom(2024L);
+        String last = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            boolean positive = attempt % 2 == 0;
+            BigDecimalValues values = new BigDecimalValues(arithmetic, random, positive);
+            List<java.math.BigDecimal[]> samples = new ArrayList<>();
+            if (network.data().isEmpty()) {
+                samples.add(values.fill(tape.dataNames().size()));
+            } else {
+                for (Sample s : network.data()) samples.add(tape.dataValues(arithmetic, s));
+            }
+            try {
+                java.math.BigDecimal[] parameters = values.fill(tape.parameterCount());
+                for (java.math.BigDecimal[] data : samples) tape.evaluate(arithmetic, parameters, data);
+                return null;
+            } catch (ArithmeticException e) {
+                last = e.getMessage();
+            }
+        }
+        return last;
+    }
+
+    /** Random small rationals, away from 0, as decimals. */
+    private record BigDecimalValues(DecimalArithmetic arithmetic, SplittableRandom random, boolean positive) {
+        java.math.BigDecimal[] fill(int n) {
+            java.math.BigDecimal[] values = arithmetic.newArray(n);
+            for (int i = 0; i < n; i++) {
+                long numerator = 1 + random.nextInt(9);
+                if (!positive && random.nextBoolean()) numerator = -numerator;
+                values[i] = arithmetic.fromRational(Rational.of(numerator, 1 + random.nextInt(7)));
+            }
+            return values;
+        }
+    }
+}
