@@ -206,7 +206,19 @@ public final class DerivationTextRenderer {
         return String.join(printer.times(), parts);
     }
 
+    /** Computed once per derivation: it is asked for every gradient, and it reads every parameter. */
+    private Derivation initialisationOf;
+    private String initialisation;
+
     private String initialisation(Derivation d) {
+        if (d != initialisationOf) {
+            initialisation = describeInitialisation(d);
+            initialisationOf = d;
+        }
+        return initialisation;
+    }
+
+    private static String describeInitialisation(Derivation d) {
         Set<String> values = new LinkedHashSet<>();
         for (Parameter p : d.network().parameters()) {
             if (!(p.init() instanceof Init.Random)) values.add(p.init().toString());
