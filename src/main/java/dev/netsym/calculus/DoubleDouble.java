@@ -54,7 +54,14 @@ public final class DoubleDouble implements Comparable<DoubleDouble> {
     }
 
     public static DoubleDouble of(Rational value) {
-        if (value.isInteger() && value.numerator().bitLength() < 53) return of(value.numerator().doubleValue());
+        if (value.numerator().bitLength() < 53 && value.denominator().bitLength() < 53) {
+            // n/d from exact doubles: the division's remainder n − hi·d is exact with a fused multiply-add.
+            double n = value.numerator().doubleValue();
+            double d = value.denominator().doubleValue();
+            double hi = n / d;
+            double lo = Math.fma(-hi, d, n) / d;
+            return normalized(hi, lo);
+        }
         return of(value.toBigDecimal(new MathContext(40)));
     }
 
