@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The fixed point of the design note: start from (P0, F0) = (same initial value, all pinned),
@@ -55,7 +56,15 @@ final class InvariantSearch<T> {
     /** A split (two representatives now in different classes) or a move (second = -1). */
     record Event(int first, int second, int round) {}
 
+    private final Consumer<String> progress;
+
     InvariantSearch(Network network, Tape tape, Arithmetic<T> arithmetic, long seed, long deadlineNanos) {
+        this(network, tape, arithmetic, seed, deadlineNanos, phase -> { });
+    }
+
+    InvariantSearch(Network network, Tape tape, Arithmetic<T> arithmetic, long seed, long deadlineNanos,
+                    Consumer<String> progress) {
+        this.progress = progress;
         this.network = network;
         this.tape = tape;
         this.arithmetic = arithmetic;
@@ -130,6 +139,7 @@ final class InvariantSearch<T> {
         while (true) {
             refineToFixedPoint();
             if (timedOut) return;
+            progress.accept("certifying the classes (colour refinement of the computation graph)");
             if (!certifier.certifyOrSplit(this)) return;
         }
     }
@@ -141,6 +151,7 @@ final class InvariantSearch<T> {
                 return;
             }
             rounds++;
+            progress.accept("refinement round " + rounds + ": gradients at random points (" + arithmetic + ")");
             int[][] signatures = signatures();
             if (!refine(signatures)) {
                 rounds--;

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Computes the {@link Proof} for a network: the entry point of the proof stage. */
 public final class ProofEngine {
@@ -43,18 +44,25 @@ public final class ProofEngine {
     private ProofEngine() {}
 
     public static Proof prove(Network network, Options options) {
+        return prove(network, options, phase -> { });
+    }
+
+    /** The same, telling {@code progress} what it is doing at each phase of a long proof. */
+    public static Proof prove(Network network, Options options, Consumer<String> progress) {
         long deadline = System.nanoTime() + options.timeout().toNanos();
+        progress.accept("compiling the network (" + network.parameters().size() + " parameters)");
         Tape tape = Tape.compile(network);
         long seed = seedOf(network);
         ArithmeticKind kind = ArithmeticKind.requiredFor(tape);
         boolean doubleDouble = kind == ArithmeticKind.DECIMAL && tape.nodeCount() >= options.doubleDoubleFromNodes();
         Arithmetic<?> arithmetic = doubleDouble ? new DoubleDoubleArithmetic(seed) : kind.create(seed);
-        return prove(network, tape, arithmetic, kind, doubleDouble, seed, deadline, options);
+        return prove(network, tape, arithmetic, kind, doubleDouble, seed, deadline, options, progress);
     }
 
     private static <T> Proof prove(Network network, Tape tape, Arithmetic<T> arithmetic, ArithmeticKind kind,
-                                   boolean doubleDouble, long seed, long deadline, Options options) {
-        InvariantSearch<T> search = new InvariantSearch<>(network, tape, arithmetic, seed, deadline);
+                                   boolean doubleDouble, long seed, long deadline, Options options,
+                                   Consumer<String> progress) {
+        InvariantSearch<T> search = new InvariantSearch<>(network, tape, arithmetic, seed, deadline, progress);
         ProofCertifier certifier = new ProofCertifier(network, tape, kind == ArithmeticKind.MODULAR, options.provers());
         search.run(certifier);
 
@@ -85,6 +93,7 @@ public final class ProofEngine {
         }
 
         List<InvariantSearch.Event> events = search.events();
+        progress.accept("finding witness runs for " + events.size() + " separations");
         List<Optional<Witness>> witnesses = new WitnessFinder(network, tape, doubleDouble).find(events, seed, deadline);
         List<Separation> separations = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
