@@ -78,6 +78,21 @@ public final class SymbolicEngine implements AutoCloseable {
     public SymbolicEngine(Duration timeoutPerCall) {
         this.timeout = timeoutPerCall;
         startWorker();
+        warmUp();
+    }
+
+    /**
+     * Loading Symja (thousands of classes) takes longer than a small proof's numeric search:
+     * the engine thread starts it at once, so that it overlaps what the caller does meanwhile.
+     */
+    private void warmUp() {
+        worker.submit(() -> {
+            EvalEngine e = engineOnThisThread();
+            ISymbol a = F.Dummy("a");
+            ISymbol b = F.Dummy("b");
+            e.evaluate(F.Together(F.Plus(F.Expand(F.Sqr(F.Plus(a, b))), F.Power(a, F.CN1))));
+            return null;
+        });
     }
 
     public Duration timeout() { return timeout; }

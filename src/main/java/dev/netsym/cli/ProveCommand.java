@@ -53,8 +53,17 @@ final class ProveCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("netsym: --timeout must be a positive number of seconds");
             return ExitCodes.USAGE;
         }
-        Network network = input.loadForComputation(spec.commandLine().getErr());
-        Proof proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)));
+        Progress progress = Progress.onConsole(spec.commandLine().getErr());
+        Proof proof;
+        try {
+            if (progress != null) progress.accept("reading the spec");
+            Network network = input.loadForComputation(spec.commandLine().getErr());
+            proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)),
+                    Progress.sink(progress));
+            if (progress != null) progress.accept("writing the proof");
+        } finally {
+            if (progress != null) progress.close();
+        }
         var out = spec.commandLine().getOut();
         switch (format) {
             case json -> new ProofJsonRenderer(out).render(proof);

@@ -1,6 +1,8 @@
 package dev.netsym.proof;
 
 import dev.netsym.calculus.Arithmetic;
+import dev.netsym.calculus.DoubleDouble;
+import dev.netsym.calculus.DoubleDoubleArithmetic;
 import dev.netsym.calculus.Evaluation;
 import dev.netsym.calculus.ModularArithmetic;
 import dev.netsym.calculus.Tape;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The fixed point of the design note: start from (P0, F0) = (same initial value, all pinned),
@@ -53,7 +56,15 @@ final class InvariantSearch<T> {
     /** A split (two representatives now in different classes) or a move (second = -1). */
     record Event(int first, int second, int round) {}
 
+    private final Consumer<String> progress;
+
     InvariantSearch(Network network, Tape tape, Arithmetic<T> arithmetic, long seed, long deadlineNanos) {
+        this(network, tape, arithmetic, seed, deadlineNanos, phase -> { });
+    }
+
+    InvariantSearch(Network network, Tape tape, Arithmetic<T> arithmetic, long seed, long deadlineNanos,
+                    Consumer<String> progress) {
+        this.progress = progress;
         this.network = network;
         this.tape = tape;
         this.arithmetic = arithmetic;
@@ -70,11 +81,16 @@ final class InvariantSearch<T> {
      */
     static int magnitudeDivisor(Tape tape) {
         if (dev.netsym.calculus.ArithmeticKind.requiredFor(tape) != dev.netsym.calculus.ArithmeticKind.DECIMAL) return 1;
+        return (int) Math.ceil(Math.sqrt(widestSum(tape)));
+    }
+
+    /** The most terms any sum of the tape adds. */
+    static int widestSum(Tape tape) {
         int widest = 1;
         for (int node = 0; node < tape.nodeCount(); node++) {
             if (tape.operation(node) == Tape.Operation.SUM) widest = Math.max(widest, tape.childCount(node));
         }
-        return (int) Math.ceil(Math.sqrt(widest));
+        return widest;
     }
 
     int[] classOf() { return classOf; }
@@ -123,6 +139,7 @@ final class InvariantSearch<T> {
         while (true) {
             refineToFixedPoint();
             if (timedOut) return;
+            progress.accept("certifying the classes (colour refinement of the computation graph)");
             if (!certifier.certifyOrSplit(this)) return;
         }
     }
@@ -134,7 +151,8 @@ final class InvariantSearch<T> {
                 return;
             }
             rounds++;
-            Object[][] signatures = signatures();
+            progress.accept("refinement round " + rounds + ": gradients at random points (" + arithmetic + ")");
+            int[][] signatures = signatures();
             if (!refine(signatures)) {
                 rounds--;
                 return;
@@ -142,15 +160,19 @@ final class InvariantSearch<T> {
         }
     }
 
-    /** Per parameter, its gradient's value at every random point and sample, as comparable keys. */
-    private Object[][] signatures() {
+    /**
+     * Per coordinate (random point × sample), per parameter: an id for its gradient's value
+     * there. Equal ids mean equal values (up to rounding noise for floating arithmetic); id 0
+     * means 0.
+     */
+    private int[][] signatures() {
         List<Sample> data = network.data();
         int perPoint = data.isEmpty() ? 1 : data.size();
-        Object[][] keys = new Object[n][POINTS * perPoint];
+        int[][] ids = new int[POINTS * perPoint][];
         for (int point = 0; point < POINTS; point++) {
             for (int attempt = 0; ; attempt++) {
                 try {
-                    evaluatePoint(point, perPoint, keys);
+                    evaluatePoint(point, perPoint, ids);
                     break;
                 } catch (ArithmeticException e) {
                     // A random point where a denominator vanishes or a log's argument is not positive: draw again.
@@ -158,10 +180,10 @@ final class InvariantSearch<T> {
                 }
             }
         }
-        return keys;
+        return ids;
     }
 
-    private void evaluatePoint(int point, int perPoint, Object[][] keys) {
+    private void evaluatePoint(int point, int perPoint, int[][] ids) {
         T[] params = pointInSubspace();
         List<T[]> samples = new ArrayList<>();
         if (network.data().isEmpty()) {
@@ -169,22 +191,72 @@ final class InvariantSearch<T> {
         } else {
             for (Sample s : network.data()) samples.add(tape.dataValues(arithmetic, s));
         }
+        int[][] computed = new int[samples.size()][];
         for (int s = 0; s < samples.size(); s++) {
             Evaluation<T> e = tape.evaluate(arithmetic, params, samples.get(s));
-            for (int p = 0; p < n; p++) keys[p][point * perPoint + s] = key(e.gradient(p));
+            T[] gradient = arithmetic.newArray(n);
+            for (int p = 0; p < n; p++) gradient[p] = e.gradient(p);
+            computed[s] = valueIds(gradient);
         }
+        // Only a point that evaluated completely counts: a redraw must not leave half a point behind.
+        for (int s = 0; s < samples.size(); s++) ids[point * perPoint + s] = computed[s];
+    }
+
+    /** Ids for one coordinate of the signatures. */
+    private int[] valueIds(T[] values) {
+        if (values instanceof DoubleDouble[] dd) return clusterIds(dd);
+        Map<Object, Integer> byKey = new HashMap<>();
+        int[] ids = new int[values.length];
+        for (int p = 0; p < values.length; p++) {
+            Object key = key(values[p]);
+            ids[p] = isZeroKey(key) ? 0 : byKey.computeIfAbsent(key, k -> byKey.size() + 1);
+        }
+        return ids;
+    }
+
+    /**
+     * Double-double values grouped by gaps: sorted, neighbours within rounding noise of each
+     * other share an id. Two parameters get different ids only if the sorted values between
+     * them have a gap beyond the noise, so their own values differ beyond it too: every split
+     * this causes is a real difference. Chains of nearly equal values merge instead, and a
+     * merge is never trusted without a certificate. The group that reaches 0 is id 0.
+     */
+    static int[] clusterIds(DoubleDouble[] values) {
+        for (DoubleDouble v : values) {
+            if (!v.isFinite()) throw new ArithmeticException("a gradient overflowed");
+        }
+        DoubleDouble[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int[] clusterAt = new int[sorted.length];
+        int zeroCluster = -1;
+        int next = 1;
+        for (int i = 0; i < sorted.length; i++) {
+            boolean joins = i > 0 && DoubleDoubleArithmetic.close(sorted[i - 1].doubleValue(),
+                    sorted[i].doubleValue(), sorted[i].subtract(sorted[i - 1]).doubleValue());
+            clusterAt[i] = joins ? clusterAt[i - 1] : next++;
+            if (DoubleDoubleArithmetic.close(0, sorted[i].doubleValue(), sorted[i].doubleValue())) {
+                zeroCluster = clusterAt[i];
+            }
+        }
+        int[] ids = new int[values.length];
+        for (int p = 0; p < values.length; p++) {
+            int id = clusterAt[Arrays.binarySearch(sorted, values[p])];
+            ids[p] = id == zeroCluster ? 0 : id;
+        }
+        return ids;
     }
 
     /** A random point of S(P, F): one value per free class, initial values for pinned parameters. */
     T[] pointInSubspace() {
         Map<String, T> symbolValues = new HashMap<>();
-        Map<Integer, T> classValues = new HashMap<>();
+        T[] classValues = arithmetic.newArray(n);
         T[] values = arithmetic.newArray(n);
         for (int p = 0; p < n; p++) {
             if (pinned[p]) {
                 values[p] = initialValue(p, symbolValues);
             } else {
-                values[p] = classValues.computeIfAbsent(classOf[p], c -> randomValue(null));
+                if (classValues[classOf[p]] == null) classValues[classOf[p]] = randomValue(null);
+                values[p] = classValues[classOf[p]];
             }
         }
         return values;
@@ -232,14 +304,14 @@ final class InvariantSearch<T> {
     }
 
     /** One round: unpin and split by the signatures; returns whether anything changed. */
-    private boolean refine(Object[][] signatures) {
+    private boolean refine(int[][] signatures) {
         boolean changed = false;
         boolean[] nextPinned = pinned.clone();
         java.util.Set<Integer> classesThatMoved = new java.util.HashSet<>();
         for (int p = 0; p < n; p++) {
             if (!pinned[p]) continue;
-            for (Object k : signatures[p]) {
-                if (!isZeroKey(k)) {
+            for (int[] coordinate : signatures) {
+                if (coordinate[p] != 0) {
                     nextPinned[p] = false;
                     // One witness per class that starts moving is enough: its members move alike or split below.
                     if (classesThatMoved.add(classOf[p])) events.add(new Event(p, -1, rounds));
@@ -248,27 +320,26 @@ final class InvariantSearch<T> {
                 }
             }
         }
-        int[] nextClass = new int[n];
-        Map<List<Object>, Integer> ids = new HashMap<>();
-        Map<Integer, Integer> firstOfNewClass = new HashMap<>();
+        // New class = (old class, pinned, id at every coordinate), numbered by first member
+        // (each pairing pass numbers by first appearance, and POINTS > 0 passes run).
+        int[] key = new int[n];
+        for (int p = 0; p < n; p++) key[p] = 2 * classOf[p] + (nextPinned[p] ? 1 : 0);
+        for (int[] coordinate : signatures) {
+            LongIds ids = new LongIds(n);
+            for (int p = 0; p < n; p++) key[p] = ids.idOf(LongIds.pair(key[p], coordinate[p]));
+        }
+        int[] nextClass = key;
         Map<Integer, Integer> firstOfOldClass = new HashMap<>();
+        int seen = 0;
         for (int p = 0; p < n; p++) {
-            List<Object> key = new ArrayList<>(signatures[p].length + 2);
-            key.add(classOf[p]);
-            key.add(nextPinned[p]);
-            key.addAll(Arrays.asList(signatures[p]));
-            Integer id = ids.get(key);
-            if (id == null) {
-                id = ids.size();
-                ids.put(key, id);
-                firstOfNewClass.put(id, p);
+            if (nextClass[p] == seen) {
+                seen++;
                 Integer firstOld = firstOfOldClass.putIfAbsent(classOf[p], p);
                 if (firstOld != null) {
                     events.add(new Event(firstOld, p, rounds));
                     changed = true;
                 }
             }
-            nextClass[p] = id;
         }
         classOf = nextClass;
         pinned = nextPinned;

@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param separations why classes are not merged and why unpinned parameters move
  * @param undecided pairs that were kept apart because neither proof nor witness was found
  * @param unitClasses units that compute one and the same value on the subspace (size ≥ 2 only)
- * @param arithmetic how random points were evaluated ("modular", "exact", "decimal")
+ * @param arithmetic how random points were evaluated ("modular", "exact", "decimal", "double-double")
  * @param rounds how many refinement rounds the fixed point took
  * @param timedOut whether the time budget ran out before everything was decided
  * @param details expressions on the subspace, for small networks (units, gradients, collapsed objective)

@@ -2,6 +2,7 @@ package dev.netsym.proof;
 
 import dev.netsym.calculus.Arithmetic;
 import dev.netsym.calculus.ArithmeticKind;
+import dev.netsym.calculus.DoubleDoubleArithmetic;
 import dev.netsym.calculus.Tape;
 import dev.netsym.model.NaturalOrder;
 import dev.netsym.model.Network;
@@ -15,11 +16,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Computes the {@link Proof} for a network: the entry point of the proof stage. */
 public final class ProofEngine {
-    /** How long a whole proof may take, and extra provers for what the structure cannot show. */
-    public record Options(Duration timeout, List<ProofCertifier.EqualityProver> provers) {
+    /**
+     * How long a whole proof may take, extra provers for what the structure cannot show, and
+     * from how many tape nodes on a network that needs decimals is evaluated in double-double
+     * instead (0: always; tests use it to run the big-network path on small networks).
+     */
+    public record Options(Duration timeout, List<ProofCertifier.EqualityProver> provers, int doubleDoubleFromNodes) {
+        /**
+         * 50-digit decimals cost tens of microseconds an operation: fine for the small networks
+         * whose proofs are also shown symbolically, too slow for a million edges.
+         */
+        public static final int DOUBLE_DOUBLE_FROM_NODES = 20_000;
+
+        public Options(Duration timeout, List<ProofCertifier.EqualityProver> provers) {
+            this(timeout, provers, DOUBLE_DOUBLE_FROM_NODES);
+        }
+
         public static Options defaults() {
             return new Options(Duration.ofSeconds(60), List.of());
         }
@@ -28,17 +44,25 @@ public final class ProofEngine {
     private ProofEngine() {}
 
     public static Proof prove(Network network, Options options) {
+        return prove(network, options, phase -> { });
+    }
+
+    /** The same, telling {@code progress} what it is doing at each phase of a long proof. */
+    public static Proof prove(Network network, Options options, Consumer<String> progress) {
         long deadline = System.nanoTime() + options.timeout().toNanos();
+        progress.accept("compiling the network (" + network.parameters().size() + " parameters)");
         Tape tape = Tape.compile(network);
         long seed = seedOf(network);
         ArithmeticKind kind = ArithmeticKind.requiredFor(tape);
-        Arithmetic<?> arithmetic = kind.create(seed);
-        return prove(network, tape, arithmetic, kind, seed, deadline, options);
+        boolean doubleDouble = kind == ArithmeticKind.DECIMAL && tape.nodeCount() >= options.doubleDoubleFromNodes();
+        Arithmetic<?> arithmetic = doubleDouble ? new DoubleDoubleArithmetic(seed) : kind.create(seed);
+        return prove(network, tape, arithmetic, kind, doubleDouble, seed, deadline, options, progress);
     }
 
     private static <T> Proof prove(Network network, Tape tape, Arithmetic<T> arithmetic, ArithmeticKind kind,
-                                   long seed, long deadline, Options options) {
-        InvariantSearch<T> search = new InvariantSearch<>(network, tape, arithmetic, seed, deadline);
+                                   boolean doubleDouble, long seed, long deadline, Options options,
+                                   Consumer<String> progress) {
+        InvariantSearch<T> search = new InvariantSearch<>(network, tape, arithmetic, seed, deadline, progress);
         ProofCertifier certifier = new ProofCertifier(network, tape, kind == ArithmeticKind.MODULAR, options.provers());
         search.run(certifier);
 
@@ -69,7 +93,8 @@ public final class ProofEngine {
         }
 
         List<InvariantSearch.Event> events = search.events();
-        List<Optional<Witness>> witnesses = new WitnessFinder(network, tape).find(events, seed, deadline);
+        progress.accept("finding witness runs for " + events.size() + " separations");
+        List<Optional<Witness>> witnesses = new WitnessFinder(network, tape, doubleDouble).find(events, seed, deadline);
         List<Separation> separations = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             InvariantSearch.Event e = events.get(i);
@@ -77,7 +102,7 @@ public final class ProofEngine {
                     e.round(), Optional.empty(), witnesses.get(i)));
         }
         return new Proof(network, classes, separations, search.undecided(), certifier.unitClasses(),
-                kind.name().toLowerCase(), search.rounds(), search.timedOut(), List.of());
+                doubleDouble ? "double-double" : kind.name().toLowerCase(), search.rounds(), search.timedOut(), List.of());
     }
 
     /** The same spec always gives the same random choices, hence byte-identical output. */

@@ -4,6 +4,7 @@ import dev.netsym.calculus.SymbolicEngine;
 import dev.netsym.model.Network;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The whole {@code prove} job within one time budget: the invariant search (with the
@@ -18,18 +19,24 @@ public final class ProofRunner {
     private ProofRunner() {}
 
     public static Proof prove(Network network, Duration budget) {
+        return prove(network, budget, phase -> { });
+    }
+
+    /** The same, telling {@code progress} what it is doing at each phase. */
+    public static Proof prove(Network network, Duration budget, Consumer<String> progress) {
         long start = System.nanoTime();
         ProofEngine.Options base = new ProofEngine.Options(budget, List.of());
         if (network.parameters().size() > SymbolicProver.MAX_PARAMETERS) {
-            Proof proof = ProofEngine.prove(network, base);
+            Proof proof = ProofEngine.prove(network, base, progress);
             return proof.withDetails(ProofDetails.skipped(proof, "the network has more than "
                     + SymbolicProver.MAX_PARAMETERS + " parameters: expressions are not written out"));
         }
         try (SymbolicEngine engine = new SymbolicEngine(min(PER_CALL, budget))) {
             SymbolicProver prover = new SymbolicProver(network, engine, budget.dividedBy(2));
             ProofEngine.Options options = SymbolicProver.withProver(base, prover);
-            Proof proof = ProofEngine.prove(network, options);
+            Proof proof = ProofEngine.prove(network, options, progress);
             if (proof.timedOut()) return proof;
+            progress.accept("writing out units and gradients (Symja)");
             ProofDetails details = SymbolicProofDetails.of(proof, engine, remaining(budget, start));
             if (!remaining(budget, start).isZero()) {
                 proof = proof.withSpecialValues(SymbolicProofDetails.specialValues(network, proof, engine,

@@ -3,6 +3,8 @@ package dev.netsym.proof;
 import dev.netsym.calculus.Arithmetic;
 import dev.netsym.calculus.ArithmeticKind;
 import dev.netsym.calculus.DecimalArithmetic;
+import dev.netsym.calculus.DoubleDouble;
+import dev.netsym.calculus.DoubleDoubleArithmetic;
 import dev.netsym.calculus.ExactArithmetic;
 import dev.netsym.calculus.GradientDescentSimulation;
 import dev.netsym.calculus.ModularArithmetic;
@@ -37,10 +39,13 @@ final class WitnessFinder {
     private final Network network;
     private final Tape tape;
     private final Parameter[] parameters;
+    /** Whether a network that needs decimals runs in double-double: the search's choice, for big networks. */
+    private final boolean doubleDouble;
 
-    WitnessFinder(Network network, Tape tape) {
+    WitnessFinder(Network network, Tape tape, boolean doubleDouble) {
         this.network = network;
         this.tape = tape;
+        this.doubleDouble = doubleDouble;
         Map<String, Parameter> byName = new HashMap<>();
         for (Parameter p : network.parameters()) byName.put(p.name(), p);
         parameters = new Parameter[tape.parameterCount()];
@@ -53,8 +58,7 @@ final class WitnessFinder {
         for (int i = 0; i < events.size(); i++) found.add(Optional.empty());
         if (events.isEmpty()) return found;
         int steps = events.stream().mapToInt(InvariantSearch.Event::round).max().orElse(1) + 1;
-        RandomValues random = new RandomValues(network.assumptions(), seed)
-                .scaledDownBy(InvariantSearch.magnitudeDivisor(tape));
+        RandomValues random = new RandomValues(network.assumptions(), seed).scaledDownBy(magnitudeDivisor());
         for (int attempt = 0; attempt < TRIES && found.contains(Optional.<Witness>empty()); attempt++) {
             if (System.nanoTime() > deadlineNanos) break;
             try {
@@ -84,13 +88,23 @@ final class WitnessFinder {
             }
         }
         Arithmetic<?> arithmetic = kind == ArithmeticKind.MODULAR ? new ModularArithmetic(seed)
-                : new DecimalArithmetic(seed, new MathContext(40));
+                : doubleDouble ? new DoubleDoubleArithmetic(seed) : new DecimalArithmetic(seed, new MathContext(40));
         simulate(arithmetic, events, steps, draws(seed), attempt, found);
     }
 
     /** The random choices of one attempt, replayable in a second arithmetic. */
     private RandomValues draws(long seed) {
-        return new RandomValues(network.assumptions(), seed).scaledDownBy(InvariantSearch.magnitudeDivisor(tape));
+        return new RandomValues(network.assumptions(), seed).scaledDownBy(magnitudeDivisor());
+    }
+
+    /**
+     * From an initialisation with many equal values, a unit sums n like terms, not n random
+     * ones: values of size 1/n keep such sums O(1) and the run out of tanh's flat tails, where
+     * steps would change the parameters below double-double's resolution.
+     */
+    private int magnitudeDivisor() {
+        if (!doubleDouble) return InvariantSearch.magnitudeDivisor(tape);
+        return InvariantSearch.widestSum(tape);
     }
 
     private <T> void simulate(Arithmetic<T> a, List<InvariantSearch.Event> events, int steps, RandomValues random,
@@ -133,9 +147,11 @@ final class WitnessFinder {
         }
         Rational eta = Rational.of(1, 10);
         var trajectory = new GradientDescentSimulation<>(tape, a).run(initial, samples, a.fromRational(eta), steps);
-        boolean exact = !(a instanceof DecimalArithmetic);
+        boolean exact = !(a instanceof DecimalArithmetic || a instanceof DoubleDoubleArithmetic);
         String how = a instanceof ModularArithmetic ? "exact, modulo the prime 2^61-1"
-                : a instanceof SizeBoundedArithmetic ? "exact rational arithmetic" : "40-digit decimal arithmetic";
+                : a instanceof SizeBoundedArithmetic ? "exact rational arithmetic"
+                : a instanceof DoubleDoubleArithmetic ? "double-double arithmetic, about 31 digits"
+                : "40-digit decimal arithmetic";
         for (int i = 0; i < events.size(); i++) {
             if (found.get(i).isPresent()) continue;
             InvariantSearch.Event e = events.get(i);
@@ -151,6 +167,7 @@ final class WitnessFinder {
     }
 
     private static String show(Object value) {
+        if (value instanceof DoubleDouble d) value = d.toBigDecimal();
         if (value instanceof BigDecimal d) return d.round(new MathContext(8)).stripTrailingZeros().toPlainString();
         if (value instanceof Rational r) {
             String s = r.toString();

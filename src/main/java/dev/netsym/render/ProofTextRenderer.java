@@ -307,6 +307,7 @@ public final class ProofTextRenderer {
         return switch (kind) {
             case "modular" -> "arithmetic modulo the prime 2^61-1 (a rational network)";
             case "exact" -> "exact rational arithmetic";
+            case "double-double" -> "double-double arithmetic (about 31 digits)";
             default -> "50-digit decimal arithmetic";
         };
     }

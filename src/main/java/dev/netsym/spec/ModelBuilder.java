@@ -466,7 +466,9 @@ final class ModelBuilder {
         private Expr ref(RefContext r) {
             String base = r.ident().getText();
             Integer size = vectors.get(base);
-            if (r.INT().isEmpty()) {
+            // INT() builds a fresh list on every call: read it once (a big spec has a million refs).
+            List<org.antlr.v4.runtime.tree.TerminalNode> ints = r.INT();
+            if (ints.isEmpty()) {
                 if (size != null && !unitPositions.containsKey(base) && !inputs.containsKey(base)
                         && !targets.containsKey(base)) {
                     if (layer != null && layer.size() == size) return new Expr.Ref(base + "[" + index + "]");
@@ -482,18 +484,18 @@ final class ModelBuilder {
                 noteIfParameter(base, pos(r));
                 return new Expr.Ref(base);
             }
-            String name = refName(r);
+            String name = refName(base, ints);
             if (size == null && (kinds.containsKey(base) || unitPositions.containsKey(base))) {
                 // Without this, x[5] for a scalar input x silently became a new parameter.
                 error(r, "'" + base + "' is not a vector; " + name + " does not exist");
                 return Expr.Num.of(0);
             }
-            if (size != null && r.INT().size() > 1) {
+            if (size != null && ints.size() > 1) {
                 error(r, "'" + base + "' is a vector; index it with one number, as " + base + "[i]");
                 return Expr.Num.of(0);
             }
-            if (size != null && r.INT().size() == 1) {
-                int i = parseIndex(r.INT(0).getSymbol());
+            if (size != null && ints.size() == 1) {
+                int i = parseIndex(ints.get(0).getSymbol());
                 if (i < 1 || i > size) {
                     error(r, "'" + base + "' has " + size + " elements; " + name + " does not exist");
                     return Expr.Num.of(0);
@@ -725,11 +727,15 @@ final class ModelBuilder {
     // ---- Helpers ---------------------------------------------------------------------------
 
     private static String refName(RefContext r) {
-        if (r.INT().isEmpty()) return r.ident().getText();
-        StringBuilder b = new StringBuilder(r.ident().getText()).append('[');
-        for (int i = 0; i < r.INT().size(); i++) {
+        return refName(r.ident().getText(), r.INT());
+    }
+
+    private static String refName(String base, List<org.antlr.v4.runtime.tree.TerminalNode> ints) {
+        if (ints.isEmpty()) return base;
+        StringBuilder b = new StringBuilder(base.length() + 8 * ints.size()).append(base).append('[');
+        for (int i = 0; i < ints.size(); i++) {
             if (i > 0) b.append(',');
-            b.append(new java.math.BigInteger(r.INT(i).getText()));
+            b.append(canonicalInteger(ints.get(i).getText()));
         }
         return b.append(']').toString();
     }
@@ -749,6 +755,13 @@ final class ModelBuilder {
     private static long tokenCount(ParserRuleContext ctx) {
         if (ctx.getStop() == null) return 1;
         return Math.max(1, ctx.getStop().getTokenIndex() - ctx.getStart().getTokenIndex() + 1);
+    }
+
+    /** The digits without leading zeros (x[01] is x[1]), of any length. */
+    private static String canonicalInteger(String digits) {
+        int start = 0;
+        while (start < digits.length() - 1 && digits.charAt(start) == '0') start++;
+        return start == 0 ? digits : digits.substring(start);
     }
 
     private static SourcePos pos(ParserRuleContext ctx) {

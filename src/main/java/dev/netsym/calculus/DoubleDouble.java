@@ -1,0 +1,266 @@
+package dev.netsym.calculus;
+
+import dev.netsym.model.Rational;
+import java.math.BigDecimal;
+import java.math.MathContext;
+
+/**
+ * A real number as the unevaluated sum hi + lo of two doubles with |lo| ≤ ulp(hi)/2: about
+ * 106 bits (31 decimal digits) of precision at the cost of a few primitive operations, where
+ * a 50-digit BigDecimal costs a division by a power of ten per rounding. The error-free
+ * transformations are Knuth's two-sum and the fused multiply-add product.
+ */
+public final class DoubleDouble implements Comparable<DoubleDouble> {
+    public static final DoubleDouble ZERO = new DoubleDouble(0, 0);
+    public static final DoubleDouble ONE = new DoubleDouble(1, 0);
+    /** ln 2 to 106 bits. */
+    private static final DoubleDouble LN2 = new DoubleDouble(6.931471805599452862e-01, 2.319046813846299558e-17);
+    private static final double[] INVERSE_FACTORIALS = new double[2 * 28];
+    private static final int SERIES_TERMS = 28;
+    /** The reduced argument of exp is halved this many times before the series. */
+    private static final int HALVINGS = 10;
+
+    static {
+        // 1/n! as double-doubles, computed exactly as decimals then split.
+        BigDecimal factorial = BigDecimal.ONE;
+        MathContext mc = new MathContext(60);
+        for (int n = 0; n < SERIES_TERMS; n++) {
+            if (n > 0) factorial = factorial.multiply(BigDecimal.valueOf(n));
+            DoubleDouble inverse = of(BigDecimal.ONE.divide(factorial, mc));
+            INVERSE_FACTORIALS[2 * n] = inverse.hi;
+            INVERSE_FACTORIALS[2 * n + 1] = inverse.lo;
+        }
+    }
+
+    public final double hi;
+    public final double lo;
+
+    public DoubleDouble(double hi, double lo) {
+        this.hi = hi;
+        this.lo = lo;
+    }
+
+    public static DoubleDouble of(double value) {
+        return new DoubleDouble(value, 0);
+    }
+
+    /** The nearest double-double to a decimal (to about 32 digits). */
+    public static DoubleDouble of(BigDecimal value) {
+        double hi = value.doubleValue();
+        if (!Double.isFinite(hi)) throw new ArithmeticException("out of double range: " + value);
+        if (hi == 0) return ZERO;
+        double lo = value.subtract(new BigDecimal(hi)).doubleValue();
+        return normalized(hi, lo);
+    }
+
+    public static DoubleDouble of(Rational value) {
+        if (value.numerator().bitLength() < 53 && value.denominator().bitLength() < 53) {
+            // n/d from exact doubles: the division's remainder n − hi·d is exact with a fused multiply-add.
+            double n = value.numerator().doubleValue();
+            double d = value.denominator().doubleValue();
+            double hi = n / d;
+            double lo = Math.fma(-hi, d, n) / d;
+            return normalized(hi, lo);
+        }
+        return of(value.toBigDecimal(new MathContext(40)));
+    }
+
+    public BigDecimal toBigDecimal() {
+        return new BigDecimal(hi).add(new BigDecimal(lo));
+    }
+
+    public double doubleValue() { return hi + lo; }
+
+    public int signum() { return hi > 0 ? 1 : hi < 0 ? -1 : lo > 0 ? 1 : lo < 0 ? -1 : 0; }
+
+    public boolean isZero() { return hi == 0 && lo == 0; }
+
+    public boolean isFinite() { return Double.isFinite(hi) && Double.isFinite(lo); }
+
+    // --- error-free building blocks ---
+
+    private static DoubleDouble normalized(double a, double b) {
+        double s = a + b;
+        return new DoubleDouble(s, b - (s - a));
+    }
+
+    public DoubleDouble add(DoubleDouble y) {
+        double s = hi + y.hi;
+        double bb = s - hi;
+        double e = (hi - (s - bb)) + (y.hi - bb);
+        double t = lo + y.lo;
+        double bt = t - lo;
+        double f = (lo - (t - bt)) + (y.lo - bt);
+        e += t;
+        double s2 = s + e;
+        e = e - (s2 - s);
+        e += f;
+        double s3 = s2 + e;
+        return new DoubleDouble(s3, e - (s3 - s2));
+    }
+
+    public DoubleDouble negate() { return new DoubleDouble(-hi, -lo); }
+
+    public DoubleDouble subtract(DoubleDouble y) { return add(y.negate()); }
+
+    public DoubleDouble abs() { return signum() < 0 ? negate() : this; }
+
+    public DoubleDouble multiply(DoubleDouble y) {
+        double p = hi * y.hi;
+        double e = Math.fma(hi, y.hi, -p);
+        e += hi * y.lo + lo * y.hi;
+        double s = p + e;
+        return new DoubleDouble(s, e - (s - p));
+    }
+
+    public DoubleDouble multiply(double y) {
+        double p = hi * y;
+        double e = Math.fma(hi, y, -p);
+        e += lo * y;
+        double s = p + e;
+        return new DoubleDouble(s, e - (s - p));
+    }
+
+    /** Exact for powers of two (short of overflow and underflow). */
+    public DoubleDouble scalb(int exponent) {
+        return new DoubleDouble(Math.scalb(hi, exponent), Math.scalb(lo, exponent));
+    }
+
+    /** Three correction steps of long division: each adds about 53 bits. */
+    public DoubleDouble divide(DoubleDouble y) {
+        if (y.isZero()) throw new DivisionByZeroException("division of " + this + " by zero");
+        double q1 = hi / y.hi;
+        DoubleDouble r = subtract(y.multiply(q1));
+        double q2 = r.hi / y.hi;
+        r = r.subtract(y.multiply(q2));
+        double q3 = r.hi / y.hi;
+        return normalized(q1, q2).add(of(q3));
+    }
+
+    public DoubleDouble power(int exponent) {
+        if (exponent < 0) {
+            if (isZero()) throw new DivisionByZeroException("0 to a negative power");
+            return ONE.divide(power(-exponent));
+        }
+        DoubleDouble result = ONE;
+        DoubleDouble base = this;
+        for (int e = exponent; e > 0; e >>>= 1) {
+            if ((e & 1) != 0) result = result.multiply(base);
+            if (e > 1) base = base.multiply(base);
+        }
+        return result;
+    }
+
+    // --- elementary functions, each to about 31 digits ---
+
+    /** e^x: x = k·ln 2 + r, r halved ten times, the series for e^r − 1, then squared back in the e^r − 1 form. */
+    public static DoubleDouble exp(DoubleDouble x) {
+        if (x.hi > 709) throw new ArithmeticException("exp overflow at " + x);
+        if (x.hi < -745) return ZERO;
+        double k = Math.rint(x.hi / LN2.hi);
+        DoubleDouble r = x.subtract(LN2.multiply(k));
+        DoubleDouble m = expm1Reduced(r);
+        return m.add(ONE).scalb((int) k);
+    }
+
+    /** e^x − 1, accurate relative to the result also for tiny |x|. */
+    public static DoubleDouble expm1(DoubleDouble x) {
+        if (Math.abs(x.hi) < 0.5) return expm1Reduced(x);
+        return exp(x).subtract(ONE);
+    }
+
+    /** e^r − 1 for |r| < 1: (e^s − 1)(e^s + 1) = e^(2s) − 1 keeps relative accuracy through the squarings. */
+    private static DoubleDouble expm1Reduced(DoubleDouble r) {
+        if (r.isZero()) return ZERO;
+        DoubleDouble s = r.scalb(-HALVINGS);
+        DoubleDouble term = s;
+        DoubleDouble sum = s;
+        for (int n = 2; n < SERIES_TERMS; n++) {
+            term = term.multiply(s);
+            DoubleDouble t = term.multiply(new DoubleDouble(INVERSE_FACTORIALS[2 * n], INVERSE_FACTORIALS[2 * n + 1]));
+            sum = sum.add(t);
+            if (Math.abs(t.hi) < Math.abs(sum.hi) * 1e-34) break;
+        }
+        DoubleDouble two = of(2);
+        for (int i = 0; i < HALVINGS; i++) sum = sum.multiply(sum.add(two));
+        return sum;
+    }
+
+    /** ln x: near 1 through log1p; elsewhere two Newton steps y ← y + x·e^(−y) − 1 from the double logarithm. */
+    public static DoubleDouble log(DoubleDouble x) {
+        if (x.signum() <= 0) throw new ArithmeticException("log of non-positive " + x);
+        DoubleDouble t = x.subtract(ONE);
+        if (Math.abs(t.hi) < 0.25) return log1p(t);
+        DoubleDouble y = of(Math.log(x.hi));
+        for (int i = 0; i < 2; i++) y = y.add(x.multiply(exp(y.negate())).subtract(ONE));
+        return y;
+    }
+
+    /** ln(1 + t) for t > −1, relatively accurate for tiny t: y ← y + t + (1 + t)·(e^(−y) − 1). */
+    public static DoubleDouble log1p(DoubleDouble t) {
+        if (t.isZero()) return ZERO;
+        if (!(t.hi > -1)) throw new ArithmeticException("log of non-positive 1 + " + t);
+        DoubleDouble onePlusT = ONE.add(t);
+        DoubleDouble y = of(Math.log1p(t.hi));
+        for (int i = 0; i < 2; i++) y = y.add(t.add(onePlusT.multiply(expm1(y.negate()))));
+        return y;
+    }
+
+    public static DoubleDouble tanh(DoubleDouble x) {
+        if (x.isZero()) return ZERO;
+        DoubleDouble a = x.abs();
+        DoubleDouble magnitude;
+        if (a.hi < 0.5) {
+            // tanh a = −u/(2 + u) with u = e^(−2a) − 1: no cancellation near 0.
+            DoubleDouble u = expm1(a.scalb(1).negate());
+            magnitude = u.negate().divide(u.add(of(2)));
+        } else {
+            DoubleDouble e = exp(a.scalb(1).negate());
+            magnitude = ONE.subtract(e).divide(ONE.add(e));
+        }
+        return x.signum() < 0 ? magnitude.negate() : magnitude;
+    }
+
+    /** sech²x = 4t/(1 + t)² with t = e^(−2|x|): no cancellation when |x| is large. */
+    public static DoubleDouble tanhDerivative(DoubleDouble x) {
+        DoubleDouble t = exp(x.abs().scalb(1).negate());
+        DoubleDouble onePlusT = ONE.add(t);
+        return t.scalb(2).divide(onePlusT.multiply(onePlusT));
+    }
+
+    public static DoubleDouble sigmoid(DoubleDouble x) {
+        if (x.signum() >= 0) return ONE.divide(ONE.add(exp(x.negate())));
+        DoubleDouble e = exp(x);
+        return e.divide(ONE.add(e));
+    }
+
+    /** σ'(x) = e/(1 + e)² with e = e^(−|x|), symmetric in x. */
+    public static DoubleDouble sigmoidDerivative(DoubleDouble x) {
+        DoubleDouble e = exp(x.abs().negate());
+        DoubleDouble onePlusE = ONE.add(e);
+        return e.divide(onePlusE.multiply(onePlusE));
+    }
+
+    /** log(1 + e^x), written so that neither large nor very negative x loses digits. */
+    public static DoubleDouble softplus(DoubleDouble x) {
+        if (x.signum() > 0) return x.add(log1p(exp(x.negate())));
+        return log1p(exp(x));
+    }
+
+    @Override
+    public int compareTo(DoubleDouble o) {
+        int c = Double.compare(hi, o.hi);
+        return c != 0 ? c : Double.compare(lo, o.lo);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DoubleDouble d && d.hi == hi && d.lo == lo;
+    }
+
+    @Override
+    public int hashCode() { return Double.hashCode(hi) * 31 + Double.hashCode(lo); }
+
+    @Override
+    public String toString() { return toBigDecimal().round(new MathContext(32)).toString(); }
+}

@@ -1,0 +1,113 @@
+package dev.netsym.proof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netsym.Netsym;
+import dev.netsym.calculus.DoubleDouble;
+import dev.netsym.model.Network;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The path big networks take (double-double evaluation, gap clustering, primitive refinement)
+ * reaches the same proof as the small-network engine, and the two spellings of a dense network
+ * reach the same partition.
+ */
+class BigNetworkPathTest {
+    private static final ProofEngine.Options ALWAYS_DOUBLE_DOUBLE =
+            new ProofEngine.Options(Duration.ofSeconds(60), List.of(), 0);
+
+    @Test
+    void doubleDoubleAgreesWithDecimalsOnRandomNetworks() {
+        int compared = 0;
+        for (long seed = 1; seed <= 60; seed++) {
+            String spec = ProofCrossCheckTest.randomSpec(seed);
+            Network network = Netsym.parse(spec).network().orElseThrow();
+            Proof small = ProofEngine.prove(network, ProofEngine.Options.defaults());
+            if (!small.arithmetic().equals("decimal")) continue;
+            Proof big = ProofEngine.prove(network, ALWAYS_DOUBLE_DOUBLE);
+            assertEquals("double-double", big.arithmetic());
+            assertEquals(partition(small), partition(big), spec);
+            assertEquals(frozen(small), frozen(big), spec);
+            assertEquals(small.undecided(), big.undecided(), spec);
+            assertEquals(small.separations().size(), big.separations().size(), spec);
+            compared++;
+        }
+        assertTrue(compared >= 15, "too few decimal networks compared: " + compared);
+    }
+
+    @Test
+    void shorthandAndExplicitUnitsGiveTheSamePartition() {
+        int[] sizes = {30, 12, 8, 3};
+        Proof shorthand = prove(denseSpec(sizes, false));
+        Proof explicit = prove(denseSpec(sizes, true));
+        assertEquals("double-double", shorthand.arithmetic());
+        assertEquals(partition(shorthand), partition(explicit));
+        // x feeds W_h1 one class per input; each later layer is one class.
+        assertEquals(30 + 1 + 1, shorthand.classes().size());
+        assertFalse(shorthand.timedOut());
+        assertTrue(shorthand.undecided().isEmpty());
+        assertTrue(shorthand.separations().stream().allMatch(s -> s.witness().isPresent()), "every split has a witness");
+    }
+
+    @Test
+    void clusteringSplitsOnlyBeyondRoundingNoise() {
+        DoubleDouble one = DoubleDouble.ONE;
+        DoubleDouble[] values = {one, one.add(DoubleDouble.of(1e-26)), DoubleDouble.of(2), DoubleDouble.of(1e-27),
+                DoubleDouble.ZERO, one.add(DoubleDouble.of(1e-12))};
+        int[] ids = InvariantSearch.clusterIds(values);
+        assertEquals(ids[0], ids[1], "1 and 1 + 1e-26 are one value up to rounding noise");
+        assertEquals(0, ids[3], "1e-27 is rounding noise around 0");
+        assertEquals(0, ids[4]);
+        assertEquals(4, new TreeSet<>(List.of(ids[0], ids[2], ids[4], ids[5])).size(), "1, 2, 0 and 1 + 1e-12 differ");
+    }
+
+    private static Proof prove(String spec) {
+        var parsed = Netsym.parse(spec);
+        assertTrue(parsed.network().isPresent(), parsed.diagnostics().toString());
+        return ProofEngine.prove(parsed.network().get(), ALWAYS_DOUBLE_DOUBLE);
+    }
+
+    /** A dense tanh network with a linear output layer, as layers or as explicit unit equations. */
+    static String denseSpec(int[] sizes, boolean explicit) {
+        StringBuilder spec = new StringBuilder("input x[" + sizes[0] + "]\n");
+        String source = "x";
+        for (int k = 1; k < sizes.length; k++) {
+            boolean last = k == sizes.length - 1;
+            String name = last ? "out" : "h" + k;
+            if (!explicit) {
+                spec.append("layer ").append(name).append('[').append(sizes[k]).append("] = ")
+                        .append(last ? "dense(" + source + ")" : "tanh(dense(" + source + "))").append('\n');
+            } else {
+                for (int j = 1; j <= sizes[k]; j++) {
+                    StringBuilder sum = new StringBuilder();
+                    for (int i = 1; i <= sizes[k - 1]; i++) {
+                        if (i > 1) sum.append(" + ");
+                        sum.append("W_").append(name).append('[').append(j).append(',').append(i).append("]*")
+                                .append(source).append('[').append(i).append(']');
+                    }
+                    spec.append(name).append('[').append(j).append("] = ")
+                            .append(last ? sum : "tanh(" + sum + ")").append('\n');
+                }
+            }
+            source = name;
+        }
+        spec.append("objective sum(out)\ninit all = a\n");
+        return spec.toString();
+    }
+
+    private static Set<Set<String>> partition(Proof proof) {
+        return proof.classes().stream().map(c -> Set.copyOf(c.members())).collect(Collectors.toSet());
+    }
+
+    private static Set<String> frozen(Proof proof) {
+        return proof.classes().stream().filter(ParameterClass::frozen).flatMap(c -> c.members().stream())
+                .collect(Collectors.toSet());
+    }
+}
