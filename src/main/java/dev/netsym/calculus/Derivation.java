@@ -135,7 +135,7 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
     private static boolean mentions(Expr e, String function) {
         if (e instanceof Expr.Call c && c.function().equals(function)) return true;
         if (e instanceof Expr.DerivativeCall d && d.function().equals(function)) return true;
-        return SymbolicEngine.children(e).stream().anyMatch(c -> mentions(c, function));
+        return e.children().stream().anyMatch(c -> mentions(c, function));
     }
 
     /** "L" for an objective that is not just one unit, unless the network uses that name. */

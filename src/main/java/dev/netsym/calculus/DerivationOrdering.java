@@ -65,12 +65,7 @@ final class DerivationOrdering {
             factors.sort((a, b) -> compareKeys(factorKey(a, true), factorKey(b, true)));
             return new Expr.Product(factors);
         }
-        if (e instanceof Expr.Neg n) return new Expr.Neg(apply(n.operand()));
-        if (e instanceof Expr.Quotient q) return new Expr.Quotient(apply(q.numerator()), apply(q.denominator()));
-        if (e instanceof Expr.Power p) return new Expr.Power(apply(p.base()), apply(p.exponent()));
-        if (e instanceof Expr.Call c) return new Expr.Call(c.function(), c.args().stream().map(this::apply).toList());
-        if (e instanceof Expr.DerivativeCall d) return new Expr.DerivativeCall(d.function(), d.order(), apply(d.arg()));
-        return e;
+        return e.withChildren(e.children().stream().map(this::apply).toList());
     }
 
     /** A sum's terms are ordered by their factors, in declaration order: w1·x1 + w3·x2. */
@@ -107,6 +102,6 @@ final class DerivationOrdering {
 
     static void forEachName(Expr e, java.util.function.Consumer<String> action) {
         if (e instanceof Expr.Ref r) action.accept(r.name());
-        for (Expr child : SymbolicEngine.children(e)) forEachName(child, action);
+        for (Expr child : e.children()) forEachName(child, action);
     }
 }

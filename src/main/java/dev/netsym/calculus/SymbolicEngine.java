@@ -344,24 +344,13 @@ public final class SymbolicEngine implements AutoCloseable {
         todo.push(e);
         while (!todo.isEmpty()) {
             Expr x = todo.pop();
-            List<Expr> children = children(x);
+            List<Expr> children = x.children();
             total += (x instanceof Expr.Sum || x instanceof Expr.Product) ? Math.max(0, children.size() - 1) : 1;
             for (Expr child : children) todo.push(child);
         }
         return (int) Math.min(Integer.MAX_VALUE, total);
     }
 
-    /** The direct subexpressions, so that walks need no switch over every record. */
-    public static List<Expr> children(Expr e) {
-        if (e instanceof Expr.Neg n) return List.of(n.operand());
-        if (e instanceof Expr.Sum s) return s.terms();
-        if (e instanceof Expr.Product p) return p.factors();
-        if (e instanceof Expr.Quotient q) return List.of(q.numerator(), q.denominator());
-        if (e instanceof Expr.Power p) return List.of(p.base(), p.exponent());
-        if (e instanceof Expr.Call c) return c.args();
-        if (e instanceof Expr.DerivativeCall d) return List.of(d.arg());
-        return List.of();
-    }
 
     private static void collectNames(Expr e, Set<String> names, Set<String> functions) {
         if (e instanceof Expr.Ref r) names.add(r.name());
@@ -371,7 +360,7 @@ public final class SymbolicEngine implements AutoCloseable {
         if (e instanceof Expr.DerivativeCall d && dev.netsym.model.Builtin.byName(d.function()).isEmpty()) {
             functions.add(d.function());
         }
-        for (Expr child : children(e)) collectNames(child, names, functions);
+        for (Expr child : e.children()) collectNames(child, names, functions);
     }
 
     /** Stops the engine thread; the JVM can then exit at once. */

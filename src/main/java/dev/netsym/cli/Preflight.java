@@ -73,7 +73,7 @@ final class Preflight {
             Expr e = todo.pop();
             int d = depths.pop();
             deepest = Math.max(deepest, d);
-            for (Expr child : SymbolicEngine.children(e)) {
+            for (Expr child : e.children()) {
                 todo.push(child);
                 depths.push(d + 1);
             }

@@ -9,6 +9,30 @@ import java.util.List;
  */
 public sealed interface Expr {
 
+    /** The direct subexpressions, so that walks need no test for every kind of node. */
+    default List<Expr> children() {
+        if (this instanceof Neg n) return List.of(n.operand());
+        if (this instanceof Sum s) return s.terms();
+        if (this instanceof Product p) return p.factors();
+        if (this instanceof Quotient q) return List.of(q.numerator(), q.denominator());
+        if (this instanceof Power p) return List.of(p.base(), p.exponent());
+        if (this instanceof Call c) return c.args();
+        if (this instanceof DerivativeCall d) return List.of(d.arg());
+        return List.of();
+    }
+
+    /** The same node over new children (in the order of {@link #children()}). */
+    default Expr withChildren(List<Expr> children) {
+        if (this instanceof Neg) return new Neg(children.get(0));
+        if (this instanceof Sum) return new Sum(children);
+        if (this instanceof Product) return new Product(children);
+        if (this instanceof Quotient) return new Quotient(children.get(0), children.get(1));
+        if (this instanceof Power) return new Power(children.get(0), children.get(1));
+        if (this instanceof Call c) return new Call(c.function(), children);
+        if (this instanceof DerivativeCall d) return new DerivativeCall(d.function(), d.order(), children.get(0));
+        return this;
+    }
+
     /** An exact rational constant. */
     record Num(Rational value) implements Expr {
         public static Num of(long n) { return new Num(Rational.of(n)); }

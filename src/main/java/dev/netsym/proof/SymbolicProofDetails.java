@@ -208,7 +208,7 @@ public final class SymbolicProofDetails {
 
     private static void namesIn(Expr e, Set<String> names) {
         if (e instanceof Expr.Ref r) names.add(r.name());
-        for (Expr child : SymbolicEngine.children(e)) namesIn(child, names);
+        for (Expr child : e.children()) namesIn(child, names);
     }
 
     private static Optional<Rational> rational(Expr e) {

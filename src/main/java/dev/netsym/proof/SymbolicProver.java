@@ -224,7 +224,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
 
         private static boolean hasCall(Expr e) {
             if (e instanceof Expr.Call || e instanceof Expr.DerivativeCall) return true;
-            return SymbolicEngine.children(e).stream().anyMatch(Gradients::hasCall);
+            return e.children().stream().anyMatch(Gradients::hasCall);
         }
 
         /** Factored when factoring helps, then ordered: 2·c3·c4·(x1 − x2). */
@@ -300,7 +300,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
         /** The size after substituting units, computed without building the expression. */
         private int sizeWithUnitsSubstituted(Expr e) {
             if (e instanceof Expr.Ref r && nestedSizes.containsKey(r.name())) return nestedSizes.get(r.name());
-            List<Expr> children = SymbolicEngine.children(e);
+            List<Expr> children = e.children();
             if (children.isEmpty()) return SymbolicEngine.size(e);
             long total = SymbolicEngine.size(e);
             for (Expr child : children) total += sizeWithUnitsSubstituted(child) - SymbolicEngine.size(child);
@@ -350,12 +350,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
                 factors.sort(this::compareFactors);
                 return new Expr.Product(factors);
             }
-            if (e instanceof Expr.Neg n) return new Expr.Neg(apply(n.operand()));
-            if (e instanceof Expr.Quotient q) return new Expr.Quotient(apply(q.numerator()), apply(q.denominator()));
-            if (e instanceof Expr.Power p) return new Expr.Power(apply(p.base()), apply(p.exponent()));
-            if (e instanceof Expr.Call c) return new Expr.Call(c.function(), c.args().stream().map(this::apply).toList());
-            if (e instanceof Expr.DerivativeCall d) return new Expr.DerivativeCall(d.function(), d.order(), apply(d.arg()));
-            return e;
+            return e.withChildren(e.children().stream().map(this::apply).toList());
         }
 
         private static boolean isNegative(Expr t) {

@@ -220,7 +220,7 @@ public final class LatexDocumentRenderer {
                 boolean hasWeights = s.terms().stream().anyMatch(t -> names(t).contains(layer.weight(1, 1)));
                 if (hasWeights && s.terms().size() == layer.sourceSize() + (layer.bias() ? 1 : 0)) return e;
             }
-            for (Expr child : children(e)) {
+            for (Expr child : e.children()) {
                 Expr found = findDenseSum(child, layer);
                 if (found != null) return found;
             }
@@ -605,16 +605,6 @@ public final class LatexDocumentRenderer {
         return e;
     }
 
-    static List<Expr> children(Expr e) {
-        if (e instanceof Expr.Neg n) return List.of(n.operand());
-        if (e instanceof Expr.Sum s) return s.terms();
-        if (e instanceof Expr.Product p) return p.factors();
-        if (e instanceof Expr.Quotient q) return List.of(q.numerator(), q.denominator());
-        if (e instanceof Expr.Power p) return List.of(p.base(), p.exponent());
-        if (e instanceof Expr.Call c) return c.args();
-        if (e instanceof Expr.DerivativeCall d) return List.of(d.arg());
-        return List.of();
-    }
 
     static Set<String> names(Expr e) {
         Set<String> into = new java.util.LinkedHashSet<>();
@@ -624,6 +614,6 @@ public final class LatexDocumentRenderer {
 
     private static void collect(Expr e, Set<String> into) {
         if (e instanceof Expr.Ref r) into.add(r.name());
-        for (Expr c : children(e)) collect(c, into);
+        for (Expr c : e.children()) collect(c, into);
     }
 }

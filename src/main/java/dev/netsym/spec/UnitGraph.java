@@ -34,17 +34,7 @@ final class UnitGraph {
         while (!stack.isEmpty()) {
             Expr e = stack.pop();
             if (e instanceof Expr.Ref r) names.add(r.name());
-            else if (e instanceof Expr.Neg n) stack.push(n.operand());
-            else if (e instanceof Expr.Sum s) s.terms().forEach(stack::push);
-            else if (e instanceof Expr.Product p) p.factors().forEach(stack::push);
-            else if (e instanceof Expr.Quotient q) {
-                stack.push(q.numerator());
-                stack.push(q.denominator());
-            } else if (e instanceof Expr.Power p) {
-                stack.push(p.base());
-                stack.push(p.exponent());
-            } else if (e instanceof Expr.Call c) c.args().forEach(stack::push);
-            else if (e instanceof Expr.DerivativeCall d) stack.push(d.arg());
+            else e.children().forEach(stack::push);
         }
         return names;
     }
