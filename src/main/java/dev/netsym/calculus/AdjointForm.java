@@ -87,7 +87,7 @@ final class AdjointForm {
             else replacements.put(o.getKey(), form);
         }
         nestedSize.put(name, size);
-        if (complete && size <= options.maxExpansionSize()) nested.put(name, replaceNames(definition, replacements));
+        if (complete && size <= options.maxExpansionSize()) nested.put(name, definition.replaceNames(replacements));
         partials.put(name, LocalDerivative.partials(definition, occurrences::containsKey,
                 unitsByName.containsKey(name) ? name : null));
     }
@@ -150,9 +150,9 @@ final class AdjointForm {
                     "expansion in inputs and parameters would have size over the bound "
                             + options.maxExpansionSize() + "; kept in unit names");
         }
-        Expr result = replaceNames(local, forms);
-        Expr atInit = Cleanup.apply(replaceNames(result, initialValues));
-        Expr atPoint = options.point().isEmpty() ? null : Cleanup.apply(replaceNames(result, options.point()));
+        Expr result = local.replaceNames(forms);
+        Expr atInit = Cleanup.apply(result.replaceNames(initialValues));
+        Expr atPoint = options.point().isEmpty() ? null : Cleanup.apply(result.replaceNames(options.point()));
         return new Derivation.GradientDerivation(theta, chain, local, result, atInit, atPoint, null);
     }
 
@@ -175,28 +175,6 @@ final class AdjointForm {
         }
     }
 
-    static Expr replaceNames(Expr e, Map<String, Expr> replacements) {
-        if (replacements.isEmpty()) return e;
-        if (e instanceof Expr.Ref r) return replacements.getOrDefault(r.name(), e);
-        if (e instanceof Expr.Neg n) return new Expr.Neg(replaceNames(n.operand(), replacements));
-        if (e instanceof Expr.Sum s) return new Expr.Sum(s.terms().stream().map(t -> replaceNames(t, replacements)).toList());
-        if (e instanceof Expr.Product p) {
-            return new Expr.Product(p.factors().stream().map(t -> replaceNames(t, replacements)).toList());
-        }
-        if (e instanceof Expr.Quotient q) {
-            return new Expr.Quotient(replaceNames(q.numerator(), replacements), replaceNames(q.denominator(), replacements));
-        }
-        if (e instanceof Expr.Power p) {
-            return new Expr.Power(replaceNames(p.base(), replacements), replaceNames(p.exponent(), replacements));
-        }
-        if (e instanceof Expr.Call c) {
-            return new Expr.Call(c.function(), c.args().stream().map(t -> replaceNames(t, replacements)).toList());
-        }
-        if (e instanceof Expr.DerivativeCall d) {
-            return new Expr.DerivativeCall(d.function(), d.order(), replaceNames(d.arg(), replacements));
-        }
-        return e;
-    }
 
     /** Just enough arithmetic for values at a point without the CAS: zeros and ones drop out. */
     private static final class Cleanup {

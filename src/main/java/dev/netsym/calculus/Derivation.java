@@ -236,7 +236,7 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
             nestedSize.put(name, size);
             // Nested substitution (no expanding): w5·(w1·x1 + w3·x2), as written by hand.
             if (size <= options.maxExpansionSize() && !replacements.containsValue(null)) {
-                nested.put(name, replaceNames(definition, replacements));
+                nested.put(name, definition.replaceNames(replacements));
             }
         }
 
@@ -263,7 +263,7 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
             if (!complete || size > options.maxExpansionSize()) {
                 return new GradientDerivation(theta, chain, local, null, null, null, tooBig(size));
             }
-            Expr result = ordering.apply(engine.shortest(replaceNames(local, unitForms)));
+            Expr result = ordering.apply(engine.shortest(local.replaceNames(unitForms)));
             Expr atInit = evaluateAt(result, initialValues());
             String why = atInit == null ? unreached : null;
             Expr atPoint = options.point().isEmpty() ? null : evaluateAt(result, options.point());
@@ -415,27 +415,5 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
             return count[0];
         }
 
-        static Expr replaceNames(Expr e, Map<String, Expr> replacements) {
-            if (replacements.isEmpty()) return e;
-            if (e instanceof Expr.Ref r) return replacements.getOrDefault(r.name(), e);
-            if (e instanceof Expr.Neg n) return new Expr.Neg(replaceNames(n.operand(), replacements));
-            if (e instanceof Expr.Sum s) return new Expr.Sum(s.terms().stream().map(t -> replaceNames(t, replacements)).toList());
-            if (e instanceof Expr.Product p) {
-                return new Expr.Product(p.factors().stream().map(t -> replaceNames(t, replacements)).toList());
-            }
-            if (e instanceof Expr.Quotient q) {
-                return new Expr.Quotient(replaceNames(q.numerator(), replacements), replaceNames(q.denominator(), replacements));
-            }
-            if (e instanceof Expr.Power p) {
-                return new Expr.Power(replaceNames(p.base(), replacements), replaceNames(p.exponent(), replacements));
-            }
-            if (e instanceof Expr.Call c) {
-                return new Expr.Call(c.function(), c.args().stream().map(t -> replaceNames(t, replacements)).toList());
-            }
-            if (e instanceof Expr.DerivativeCall d) {
-                return new Expr.DerivativeCall(d.function(), d.order(), replaceNames(d.arg(), replacements));
-            }
-            return e;
-        }
     }
 }

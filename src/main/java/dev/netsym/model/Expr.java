@@ -21,6 +21,15 @@ public sealed interface Expr {
         return List.of();
     }
 
+    /** Every name in the map replaced by its expression, all at once (not one after another). */
+    default Expr replaceNames(java.util.Map<String, Expr> replacements) {
+        if (replacements.isEmpty()) return this;
+        if (this instanceof Ref r) return replacements.getOrDefault(r.name(), this);
+        List<Expr> children = children();
+        if (children.isEmpty()) return this;
+        return withChildren(children.stream().map(c -> c.replaceNames(replacements)).toList());
+    }
+
     /** The same node over new children (in the order of {@link #children()}). */
     default Expr withChildren(List<Expr> children) {
         if (this instanceof Neg) return new Neg(children.get(0));
