@@ -459,16 +459,26 @@ public final class LatexDocumentRenderer {
         private void separation(Separation s) {
             StringBuilder item = new StringBuilder("\\item ");
             String first = "$" + printer.name(s.first()) + "$";
+            String lhs;
             if (s.isMove()) {
                 item.append(first).append(" moves (found in round ").append(s.round()).append(")");
-                s.difference().ifPresent(d -> item.append(": on $S$, $").append(inlineLeibniz(top, s.first())).append(" = ")
-                        .append(printer.print(d)).append("$"));
+                lhs = inlineLeibniz(top, s.first());
             } else {
                 String second = "$" + printer.name(s.second()) + "$";
                 item.append(first).append(" and ").append(second).append(" separate (found in round ")
                         .append(s.round()).append(")");
-                s.difference().ifPresent(d -> item.append(": on $S$, $").append(inlineLeibniz(top, s.first())).append(" - ")
-                        .append(inlineLeibniz(top, s.second())).append(" = ").append(printer.print(d)).append("$"));
+                lhs = inlineLeibniz(top, s.first()) + " - " + inlineLeibniz(top, s.second());
+            }
+            if (s.difference().isPresent()) {
+                String rhs = printer.print(s.difference().get());
+                if (LatexLines.width(lhs + " = " + rhs) <= LatexLines.LINE_EM) {
+                    item.append(": on $S$, $").append(lhs).append(" = ").append(rhs).append("$");
+                } else {
+                    // Too long for a line of text: a display, broken over rows like the derivations.
+                    item.append(": on $S$,\n\\begin{align*}\n")
+                            .append(String.join(" \\\\\n", LatexLines.rows(lhs, breaking.print(s.difference().get()))))
+                            .append("\n\\end{align*}\n");
+                }
             }
             item.append('.');
             s.witness().ifPresent(w -> item.append(' ').append(witness(s, w)));
@@ -476,8 +486,9 @@ public final class LatexDocumentRenderer {
         }
 
         private String witness(Separation s, Witness w) {
-            StringBuilder text = new StringBuilder("Witness: start with $");
-            text.append(assignments(w.start())).append("$");
+            // Every initial value a number: nothing to choose, so no "start with".
+            StringBuilder text = new StringBuilder(w.start().isEmpty() ? "Witness: from the initialisation"
+                    : "Witness: start with $" + assignments(w.start()) + "$");
             if (!w.data().isEmpty()) {
                 text.append(", data ");
                 List<String> samples = w.data().stream().limit(5).map(d -> "$(" + assignments(d) + ")$").toList();

@@ -25,7 +25,8 @@ final class LatexLines {
     static List<String> rows(String lhs, String rhs) {
         List<String> out = new ArrayList<>();
         double lhsWidth = width(lhs) + 1.5;
-        double budget = Math.max(LINE_EM - lhsWidth, LINE_EM / 2);
+        if (lhsWidth > LINE_EM / 3) return rowsBelow(lhs, rhs);
+        double budget = LINE_EM - lhsWidth;
         List<String> pieces = pieces(rhs);
         StringBuilder row = new StringBuilder();
         double used = 0;
@@ -37,13 +38,40 @@ final class LatexLines {
                 first = false;
                 row.setLength(0);
                 used = 0;
-                // Continuation rows start further right (\quad), and have the whole width.
-                budget = LINE_EM - 2.5;
+                // Continuation rows start at the alignment point, one \quad further right.
+                budget = LINE_EM - lhsWidth - 1;
             }
             row.append(piece);
             used += w;
         }
         out.add((first ? (lhs + " &= ").stripLeading() : "&\\quad ") + row.toString().strip());
+        return out;
+    }
+
+    /**
+     * A wide left-hand side on a row of its own, the value below it: "&lhs", then
+     * "&\qquad = part", "&\qquad\quad + next part", every row aligned at the left margin.
+     */
+    private static List<String> rowsBelow(String lhs, String rhs) {
+        List<String> out = new ArrayList<>();
+        out.add("&" + lhs.strip());
+        double budget = LINE_EM - 3;
+        StringBuilder row = new StringBuilder();
+        double used = 0;
+        boolean first = true;
+        for (String piece : pieces(rhs)) {
+            double w = width(piece);
+            if (row.length() > 0 && used + w > budget) {
+                out.add((first ? "&\\qquad = " : "&\\qquad\\quad ") + row.toString().strip());
+                first = false;
+                row.setLength(0);
+                used = 0;
+                budget = LINE_EM - 4;
+            }
+            row.append(piece);
+            used += w;
+        }
+        out.add((first ? "&\\qquad = " : "&\\qquad\\quad ") + row.toString().strip());
         return out;
     }
 
