@@ -39,14 +39,7 @@ public final class DerivationJsonRenderer {
             json.append("\n  },\n  \"gradients\": {");
             separator = "\n";
             for (Derivation.GradientDerivation g : derivation.gradients()) {
-                json.append(separator).append("    ").append(string(g.parameter())).append(": {");
-                json.append("\"chain\": ").append(string(chain(g)));
-                json.append(", \"local\": ").append(expr(g.local()));
-                json.append(", \"expr\": ").append(expr(g.result()));
-                json.append(", \"at_init\": ").append(expr(g.atInit()));
-                json.append(", \"at_point\": ").append(expr(g.atPoint()));
-                json.append(", \"stopped\": ").append(g.stoppedBecause() == null ? "null" : string(g.stoppedBecause()));
-                json.append('}');
+                gradientEntry(json.append(separator), g, chain(g), g.local());
                 separator = ",\n";
             }
             json.append("\n  }\n}\n");
@@ -97,14 +90,7 @@ public final class DerivationJsonRenderer {
         separator = "\n";
         for (String p : shown) {
             Derivation.GradientDerivation g = d.gradient(p);
-            json.append(separator).append("    ").append(string(g.parameter())).append(": {");
-            json.append("\"chain\": ").append(string(chain(g.chain())));
-            json.append(", \"local\": ").append(expr(DerivationSummary.renamed(g.local(), ascii, false)));
-            json.append(", \"expr\": ").append(expr(g.result()));
-            json.append(", \"at_init\": ").append(expr(g.atInit()));
-            json.append(", \"at_point\": ").append(expr(g.atPoint()));
-            json.append(", \"stopped\": ").append(g.stoppedBecause() == null ? "null" : string(g.stoppedBecause()));
-            json.append('}');
+            gradientEntry(json.append(separator), g, chain(g.chain()), DerivationSummary.renamed(g.local(), ascii, false));
             separator = ",\n";
         }
         json.append("\n  },\n  \"summarised\": {");
@@ -131,6 +117,18 @@ public final class DerivationJsonRenderer {
                 .map((ChainTerm t) -> t.factors().stream().map(f -> "d" + f.of() + "/d" + f.wrt())
                         .collect(Collectors.joining("*")))
                 .collect(Collectors.joining(" + "));
+    }
+
+    /** One "parameter": {chain, local, expr, at_init, at_point, stopped} entry. */
+    private void gradientEntry(StringBuilder json, Derivation.GradientDerivation g, String chain, Expr local) {
+        json.append("    ").append(string(g.parameter())).append(": {");
+        json.append("\"chain\": ").append(string(chain));
+        json.append(", \"local\": ").append(expr(local));
+        json.append(", \"expr\": ").append(expr(g.result()));
+        json.append(", \"at_init\": ").append(expr(g.atInit()));
+        json.append(", \"at_point\": ").append(expr(g.atPoint()));
+        json.append(", \"stopped\": ").append(g.stoppedBecause() == null ? "null" : string(g.stoppedBecause()));
+        json.append('}');
     }
 
     private String expr(Expr e) { return e == null ? "null" : string(printer.print(e)); }

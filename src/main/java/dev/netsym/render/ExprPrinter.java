@@ -29,4 +29,11 @@ public interface ExprPrinter {
 
     /** How this printer writes a bare name (for Leibniz fractions ∂y/∂w1 and the like). */
     String name(String name);
+
+    /** For a term written with a minus sign (−u or a negative number), what follows the sign; else null. */
+    static Expr negatedOperand(Expr term) {
+        if (term instanceof Expr.Neg n) return n.operand();
+        if (term instanceof Expr.Num n && n.value().signum() < 0) return new Expr.Num(n.value().negate());
+        return null;
+    }
 }

@@ -104,7 +104,7 @@ final class ExprPrinterStyled implements ExprPrinter {
     private void writeSum(List<Expr> terms, StringBuilder out) {
         for (int i = 0; i < terms.size(); i++) {
             Expr term = terms.get(i);
-            Expr positive = i > 0 ? negatedOperand(term) : null;
+            Expr positive = i > 0 ? ExprPrinter.negatedOperand(term) : null;
             if (positive != null) {
                 out.append(' ').append(minus).append(' ');
                 bracketed(positive, Precedence.of(positive) == Precedence.SUM
@@ -116,11 +116,6 @@ final class ExprPrinterStyled implements ExprPrinter {
         }
     }
 
-    private static Expr negatedOperand(Expr term) {
-        if (term instanceof Expr.Neg n) return n.operand();
-        if (term instanceof Expr.Num n && n.value().signum() < 0) return new Expr.Num(n.value().negate());
-        return null;
-    }
 
     private void writePower(Expr.Power p, StringBuilder out) {
         operand(Precedence.POWER, p.base(), true, out);

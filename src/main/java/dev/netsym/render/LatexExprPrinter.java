@@ -240,7 +240,7 @@ public final class LatexExprPrinter implements ExprPrinter {
     private void writeSum(List<Expr> terms, StringBuilder out) {
         for (int i = 0; i < terms.size(); i++) {
             Expr term = terms.get(i);
-            Expr positive = i > 0 ? negatedOperand(term) : null;
+            Expr positive = i > 0 ? ExprPrinter.negatedOperand(term) : null;
             if (i > 0) {
                 out.append(' ');
                 if (breakable) out.append(BREAK);
@@ -256,11 +256,6 @@ public final class LatexExprPrinter implements ExprPrinter {
         }
     }
 
-    private static Expr negatedOperand(Expr term) {
-        if (term instanceof Expr.Neg n) return n.operand();
-        if (term instanceof Expr.Num n && n.value().signum() < 0) return new Expr.Num(n.value().negate());
-        return null;
-    }
 
     /**
      * Juxtaposition, with \cdot only where two factors would run together into a different
