@@ -16,6 +16,8 @@ import java.util.Set;
  * "W_h[j,i] = c(i): one value per input i (784 values)", instead of listing 235,000 names.
  */
 final class LayerPatterns {
+    private static final int SHOWN_GROUPS = 6;
+
     private LayerPatterns() {}
 
     static Map<String, String> describe(Proof proof) {
@@ -48,12 +50,17 @@ final class LayerPatterns {
                 out.put("b_" + l.name() + "[j] (" + l.size() + " biases)", pattern(biases, frozen, "unit j", ""));
             }
         }
+        // Parameters outside dense layers (a network written out unit by unit): a few classes
+        // with their sizes, not hundreds of thousands of names on one line.
         List<String> others = new ArrayList<>();
+        int groups = 0;
         for (ParameterClass c : classes) {
             List<String> rest = c.members().stream().filter(m -> !covered.contains(m)).toList();
-            if (rest.size() > 1) others.add(ProofTextRenderer.braces(rest));
+            if (rest.size() < 2) continue;
+            if (groups++ < SHOWN_GROUPS) others.add(ProofTextRenderer.shortBraces(rest));
         }
-        if (!others.isEmpty()) out.put("other parameters", String.join("  ", others));
+        if (groups > SHOWN_GROUPS) others.add("and " + (groups - SHOWN_GROUPS) + " more classes (--full lists them)");
+        if (!others.isEmpty()) out.put(out.isEmpty() ? "classes" : "other parameters", "\n      " + String.join("\n      ", others));
         return out;
     }
 

@@ -160,7 +160,7 @@ public final class ProofTextRenderer {
                 out.println("    on the subspace, " + lhs + " = " + printer.print(s.difference().get()));
             }
             if (s.witness().isPresent()) {
-                out.println("    witness: " + witness(s, s.witness().get()));
+                witness(s, s.witness().get());
             } else {
                 out.println("    no run of gradient descent was found that shows it within the tries made; the");
                 out.println("    gradients differ at a random point of the subspace, so the classes cannot be merged.");
@@ -179,15 +179,29 @@ public final class ProofTextRenderer {
         return others == 0 ? "" : " away from " + p.init() + ", as do all " + (others + 1) + " that started there";
     }
 
-    private String witness(Separation s, Witness w) {
+    /** The witness's numbers wrapped to the text width, then what happened after the step. */
+    private void witness(Separation s, Witness w) {
         List<String> parts = new ArrayList<>();
         w.start().forEach((k, v) -> parts.add(k + " = " + v));
         for (Map<String, String> sample : w.data()) sample.forEach((k, v) -> parts.add(k + " = " + v));
         parts.add("η = " + w.learningRate());
+        String continuation = " ".repeat(15);
+        StringBuilder line = new StringBuilder("    witness (" + w.arithmetic() + "): ");
+        boolean empty = true;
+        for (String part : parts) {
+            String piece = (empty ? "" : ", ") + part;
+            if (!empty && line.length() + piece.length() > WIDTH - 1) {
+                out.println(line.append(','));
+                line = new StringBuilder(continuation).append(part);
+            } else {
+                line.append(piece);
+            }
+            empty = false;
+        }
+        out.println(line.append(':'));
         String values = s.isMove() ? s.first() + " = " + w.firstValue() + " (it started at " + w.secondValue() + ")"
                 : s.first() + " = " + w.firstValue() + " but " + s.second() + " = " + w.secondValue();
-        return String.join(", ", parts) + " (" + w.arithmetic() + "):\n               after step " + w.step()
-                + ", " + values;
+        out.println(continuation + "after step " + w.step() + ", " + values);
     }
 
     private void undecided(Proof proof) {
@@ -214,9 +228,10 @@ public final class ProofTextRenderer {
         Network n = proof.network();
         out.println("What the network really is: " + proof.trainableValues() + " trainable value"
                 + (proof.trainableValues() == 1 ? "" : "s") + " of " + n.parameters().size() + " parameters.");
-        proof.details().flatMap(ProofDetails::objective).ifPresent(o ->
-                out.println("  It computes " + objectiveName(proof) + " = " + printer.print(o)
-                        + (proof.trainableValues() > 0 ? ", with c1, c2, ... the class values" : "") + "."));
+        proof.details().flatMap(ProofDetails::objective).ifPresent(o -> {
+            out.println("  It computes" + (proof.trainableValues() > 0 ? ", with c1, c2, ... the class values," : ""));
+            out.println("      " + objectiveName(proof) + " = " + printer.print(o));
+        });
         proof.details().flatMap(ProofDetails::skipped).ifPresent(why ->
                 out.println("  (expressions not shown: " + why + ")"));
         if (!proof.unitClasses().isEmpty()) {
@@ -268,7 +283,9 @@ public final class ProofTextRenderer {
 
     private void layerSummary(Proof proof) {
         Map<String, String> byLayer = LayerPatterns.describe(proof);
-        for (var e : byLayer.entrySet()) out.println("    " + e.getKey() + ": " + e.getValue());
+        for (var e : byLayer.entrySet()) {
+            out.println("    " + e.getKey() + ":" + (e.getValue().startsWith("\n") ? "" : " ") + e.getValue());
+        }
     }
 
     static String initialisation(Network n) {

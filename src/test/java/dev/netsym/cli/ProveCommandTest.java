@@ -130,6 +130,26 @@ class ProveCommandTest {
     }
 
     @Test
+    void aBigNetworkWrittenUnitByUnitIsSummarisedNotListed() throws Exception {
+        StringBuilder spec = new StringBuilder("input x1, x2, x3, x4, x5, x6, x7, x8\n");
+        StringBuilder y = new StringBuilder("y = ");
+        for (int j = 1; j <= 10; j++) {
+            spec.append("h").append(j).append(" = tanh(");
+            for (int i = 1; i <= 8; i++) spec.append(i > 1 ? " + " : "").append("u").append(j).append("_").append(i).append("*x").append(i);
+            spec.append(")\n");
+            y.append(j > 1 ? " + " : "").append("v").append(j).append("*h").append(j);
+        }
+        spec.append(y).append("\nobjective y\ninit all = a\n");
+        Path file = Files.createTempFile("explicit", ".net");
+        Files.writeString(file, spec);
+        Result r = run("prove", file.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertTrue(r.out().contains("    classes:\n      {u1_1, u2_1, u3_1, ..., u10_1} (10)\n"), r.out());
+        assertTrue(r.out().contains("      and 3 more classes (--full lists them)\n"), r.out());
+        r.out().lines().forEach(l -> assertTrue(l.length() <= 100, "longer than 100 columns: " + l));
+    }
+
+    @Test
     void helpTeachesWithAnExample() {
         Result r = run("prove", "--help");
         assertEquals(ExitCodes.OK, r.code());
