@@ -315,7 +315,8 @@ public final class LatexDocumentRenderer {
                 rows.addAll(atInit);
             }
             out.println("\\begin{align*}");
-            printRows(rows);
+            // One gradient is a few rows: kept on one page, so its value at the start is not cut off.
+            printRows(rows, " \\\\*");
             out.println("\\end{align*}");
             if (g.stoppedBecause() != null) {
                 out.println("{\\small (" + LatexExprPrinter.escape(g.stoppedBecause()) + ".)}");
@@ -585,8 +586,12 @@ public final class LatexDocumentRenderer {
         }
 
         private void printRows(List<String> rows) {
+            printRows(rows, " \\\\");
+        }
+
+        private void printRows(List<String> rows, String rowEnd) {
             for (int i = 0; i < rows.size(); i++) {
-                out.println(LatexLines.unmarked(rows.get(i)) + (i + 1 < rows.size() ? " \\\\" : ""));
+                out.println(LatexLines.unmarked(rows.get(i)) + (i + 1 < rows.size() ? rowEnd : ""));
             }
         }
     }
