@@ -1,7 +1,6 @@
 package dev.netsym.render;
 
 import dev.netsym.model.Init;
-import dev.netsym.model.Layer;
 import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
 import dev.netsym.proof.Certificate;
@@ -356,10 +355,5 @@ public final class ProofTextRenderer {
             line.append(item);
         }
         if (line.length() > indent.length()) out.println(line);
-    }
-
-    /** Names the dense layers, for summaries. */
-    static List<Layer> layers(Network n) {
-        return n.layers();
     }
 }
