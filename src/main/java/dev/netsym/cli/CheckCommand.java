@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "check",
+        header = "Check a spec: every error with FILE:LINE:COLUMN, and a summary.",
         mixinStandardHelpOptions = true,
         description = {
             "Reads a network spec, reports every error with FILE:LINE:COLUMN, and prints a short",

@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "derive",
+        header = "Derive every unit and every gradient, as a person does by hand.",
         mixinStandardHelpOptions = true,
         description = {
             "Derives every unit and every gradient of the objective as a person does by",

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "dot",
+        header = "Draw the network as Graphviz DOT, edges coloured by class.",
         mixinStandardHelpOptions = true,
         description = {
             "Writes a Graphviz picture of the network: inputs on the left, units by depth, every edge",

@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "latex",
+        header = "Write the derivation and the proof as a LaTeX document with a picture.",
         mixinStandardHelpOptions = true,
         description = {
             "Writes a LaTeX document of the network: its equations, a picture with edges coloured by",

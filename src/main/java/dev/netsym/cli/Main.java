@@ -17,8 +17,10 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class},
         footer = {
             "",
-            "Example:",
-            "  netsym check examples/cs231n.net",
+            "Examples:",
+            "  netsym prove examples/cs231n.net",
+            "  netsym derive --param w5 examples/cs231n.net",
+            "  netsym latex examples/cs231n.net -o cs231n.tex --pdf",
             "",
             "Exit codes: 0 ok, 64 bad command line, 65 errors in the spec (also: a network too large or",
             "too deep to compute with, or with no value anywhere), 66 spec file missing or unreadable,",
@@ -41,6 +43,8 @@ public final class Main implements Runnable {
     /** Runs the command line with the given streams; returns the exit code. Used by tests too. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
+        // Descriptions are written as lines of up to 100 columns; picocli's default of 80 would rewrap them.
+        cli.setUsageHelpWidth(100);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "prove",
+        header = "Prove which parameters stay equal, which never move, which separate.",
         mixinStandardHelpOptions = true,
         description = {
             "Proves which parameters gradient descent keeps equal at every step (classes), which never",

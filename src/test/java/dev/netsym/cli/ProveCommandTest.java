@@ -150,6 +150,15 @@ class ProveCommandTest {
     }
 
     @Test
+    void topLevelHelpListsEveryCommandOnOneLine() {
+        Result r = run("--help");
+        assertEquals(ExitCodes.OK, r.code());
+        assertTrue(r.out().contains("  prove   Prove which parameters stay equal, which never move, which separate.\n"),
+                r.out());
+        r.out().lines().forEach(l -> assertTrue(l.length() <= 100, "longer than 100 columns: " + l));
+    }
+
+    @Test
     void helpTeachesWithAnExample() {
         Result r = run("prove", "--help");
         assertEquals(ExitCodes.OK, r.code());
