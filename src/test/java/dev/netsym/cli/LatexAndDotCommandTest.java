@@ -1,9 +1,9 @@
 package dev.netsym.cli;
 
+import dev.netsym.robust.CliRun;
+
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,13 +22,8 @@ class LatexAndDotCommandTest {
             init all = a
             """;
 
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Result(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -36,8 +31,8 @@ class LatexAndDotCommandTest {
         Path spec = dir.resolve("cs231n.net");
         Files.writeString(spec, SPEC);
         Path tex = dir.resolve("out.tex");
-        Result r = run("latex", spec.toString(), "-o", tex.toString());
-        assertEquals(ExitCodes.OK, r.code(), r.err());
+        CliRun r = run("latex", spec.toString(), "-o", tex.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         String doc = Files.readString(tex);
         assertTrue(doc.startsWith("\\documentclass"), doc);
         assertTrue(doc.contains("&= w_{9} (w_{1} x_{1} + w_{3} x_{2})"), doc);
@@ -45,8 +40,8 @@ class LatexAndDotCommandTest {
             assertEquals(2, files.count(), "no temporary file left behind");
         }
 
-        Result over = run("latex", spec.toString(), "-o", spec.toString());
-        assertEquals(ExitCodes.USAGE, over.code());
+        CliRun over = run("latex", spec.toString(), "-o", spec.toString());
+        assertEquals(ExitCodes.USAGE, over.exitCode());
         assertTrue(over.err().contains("refusing"), over.err());
         assertEquals(SPEC, Files.readString(spec));
     }
@@ -55,19 +50,19 @@ class LatexAndDotCommandTest {
     void latexFragmentGoesToStandardOutput(@TempDir Path dir) throws Exception {
         Path spec = dir.resolve("cs231n.net");
         Files.writeString(spec, SPEC);
-        Result r = run("latex", spec.toString(), "--fragment");
-        assertEquals(ExitCodes.OK, r.code(), r.err());
+        CliRun r = run("latex", spec.toString(), "--fragment");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertFalse(r.out().contains("\\documentclass"));
         assertTrue(r.out().contains("\\begin{tikzpicture}"));
-        assertEquals(ExitCodes.USAGE, run("latex", spec.toString(), "--pdf").code(), "--pdf needs -o");
+        assertEquals(ExitCodes.USAGE, run("latex", spec.toString(), "--pdf").exitCode(), "--pdf needs -o");
     }
 
     @Test
     void latexPdfWhenPdflatexIsInstalled(@TempDir Path dir) throws Exception {
         Path spec = dir.resolve("cs231n.net");
         Files.writeString(spec, SPEC);
-        Result r = run("latex", spec.toString(), "--pdf", "-o", dir.resolve("doc.tex").toString());
-        assertEquals(ExitCodes.OK, r.code(), r.err());
+        CliRun r = run("latex", spec.toString(), "--pdf", "-o", dir.resolve("doc.tex").toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         if (OutputFile.onPath("pdflatex")) {
             assertTrue(Files.size(dir.resolve("doc.pdf")) > 1000, r.err());
         } else {
@@ -79,15 +74,15 @@ class LatexAndDotCommandTest {
     void dotAndSvg(@TempDir Path dir) throws Exception {
         Path spec = dir.resolve("cs231n.net");
         Files.writeString(spec, SPEC);
-        Result dot = run("dot", spec.toString());
-        assertEquals(ExitCodes.OK, dot.code(), dot.err());
+        CliRun dot = run("dot", spec.toString());
+        assertEquals(ExitCodes.OK, dot.exitCode(), dot.err());
         assertTrue(dot.out().startsWith("digraph \"cs231n_toy\" {"), dot.out());
         assertTrue(dot.out().contains("label=\"w10\""), dot.out());
         // With the proof, the edges of one class share a colour: w1 and w2 are drawn alike.
         assertTrue(dot.out().contains("color="), dot.out());
-        Result svg = run("dot", spec.toString(), "--svg", "-o", dir.resolve("net.svg").toString());
+        CliRun svg = run("dot", spec.toString(), "--svg", "-o", dir.resolve("net.svg").toString());
         if (OutputFile.onPath("dot")) {
-            assertEquals(ExitCodes.OK, svg.code(), svg.err());
+            assertEquals(ExitCodes.OK, svg.exitCode(), svg.err());
             assertTrue(Files.readString(dir.resolve("net.svg")).contains("<svg"));
         } else {
             assertTrue(svg.err().contains("not installed"), svg.err());

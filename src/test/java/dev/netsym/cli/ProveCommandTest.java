@@ -1,39 +1,34 @@
 package dev.netsym.cli;
 
+import dev.netsym.robust.CliRun;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** {@code netsym prove} end to end on the examples, as a user runs it. */
 class ProveCommandTest {
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Result(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private static Result prove(String example, String... more) {
+    private static CliRun prove(String example, String... more) {
         String[] args = new String[more.length + 2];
         args[0] = "prove";
         System.arraycopy(more, 0, args, 1, more.length);
         args[args.length - 1] = "examples/" + example;
-        Result r = run(args);
+        CliRun r = run(args);
         assertEquals("", r.err(), "a good run prints nothing on stderr");
         return r;
     }
 
     @Test
     void cs231nReproducesTheSourceAnswer() {
-        Result r = prove("cs231n.net");
-        assertEquals(ExitCodes.OK, r.code());
+        CliRun r = prove("cs231n.net");
+        assertEquals(ExitCodes.OK, r.exitCode());
         assertTrue(r.out().contains("    {w1, w2}  {w3, w4}  {w5, w6, w7, w8}  {w9, w10}\n"), r.out());
         assertTrue(r.out().contains("∂y/∂w1 = ∂y/∂w2 = 2·c3·c4·x1"), r.out());
         assertTrue(r.out().contains("∂y/∂w1 − ∂y/∂w3 = 2·c3·c4·(x1 − x2)"), r.out());
@@ -45,7 +40,7 @@ class ProveCommandTest {
 
     @Test
     void startedAtZeroNothingMoves() {
-        Result r = prove("cs231n-zero.net");
+        CliRun r = prove("cs231n-zero.net");
         assertTrue(r.out().contains("and these never move from their initial values:\n"
                 + "    {w1, w2, w3, w4, w5, w6, w7, w8, w9, w10}"), r.out());
         assertTrue(r.out().contains("0 trainable values of 10 parameters"), r.out());
@@ -53,14 +48,14 @@ class ProveCommandTest {
 
     @Test
     void sigmoidStartedAtZeroStillMovesItsOutputWeightsTogether() {
-        Result r = prove("sigmoid-zero.net");
+        CliRun r = prove("sigmoid-zero.net");
         assertTrue(r.out().contains("{w1, w2}  {w3, w4}  {w5, w6}"), r.out());
         assertTrue(r.out().contains("no parameter is sure to stay at its initial value"), r.out());
     }
 
     @Test
     void deadReluFreezesEveryWeightButTheBias() {
-        Result r = prove("dead-relu.net");
+        CliRun r = prove("dead-relu.net");
         assertTrue(r.out().contains("{v1, v2, w1, w2, w3, w4}"), r.out());
         assertTrue(r.out().contains("1 trainable value of 7 parameters"), r.out());
     }
@@ -72,14 +67,14 @@ class ProveCommandTest {
 
     @Test
     void dataLinesRestrictTheStatementToThatDataset() {
-        Result r = prove("generic-activation.net");
+        CliRun r = prove("generic-activation.net");
         assertTrue(r.out().contains("for the 2 data samples in the spec"), r.out());
         assertTrue(r.out().contains("{v1, v2}  {w1, w3}  {w2, w4}"), r.out());
     }
 
     @Test
     void jsonListsEveryParameterInExactlyOneClass() {
-        Result r = prove("cs231n.net", "--format", "json");
+        CliRun r = prove("cs231n.net", "--format", "json");
         assertTrue(r.out().contains("\"classes\": [[\"w1\", \"w2\"], [\"w3\", \"w4\"], [\"w5\", \"w6\", \"w7\", \"w8\"], "
                 + "[\"w9\", \"w10\"]]"), r.out());
         assertTrue(r.out().contains("\"frozen\": []"), r.out());
@@ -89,7 +84,7 @@ class ProveCommandTest {
 
     @Test
     void markdownTypesetsTheProofWithDollarMath() {
-        Result r = prove("cs231n.net", "--format", "markdown");
+        CliRun r = prove("cs231n.net", "--format", "markdown");
         assertTrue(r.out().startsWith("## Theorem\n"), r.out());
         assertTrue(r.out().contains("- $\\{w_{5}, w_{6}, w_{7}, w_{8}\\}$"), r.out());
         assertTrue(r.out().contains("\\frac{\\partial y}{\\partial w_{1}} - \\frac{\\partial y}{\\partial w_{3}} = "
@@ -105,27 +100,27 @@ class ProveCommandTest {
 
     @Test
     void badInputGetsItsExitCode() throws Exception {
-        Result missing = run("prove", "no/such/file.net");
-        assertEquals(ExitCodes.NO_INPUT, missing.code());
+        CliRun missing = run("prove", "no/such/file.net");
+        assertEquals(ExitCodes.NO_INPUT, missing.exitCode());
         assertEquals("netsym: no/such/file.net: no such file\n", missing.err());
 
         Path bad = Files.createTempFile("bad", ".net");
         Files.writeString(bad, "input x\ny = w*x +\nobjective y\n");
-        Result spec = run("prove", bad.toString());
-        assertEquals(ExitCodes.BAD_SPEC, spec.code());
+        CliRun spec = run("prove", bad.toString());
+        assertEquals(ExitCodes.BAD_SPEC, spec.exitCode());
         assertEquals(bad + ":2:10: error: the statement ends too early: expected more after this point\n", spec.err());
         assertEquals("", spec.out());
 
-        Result usage = run("prove", "--timeout", "-1", "examples/cs231n.net");
-        assertEquals(ExitCodes.USAGE, usage.code());
-        assertEquals(ExitCodes.USAGE, run("prove", "--format", "yaml", "examples/cs231n.net").code());
-        assertEquals(ExitCodes.USAGE, run("frobnicate").code());
+        CliRun usage = run("prove", "--timeout", "-1", "examples/cs231n.net");
+        assertEquals(ExitCodes.USAGE, usage.exitCode());
+        assertEquals(ExitCodes.USAGE, run("prove", "--format", "yaml", "examples/cs231n.net").exitCode());
+        assertEquals(ExitCodes.USAGE, run("frobnicate").exitCode());
     }
 
     @Test
     void aTimeBudgetThatRunsOutSaysSoAndExits75() {
-        Result r = run("prove", "--timeout", "0.001", "examples/dense-mnist.net");
-        assertEquals(ExitCodes.TIMED_OUT, r.code(), r.err());
+        CliRun r = run("prove", "--timeout", "0.001", "examples/dense-mnist.net");
+        assertEquals(ExitCodes.TIMED_OUT, r.exitCode(), r.err());
         assertTrue(r.out().contains("The time budget ran out"), r.out());
     }
 
@@ -142,8 +137,8 @@ class ProveCommandTest {
         spec.append(y).append("\nobjective y\ninit all = a\n");
         Path file = Files.createTempFile("explicit", ".net");
         Files.writeString(file, spec);
-        Result r = run("prove", file.toString());
-        assertEquals(ExitCodes.OK, r.code(), r.err());
+        CliRun r = run("prove", file.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertTrue(r.out().contains("    classes:\n      {u1_1, u2_1, u3_1, ..., u10_1} (10)\n"), r.out());
         assertTrue(r.out().contains("      and 3 more classes (--full lists them)\n"), r.out());
         r.out().lines().forEach(l -> assertTrue(l.length() <= 100, "longer than 100 columns: " + l));
@@ -151,8 +146,8 @@ class ProveCommandTest {
 
     @Test
     void topLevelHelpListsEveryCommandOnOneLine() {
-        Result r = run("--help");
-        assertEquals(ExitCodes.OK, r.code());
+        CliRun r = run("--help");
+        assertEquals(ExitCodes.OK, r.exitCode());
         assertTrue(r.out().contains("  prove   Prove which parameters stay equal, which never move, which separate.\n"),
                 r.out());
         r.out().lines().forEach(l -> assertTrue(l.length() <= 100, "longer than 100 columns: " + l));
@@ -160,8 +155,8 @@ class ProveCommandTest {
 
     @Test
     void helpTeachesWithAnExample() {
-        Result r = run("prove", "--help");
-        assertEquals(ExitCodes.OK, r.code());
+        CliRun r = run("prove", "--help");
+        assertEquals(ExitCodes.OK, r.exitCode());
         assertTrue(r.out().contains("netsym prove examples/cs231n.net"), r.out());
     }
 }

@@ -3,9 +3,7 @@ package dev.netsym.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netsym.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.netsym.robust.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,12 +24,10 @@ class EveryExampleRendersTest {
     }
 
     private static String run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        assertEquals(0, code, () -> String.join(" ", args) + ": " + err);
-        assertEquals("", err.toString(), "a good run prints nothing on stderr");
-        return out.toString();
+        CliRun r = CliRun.of(args);
+        assertEquals(0, r.exitCode(), () -> String.join(" ", args) + ": " + r.err());
+        assertEquals("", r.err(), "a good run prints nothing on stderr");
+        return r.out();
     }
 
     @ParameterizedTest(name = "{0}")
