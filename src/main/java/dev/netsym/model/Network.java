@@ -43,6 +43,16 @@ public record Network(
                 .toList();
     }
 
+    /**
+     * Parameter names grouped by how they start, groups in order of first appearance; all
+     * random-initialised parameters share the one {@link Init.Random} group.
+     */
+    public Map<Init, List<String>> parametersByInit() {
+        Map<Init, List<String>> groups = new java.util.LinkedHashMap<>();
+        for (Parameter p : parameters) groups.computeIfAbsent(p.init(), k -> new java.util.ArrayList<>()).add(p.name());
+        return groups;
+    }
+
     public Map<String, Unit> unitsByName() {
         Map<String, Unit> map = new java.util.LinkedHashMap<>();
         for (Unit u : units) map.put(u.name(), u);

@@ -6,7 +6,6 @@ import dev.netsym.model.Expr;
 import dev.netsym.model.Init;
 import dev.netsym.model.Layer;
 import dev.netsym.model.Network;
-import dev.netsym.model.Parameter;
 import dev.netsym.model.Rational;
 import dev.netsym.model.Unit;
 import dev.netsym.proof.Certificate;
@@ -228,20 +227,16 @@ public final class LatexDocumentRenderer {
         }
 
         private String initialisation() {
-            Map<String, List<String>> groups = new LinkedHashMap<>();
-            for (Parameter p : network.parameters()) {
-                String key = p.init() instanceof Init.Random ? "" : p.init().toString();
-                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p.name());
-            }
+            Map<Init, List<String>> groups = network.parametersByInit();
             if (groups.size() == 1) {
-                String key = groups.keySet().iterator().next();
-                return key.isEmpty() ? "every parameter random, each its own value"
-                        : "every parameter at $" + value(key, printer) + "$";
+                Init only = groups.keySet().iterator().next();
+                return only instanceof Init.Random ? "every parameter random, each its own value"
+                        : "every parameter at $" + value(only.toString(), printer) + "$";
             }
             List<String> parts = new ArrayList<>();
             for (var g : groups.entrySet()) {
-                parts.add("$" + memberList(g.getValue(), printer, ", ") + "$ "
-                        + (g.getKey().isEmpty() ? "random" : "at $" + value(g.getKey(), printer) + "$"));
+                parts.add("$" + memberList(g.getValue(), printer, ", ") + "$ " + (g.getKey() instanceof Init.Random
+                        ? "random" : "at $" + value(g.getKey().toString(), printer) + "$"));
             }
             return String.join("; ", parts);
         }

@@ -6,10 +6,7 @@ import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
 import dev.netsym.model.Unit;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The short summary that {@code netsym check} prints. */
 public final class NetworkSummaryRenderer {
@@ -40,13 +37,9 @@ public final class NetworkSummaryRenderer {
         }
         out.printf("  %-12s %s%n", "optimizer", n.optimizer());
         out.println("  initial values:");
-        Map<String, List<String>> groups = new LinkedHashMap<>();
-        for (Parameter p : n.parameters()) {
-            String key = p.init() instanceof Init.Random ? "random (each its own)" : p.init().toString();
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p.name());
-        }
-        for (var g : groups.entrySet()) {
-            out.printf("    %-21s %s%n", g.getKey(), names(g.getValue()));
+        for (var g : n.parametersByInit().entrySet()) {
+            String how = g.getKey() instanceof Init.Random ? "random (each its own)" : g.getKey().toString();
+            out.printf("    %-21s %s%n", how, names(g.getValue()));
         }
         out.flush();
     }

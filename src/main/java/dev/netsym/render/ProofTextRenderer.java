@@ -288,27 +288,20 @@ public final class ProofTextRenderer {
     }
 
     static String initialisation(Network n) {
-        Map<String, List<String>> groups = new LinkedHashMap<>();
-        for (Parameter p : n.parameters()) {
-            String key = p.init() instanceof Init.Random ? "random" : p.init().toString();
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p.name());
-        }
+        Map<Init, List<String>> groups = n.parametersByInit();
         if (groups.size() == 1) {
-            String only = groups.keySet().iterator().next();
-            return only.equals("random") ? "every parameter starts at its own random value"
+            Init only = groups.keySet().iterator().next();
+            return only instanceof Init.Random ? "every parameter starts at its own random value"
                     : "every parameter starts at " + only;
         }
         return groups.entrySet().stream().map(e -> abbreviate(e.getValue()) + " at "
-                + (e.getKey().equals("random") ? "random values" : e.getKey())).collect(Collectors.joining("; "));
+                + (e.getKey() instanceof Init.Random ? "random values" : e.getKey())).collect(Collectors.joining("; "));
     }
 
     private static String base(Network n) {
-        Map<String, Long> counts = n.parameters().stream().collect(Collectors.groupingBy(
-                p -> p.init() instanceof Init.Random ? "random" : p.init().toString(), LinkedHashMap::new,
-                Collectors.counting()));
-        String shared = counts.entrySet().stream().filter(e -> !e.getKey().equals("random"))
-                .map(e -> (e.getValue() == n.parameters().size() ? "all " : "") + e.getValue() + " parameters start at "
-                        + e.getKey()).collect(Collectors.joining(", "));
+        String shared = n.parametersByInit().entrySet().stream().filter(e -> !(e.getKey() instanceof Init.Random))
+                .map(e -> (e.getValue().size() == n.parameters().size() ? "all " : "") + e.getValue().size()
+                        + " parameters start at " + e.getKey()).collect(Collectors.joining(", "));
         return (shared.isEmpty() ? "each parameter starts at its own value" : shared)
                 + ", so each class below starts at one value.";
     }
