@@ -44,6 +44,8 @@ final class InvariantSearch<T> {
     private final RandomValues random;
     private final int n;
     private final long deadlineNanos;
+    /** The network's parameters in the tape's index order. */
+    private final Parameter[] parameters;
 
     /** Current state: class id per parameter (ids are dense, ordered by first member) and pins. */
     private int[] classOf;
@@ -71,6 +73,7 @@ final class InvariantSearch<T> {
         this.random = new RandomValues(network.assumptions(), seed).scaledDownBy(magnitudeDivisor(tape));
         this.n = tape.parameterCount();
         this.deadlineNanos = deadlineNanos;
+        this.parameters = Parameters.inTapeOrder(network, tape);
         initialState();
     }
 
@@ -119,19 +122,7 @@ final class InvariantSearch<T> {
     }
 
     private Parameter parameter(int p) {
-        return parametersByIndex()[p];
-    }
-
-    private Parameter[] parameterArray;
-
-    private Parameter[] parametersByIndex() {
-        if (parameterArray == null) {
-            Map<String, Parameter> byName = new HashMap<>();
-            for (Parameter p : network.parameters()) byName.put(p.name(), p);
-            parameterArray = new Parameter[n];
-            for (int i = 0; i < n; i++) parameterArray[i] = byName.get(tape.parameterNames().get(i));
-        }
-        return parameterArray;
+        return parameters[p];
     }
 
     /** Runs refinement and certification to the fixed point. */

@@ -43,10 +43,7 @@ final class ProofCertifier implements InvariantSearch.Certifier {
         this.modular = modular;
         this.signs = new RandomValues(network.assumptions(), 0);
         this.provers = provers;
-        Map<String, Parameter> byName = new HashMap<>();
-        for (Parameter p : network.parameters()) byName.put(p.name(), p);
-        parameters = new Parameter[tape.parameterCount()];
-        for (int i = 0; i < parameters.length; i++) parameters[i] = byName.get(tape.parameterNames().get(i));
+        parameters = Parameters.inTapeOrder(network, tape);
     }
 
     Map<Integer, Certificate> certificates() { return certificates; }

@@ -11,7 +11,6 @@ import dev.netsym.model.Unit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +74,7 @@ public final class ProofEngine {
         order.sort(Comparator.comparing(names::get, NaturalOrder.INSTANCE));
         for (int p : order) members.computeIfAbsent(classOf[p], k -> new ArrayList<>()).add(p);
 
-        Map<String, Parameter> byName = new HashMap<>();
-        for (Parameter p : network.parameters()) byName.put(p.name(), p);
+        Map<String, Parameter> byName = Parameters.byName(network);
         List<ParameterClass> classes = new ArrayList<>();
         int symbol = 0;
         for (var entry : members.entrySet()) {

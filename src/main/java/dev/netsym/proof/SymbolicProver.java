@@ -239,8 +239,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
             Integer[] order = new Integer[names.size()];
             for (int p = 0; p < order.length; p++) order[p] = p;
             Arrays.sort(order, Comparator.comparing(names::get, NaturalOrder.INSTANCE));
-            Map<String, Parameter> byName = new HashMap<>();
-            for (Parameter p : network.parameters()) byName.put(p.name(), p);
+            Map<String, Parameter> byName = Parameters.byName(network);
             Map<Integer, Expr> classSymbols = new HashMap<>();
             Map<String, Expr> values = new LinkedHashMap<>();
             for (int p : order) {
@@ -257,8 +256,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
 
         /** Values on the final subspace of a finished proof: its own class symbols. */
         Map<String, Expr> valuesOnSubspace(Proof proof) {
-            Map<String, Parameter> byName = new HashMap<>();
-            for (Parameter p : network.parameters()) byName.put(p.name(), p);
+            Map<String, Parameter> byName = Parameters.byName(network);
             Map<String, Expr> values = new LinkedHashMap<>();
             for (ParameterClass c : proof.classes()) {
                 for (String member : c.members()) {

@@ -46,10 +46,7 @@ final class WitnessFinder {
         this.network = network;
         this.tape = tape;
         this.doubleDouble = doubleDouble;
-        Map<String, Parameter> byName = new HashMap<>();
-        for (Parameter p : network.parameters()) byName.put(p.name(), p);
-        parameters = new Parameter[tape.parameterCount()];
-        for (int i = 0; i < parameters.length; i++) parameters[i] = byName.get(tape.parameterNames().get(i));
+        parameters = Parameters.inTapeOrder(network, tape);
     }
 
     /** A witness per event, in event order; empty where none was found within a few tries. */
