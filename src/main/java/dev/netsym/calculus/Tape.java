@@ -47,7 +47,8 @@ public final class Tape {
     private final String[] activationNames;
     private final List<String> dataNames;
     private final List<String> parameterNames;
-    private final Map<String, Integer> parameterIndexByName;
+    /** Built on the first lookup by name: the numeric passes index parameters by position. */
+    private Map<String, Integer> parameterIndexByName;
     private final Map<String, Integer> unitNodes;
     private final int objectiveNode;
     private final Set<Builtin> builtinsUsed;
@@ -65,7 +66,6 @@ public final class Tape {
         this.activationNames = compiler.activationNames.toArray(new String[0]);
         this.dataNames = List.copyOf(compiler.dataNames);
         this.parameterNames = List.copyOf(compiler.parameterNames);
-        this.parameterIndexByName = Collections.unmodifiableMap(compiler.parameterIndexByName);
         this.unitNodes = Collections.unmodifiableMap(compiler.unitNodes);
         this.objectiveNode = objectiveNode;
         this.builtinsUsed = Collections.unmodifiableSet(compiler.builtinsUsed);
@@ -95,12 +95,17 @@ public final class Tape {
     /** Inputs then targets, in network order: the order {@code dataValues} must follow. */
     public List<String> dataNames() { return dataNames; }
 
+    /** In the network's order: parameter i of the tape is {@code network.parameters().get(i)}. */
     public List<String> parameterNames() { return parameterNames; }
 
     public int parameterCount() { return parameterNames.size(); }
 
     /** The parameter's index in {@code parameterValues} and in the gradient. */
-    public int parameterIndex(String name) {
+    public synchronized int parameterIndex(String name) {
+        if (parameterIndexByName == null) {
+            parameterIndexByName = new HashMap<>(4 * parameterNames.size() / 3 + 16);
+            for (int i = 0; i < parameterNames.size(); i++) parameterIndexByName.put(parameterNames.get(i), i);
+        }
         Integer index = parameterIndexByName.get(name);
         if (index == null) throw new IllegalArgumentException("no parameter named '" + name + "'");
         return index;
@@ -352,14 +357,16 @@ public final class Tape {
         final Map<String, Integer> activationIndex = new HashMap<>();
         final List<String> dataNames = new ArrayList<>();
         final List<String> parameterNames = new ArrayList<>();
-        final Map<String, Integer> parameterIndexByName = new LinkedHashMap<>();
         final Map<String, Integer> unitNodes = new LinkedHashMap<>();
-        final Map<String, Integer> nodeByName = new HashMap<>();
+        final Map<String, Integer> nodeByName;
         final Set<Builtin> builtinsUsed = EnumSet.noneOf(Builtin.class);
         boolean usesNonIntegerPowers;
 
         Compiler(Network network) {
             this.network = network;
+            int names = network.inputs().size() + network.targets().size() + network.parameters().size()
+                    + network.units().size();
+            nodeByName = new HashMap<>(4 * names / 3 + 16);
             childStart.add(0);
             dataNames.addAll(network.inputs());
             dataNames.addAll(network.targets());
@@ -369,7 +376,6 @@ public final class Tape {
             for (int i = 0; i < network.parameters().size(); i++) {
                 String name = network.parameters().get(i).name();
                 parameterNames.add(name);
-                parameterIndexByName.put(name, i);
                 declare(name, leaf(Operation.PARAMETER, i));
             }
         }

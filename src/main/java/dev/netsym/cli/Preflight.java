@@ -87,6 +87,7 @@ final class Preflight {
      * null as soon as one point works. With data lines, the data are used as they are.
      */
     private static String undefinedEverywhere(Network network) {
+        if (definedEverywhere(network)) return null;
         Tape tape = Tape.compile(network);
         // 30 digits are plenty to evaluate once; exact arithmetic could grow without bound.
         DecimalArithmetic arithmetic = new DecimalArithmetic(7L, new MathContext(30, RoundingMode.HALF_EVEN));
@@ -111,6 +112,29 @@ final class Preflight {
             }
         }
         return last;
+    }
+
+    /**
+     * Whether every expression is defined at every point by its form alone: no division, no
+     * log or exp (exp overflows), no power that is not a non-negative integer. Such networks,
+     * dense tanh networks among them, need no evaluation here, which on a million weights
+     * would cost seconds.
+     */
+    static boolean definedEverywhere(Network network) {
+        Deque<Expr> todo = new ArrayDeque<>();
+        todo.push(network.objective());
+        for (Unit u : network.units()) todo.push(u.definition());
+        while (!todo.isEmpty()) {
+            Expr e = todo.pop();
+            if (e instanceof Expr.Quotient) return false;
+            if (e instanceof Expr.Power p && !(p.exponent() instanceof Expr.Num n
+                    && n.value().isInteger() && n.value().signum() >= 0)) {
+                return false;
+            }
+            if (e instanceof Expr.Call c && (c.function().equals("log") || c.function().equals("exp"))) return false;
+            for (Expr child : e.children()) todo.push(child);
+        }
+        return true;
     }
 
     /** Random small rationals, away from 0, as decimals. */

@@ -16,7 +16,6 @@ import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -110,12 +109,13 @@ final class InvariantSearch<T> {
 
     /** Parameters with the same initial value share a class; every parameter starts pinned. */
     private void initialState() {
-        Map<String, Integer> ids = new LinkedHashMap<>();
+        Map<Object, Integer> ids = new HashMap<>();
         classOf = new int[n];
         pinned = new boolean[n];
         for (int p = 0; p < n; p++) {
             Init init = parameter(p).init();
-            String key = init instanceof Init.Random ? "random:" + parameter(p).name() : init.getClass() + ":" + init;
+            // Inits are values (records); a random start is the parameter's own.
+            Object key = init instanceof Init.Random ? parameter(p).name() : init;
             classOf[p] = ids.computeIfAbsent(key, k -> ids.size());
             pinned[p] = true;
         }
@@ -213,25 +213,37 @@ final class InvariantSearch<T> {
      * merge is never trusted without a certificate. The group that reaches 0 is id 0.
      */
     static int[] clusterIds(DoubleDouble[] values) {
-        for (DoubleDouble v : values) {
+        // Tied parameters' gradients are computed alike, hence bitwise equal: only the distinct
+        // values are sorted, which keeps a million-weight network's rounds close to linear.
+        LongIds bits = new LongIds(16);
+        int[] distinctOf = new int[values.length];
+        List<DoubleDouble> distinct = new ArrayList<>();
+        for (int p = 0; p < values.length; p++) {
+            DoubleDouble v = values[p];
             if (!v.isFinite()) throw new ArithmeticException("a gradient overflowed");
+            int d = bits.idOf(Double.doubleToLongBits(v.hi), Double.doubleToLongBits(v.lo));
+            if (d == distinct.size()) distinct.add(v);
+            distinctOf[p] = d;
         }
-        DoubleDouble[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int[] clusterAt = new int[sorted.length];
+        Integer[] byValue = new Integer[distinct.size()];
+        for (int d = 0; d < byValue.length; d++) byValue[d] = d;
+        Arrays.sort(byValue, (a, b) -> distinct.get(a).compareTo(distinct.get(b)));
+        int[] clusterOfDistinct = new int[byValue.length];
         int zeroCluster = -1;
         int next = 1;
-        for (int i = 0; i < sorted.length; i++) {
-            boolean joins = i > 0 && DoubleDoubleArithmetic.close(sorted[i - 1].doubleValue(),
-                    sorted[i].doubleValue(), sorted[i].subtract(sorted[i - 1]).doubleValue());
-            clusterAt[i] = joins ? clusterAt[i - 1] : next++;
-            if (DoubleDoubleArithmetic.close(0, sorted[i].doubleValue(), sorted[i].doubleValue())) {
-                zeroCluster = clusterAt[i];
-            }
+        DoubleDouble previous = null;
+        for (int d : byValue) {
+            DoubleDouble v = distinct.get(d);
+            boolean joins = previous != null && DoubleDoubleArithmetic.close(previous.doubleValue(),
+                    v.doubleValue(), v.subtract(previous).doubleValue());
+            int cluster = joins ? next - 1 : next++;
+            clusterOfDistinct[d] = cluster;
+            if (DoubleDoubleArithmetic.close(0, v.doubleValue(), v.doubleValue())) zeroCluster = cluster;
+            previous = v;
         }
         int[] ids = new int[values.length];
         for (int p = 0; p < values.length; p++) {
-            int id = clusterAt[Arrays.binarySearch(sorted, values[p])];
+            int id = clusterOfDistinct[distinctOf[p]];
             ids[p] = id == zeroCluster ? 0 : id;
         }
         return ids;

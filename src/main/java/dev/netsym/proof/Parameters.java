@@ -16,11 +16,10 @@ final class Parameters {
         return byName;
     }
 
-    /** Parameter i of the result is the tape's parameter i. */
+    /** Parameter i of the result is the tape's parameter i (the tape keeps the network's order). */
     static Parameter[] inTapeOrder(Network network, Tape tape) {
-        Map<String, Parameter> byName = byName(network);
-        Parameter[] ordered = new Parameter[tape.parameterCount()];
-        for (int i = 0; i < ordered.length; i++) ordered[i] = byName.get(tape.parameterNames().get(i));
+        Parameter[] ordered = network.parameters().toArray(new Parameter[0]);
+        if (ordered.length != tape.parameterCount()) throw new IllegalArgumentException("the tape is of another network");
         return ordered;
     }
 }

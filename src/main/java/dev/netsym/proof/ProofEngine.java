@@ -74,13 +74,13 @@ public final class ProofEngine {
         order.sort(Comparator.comparing(names::get, NaturalOrder.INSTANCE));
         for (int p : order) members.computeIfAbsent(classOf[p], k -> new ArrayList<>()).add(p);
 
-        Map<String, Parameter> byName = Parameters.byName(network);
+        Parameter[] parameters = Parameters.inTapeOrder(network, tape);
         List<ParameterClass> classes = new ArrayList<>();
         int symbol = 0;
         for (var entry : members.entrySet()) {
             List<Integer> ms = entry.getValue();
             boolean frozen = pinned[ms.get(0)];
-            Parameter first = byName.get(names.get(ms.get(0)));
+            Parameter first = parameters[ms.get(0)];
             String initial = first.init() instanceof dev.netsym.model.Init.Random ? first.name() + "(0)"
                     : first.init().toString();
             Certificate certificate = search.timedOut() ? new Certificate(Certificate.Kind.TRIVIAL,

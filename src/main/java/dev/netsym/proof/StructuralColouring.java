@@ -262,7 +262,9 @@ final class StructuralColouring {
 
     private int[] backwardColours() {
         int n = tape.nodeCount();
-        // Contributions are gathered per child as (parent adjoint colour, partial colour) pairs.
+        // Contributions are gathered per child as (parent adjoint colour, partial colour) pairs;
+        // most nodes get one, kept in a flat array, and only the others get an array of their own.
+        long[] firstPair = new long[n];
         long[][] pairs = new long[n][];
         int[] pairCount = new int[n];
         int[] back = new int[n];
@@ -270,7 +272,7 @@ final class StructuralColouring {
         int root = tape.objectiveNode();
         back[root] = one;
         for (int node = root; node >= 0; node--) {
-            if (node != root) back[node] = contributionsColour(pairs[node], pairCount[node]);
+            if (node != root) back[node] = contributionsColour(firstPair[node], pairs[node], pairCount[node]);
             pairs[node] = null;
             if (back[node] == zero) continue;
             int count = tape.childCount(node);
@@ -278,16 +280,34 @@ final class StructuralColouring {
                 int partial = localPartial(node, k, count);
                 if (partial == zero) continue;
                 int child = tape.child(node, k);
-                if (pairs[child] == null) pairs[child] = new long[2];
-                if (pairCount[child] == pairs[child].length) pairs[child] = Arrays.copyOf(pairs[child], pairCount[child] * 2);
-                pairs[child][pairCount[child]++] = ((long) back[node] << 32) | (partial & 0xFFFFFFFFL);
+                long pair = ((long) back[node] << 32) | (partial & 0xFFFFFFFFL);
+                if (pairCount[child] == 0) {
+                    firstPair[child] = pair;
+                } else {
+                    if (pairs[child] == null) {
+                        pairs[child] = new long[4];
+                        pairs[child][0] = firstPair[child];
+                    } else if (pairCount[child] == pairs[child].length) {
+                        pairs[child] = Arrays.copyOf(pairs[child], pairCount[child] * 2);
+                    }
+                    pairs[child][pairCount[child]] = pair;
+                }
+                pairCount[child]++;
             }
         }
         return back;
     }
 
-    private int contributionsColour(long[] pairs, int count) {
+    private int contributionsColour(long firstPair, long[] pairs, int count) {
         if (count == 0) return zero;
+        if (count == 1) {
+            // A lone (1, partial) contribution is the partial itself.
+            int adjoint = (int) (firstPair >>> 32);
+            int partial = (int) firstPair;
+            if (adjoint == one) return partial;
+            if (partial == one) return adjoint;
+            return intern("adjoint", null, new int[] {adjoint, partial}, Sign.UNKNOWN);
+        }
         long[] sorted = Arrays.copyOf(pairs, count);
         Arrays.sort(sorted);
         int[] flat = new int[count * 2];
@@ -295,9 +315,7 @@ final class StructuralColouring {
             flat[2 * i] = (int) (sorted[i] >>> 32);
             flat[2 * i + 1] = (int) sorted[i];
         }
-        // A lone (1, partial) contribution is the partial itself; otherwise an opaque sum of products.
-        if (count == 1 && flat[0] == one) return flat[1];
-        if (count == 1 && flat[1] == one) return flat[0];
+        // Otherwise an opaque sum of products.
         return intern("adjoint", null, flat, Sign.UNKNOWN);
     }
 

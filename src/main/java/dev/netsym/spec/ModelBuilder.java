@@ -17,6 +17,7 @@ import dev.netsym.model.Unit;
 import dev.netsym.spec.grammar.NetSpecParser;
 import dev.netsym.spec.grammar.NetSpecParser.*;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,11 +41,11 @@ final class ModelBuilder {
     static final int MAX_SIZE = 1_000_000;
     /**
      * The most elements a spec may expand into (vector elements, layer units, dense weights, the
-     * terms of sum(...), parameters selected by init lines). A dense weight costs about 300 bytes
-     * and some microseconds, so this keeps a hostile spec within about 400 MB of heap and a few
-     * seconds, while leaving four times the room MNIST's 784-256-128-10 network (235,146 weights) needs.
+     * terms of sum(...), parameters selected by init lines). A dense weight with its init costs
+     * two elements, so networks of up to about 3 million weights are read (a proof of 1.7 million
+     * takes about 2 GB and 10 s), while a one-line spec cannot ask for billions.
      */
-    static final long MAX_ELEMENTS = 1_000_000;
+    static final long MAX_ELEMENTS = 6_000_000;
 
     private final List<Diagnostic> diagnostics;
 
@@ -66,6 +67,9 @@ final class ModelBuilder {
     private String optimizer;
     private long elements;
     private boolean overBudget;
+
+    /** Per vector a dense layer reads: the Refs of its elements, x[1], x[2], ... */
+    private final Map<String, List<Expr.Ref>> elementRefs = new HashMap<>();
 
     /** Parameters in order of first appearance, with where they first appear. */
     private final Map<String, SourcePos> parameters = new LinkedHashMap<>();
@@ -98,18 +102,19 @@ final class ModelBuilder {
         }
         if (hasErrors()) return failed();
 
-        List<Unit> ordered = new UnitGraph(units, diagnostics).topologicalOrder();
+        UnitGraph graph = new UnitGraph(units, diagnostics);
+        List<Unit> ordered = graph.topologicalOrder();
         if (hasErrors()) return failed();
-        new UnitGraph(units, diagnostics).warnUnreachable(objective, parameters);
+        graph.warnUnreachable(objective, parameters);
 
-        Map<String, Init> initOf = resolveInits();
+        Inits initOf = resolveInits();
         List<Sample> data = resolveData();
         List<Assumption> assumptions = resolveAssumptions(initOf);
         if (hasErrors()) return failed();
 
         List<Parameter> params = new ArrayList<>(parameters.size());
         for (var p : parameters.entrySet()) {
-            params.add(new Parameter(p.getKey(), initOf.getOrDefault(p.getKey(), new Init.Random()), p.getValue()));
+            params.add(new Parameter(p.getKey(), initOf.of(p.getKey()), p.getValue()));
         }
         params.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
         Network network = new Network(networkName == null ? "network" : networkName,
@@ -417,12 +422,17 @@ final class ModelBuilder {
         }
 
         private Expr denseSum() {
+            // The layer's units share one Ref per source element: a million weights, not a million copies of x[i].
+            List<Expr.Ref> sourceElements = elementRefs.computeIfAbsent(layer.source(), v -> {
+                List<Expr.Ref> refs = new ArrayList<>(layer.sourceSize());
+                for (int i = 1; i <= layer.sourceSize(); i++) refs.add(new Expr.Ref(v + "[" + i + "]"));
+                return refs;
+            });
             List<Expr> terms = new ArrayList<>(layer.sourceSize() + 1);
             for (int i = 1; i <= layer.sourceSize(); i++) {
                 String weight = layer.weight(index, i);
                 noteParameter(weight, layer.pos());
-                terms.add(new Expr.Product(List.of(new Expr.Ref(weight),
-                        new Expr.Ref(layer.source() + "[" + i + "]"))));
+                terms.add(new Expr.Product(List.of(new Expr.Ref(weight), sourceElements.get(i - 1))));
             }
             if (layer.bias()) {
                 noteParameter(layer.bias(index), layer.pos());
@@ -574,15 +584,36 @@ final class ModelBuilder {
 
     // ---- Whole-file checks -----------------------------------------------------------------
 
-    private Map<String, Init> resolveInits() {
+    /**
+     * How parameters start: the value of the last 'init all' line for every parameter, unless
+     * a later line names it. Keeping 'all' as one value spares a map of a million entries.
+     */
+    private record Inits(Init all, Map<String, Init> byName, int parameterCount) {
+        Init of(String parameter) {
+            Init init = byName.get(parameter);
+            if (init != null) return init;
+            return all != null ? all : new Init.Random();
+        }
+
+        /** The inits some parameter really has. */
+        Collection<Init> used() {
+            List<Init> used = new ArrayList<>(byName.values());
+            if (all != null && byName.size() < parameterCount) used.add(all);
+            return used;
+        }
+    }
+
+    private Inits resolveInits() {
         Map<String, Init> initOf = new HashMap<>();
+        Init all = null;
         for (InitStmtContext line : inits) {
             Init value = initValue(line.initValue());
             if (value == null) continue;
             List<String> selected = new ArrayList<>();
             if (line.selector().ALL() != null) {
                 if (!charge(parameters.size(), line)) break;
-                selected.addAll(parameters.keySet());
+                initOf.clear();
+                all = value;
             } else {
                 for (SelectorItemContext item : line.selector().selectorItem()) {
                     // Each pattern is tried against every parameter.
@@ -599,7 +630,7 @@ final class ModelBuilder {
             }
             for (String p : selected) initOf.put(p, value);
         }
-        return initOf;
+        return new Inits(all, initOf, parameters.size());
     }
 
     private List<String> matching(String pattern) {
@@ -685,9 +716,9 @@ final class ModelBuilder {
         return samples;
     }
 
-    private List<Assumption> resolveAssumptions(Map<String, Init> initOf) {
+    private List<Assumption> resolveAssumptions(Inits initOf) {
         Set<String> symbols = new HashSet<>();
-        for (Init i : initOf.values()) if (i instanceof Init.Symbolic s) symbols.add(s.symbol());
+        for (Init i : initOf.used()) if (i instanceof Init.Symbolic s) symbols.add(s.symbol());
         List<Assumption> out = new ArrayList<>();
         for (AssumeStmtContext line : assumeStatements) {
             for (ConditionContext c : line.condition()) {

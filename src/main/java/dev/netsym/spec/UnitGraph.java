@@ -13,30 +13,37 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** The dependencies between units: their order, their cycles, and what reaches the objective. */
 final class UnitGraph {
     private final Map<String, Unit> units;
     private final List<Diagnostic> diagnostics;
-    private final Map<String, Set<String>> uses = new HashMap<>();
+    /** Unit → the units its definition names, each once. */
+    private final Map<String, List<String>> uses;
 
     UnitGraph(Map<String, Unit> units, List<Diagnostic> diagnostics) {
         this.units = units;
         this.diagnostics = diagnostics;
-        for (Unit u : units.values()) uses.put(u.name(), namesIn(u.definition()));
+        this.uses = new HashMap<>(4 * units.size() / 3 + 16);
+        for (Unit u : units.values()) {
+            Set<String> named = new LinkedHashSet<>();
+            forEachName(u.definition(), n -> {
+                if (units.containsKey(n)) named.add(n);
+            });
+            uses.put(u.name(), List.copyOf(named));
+        }
     }
 
-    /** Every name an expression mentions, found without recursion. */
-    static Set<String> namesIn(Expr root) {
-        Set<String> names = new LinkedHashSet<>();
+    /** Calls {@code action} on every name an expression mentions, without recursion. */
+    static void forEachName(Expr root, Consumer<String> action) {
         Deque<Expr> stack = new ArrayDeque<>();
         stack.push(root);
         while (!stack.isEmpty()) {
             Expr e = stack.pop();
-            if (e instanceof Expr.Ref r) names.add(r.name());
+            if (e instanceof Expr.Ref r) action.accept(r.name());
             else e.children().forEach(stack::push);
         }
-        return names;
     }
 
     /** Units ordered so each comes after the units it uses; a cycle is an error naming its units. */
@@ -49,7 +56,7 @@ final class UnitGraph {
             Deque<String> path = new ArrayDeque<>();
             Deque<java.util.Iterator<String>> pending = new ArrayDeque<>();
             path.push(start);
-            pending.push(unitDeps(start).iterator());
+            pending.push(uses.get(start).iterator());
             state.put(start, 1);
             while (!path.isEmpty()) {
                 var it = pending.peek();
@@ -59,7 +66,7 @@ final class UnitGraph {
                     if (s == null) {
                         state.put(next, 1);
                         path.push(next);
-                        pending.push(unitDeps(next).iterator());
+                        pending.push(uses.get(next).iterator());
                     } else if (s == 1) {
                         reportCycle(path, next);
                         return order;
@@ -75,12 +82,6 @@ final class UnitGraph {
         return order;
     }
 
-    private List<String> unitDeps(String unit) {
-        List<String> deps = new ArrayList<>();
-        for (String n : uses.get(unit)) if (units.containsKey(n)) deps.add(n);
-        return deps;
-    }
-
     private void reportCycle(Deque<String> path, String back) {
         List<String> cycle = new ArrayList<>();
         for (var it = path.descendingIterator(); it.hasNext(); ) {
@@ -92,24 +93,36 @@ final class UnitGraph {
         diagnostics.add(Diagnostic.error(at, "the units form a cycle: " + String.join(" -> ", cycle)));
     }
 
-    /** Warns about units and parameters that cannot influence the objective. */
+    /**
+     * Warns about units and parameters that cannot influence the objective. Every parameter
+     * is named in some unit or in the objective, so only those named in unreached units can
+     * be unreached: the common case, everything reached, costs one pass over the units.
+     */
     void warnUnreachable(Expr objective, Map<String, SourcePos> parameters) {
         Set<String> reached = new HashSet<>();
-        Deque<String> work = new ArrayDeque<>(namesIn(objective));
-        reached.addAll(work);
+        Deque<String> work = new ArrayDeque<>();
+        forEachName(objective, n -> {
+            if (units.containsKey(n) && reached.add(n)) work.push(n);
+        });
         while (!work.isEmpty()) {
-            Set<String> next = uses.get(work.pop());
-            if (next == null) continue;
-            for (String n : next) if (reached.add(n)) work.push(n);
+            for (String n : uses.get(work.pop())) if (reached.add(n)) work.push(n);
         }
         int shown = 0;
+        Set<String> candidates = new HashSet<>();
         for (Unit u : units.values()) {
-            if (!reached.contains(u.name()) && u.layer() == null && shown++ < SpecParser.MAX_ERRORS) {
+            if (reached.contains(u.name())) continue;
+            if (u.layer() == null && shown++ < SpecParser.MAX_ERRORS) {
                 diagnostics.add(Diagnostic.warning(u.pos(), "unit '" + u.name() + "' does not affect the objective"));
             }
+            forEachName(u.definition(), n -> {
+                if (parameters.containsKey(n)) candidates.add(n);
+            });
         }
+        if (candidates.isEmpty()) return;
+        forEachName(objective, candidates::remove);
+        for (String unit : reached) forEachName(units.get(unit).definition(), candidates::remove);
         for (var p : parameters.entrySet()) {
-            if (!reached.contains(p.getKey()) && shown++ < SpecParser.MAX_ERRORS) {
+            if (candidates.contains(p.getKey()) && shown++ < SpecParser.MAX_ERRORS) {
                 diagnostics.add(Diagnostic.warning(p.getValue(),
                         "parameter '" + p.getKey() + "' does not affect the objective"));
             }

@@ -112,17 +112,18 @@ class LimitsTest {
 
     @Test
     void expansionBeyondTheBudgetIsRefused() throws Exception {
-        String tooLarge = ": error: the spec is too large: it expands to more than 1000000 elements";
-        // 1000 x 1001 weights: each size is allowed, the product is not.
-        assertRefused("input x[1001]\nlayer h[1000] = dense(x)\nobjective sum(h)\n", tooLarge);
+        String tooLarge = ": error: the spec is too large: it expands to more than 6000000 elements";
+        // 2001 x 3000 weights: each size is allowed, the product is not.
+        assertRefused("input x[3000]\nlayer h[2001] = dense(x)\nobjective sum(h)\n", tooLarge);
         // Nested sums multiply: 10^8 terms from a one-line spec.
         assertRefused("input x[10]\nobjective sum(x*sum(x*sum(x*sum(x*sum(x*sum(x*sum(x*sum(x))))))))\n", tooLarge);
         // Many vectors each within the size limit.
-        assertRefused("input a[600000], b[600000]\ny = w*a[1]\nobjective y\n", tooLarge);
+        assertRefused("input a[900000], b[900000], c[900000], d[900000], e[900000], f[900000], g[900000]\n"
+                + "y = w*a[1]\nobjective y\n", tooLarge);
         // Every init line walks every parameter.
         StringBuilder inits = new StringBuilder("input x\ny = ");
         for (int i = 0; i < 20_000; i++) inits.append(i == 0 ? "" : " + ").append("w").append(i).append("*x");
-        inits.append("\nobjective y\n").append("init all = 0\n".repeat(60));
+        inits.append("\nobjective y\n").append("init all = 0\n".repeat(400));
         assertRefused(inits.toString(), tooLarge);
     }
 
