@@ -148,6 +148,19 @@ public final class SpecParser {
 
 
     /** Reports stray characters and absurd nesting before the parser sees them. */
+    // Bracket tokens by type: asking a million tokens for their text would allocate a million strings.
+    private static final int OPEN_PAREN = literalType("'('");
+    private static final int CLOSE_PAREN = literalType("')'");
+    private static final int OPEN_BRACKET = literalType("'['");
+    private static final int CLOSE_BRACKET = literalType("']'");
+
+    private static int literalType(String literal) {
+        for (int type = 1; type <= NetSpecLexer.VOCABULARY.getMaxTokenType(); type++) {
+            if (literal.equals(NetSpecLexer.VOCABULARY.getLiteralName(type))) return type;
+        }
+        throw new IllegalStateException("the grammar has no token " + literal);
+    }
+
     private static boolean checkTokens(List<Token> tokens, List<Diagnostic> diagnostics) {
         int depth = 0;
         boolean hasStatement = false;
@@ -158,9 +171,9 @@ public final class SpecParser {
                 case NetSpecLexer.NEWLINE, NetSpecLexer.SEMICOLON, Token.EOF -> depth = 0;
                 default -> {
                     hasStatement = true;
-                    String s = t.getText();
-                    if (s.equals("(") || s.equals("[")) depth++;
-                    if (s.equals(")") || s.equals("]")) depth--;
+                    int type = t.getType();
+                    if (type == OPEN_PAREN || type == OPEN_BRACKET) depth++;
+                    if (type == CLOSE_PAREN || type == CLOSE_BRACKET) depth--;
                     if (depth > MAX_NESTING) {
                         diagnostics.add(Diagnostic.error(pos(t),
                                 "brackets nested more than " + MAX_NESTING + " deep"));
