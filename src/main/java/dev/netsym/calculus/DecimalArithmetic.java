@@ -151,11 +151,18 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
 
     // --- elementary functions, at working precision ---
 
-    /** e^x: halve x until it is below 2^-9, sum the Taylor series, square back. */
+    /**
+     * e^x: halve x until it is below 2^-9, sum the Taylor series, square back. Below
+     * e^-100000000 (about 10^-43429448) the result underflows to 0, as in floating point: a
+     * saturated tanh or sigmoid then has slope 0 instead of failing to evaluate.
+     */
     BigDecimal exp(BigDecimal x) {
         if (x.signum() == 0) return BigDecimal.ONE;
         double magnitude = x.abs().doubleValue();
-        if (!(magnitude <= MAX_EXP_ARGUMENT)) throw new ArithmeticException("exp overflow at " + x);
+        if (!(magnitude <= MAX_EXP_ARGUMENT)) {
+            if (x.signum() < 0) return BigDecimal.ZERO;
+            throw new ArithmeticException("exp overflow at " + x);
+        }
         int halvings = Math.max(0, Math.getExponent(magnitude) + 9);
         // Each squaring doubles the relative error: about 0.3 decimal digits per halving.
         MathContext inner = new MathContext(working.getPrecision() + halvings * 3 / 10 + 2);
