@@ -5,34 +5,29 @@ import dev.netsym.calculus.Tape;
 import dev.netsym.model.Network;
 import dev.netsym.model.Unit;
 import dev.netsym.proof.SymbolicProver;
+import dev.netsym.render.NetworkSummaryRenderer;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import dev.netsym.render.NetworkSummaryRenderer;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "check",
-        header = "Check a spec: every error with FILE:LINE:COLUMN, and a summary.",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Reads a network spec, reports every error with FILE:LINE:COLUMN, and prints a short",
-            "summary: inputs, units, parameters and how they start."},
-        footer = {"", "Example:", "  netsym check examples/cs231n.net", "  cat my.net | netsym check -"})
-final class CheckCommand implements Callable<Integer> {
-    @Mixin
-    SpecInput input;
-
-    @Spec
-    CommandSpec spec;
+final class CheckCommand implements Command {
+    private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym check",
+                    "Check a spec: every error with FILE:LINE:COLUMN, and a summary.")
+            .withDescription(
+                "Reads a network spec, reports every error with FILE:LINE:COLUMN, and prints a short",
+                "summary: inputs, units, parameters and how they start.")
+            .withPositionals(SpecInput.FILE)
+            .withFooter("", "Example:", "  netsym check examples/cs231n.net", "  cat my.net | netsym check -");
 
     @Override
-    public Integer call() throws SpecInput.Failure {
-        var out = spec.commandLine().getOut();
-        Network network = input.load(spec.commandLine().getErr());
+    public CommandSyntax syntax() {
+        return SYNTAX;
+    }
+
+    @Override
+    public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws SpecInput.Failure {
+        Network network = new SpecInput(arguments).load(err);
         new NetworkSummaryRenderer(out).render(network);
         out.println("  translation: " + translate(network));
         out.flush();

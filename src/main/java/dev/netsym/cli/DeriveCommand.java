@@ -19,28 +19,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-@Command(name = "derive",
-        header = "Derive every unit and every gradient, as a person does by hand.",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Derives every unit and every gradient of the objective as a person does by",
-            "hand: the chain rule through the units, the local form, the result in inputs",
-            "and parameters, and its value at the initialisation."},
-        footer = {"", "Examples:", "  netsym derive examples/cs231n.net",
-            "  netsym derive examples/cs231n.net --param w1 --param w9 --at 'w1=0, w2=b'",
-            "  netsym derive examples/cs231n.net --format json"})
-final class DeriveCommand implements Callable<Integer> {
+final class DeriveCommand implements Command {
     enum Format { text, json }
 
     /** Symbolic work runs on a thread with a big stack: nested expressions recurse deeply. */
@@ -48,38 +32,41 @@ final class DeriveCommand implements Callable<Integer> {
     /** A name no user writes, for reading one --at value through the spec language. */
     private static final String PROBE = "netsym_at_value_";
 
-    @Mixin
-    SpecInput input;
+    private static final Option<List<String>> PARAM = Option.repeatable("--param", "NAME",
+            "Show only the gradient of this parameter (repeatable).");
+    private static final Option<String> AT = Option.text("--at", "VALUES",
+            "Also evaluate every gradient at these values, e.g. 'w1=0, w2=b'; each value is a number"
+                    + " (0, -1/2, 0.5) or a name.");
+    private static final Option<Format> FORMAT = Option.choice("--format", "FORMAT", Format.text,
+            "text (default) or json.");
+    private static final Option<Double> TIMEOUT = Option.number("--timeout", "SECONDS", "60",
+            "Give up after this many seconds (default {default}); exit code 75.");
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--param", paramLabel = "NAME",
-            description = "Show only the gradient of this parameter (repeatable).")
-    List<String> params = new ArrayList<>();
-
-    @Option(names = "--at", paramLabel = "VALUES",
-            description = "Also evaluate every gradient at these values, e.g. 'w1=0, w2=b'; each value is a number "
-                    + "(0, -1/2, 0.5) or a name.")
-    String at;
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (default) or json.")
-    Format format;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "Give up after this many seconds (default ${DEFAULT-VALUE}); exit code 75.")
-    double timeoutSeconds;
+    private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym derive",
+                    "Derive every unit and every gradient, as a person does by hand.")
+            .withDescription(
+                "Derives every unit and every gradient of the objective as a person does by",
+                "hand: the chain rule through the units, the local form, the result in inputs",
+                "and parameters, and its value at the initialisation.")
+            .withOptions(PARAM, AT, FORMAT, TIMEOUT)
+            .withPositionals(SpecInput.FILE)
+            .withFooter("", "Examples:", "  netsym derive examples/cs231n.net",
+                "  netsym derive examples/cs231n.net --param w1 --param w9 --at 'w1=0, w2=b'",
+                "  netsym derive examples/cs231n.net --format json");
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    public CommandSyntax syntax() {
+        return SYNTAX;
+    }
+
+    @Override
+    public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws Exception {
+        double timeoutSeconds = arguments.get(TIMEOUT);
         if (!(timeoutSeconds > 0) || timeoutSeconds > 1e6) {
             return usage(err, "--timeout must be a positive number of seconds, got " + format(timeoutSeconds));
         }
-        Network network = input.loadForComputation(err);
-        Set<String> wanted = new LinkedHashSet<>(params);
+        Network network = new SpecInput(arguments).loadForComputation(err);
+        Set<String> wanted = new LinkedHashSet<>(arguments.get(PARAM));
         List<String> parameterNames = network.parameters().stream().map(Parameter::name).toList();
         for (String p : wanted) {
             if (!parameterNames.contains(p)) {
@@ -87,6 +74,7 @@ final class DeriveCommand implements Callable<Integer> {
                         + list(parameterNames));
             }
         }
+        String at = arguments.get(AT);
         Map<String, Expr> point;
         try {
             point = at == null ? Map.of() : point(at, network);
@@ -124,7 +112,7 @@ final class DeriveCommand implements Callable<Integer> {
                     derivation.gradients().stream().filter(g -> wanted.contains(g.parameter())).toList(),
                     derivation.options());
         }
-        if (format == Format.json) new DerivationJsonRenderer().render(derivation, out);
+        if (arguments.get(FORMAT) == Format.json) new DerivationJsonRenderer().render(derivation, out);
         else new DerivationTextRenderer().render(derivation, out);
         out.flush();
         return ExitCodes.OK;

@@ -11,34 +11,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-@Command(name = "dot",
-        header = "Draw the network as Graphviz DOT, edges coloured by class.",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Writes a Graphviz picture of the network: inputs on the left, units by depth, every edge",
-            "labelled with its parameters and coloured by class (frozen: dashed)."},
-        footer = {"", "Examples:", "  netsym dot examples/cs231n.net | dot -Tpng > cs231n.png",
-            "  netsym dot examples/cs231n.net --svg -o cs231n.svg"})
-final class DotCommand implements Callable<Integer> {
-    @Mixin
-    SpecInput input;
+final class DotCommand implements Command {
+    private static final Option<Path> OUTPUT = Option.path("--output", "OUT",
+            "Write here (default: standard output).").withShortName("-o");
+    private static final Option<Boolean> SVG = Option.flag("--svg",
+            "Run Graphviz (dot -Tsvg, when installed) and write SVG instead of DOT.");
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Write here (default: standard output).")
-    Path output;
+    private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym dot",
+                    "Draw the network as Graphviz DOT, edges coloured by class.")
+            .withDescription(
+                "Writes a Graphviz picture of the network: inputs on the left, units by depth, every edge",
+                "labelled with its parameters and coloured by class (frozen: dashed).")
+            .withOptions(OUTPUT, SVG)
+            .withPositionals(SpecInput.FILE)
+            .withFooter("", "Examples:", "  netsym dot examples/cs231n.net | dot -Tpng > cs231n.png",
+                "  netsym dot examples/cs231n.net --svg -o cs231n.svg");
 
-    @Option(names = "--svg", description = "Run Graphviz (dot -Tsvg, when installed) and write SVG instead of DOT.")
-    boolean svg;
-
-    @Spec
-    CommandSpec spec;
+    @Override
+    public CommandSyntax syntax() {
+        return SYNTAX;
+    }
 
     /** The classes to colour by: the search alone, since a picture needs no symbolic details. */
     private static Proof proofOf(Network network) {
@@ -46,9 +40,9 @@ final class DotCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws SpecInput.Failure {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws SpecInput.Failure {
+        SpecInput input = new SpecInput(arguments);
+        Path output = arguments.get(OUTPUT);
         if (output != null && OutputFile.isInput(output, input)) {
             err.println("netsym: refusing to write over the spec file " + input.displayName());
             return ExitCodes.USAGE;
@@ -57,7 +51,7 @@ final class DotCommand implements Callable<Integer> {
         StringWriter text = new StringWriter();
         new DotRenderer(new PrintWriter(text)).render(network, proofOf(network));
         String result = text.toString();
-        if (svg) {
+        if (arguments.get(SVG)) {
             if (!OutputFile.onPath("dot")) {
                 err.println("netsym: Graphviz 'dot' is not installed, so no SVG was made (Debian: apt-get install"
                         + " graphviz); run without --svg to get the DOT text");

@@ -16,44 +16,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-@Command(name = "latex",
-        header = "Write the derivation and the proof as a LaTeX document with a picture.",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Writes a LaTeX document of the network: its equations, a picture with edges coloured by",
-            "parameter class, every gradient derived by the chain rule, and the proof of which",
-            "parameters gradient descent keeps equal forever."},
-        footer = {"", "Examples:", "  netsym latex examples/cs231n.net -o cs231n.tex",
-            "  netsym latex examples/cs231n.net --pdf -o cs231n.tex",
-            "  netsym latex examples/cs231n.net --fragment > body.tex"})
-final class LatexCommand implements Callable<Integer> {
-    @Mixin
-    SpecInput input;
+final class LatexCommand implements Command {
+    private static final Option<Path> OUTPUT = Option.path("--output", "OUT.tex",
+            "Write the document here (default: standard output).").withShortName("-o");
+    private static final Option<Boolean> PDF = Option.flag("--pdf",
+            "Also run pdflatex (when installed) and write OUT.pdf beside OUT.tex.");
+    private static final Option<Boolean> FRAGMENT = Option.flag("--fragment",
+            "The body only, to \\input into a document that loads amsmath, amssymb, xcolor and tikz.");
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT.tex",
-            description = "Write the document here (default: standard output).")
-    Path output;
+    private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym latex",
+                    "Write the derivation and the proof as a LaTeX document with a picture.")
+            .withDescription(
+                "Writes a LaTeX document of the network: its equations, a picture with edges coloured by",
+                "parameter class, every gradient derived by the chain rule, and the proof of which",
+                "parameters gradient descent keeps equal forever.")
+            .withOptions(OUTPUT, PDF, FRAGMENT)
+            .withPositionals(SpecInput.FILE)
+            .withFooter("", "Examples:", "  netsym latex examples/cs231n.net -o cs231n.tex",
+                "  netsym latex examples/cs231n.net --pdf -o cs231n.tex",
+                "  netsym latex examples/cs231n.net --fragment > body.tex");
 
-    @Option(names = "--pdf", description = "Also run pdflatex (when installed) and write OUT.pdf beside OUT.tex.")
-    boolean pdf;
-
-    @Option(names = "--fragment",
-            description = "The body only, to \\input into a document that loads amsmath, amssymb, xcolor and tikz.")
-    boolean fragment;
-
-    @Spec
-    CommandSpec spec;
+    @Override
+    public CommandSyntax syntax() {
+        return SYNTAX;
+    }
 
     /** The complete proof, with the symbolic details the document shows. */
     private static Proof proofOf(Network network) {
@@ -61,9 +52,11 @@ final class LatexCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws SpecInput.Failure {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws SpecInput.Failure {
+        SpecInput input = new SpecInput(arguments);
+        Path output = arguments.get(OUTPUT);
+        boolean pdf = arguments.get(PDF);
+        boolean fragment = arguments.get(FRAGMENT);
         if (pdf && output == null) {
             err.println("netsym: --pdf needs -o OUT.tex, to know where to put the PDF");
             return ExitCodes.USAGE;
@@ -99,7 +92,7 @@ final class LatexCommand implements Callable<Integer> {
             return ExitCodes.CANNOT_WRITE;
         }
         out.println("netsym: wrote " + output);
-        return pdf ? runPdflatex(text.toString(), out, err) : ExitCodes.OK;
+        return pdf ? runPdflatex(text.toString(), output, out, err) : ExitCodes.OK;
     }
 
     /** How long the gradients section may take; the proof has a budget of its own. */
@@ -136,7 +129,7 @@ final class LatexCommand implements Callable<Integer> {
     }
 
     /** pdflatex in batch mode in a temporary directory; only the PDF is copied out. */
-    private int runPdflatex(String document, PrintWriter out, PrintWriter err) {
+    private static int runPdflatex(String document, Path output, PrintWriter out, PrintWriter err) {
         if (!OutputFile.onPath("pdflatex")) {
             err.println("netsym: pdflatex is not installed, so no PDF was made (Debian: apt-get install"
                     + " texlive-latex-base texlive-pictures); the .tex file is ready to compile");

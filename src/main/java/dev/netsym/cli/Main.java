@@ -2,38 +2,31 @@ package dev.netsym.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import java.util.List;
 
-@Command(name = "netsym",
-        mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
-        synopsisSubcommandLabel = "COMMAND",
-        description = {
-            "Derives, symbolically, what gradient descent does to the weights of a network, and proves",
-            "which weights it keeps equal forever, which never move, and which separate.",
-            ""},
-        subcommands = {CheckCommand.class, DeriveCommand.class, ProveCommand.class, LatexCommand.class, DotCommand.class,
-            CommandLine.HelpCommand.class},
-        footer = {
-            "",
-            "Examples:",
-            "  netsym prove examples/cs231n.net",
-            "  netsym derive --param w5 examples/cs231n.net",
-            "  netsym latex examples/cs231n.net -o cs231n.tex --pdf",
-            "",
-            "Exit codes: 0 ok, 64 bad command line, 65 errors in the spec (also: a network too large or",
-            "too deep to compute with, or with no value anywhere), 66 spec file missing or unreadable,",
-            "70 internal error, 73 output not writable, 75 time budget ran out."})
-public final class Main implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+/** The netsym command line: picks the command, reads its arguments, and turns failures into exit codes. */
+public final class Main {
+    private static final List<Command> COMMANDS = List.of(new CheckCommand(), new DeriveCommand(),
+            new ProveCommand(), new LatexCommand(), new DotCommand(), new HelpCommand());
 
-    @Override
-    public void run() {
-        // No command given: show what there is to do.
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+    private static final CommandSyntax NETSYM = CommandSyntax.of("netsym", null)
+            .withDescription(
+                "Derives, symbolically, what gradient descent does to the weights of a network, and proves",
+                "which weights it keeps equal forever, which never move, and which separate.",
+                "")
+            .withCommands(COMMANDS.stream().map(Command::syntax).toList())
+            .withFooter(
+                "",
+                "Examples:",
+                "  netsym prove examples/cs231n.net",
+                "  netsym derive --param w5 examples/cs231n.net",
+                "  netsym latex examples/cs231n.net -o cs231n.tex --pdf",
+                "",
+                "Exit codes: 0 ok, 64 bad command line, 65 errors in the spec (also: a network too large or",
+                "too deep to compute with, or with no value anywhere), 66 spec file missing or unreadable,",
+                "70 internal error, 73 output not writable, 75 time budget ran out.");
+
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, false, StandardCharsets.UTF_8),
@@ -42,63 +35,116 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given streams; returns the exit code. Used by tests too. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main());
-        // Descriptions are written as lines of up to 100 columns; picocli's default of 80 would rewrap them.
-        cli.setUsageHelpWidth(100);
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
-        cli.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
-        for (CommandLine sub : cli.getSubcommands().values()) {
-            sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
-        }
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof SpecInput.Failure f) return f.exitCode;
-            if (e instanceof ArithmeticException) {
-                // Every point tried divided by zero or took the log of a non-positive number,
-                // for instance because the initialisation sets a denominator to 0.
-                err.println(specName(parseResult) + ": error: the network has no value where gradient"
-                        + " descent would start (" + e.getMessage() + "): a denominator is 0 or a log's argument"
-                        + " not positive there");
-                err.flush();
-                return ExitCodes.BAD_SPEC;
-            }
-            err.println("netsym: internal error: " + e + " (please report it with the spec that caused it)");
-            err.flush();
-            return ExitCodes.INTERNAL;
-        });
         int code;
         try {
-            code = cli.execute(args);
-        } catch (StackOverflowError | OutOfMemoryError e) {
-            // A limit of this JVM reached by the spec's size, not a crash: say so, as for a spec error.
-            String resource = e instanceof StackOverflowError ? "stack" : "memory";
-            err.println(specName(cli.getParseResult()) + ": error: the network is too large for this run:"
-                    + " it needs more " + resource + " than the JVM has; make it smaller or split long expressions"
-                    + " into units");
-            code = ExitCodes.BAD_SPEC;
+            code = dispatch(List.of(args), out, err);
+        } catch (UsageError e) {
+            code = reportUsageError(e, err);
         }
         out.flush();
         err.flush();
         return code;
     }
 
-    /** The FILE argument of the command that ran, for messages about the spec as a whole. */
-    private static String specName(CommandLine.ParseResult parseResult) {
-        CommandLine.ParseResult p = parseResult;
-        while (p != null && p.hasSubcommand()) p = p.subcommand();
-        if (p != null && p.hasMatchedPositional(0)) {
-            Object file = p.matchedPositionalValue(0, "");
-            return "-".equals(file) ? "<stdin>" : String.valueOf(file);
+    private static int dispatch(List<String> args, PrintWriter out, PrintWriter err) throws UsageError {
+        Arguments global = NETSYM.parse(args);
+        if (answeredHelpOrVersion(NETSYM, global, out)) return ExitCodes.OK;
+        if (global.commandLine().isEmpty()) {
+            // No command given: show what there is to do.
+            out.print(HelpText.of(NETSYM));
+            return ExitCodes.OK;
         }
-        return "the spec";
+        List<String> commandLine = global.commandLine();
+        Command command = command(commandLine.get(0));
+        Arguments arguments = command.syntax().parse(commandLine.subList(1, commandLine.size()));
+        if (answeredHelpOrVersion(command.syntax(), arguments, out)) return ExitCodes.OK;
+        return execute(command, arguments, out, err);
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    private static Command command(String name) throws UsageError {
+        for (Command command : COMMANDS) {
+            if (command.syntax().name().equals(name)) return command;
+        }
+        List<String> names = COMMANDS.stream().map(c -> c.syntax().name()).toList();
+        throw new UsageError(NETSYM, "unknown command '" + name + "'; the commands are " + String.join(", ", names));
+    }
+
+    /** -h and -V end the command line whatever else it holds. */
+    private static boolean answeredHelpOrVersion(CommandSyntax syntax, Arguments arguments, PrintWriter out) {
+        if (arguments.get(Option.HELP)) {
+            out.print(HelpText.of(syntax));
+            return true;
+        }
+        if (arguments.get(Option.VERSION)) {
+            String version = Main.class.getPackage().getImplementationVersion();
+            out.println("netsym " + (version == null ? "(development build)" : version));
+            return true;
+        }
+        return false;
+    }
+
+    private static int execute(Command command, Arguments arguments, PrintWriter out, PrintWriter err) {
+        try {
+            return command.run(arguments, out, err);
+        } catch (UsageError e) {
+            // Found by the command itself: help with an unknown command name.
+            return reportUsageError(e, err);
+        } catch (SpecInput.Failure f) {
+            return f.exitCode;
+        } catch (ArithmeticException e) {
+            // Every point tried divided by zero or took the log of a non-positive number,
+            // for instance because the initialisation sets a denominator to 0.
+            err.println(specName(arguments) + ": error: the network has no value where gradient"
+                    + " descent would start (" + e.getMessage() + "): a denominator is 0 or a log's argument"
+                    + " not positive there");
+            return ExitCodes.BAD_SPEC;
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // A limit of this JVM reached by the spec's size, not a crash: say so, as for a spec error.
+            String resource = e instanceof StackOverflowError ? "stack" : "memory";
+            err.println(specName(arguments) + ": error: the network is too large for this run:"
+                    + " it needs more " + resource + " than the JVM has; make it smaller or split long expressions"
+                    + " into units");
+            return ExitCodes.BAD_SPEC;
+        } catch (Exception e) {
+            err.println("netsym: internal error: " + e + " (please report it with the spec that caused it)");
+            return ExitCodes.INTERNAL;
+        }
+    }
+
+    /** The problem on one line, then where to read how the command is used. */
+    private static int reportUsageError(UsageError e, PrintWriter err) {
+        CommandSyntax syntax = e.syntax();
+        String command = syntax == NETSYM ? "" : syntax.name() + ": ";
+        err.println("netsym: " + command + e.getMessage());
+        err.println("Run '" + syntax.invocation() + " --help' for its usage and examples.");
+        return ExitCodes.USAGE;
+    }
+
+    /** The FILE argument of the command that ran, for messages about the spec as a whole. */
+    private static String specName(Arguments arguments) {
+        return arguments.get(SpecInput.FILE) == null ? "the spec" : new SpecInput(arguments).displayName();
+    }
+
+    /** {@code netsym help [COMMAND]}: the same help as -h gives. */
+    private static final class HelpCommand implements Command {
+        private static final Positional COMMAND = Positional.optional("COMMAND", "The command to explain.");
+
+        private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym help",
+                        "Show the help of a command, or of netsym when no command is named.")
+                .withDescription("Shows what a command does, its options and arguments, and examples of its use.")
+                .withPositionals(COMMAND)
+                .withFooter("", "Example:", "  netsym help prove");
+
         @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"netsym " + (v == null ? "(development build)" : v)};
+        public CommandSyntax syntax() {
+            return SYNTAX;
+        }
+
+        @Override
+        public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws UsageError {
+            String name = arguments.get(COMMAND);
+            out.print(HelpText.of(name == null ? NETSYM : command(name).syntax()));
+            return ExitCodes.OK;
         }
     }
 }

@@ -11,12 +11,16 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import picocli.CommandLine.Parameters;
 
 /** The FILE argument shared by every command: read it, parse it, report its diagnostics. */
 final class SpecInput {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The network spec file ('-' reads standard input).")
-    String file;
+    static final Positional FILE = Positional.required("FILE", "The network spec file ('-' reads standard input).");
+
+    private final String file;
+
+    SpecInput(Arguments arguments) {
+        file = arguments.get(FILE);
+    }
 
     /** Thrown to end a command with an exit code after its message has been printed. */
     static final class Failure extends Exception {

@@ -1,0 +1,191 @@
+package dev.netsym.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netsym.robust.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading the command line, through Main as a user runs it: options, help, version and the mistakes. */
+class CommandLineTest {
+    private static final String SPEC = "examples/cs231n.net";
+    private static final List<String> COMMANDS = List.of("check", "derive", "prove", "latex", "dot", "help");
+
+    /** A wrong command line: exit 64, nothing on stdout, the problem on one line, then where to read more. */
+    private static void assertUsageError(String problem, String helpCommand, String... args) {
+        CliRun r = CliRun.of(args);
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        assertEquals(problem + "\nRun '" + helpCommand + " --help' for its usage and examples.\n", r.err());
+    }
+
+    @Test
+    void unknownOptionsAndCommands() {
+        assertUsageError("netsym: prove: unknown option '--nope'", "netsym prove", "prove", "--nope", SPEC);
+        assertUsageError("netsym: check: unknown option '-x'", "netsym check", "check", "-x", SPEC);
+        assertUsageError("netsym: unknown option '--nope'", "netsym", "--nope", "prove", SPEC);
+        String commands = "; the commands are " + String.join(", ", COMMANDS);
+        assertUsageError("netsym: unknown command 'frobnicate'" + commands, "netsym", "frobnicate", SPEC);
+        assertUsageError("netsym: unknown command 'frobnicate'" + commands, "netsym", "help", "frobnicate");
+    }
+
+    @Test
+    void missingAndExtraArguments() {
+        assertUsageError("netsym: check: missing FILE", "netsym check", "check");
+        assertUsageError("netsym: prove: missing FILE", "netsym prove", "prove", "--full");
+        assertUsageError("netsym: check: unexpected argument 'b.net'", "netsym check", "check", "a.net", "b.net");
+        assertUsageError("netsym: help: unexpected argument 'dot'", "netsym help", "help", "prove", "dot");
+    }
+
+    @Test
+    void missingOptionValues() {
+        assertUsageError("netsym: prove: option '--timeout' needs a value (SECONDS)", "netsym prove",
+                "prove", SPEC, "--timeout");
+        assertUsageError("netsym: latex: option '-o' needs a value (OUT.tex)", "netsym latex", "latex", SPEC, "-o");
+        // An option's name is never taken for another option's value.
+        assertUsageError("netsym: prove: option '--format' needs a value (FORMAT)", "netsym prove",
+                "prove", "--format", "--full", SPEC);
+        assertUsageError("netsym: derive: option '--at' needs a value (VALUES)", "netsym derive",
+                "derive", "--at", "--", SPEC);
+    }
+
+    @Test
+    void badOptionValues() {
+        assertUsageError("netsym: prove: option '--format': 'yaml' is not one of text, json, markdown", "netsym prove",
+                "prove", "--format", "yaml", SPEC);
+        assertUsageError("netsym: prove: option '--format': 'JSON' is not one of text, json, markdown", "netsym prove",
+                "prove", "--format=JSON", SPEC);
+        assertUsageError("netsym: prove: option '--timeout': 'soon' is not a number", "netsym prove",
+                "prove", "--timeout", "soon", SPEC);
+        assertUsageError("netsym: prove: option '--full' takes no value", "netsym prove", "prove", "--full=yes", SPEC);
+        assertUsageError("netsym: prove: option '--format' is given more than once", "netsym prove",
+                "prove", "--format", "json", "--format", "text", SPEC);
+    }
+
+    @Test
+    void theFirstMistakeIsTheOneReported() {
+        assertUsageError("netsym: prove: unknown option '--nope'", "netsym prove",
+                "prove", "--nope", "--format", "yaml", SPEC, "extra");
+    }
+
+    @Test
+    void helpAndVersionWinOverMistakes() {
+        CliRun help = CliRun.of("prove", "--nope", "--format", "yaml", "-h", "extra");
+        assertEquals(ExitCodes.OK, help.exitCode(), help::toString);
+        assertEquals("", help.err());
+        assertTrue(help.out().startsWith("Prove which parameters"), help.out());
+        CliRun version = CliRun.of("check", "--version");
+        assertEquals(ExitCodes.OK, version.exitCode(), version::toString);
+        assertEquals("", version.err());
+    }
+
+    @Test
+    void everyCommandHasTheSameHelpFromEveryWayOfAsking() {
+        String main = CliRun.of("--help").out();
+        assertEquals(main, CliRun.of().out(), "netsym alone shows its help");
+        assertEquals(main, CliRun.of("-h").out());
+        assertEquals(main, CliRun.of("help").out());
+        for (String command : COMMANDS) {
+            CliRun help = CliRun.of(command, "--help");
+            assertEquals(ExitCodes.OK, help.exitCode(), help::toString);
+            assertEquals("", help.err());
+            assertTrue(help.out().contains("Usage: netsym " + command + " [-hV]"), help.out());
+            assertEquals(help.out(), CliRun.of(command, "-h").out());
+            assertEquals(help.out(), CliRun.of("help", command).out());
+            help.out().lines().forEach(l -> assertTrue(l.length() <= 100, "longer than 100 columns: " + l));
+        }
+    }
+
+    @Test
+    void versionOnEveryCommand() {
+        String version = CliRun.of("--version").out();
+        assertTrue(version.matches("netsym (\\(development build\\)|[0-9][^ ]*)\n"), version);
+        assertEquals(version, CliRun.of("-V").out());
+        for (String command : COMMANDS) {
+            CliRun r = CliRun.of(command, "-V");
+            assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
+            assertEquals(version, r.out());
+        }
+    }
+
+    @Test
+    void helpLaysOutOptionsInColumnsWithDefaultsAndChoices() {
+        assertEquals("""
+                Prove which parameters stay equal, which never move, which separate.
+                Usage: netsym prove [-hV] [--full] [--format=FORMAT] [--timeout=SECONDS] FILE
+                Proves which parameters gradient descent keeps equal at every step (classes), which never
+                move (frozen), and which separate, each claim with a certificate or a witness.
+
+                The result is the greatest set of equalities that holds from the spec's initialisation for
+                every dataset (or for the spec's 'data' lines), batch order and learning-rate schedule.
+                      FILE                The network spec file ('-' reads standard input).
+                      --format=FORMAT     Output format: text, json, markdown (default: text).
+                      --full              List every class and separation, even for big networks.
+                  -h, --help              Show this help and exit.
+                      --timeout=SECONDS   Time budget of the whole proof (default: 60); when it runs out the output
+                                            says what is undecided and netsym exits with 75.
+                  -V, --version           Print the version of netsym and exit.
+
+                Examples:
+                  netsym prove examples/cs231n.net
+                  netsym prove --format json examples/cs231n.net > proof.json
+                  netsym prove --format markdown examples/cs231n.net > proof.md
+                  netsym prove --timeout 10 big.net
+                """, CliRun.of("prove", "--help").out());
+        String derive = CliRun.of("derive", "--help").out();
+        assertTrue(derive.contains("""
+                Usage: netsym derive [-hV] [--at=VALUES] [--format=FORMAT] [--timeout=SECONDS] [--param=NAME]...
+                                     FILE
+                """), derive);
+        assertTrue(CliRun.of("latex", "--help").out().contains(
+                "  -o, --output=OUT.tex   Write the document here (default: standard output).\n"));
+    }
+
+    @Test
+    void valuesGoInTheNextArgumentOrAfterAnEqualsSign(@TempDir Path dir) throws Exception {
+        String json = CliRun.of("prove", "--format", "json", SPEC).out();
+        assertTrue(json.startsWith("{"), json);
+        assertEquals(json, CliRun.of("prove", "--format=json", SPEC).out());
+
+        String dot = CliRun.of("dot", SPEC).out();
+        assertEquals(dot, written(dir.resolve("a.dot"), "dot", SPEC, "-o", dir.resolve("a.dot").toString()));
+        assertEquals(dot, written(dir.resolve("b.dot"), "dot", SPEC, "-o=" + dir.resolve("b.dot")));
+        assertEquals(dot, written(dir.resolve("c.dot"), "dot", SPEC, "-o" + dir.resolve("c.dot")));
+        assertEquals(dot, written(dir.resolve("d.dot"), "dot", "--output", dir.resolve("d.dot").toString(), SPEC));
+        assertEquals(dot, written(dir.resolve("e.dot"), "dot", "--output=" + dir.resolve("e.dot"), SPEC));
+    }
+
+    private static String written(Path file, String... args) throws Exception {
+        CliRun r = CliRun.of(args);
+        assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
+        assertEquals("", r.err());
+        return Files.readString(file);
+    }
+
+    @Test
+    void aRepeatableOptionKeepsEveryValue() {
+        CliRun r = CliRun.of("derive", SPEC, "--param", "w1", "--param=w9");
+        assertEquals(ExitCodes.OK, r.exitCode(), r::toString);
+        List<String> gradients = r.out().lines().filter(l -> l.startsWith("  ∂y/∂w")).map(l -> l.substring(2, 8))
+                .toList();
+        assertEquals(List.of("∂y/∂w1", "∂y/∂w9"), gradients, r.out());
+    }
+
+    @Test
+    void doubleDashEndsTheOptions() {
+        CliRun r = CliRun.of("check", "--", "-no-such.net");
+        assertEquals(ExitCodes.NO_INPUT, r.exitCode(), r::toString);
+        assertEquals("netsym: -no-such.net: no such file\n", r.err());
+    }
+
+    @Test
+    void aNegativeNumberIsAValueNotAnOption() {
+        CliRun r = CliRun.of("prove", "--timeout", "-1", SPEC);
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r::toString);
+        assertEquals("netsym: --timeout must be a positive number of seconds\n", r.err());
+    }
+}
