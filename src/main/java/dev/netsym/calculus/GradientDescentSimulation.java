@@ -69,8 +69,8 @@ public final class GradientDescentSimulation<T> {
             T[] total = arithmetic.newArray(current.length);
             java.util.Arrays.fill(total, arithmetic.zero());
             for (T[] sample : samples) {
-                Evaluation<T> evaluation = tape.evaluate(arithmetic, current, sample);
-                for (int i = 0; i < total.length; i++) total[i] = arithmetic.add(total[i], evaluation.gradient(i));
+                T[] gradient = tape.gradient(arithmetic, current, sample);
+                for (int i = 0; i < total.length; i++) total[i] = arithmetic.add(total[i], gradient[i]);
             }
             T[] next = arithmetic.newArray(current.length);
             for (int i = 0; i < next.length; i++) {

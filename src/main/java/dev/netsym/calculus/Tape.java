@@ -145,6 +145,26 @@ public final class Tape {
      * @param dataValues inputs then targets, as in {@link #dataNames()}
      */
     public <T> Evaluation<T> evaluate(Arithmetic<T> arithmetic, T[] parameterValues, T[] dataValues) {
+        requireLengths(parameterValues, dataValues);
+        T[] values = forward(arithmetic, parameterValues, dataValues);
+        T[] adjoints = reverse(arithmetic, values);
+        return new Evaluation<>(this, values, adjoints, parameterAdjoints(arithmetic, adjoints));
+    }
+
+    /**
+     * The gradient alone, in parameter order. In double-double arithmetic it is computed on
+     * primitive arrays, without an object per node (the same bits as {@link #evaluate}).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T[] gradient(Arithmetic<T> arithmetic, T[] parameterValues, T[] dataValues) {
+        requireLengths(parameterValues, dataValues);
+        if (arithmetic instanceof DoubleDoubleArithmetic dd) {
+            return (T[]) DoubleDoubleGradient.of(this, dd, (DoubleDouble[]) parameterValues, (DoubleDouble[]) dataValues);
+        }
+        return parameterAdjoints(arithmetic, reverse(arithmetic, forward(arithmetic, parameterValues, dataValues)));
+    }
+
+    private void requireLengths(Object[] parameterValues, Object[] dataValues) {
         if (parameterValues.length != parameterNames.size()) {
             throw new IllegalArgumentException("expected " + parameterNames.size()
                     + " parameter values, got " + parameterValues.length);
@@ -153,12 +173,12 @@ public final class Tape {
             throw new IllegalArgumentException("expected " + dataNames.size() + " data values (inputs then targets), got "
                     + dataValues.length);
         }
-        T[] values = forward(arithmetic, parameterValues, dataValues);
-        T[] adjoints = reverse(arithmetic, values);
+    }
+
+    private <T> T[] parameterAdjoints(Arithmetic<T> arithmetic, T[] adjoints) {
         T[] gradient = arithmetic.newArray(parameterNames.size());
-        int firstParameterNode = dataNames.size();
-        System.arraycopy(adjoints, firstParameterNode, gradient, 0, gradient.length);
-        return new Evaluation<>(this, values, adjoints, gradient);
+        System.arraycopy(adjoints, parameterNode(0), gradient, 0, gradient.length);
+        return gradient;
     }
 
     private <T> T[] forward(Arithmetic<T> a, T[] parameterValues, T[] dataValues) {
@@ -185,20 +205,7 @@ public final class Tape {
                     break;
                 }
                 case NEGATE: value = a.negate(values[children[from]]); break;
-                case QUOTIENT: value = a.divide(values[children[from]], values[children[from + 1]]); break;
-                case INTEGER_POWER: value = a.power(values[children[from]], operands[node]); break;
-                case REAL_POWER: {
-                    requireRealPowers(a);
-                    T logBase = a.apply(Builtin.LOG, values[children[from]]);
-                    value = a.apply(Builtin.EXP, a.multiply(values[children[from + 1]], logBase));
-                    break;
-                }
-                case BUILTIN: value = a.apply(BUILTINS[operands[node]], childValues(a, values, from, to)); break;
-                case GENERIC:
-                    value = a.genericDerivative(activationNames[operands[node]], derivativeOrders[node],
-                            values[children[from]]);
-                    break;
-                default: throw new IllegalStateException("unknown operation at node " + node);
+                default: value = nodeValue(a, node, childValues(a, values, from, to));
             }
             values[node] = value;
         }
@@ -230,48 +237,64 @@ public final class Tape {
                 case NEGATE:
                     accumulate(a, adjoints, children[from], a.negate(adjoint));
                     break;
-                case QUOTIENT: {
-                    T share = a.divide(adjoint, values[children[from + 1]]);
-                    accumulate(a, adjoints, children[from], share);
-                    accumulate(a, adjoints, children[from + 1], a.negate(a.multiply(share, values[node])));
-                    break;
-                }
-                case INTEGER_POWER: {
-                    int exponent = operands[node];
-                    if (exponent == 0) break;
-                    T base = values[children[from]];
-                    T slope = a.multiply(a.fromRational(Rational.of(exponent)), a.power(base, exponent - 1));
-                    accumulate(a, adjoints, children[from], a.multiply(adjoint, slope));
-                    break;
-                }
-                case REAL_POWER: {
-                    // d(b^e) = b^e·(e/b)·db + b^e·ln b·de
-                    T base = values[children[from]];
-                    T exponent = values[children[from + 1]];
-                    T scaled = a.multiply(adjoint, values[node]);
-                    accumulate(a, adjoints, children[from], a.divide(a.multiply(scaled, exponent), base));
-                    accumulate(a, adjoints, children[from + 1], a.multiply(scaled, a.apply(Builtin.LOG, base)));
-                    break;
-                }
-                case BUILTIN: {
-                    Builtin function = BUILTINS[operands[node]];
-                    T[] args = childValues(a, values, from, to);
+                default: {
+                    T[] partials = localPartials(a, node, childValues(a, values, from, to), values[node]);
                     for (int c = from; c < to; c++) {
-                        T partial = a.derivative(function, c - from, args);
-                        accumulate(a, adjoints, children[c], a.multiply(adjoint, partial));
+                        accumulate(a, adjoints, children[c], a.multiply(adjoint, partials[c - from]));
                     }
-                    break;
                 }
-                case GENERIC: {
-                    T slope = a.genericDerivative(activationNames[operands[node]], derivativeOrders[node] + 1,
-                            values[children[from]]);
-                    accumulate(a, adjoints, children[from], a.multiply(adjoint, slope));
-                    break;
-                }
-                default: throw new IllegalStateException("unknown operation at node " + node);
             }
         }
         return adjoints;
+    }
+
+    /**
+     * The value of a QUOTIENT, power, BUILTIN or GENERIC node from its children's values: the
+     * operations that are not plain sums and products, shared by every evaluation.
+     */
+    <T> T nodeValue(Arithmetic<T> a, int node, T[] args) {
+        switch (OPERATIONS[operations[node]]) {
+            case QUOTIENT: return a.divide(args[0], args[1]);
+            case INTEGER_POWER: return a.power(args[0], operands[node]);
+            case REAL_POWER: {
+                requireRealPowers(a);
+                return a.apply(Builtin.EXP, a.multiply(args[1], a.apply(Builtin.LOG, args[0])));
+            }
+            case BUILTIN: return a.apply(BUILTINS[operands[node]], args);
+            case GENERIC: return a.genericDerivative(activationNames[operands[node]], derivativeOrders[node], args[0]);
+            default: throw new IllegalStateException("not a function node: " + node);
+        }
+    }
+
+    /** ∂node/∂child for each child of a node that {@link #nodeValue} computes, given its value. */
+    <T> T[] localPartials(Arithmetic<T> a, int node, T[] args, T value) {
+        T[] partials = a.newArray(args.length);
+        switch (OPERATIONS[operations[node]]) {
+            case QUOTIENT:
+                // d(u/v) = du/v − (u/v)·dv/v
+                partials[0] = a.divide(a.one(), args[1]);
+                partials[1] = a.negate(a.divide(value, args[1]));
+                break;
+            case INTEGER_POWER: {
+                int exponent = operands[node];
+                partials[0] = exponent == 0 ? a.zero()
+                        : a.multiply(a.fromRational(Rational.of(exponent)), a.power(args[0], exponent - 1));
+                break;
+            }
+            case REAL_POWER:
+                // d(b^e) = b^e·(e/b)·db + b^e·ln b·de
+                partials[0] = a.divide(a.multiply(value, args[1]), args[0]);
+                partials[1] = a.multiply(value, a.apply(Builtin.LOG, args[0]));
+                break;
+            case BUILTIN:
+                for (int c = 0; c < args.length; c++) partials[c] = a.derivative(BUILTINS[operands[node]], c, args);
+                break;
+            case GENERIC:
+                partials[0] = a.genericDerivative(activationNames[operands[node]], derivativeOrders[node] + 1, args[0]);
+                break;
+            default: throw new IllegalStateException("not a function node: " + node);
+        }
+        return partials;
     }
 
     /** ∂(x1···xk)/∂xj = (x1···x(j-1))·(x(j+1)···xk): prefix and suffix products, no division by a factor that may be 0. */

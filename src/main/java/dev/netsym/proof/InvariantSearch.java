@@ -3,7 +3,6 @@ package dev.netsym.proof;
 import dev.netsym.calculus.Arithmetic;
 import dev.netsym.calculus.DoubleDouble;
 import dev.netsym.calculus.DoubleDoubleArithmetic;
-import dev.netsym.calculus.Evaluation;
 import dev.netsym.calculus.ModularArithmetic;
 import dev.netsym.calculus.Tape;
 import dev.netsym.model.Init;
@@ -184,10 +183,7 @@ final class InvariantSearch<T> {
         }
         int[][] computed = new int[samples.size()][];
         for (int s = 0; s < samples.size(); s++) {
-            Evaluation<T> e = tape.evaluate(arithmetic, params, samples.get(s));
-            T[] gradient = arithmetic.newArray(n);
-            for (int p = 0; p < n; p++) gradient[p] = e.gradient(p);
-            computed[s] = valueIds(gradient);
+            computed[s] = valueIds(tape.gradient(arithmetic, params, samples.get(s)));
         }
         // Only a point that evaluated completely counts: a redraw must not leave half a point behind.
         for (int s = 0; s < samples.size(); s++) ids[point * perPoint + s] = computed[s];
