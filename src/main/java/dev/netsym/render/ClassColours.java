@@ -3,7 +3,9 @@ package dev.netsym.render;
 import dev.netsym.proof.ParameterClass;
 import dev.netsym.proof.Proof;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,11 +36,18 @@ public final class ClassColours {
     /** Edges whose parameters are in no class (no proof, or a mixture of classes). */
     public static final Colour NONE = new Colour("netsymplain", "333333");
 
-    private final Map<String, Colour> byParameter = new HashMap<>();
-    private final Map<ParameterClass, Colour> byClass = new HashMap<>();
+    /** Whether there is a proof at all: without one, parameters are in no class. */
+    private final boolean hasProof;
+    /** Per parameter its class's index in the proof's order; built once, for networks of millions of weights. */
+    private final Map<String, Integer> classOfParameter = new HashMap<>();
+    /** By class index. Classes are looked up by identity: hashing a record hashes all its members. */
+    private final Map<ParameterClass, Integer> indexOfClass = new IdentityHashMap<>();
+    private final List<Colour> byClass = new ArrayList<>();
+    private final List<Boolean> frozen = new ArrayList<>();
     private final List<Colour> used = new ArrayList<>();
 
-    public ClassColours(List<ParameterClass> classes) {
+    private ClassColours(boolean hasProof, List<ParameterClass> classes) {
+        this.hasProof = hasProof;
         int next = 0;
         for (ParameterClass c : classes) {
             Colour colour;
@@ -48,23 +57,46 @@ public final class ClassColours {
                 int index = next++;
                 colour = new Colour("netsymclass" + letters(index), PALETTE.get(index % PALETTE.size()));
             }
-            byClass.put(c, colour);
+            int index = byClass.size();
+            indexOfClass.put(c, index);
+            byClass.add(colour);
+            frozen.add(c.frozen());
             if (!used.contains(colour)) used.add(colour);
-            for (String member : c.members()) byParameter.put(member, colour);
+            for (String member : c.members()) classOfParameter.put(member, index);
         }
     }
 
     public static ClassColours of(Proof proof) {
-        return new ClassColours(proof == null ? List.of() : proof.classes());
+        return new ClassColours(proof != null, proof == null ? List.of() : proof.classes());
     }
 
     /** The parameter's class colour, or empty when it is in no known class. */
     public Optional<Colour> ofParameter(String parameter) {
-        return Optional.ofNullable(byParameter.get(parameter));
+        Integer c = classOfParameter.get(parameter);
+        return c == null ? Optional.empty() : Optional.of(byClass.get(c));
     }
 
     public Colour ofClass(ParameterClass c) {
-        return byClass.getOrDefault(c, NONE);
+        Integer index = indexOfClass.get(c);
+        return index == null ? NONE : byClass.get(index);
+    }
+
+    /**
+     * How the proof splits some parameters, in words: "1 class", "3 classes (1 frozen)"; without
+     * a proof, how many parameters there are. For block nodes and block edges.
+     */
+    public String classSummary(List<String> parameters) {
+        if (!hasProof) return parameters.size() + (parameters.size() == 1 ? " parameter" : " parameters");
+        BitSet seen = new BitSet();
+        for (String p : parameters) {
+            Integer c = classOfParameter.get(p);
+            if (c != null) seen.set(c);
+        }
+        int classes = seen.cardinality();
+        long frozenClasses = seen.stream().filter(frozen::get).count();
+        String s = classes + (classes == 1 ? " class" : " classes");
+        if (frozenClasses > 0 && frozenClasses == classes) return s + " (frozen)";
+        return frozenClasses > 0 ? s + " (" + frozenClasses + " frozen)" : s;
     }
 
     /** Every distinct colour handed out, in order: what a document must define. */

@@ -44,9 +44,9 @@ public final class DotRenderer {
             for (NetworkLayout.Node n : column) rank.append(' ').append(n.id()).append(';');
             out.println(rank.append(" }"));
         }
-        for (NetworkLayout.Node n : layout.nodes()) out.println("  " + n.id() + " [" + nodeAttributes(n, proof) + "];");
+        for (NetworkLayout.Node n : layout.nodes()) out.println("  " + n.id() + " [" + nodeAttributes(n, colours) + "];");
         for (NetworkLayout.Edge e : layout.edges()) {
-            out.println("  " + e.from().id() + " -> " + e.to().id() + " [" + edgeAttributes(e, colours, proof) + "];");
+            out.println("  " + e.from().id() + " -> " + e.to().id() + " [" + edgeAttributes(e, colours) + "];");
         }
         if (proof != null) legend(proof, colours);
         out.println("}");
@@ -59,30 +59,30 @@ public final class DotRenderer {
         return t;
     }
 
-    private String nodeAttributes(NetworkLayout.Node n, Proof proof) {
+    private String nodeAttributes(NetworkLayout.Node n, ClassColours colours) {
         return switch (n.kind()) {
             case INPUT, TARGET -> "label=" + quote(n.name()) + ", shape=box, style=rounded";
             case OBJECTIVE -> "label=" + quote(n.name()) + ", shape=doublecircle";
             case UNIT -> "label=" + quote(n.ownParameters().isEmpty() ? n.name()
                     : n.name() + "\n+ " + names(n.ownParameters()));
-            case BLOCK -> "label=" + quote(blockLabel(n, proof)) + ", shape=box3d";
+            case BLOCK -> "label=" + quote(blockLabel(n, colours)) + ", shape=box3d";
         };
     }
 
-    private static String blockLabel(NetworkLayout.Node n, Proof proof) {
+    private static String blockLabel(NetworkLayout.Node n, ClassColours colours) {
         String text = n.name() + "[1.." + n.members().size() + "]\n" + n.members().size()
                 + (n.inputBlock() ? " inputs" : " units");
         if (!n.ownParameters().isEmpty()) {
-            text += "\nbiases: " + NetworkLayout.classSummary(n.ownParameters(), proof);
+            text += "\nbiases: " + colours.classSummary(n.ownParameters());
         }
         return text;
     }
 
-    private String edgeAttributes(NetworkLayout.Edge e, ClassColours colours, Proof proof) {
+    private String edgeAttributes(NetworkLayout.Edge e, ClassColours colours) {
         StringBuilder a = new StringBuilder();
         List<String> params = e.parameters();
         String label = e.from().kind() == NetworkLayout.Kind.BLOCK || e.to().kind() == NetworkLayout.Kind.BLOCK
-                ? blockEdgeLabel(params, proof) : names(params);
+                ? blockEdgeLabel(params, colours) : names(params);
         if (!label.isEmpty()) a.append("label=").append(quote(label));
         Set<ClassColours.Colour> used = new LinkedHashSet<>();
         for (String p : params) used.add(colours.ofParameter(p).orElse(ClassColours.NONE));
@@ -96,9 +96,9 @@ public final class DotRenderer {
         return a.toString();
     }
 
-    private static String blockEdgeLabel(List<String> params, Proof proof) {
+    private static String blockEdgeLabel(List<String> params, ClassColours colours) {
         if (params.isEmpty()) return "";
-        return params.size() + (params.size() == 1 ? " weight, " : " weights, ") + NetworkLayout.classSummary(params, proof);
+        return params.size() + (params.size() == 1 ? " weight, " : " weights, ") + colours.classSummary(params);
     }
 
     private static StringBuilder sep(StringBuilder a) {

@@ -546,7 +546,7 @@ public final class LatexDocumentRenderer {
                     List<String> weights = new ArrayList<>();
                     for (int j = 1; j <= l.size(); j++) for (int i = 1; i <= l.sourceSize(); i++) weights.add(l.weight(j, i));
                     out.println("\\item layer $" + printer.name(l.name()) + "$: " + weights.size() + " weights in "
-                            + LatexExprPrinter.escape(NetworkLayout.classSummary(weights, proof)) + summaryOfBiases(l) + ".");
+                            + LatexExprPrinter.escape(colours.classSummary(weights)) + summaryOfBiases(l) + ".");
                 }
                 out.println("\\end{itemize}");
             } else {
@@ -569,7 +569,7 @@ public final class LatexDocumentRenderer {
             if (!l.bias()) return "";
             List<String> biases = new ArrayList<>();
             for (int j = 1; j <= l.size(); j++) biases.add(l.bias(j));
-            return ", " + biases.size() + " biases in " + LatexExprPrinter.escape(NetworkLayout.classSummary(biases, proof));
+            return ", " + biases.size() + " biases in " + LatexExprPrinter.escape(colours.classSummary(biases));
         }
 
         private Expr initialExpr(String initial) {

@@ -52,13 +52,13 @@ final class LatexNetworkPicture {
                 double x = n.column() * dx;
                 double y = ((column.size() - 1) / 2.0 - n.row()) * dy;
                 out.println("\\node[" + style(n) + bias(n, colours) + "] (" + n.id() + ") at ("
-                        + cm(x) + "," + cm(y) + ") {" + nodeText(n, proof) + "};");
+                        + cm(x) + "," + cm(y) + ") {" + nodeText(n, colours) + "};");
             }
         }
         for (NetworkLayout.Edge e : layout.edges()) {
             ClassColours.Colour colour = edgeColour(e.parameters(), colours);
             String drawStyle = "->, draw=" + colour.name() + (colour == ClassColours.FROZEN ? ", dashed" : "");
-            String label = labels ? edgeLabel(e, proof) : "";
+            String label = labels ? edgeLabel(e, colours) : "";
             boolean blockEdge = e.from().kind() == NetworkLayout.Kind.BLOCK || e.to().kind() == NetworkLayout.Kind.BLOCK;
             // A block edge's label is two lines of words: above the edge, between the boxes.
             String place = blockEdge ? "midway, above, align=center, fill=none" : "pos=" + labelPosition(e);
@@ -100,22 +100,22 @@ final class LatexNetworkPicture {
         return ", label={[weight, text=" + colour.name() + "]below:$+" + names(n.ownParameters()) + "$}";
     }
 
-    private String nodeText(NetworkLayout.Node n, Proof proof) {
+    private String nodeText(NetworkLayout.Node n, ClassColours colours) {
         if (n.kind() != NetworkLayout.Kind.BLOCK) return "$" + printer.name(n.name()) + "$";
         String text = "$" + printer.element(n.name(), "1,\\dots," + n.members().size()) + "$\\\\" + n.members().size()
                 + (n.inputBlock() ? " inputs" : " units");
         if (!n.ownParameters().isEmpty()) {
-            text += "\\\\biases: " + LatexExprPrinter.escape(NetworkLayout.classSummary(n.ownParameters(), proof));
+            text += "\\\\biases: " + LatexExprPrinter.escape(colours.classSummary(n.ownParameters()));
         }
         return text;
     }
 
-    private String edgeLabel(NetworkLayout.Edge e, Proof proof) {
+    private String edgeLabel(NetworkLayout.Edge e, ClassColours colours) {
         if (e.parameters().isEmpty()) return "";
         boolean block = e.from().kind() == NetworkLayout.Kind.BLOCK || e.to().kind() == NetworkLayout.Kind.BLOCK;
         if (block) {
             int n = e.parameters().size();
-            return n + (n == 1 ? " weight\\\\" : " weights\\\\") + LatexExprPrinter.escape(NetworkLayout.classSummary(e.parameters(), proof));
+            return n + (n == 1 ? " weight\\\\" : " weights\\\\") + LatexExprPrinter.escape(colours.classSummary(e.parameters()));
         }
         return "$" + names(e.parameters()) + "$";
     }

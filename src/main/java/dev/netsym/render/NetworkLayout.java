@@ -94,25 +94,6 @@ public final class NetworkLayout {
         return columns().stream().mapToInt(List::size).max().orElse(0);
     }
 
-    /**
-     * How the proof splits some parameters, in words: "1 class", "3 classes (1 frozen)",
-     * "no proof" when there is none. For block nodes and block edges.
-     */
-    public static String classSummary(List<String> parameters, Proof proof) {
-        if (proof == null) return parameters.size() + (parameters.size() == 1 ? " parameter" : " parameters");
-        Map<String, ParameterClass> classOf = new HashMap<>();
-        for (ParameterClass c : proof.classes()) for (String m : c.members()) classOf.put(m, c);
-        Set<ParameterClass> seen = new LinkedHashSet<>();
-        for (String p : parameters) {
-            ParameterClass c = classOf.get(p);
-            if (c != null) seen.add(c);
-        }
-        long frozen = seen.stream().filter(ParameterClass::frozen).count();
-        String s = seen.size() + (seen.size() == 1 ? " class" : " classes");
-        if (frozen > 0 && frozen == seen.size()) return s + " (frozen)";
-        return frozen > 0 ? s + " (" + frozen + " frozen)" : s;
-    }
-
     private static final class Builder {
         private final Network network;
         private final int threshold;
@@ -162,15 +143,22 @@ public final class NetworkLayout {
             if (output == null) addObjective(ownByNode, edgeParameters);
 
             // Merge edges whose ends fall into the same nodes (blocks), keeping first-seen order.
-            Map<List<Node>, Set<String>> merged = new LinkedHashMap<>();
+            // Keyed by node ids: hashing a block node would hash all of its members, once per weight.
+            Map<List<String>, Set<String>> merged = new LinkedHashMap<>();
+            Map<List<String>, List<Node>> ends = new HashMap<>();
             for (var e : edgeParameters.entrySet()) {
                 Node from = nodeOf.get(e.getKey().get(0));
                 Node to = nodeOf.get(e.getKey().get(1));
                 if (from == null || to == null || from == to) continue;
-                merged.computeIfAbsent(List.of(from, to), k -> new LinkedHashSet<>()).addAll(e.getValue());
+                List<String> key = List.of(from.id(), to.id());
+                ends.putIfAbsent(key, List.of(from, to));
+                merged.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(e.getValue());
             }
             List<Edge> edges = new ArrayList<>();
-            for (var e : merged.entrySet()) edges.add(new Edge(e.getKey().get(0), e.getKey().get(1), List.copyOf(e.getValue())));
+            for (var e : merged.entrySet()) {
+                List<Node> pair = ends.get(e.getKey());
+                edges.add(new Edge(pair.get(0), pair.get(1), List.copyOf(e.getValue())));
+            }
             List<Node> withOwn = new ArrayList<>();
             Map<Node, Node> replaced = new HashMap<>();
             for (Node n : nodes) {
