@@ -8,6 +8,7 @@ import dev.netsym.model.Parameter;
 import dev.netsym.model.Rational;
 import dev.netsym.model.Sample;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,20 +59,17 @@ final class ProofCertifier implements InvariantSearch.Certifier {
         List<StructuralColouring> colourings = colourings(classOf, pinned);
         unitClasses = unitClasses(colourings.get(0));
 
-        // Structural groups: parameters with the same gradient colour in every colouring.
-        int[] group = new int[n];
-        Map<List<Integer>, Integer> groupIds = new HashMap<>();
+        // Structural groups: parameters with the same gradient colour in every colouring (a
+        // group id per (class, colour, colour, ...), one pairing per colouring, on primitive keys).
+        int[] group = classOf.clone();
         boolean[] zeroProved = new boolean[n];
-        for (int p = 0; p < n; p++) {
-            List<Integer> key = new ArrayList<>(colourings.size() + 1);
-            key.add(classOf[p]);
-            boolean zero = true;
-            for (StructuralColouring c : colourings) {
-                key.add(c.gradientColour(p));
-                zero &= c.gradientIsZero(p);
+        Arrays.fill(zeroProved, true);
+        for (StructuralColouring c : colourings) {
+            LongIds ids = new LongIds(n);
+            for (int p = 0; p < n; p++) {
+                group[p] = ids.idOf(LongIds.pair(group[p], c.gradientColour(p)));
+                zeroProved[p] &= c.gradientIsZero(p);
             }
-            zeroProved[p] = zero;
-            group[p] = groupIds.computeIfAbsent(key, k -> groupIds.size());
         }
 
         Map<Integer, Certificate> result = new HashMap<>();
