@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One colour per parameter class, the same in the LaTeX picture and the DOT graph. Classes
@@ -70,10 +69,16 @@ public final class ClassColours {
         return new ClassColours(proof != null, proof == null ? List.of() : proof.classes());
     }
 
-    /** The parameter's class colour, or empty when it is in no known class. */
-    public Optional<Colour> ofParameter(String parameter) {
-        Integer c = classOfParameter.get(parameter);
-        return c == null ? Optional.empty() : Optional.of(byClass.get(c));
+    /** The colour every one of these parameters has; NONE when they differ or there are none. */
+    public Colour shared(List<String> parameters) {
+        Colour shared = null;
+        for (String p : parameters) {
+            Integer c = classOfParameter.get(p);
+            Colour colour = c == null ? NONE : byClass.get(c);
+            if (shared != null && !shared.equals(colour)) return NONE;
+            shared = colour;
+        }
+        return shared == null ? NONE : shared;
     }
 
     public Colour ofClass(ParameterClass c) {

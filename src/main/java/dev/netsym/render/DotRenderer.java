@@ -4,9 +4,7 @@ import dev.netsym.model.Network;
 import dev.netsym.proof.ParameterClass;
 import dev.netsym.proof.Proof;
 import java.io.PrintWriter;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Graphviz DOT of a network: inputs on the left, units ranked by depth, one edge from every
@@ -84,15 +82,11 @@ public final class DotRenderer {
         String label = e.from().kind() == NetworkLayout.Kind.BLOCK || e.to().kind() == NetworkLayout.Kind.BLOCK
                 ? blockEdgeLabel(params, colours) : names(params);
         if (!label.isEmpty()) a.append("label=").append(quote(label));
-        Set<ClassColours.Colour> used = new LinkedHashSet<>();
-        for (String p : params) used.add(colours.ofParameter(p).orElse(ClassColours.NONE));
-        if (used.size() == 1) {
-            ClassColours.Colour c = used.iterator().next();
-            if (c != ClassColours.NONE) {
-                sep(a).append("color=").append(quote(c.hashHex())).append(", fontcolor=").append(quote(c.hashHex()));
-            }
-            if (c == ClassColours.FROZEN) sep(a).append("style=dashed");
+        ClassColours.Colour c = colours.shared(params);
+        if (c != ClassColours.NONE) {
+            sep(a).append("color=").append(quote(c.hashHex())).append(", fontcolor=").append(quote(c.hashHex()));
         }
+        if (c == ClassColours.FROZEN) sep(a).append("style=dashed");
         return a.toString();
     }
 

@@ -4,10 +4,8 @@ import dev.netsym.model.Network;
 import dev.netsym.proof.ParameterClass;
 import dev.netsym.proof.Proof;
 import java.io.PrintWriter;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The TikZ picture of a network: inputs on the left, units in columns by depth, every edge
@@ -56,7 +54,7 @@ final class LatexNetworkPicture {
             }
         }
         for (NetworkLayout.Edge e : layout.edges()) {
-            ClassColours.Colour colour = edgeColour(e.parameters(), colours);
+            ClassColours.Colour colour = colours.shared(e.parameters());
             String drawStyle = "->, draw=" + colour.name() + (colour == ClassColours.FROZEN ? ", dashed" : "");
             String label = labels ? edgeLabel(e, colours) : "";
             boolean blockEdge = e.from().kind() == NetworkLayout.Kind.BLOCK || e.to().kind() == NetworkLayout.Kind.BLOCK;
@@ -96,7 +94,7 @@ final class LatexNetworkPicture {
 
     private String bias(NetworkLayout.Node n, ClassColours colours) {
         if (n.ownParameters().isEmpty() || n.kind() == NetworkLayout.Kind.BLOCK) return "";
-        ClassColours.Colour colour = edgeColour(n.ownParameters(), colours);
+        ClassColours.Colour colour = colours.shared(n.ownParameters());
         return ", label={[weight, text=" + colour.name() + "]below:$+" + names(n.ownParameters()) + "$}";
     }
 
@@ -125,13 +123,6 @@ final class LatexNetworkPicture {
             return String.join(", ", parameters.stream().map(printer::name).toList());
         }
         return printer.name(parameters.get(0)) + ", \\dots, " + printer.name(parameters.get(parameters.size() - 1));
-    }
-
-    /** The class colour when every parameter on the edge shares it; otherwise the plain colour. */
-    static ClassColours.Colour edgeColour(List<String> parameters, ClassColours colours) {
-        Set<ClassColours.Colour> used = new LinkedHashSet<>();
-        for (String p : parameters) used.add(colours.ofParameter(p).orElse(ClassColours.NONE));
-        return used.size() == 1 ? used.iterator().next() : ClassColours.NONE;
     }
 
     private void legend(Proof proof, ClassColours colours) {
