@@ -157,6 +157,17 @@ class SpecParserTest {
     }
 
     @Test
+    void aParameterOfAnUnreachedUnitThatIsAlsoUsedElsewhereIsReached() {
+        // u and v appear in the unreached h; u also in a unit the objective uses, v in the
+        // objective itself, so only h and z are warned about.
+        SpecResult r = SpecParser.parse(("input x\nh = u*x + v*x + z*x\ng = u*x\nk = g\n"
+                + "objective k + v\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("2:1: warning: unit 'h' does not affect the objective",
+                        "2:17: warning: parameter 'z' does not affect the objective"),
+                r.diagnostics().stream().map(d -> d.format("f").substring(2)).toList());
+    }
+
+    @Test
     void aLongChainAndAWideSumParseWithoutOverflow() {
         StringBuilder chain = new StringBuilder("input x\nu0 = w0*x\n");
         for (int i = 1; i <= 2000; i++) chain.append("u").append(i).append(" = tanh(w").append(i).append("*u").append(i - 1).append(")\n");
