@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -65,47 +66,30 @@ final class DeriveCommand implements Command {
         if (!(timeoutSeconds > 0) || timeoutSeconds > 1e6) {
             return usage(err, "--timeout must be a positive number of seconds, got " + format(timeoutSeconds));
         }
-        Network network = new SpecInput(arguments).loadForComputation(err);
-        Set<String> wanted = new LinkedHashSet<>(arguments.get(PARAM));
-        List<String> parameterNames = network.parameters().stream().map(Parameter::name).toList();
-        for (String p : wanted) {
-            if (!parameterNames.contains(p)) {
-                return usage(err, "--param: " + network.name() + " has no parameter '" + p + "'; its parameters are "
-                        + list(parameterNames));
-            }
-        }
-        String at = arguments.get(AT);
-        Map<String, Expr> point;
-        try {
-            point = at == null ? Map.of() : point(at, network);
-        } catch (IllegalArgumentException e) {
-            return usage(err, "--at: " + e.getMessage());
-        }
-
-        Duration budget = Duration.ofMillis((long) (timeoutSeconds * 1000));
-        Duration perCall = budget.compareTo(SymbolicEngine.DEFAULT_TIMEOUT) < 0 ? budget : SymbolicEngine.DEFAULT_TIMEOUT;
-        DerivationOptions defaults = DerivationOptions.defaults();
-        DerivationOptions all = new DerivationOptions(defaults.maxExpansionSize(), defaults.maxChainTerms(),
-                point, perCall);
-        // Only the parameters asked for are derived: on a big network the rest would be wasted work.
-        DerivationOptions options = wanted.isEmpty() ? all : all.withOnly(wanted);
         Derivation derivation;
-        try (SymbolicEngine engine = new SymbolicEngine(perCall)) {
-            FutureTask<Derivation> task = new FutureTask<>(() -> Derivation.of(network, options, engine));
-            Thread worker = new Thread(null, task, "netsym-derive", STACK_BYTES);
-            worker.setDaemon(true); // abandoned when the budget runs out; must not keep the JVM alive
-            worker.start();
-            try {
-                derivation = task.get(budget.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                task.cancel(true);
-                err.println("netsym: derive: the time budget of " + format(timeoutSeconds)
-                        + " s ran out before the derivation was complete; try a larger --timeout");
-                return ExitCodes.TIMED_OUT;
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Error error) throw error;
-                throw (Exception) e.getCause();
+        Set<String> wanted = new LinkedHashSet<>(arguments.get(PARAM));
+        try (Progress progress = Progress.onConsole(err)) {
+            PrintWriter messages = Progress.messages(progress, err);
+            Progress.sink(progress).accept("reading the spec");
+            Network network = new SpecInput(arguments).loadForComputation(messages);
+            List<String> parameterNames = network.parameters().stream().map(Parameter::name).toList();
+            for (String p : wanted) {
+                if (!parameterNames.contains(p)) {
+                    return usage(messages, "--param: " + network.name() + " has no parameter '" + p
+                            + "'; its parameters are " + list(parameterNames));
+                }
             }
+            String at = arguments.get(AT);
+            Map<String, Expr> point;
+            try {
+                point = at == null ? Map.of() : point(at, network);
+            } catch (IllegalArgumentException e) {
+                return usage(messages, "--at: " + e.getMessage());
+            }
+            Progress.sink(progress).accept("deriving the gradients");
+            Optional<Derivation> derived = derive(network, wanted, point, timeoutSeconds, messages);
+            if (derived.isEmpty()) return ExitCodes.TIMED_OUT;
+            derivation = derived.get();
         }
         if (!wanted.isEmpty()) {
             derivation = new Derivation(derivation.network(), derivation.objectiveName(), derivation.units(),
@@ -116,6 +100,35 @@ final class DeriveCommand implements Command {
         else new DerivationTextRenderer().render(derivation, out);
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The derivation within the time budget, or empty (after saying so) when it runs out. */
+    private static Optional<Derivation> derive(Network network, Set<String> wanted, Map<String, Expr> point,
+                                               double timeoutSeconds, PrintWriter err) throws Exception {
+        Duration budget = Duration.ofMillis((long) (timeoutSeconds * 1000));
+        Duration perCall = budget.compareTo(SymbolicEngine.DEFAULT_TIMEOUT) < 0 ? budget : SymbolicEngine.DEFAULT_TIMEOUT;
+        DerivationOptions defaults = DerivationOptions.defaults();
+        DerivationOptions all = new DerivationOptions(defaults.maxExpansionSize(), defaults.maxChainTerms(),
+                point, perCall);
+        // Only the parameters asked for are derived: on a big network the rest would be wasted work.
+        DerivationOptions options = wanted.isEmpty() ? all : all.withOnly(wanted);
+        try (SymbolicEngine engine = new SymbolicEngine(perCall)) {
+            FutureTask<Derivation> task = new FutureTask<>(() -> Derivation.of(network, options, engine));
+            Thread worker = new Thread(null, task, "netsym-derive", STACK_BYTES);
+            worker.setDaemon(true); // abandoned when the budget runs out; must not keep the JVM alive
+            worker.start();
+            try {
+                return Optional.of(task.get(budget.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (TimeoutException e) {
+                task.cancel(true);
+                err.println("netsym: derive: the time budget of " + format(timeoutSeconds)
+                        + " s ran out before the derivation was complete; try a larger --timeout");
+                return Optional.empty();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error error) throw error;
+                throw (Exception) e.getCause();
+            }
+        }
     }
 
     private static int usage(PrintWriter err, String message) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 final class DotCommand implements Command {
@@ -35,8 +36,8 @@ final class DotCommand implements Command {
     }
 
     /** The classes to colour by: the search alone, since a picture needs no symbolic details. */
-    private static Proof proofOf(Network network) {
-        return ProofEngine.prove(network, ProofEngine.Options.defaults());
+    private static Proof proofOf(Network network, Consumer<String> progress) {
+        return ProofEngine.prove(network, ProofEngine.Options.defaults(), progress);
     }
 
     @Override
@@ -47,9 +48,15 @@ final class DotCommand implements Command {
             err.println("netsym: refusing to write over the spec file " + input.displayName());
             return ExitCodes.USAGE;
         }
-        Network network = input.loadForComputation(err);
         StringWriter text = new StringWriter();
-        new DotRenderer(new PrintWriter(text)).render(network, proofOf(network));
+        try (Progress progress = Progress.onConsole(err)) {
+            Consumer<String> phase = Progress.sink(progress);
+            phase.accept("reading the spec");
+            Network network = input.loadForComputation(Progress.messages(progress, err));
+            Proof proof = proofOf(network, phase);
+            phase.accept("drawing the graph");
+            new DotRenderer(new PrintWriter(text)).render(network, proof);
+        }
         String result = text.toString();
         if (arguments.get(SVG)) {
             if (!OutputFile.onPath("dot")) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 final class LatexCommand implements Command {
     private static final Option<Path> OUTPUT = Option.path("--output", "OUT.tex",
@@ -47,8 +48,8 @@ final class LatexCommand implements Command {
     }
 
     /** The complete proof, with the symbolic details the document shows. */
-    private static Proof proofOf(Network network) {
-        return ProofRunner.prove(network, Duration.ofSeconds(60));
+    private static Proof proofOf(Network network, Consumer<String> progress) {
+        return ProofRunner.prove(network, Duration.ofSeconds(60), progress);
     }
 
     @Override
@@ -74,12 +75,19 @@ final class LatexCommand implements Command {
             err.println("netsym: refusing to write the PDF over the spec file " + input.displayName());
             return ExitCodes.USAGE;
         }
-        Network network = input.loadForComputation(err);
-        // Too large to derive by hand: the document leaves the gradients section out.
-        Derivation derivation = deriveWithin(network, DERIVATION_BUDGET, err);
-        Proof proof = proofOf(network);
         StringWriter text = new StringWriter();
-        new LatexDocumentRenderer(new PrintWriter(text), fragment).render(network, derivation, proof);
+        try (Progress progress = Progress.onConsole(err)) {
+            Consumer<String> phase = Progress.sink(progress);
+            PrintWriter messages = Progress.messages(progress, err);
+            phase.accept("reading the spec");
+            Network network = input.loadForComputation(messages);
+            phase.accept("deriving the gradients");
+            // Too large to derive by hand: the document leaves the gradients section out.
+            Derivation derivation = deriveWithin(network, DERIVATION_BUDGET, messages);
+            Proof proof = proofOf(network, phase);
+            phase.accept("writing the document");
+            new LatexDocumentRenderer(new PrintWriter(text), fragment).render(network, derivation, proof);
+        }
         if (output == null) {
             out.print(text);
             out.flush();

@@ -52,7 +52,7 @@ final class ProveCommand implements Command {
         Proof proof;
         try {
             if (progress != null) progress.accept("reading the spec");
-            Network network = input.loadForComputation(err);
+            Network network = input.loadForComputation(Progress.messages(progress, err));
             proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)),
                     Progress.sink(progress));
             if (progress != null) progress.accept("writing the proof");
