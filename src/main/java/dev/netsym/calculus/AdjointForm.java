@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The derivation of a big network in the adjoint (unit-level) form, as backpropagation is
@@ -33,9 +34,15 @@ final class AdjointForm {
     private final Set<String> parameterNames = new HashSet<>();
     private final String top;
     private final String why;
-    /** unit (or the top) → operand → ∂unit/∂operand, in the unit's own names. */
-    private final Map<String, Map<String, Expr>> partials = new HashMap<>();
-    /** name → the units (and the top) that use it directly, in unit order. */
+    /**
+     * unit (or the top) → operand → ∂unit/∂operand, in the unit's own names; made when first
+     * asked for, since a document or --param needs the partials of a few units only.
+     */
+    private final Map<String, Map<String, Expr>> partials = new ConcurrentHashMap<>();
+    /**
+     * name → the units (and the top) that use it directly, in unit order. Most names have
+     * one user, kept in an immutable one-element list; a second user makes it an ArrayList.
+     */
     private final Map<String, List<String>> users = new HashMap<>();
     private final Map<String, Expr> nested = new HashMap<>();
     private final Map<String, Long> nestedSize = new HashMap<>();
@@ -79,7 +86,7 @@ final class AdjointForm {
         Map<String, Expr> replacements = new HashMap<>();
         boolean complete = true;
         for (Map.Entry<String, Integer> o : occurrences.entrySet()) {
-            users.computeIfAbsent(o.getKey(), k -> new ArrayList<>()).add(name);
+            addUser(o.getKey(), name);
             if (!unitsByName.containsKey(o.getKey())) continue;
             size = Math.min(Long.MAX_VALUE / 4, size + o.getValue() * (nestedSize.get(o.getKey()) - 1));
             Expr form = nested.get(o.getKey());
@@ -88,8 +95,27 @@ final class AdjointForm {
         }
         nestedSize.put(name, size);
         if (complete && size <= options.maxExpansionSize()) nested.put(name, definition.replaceNames(replacements));
-        partials.put(name, LocalDerivative.partials(definition, occurrences::containsKey,
-                unitsByName.containsKey(name) ? name : null));
+    }
+
+    private void addUser(String used, String user) {
+        List<String> known = users.putIfAbsent(used, List.of(user));
+        if (known == null) return;
+        if (known instanceof ArrayList<String> growing) {
+            growing.add(user);
+            return;
+        }
+        List<String> growing = new ArrayList<>(known);
+        growing.add(user);
+        users.put(used, growing);
+    }
+
+    /** ∂v/∂operand for every unit or parameter v's definition names. */
+    private Map<String, Expr> partialsOf(String v) {
+        return partials.computeIfAbsent(v, unit -> {
+            Expr definition = unitsByName.containsKey(unit) ? unitsByName.get(unit).definition() : network.objective();
+            return LocalDerivative.partials(definition, n -> unitsByName.containsKey(n) || parameterNames.contains(n),
+                    unitsByName.containsKey(unit) ? unit : null);
+        });
     }
 
     private Derivation.UnitDerivation unit(Unit u) {
@@ -107,7 +133,7 @@ final class AdjointForm {
 
     /** ∂L/∂v · ∂v/∂wrt, or just ∂L/∂wrt through the top's own definition. */
     private ChainTerm term(String v, String wrt) {
-        Expr local = ordering.apply(partials.get(v).getOrDefault(wrt, Expr.Num.of(0)));
+        Expr local = ordering.apply(partialsOf(v).getOrDefault(wrt, Expr.Num.of(0)));
         if (v.equals(top)) return new ChainTerm(List.of(new ChainTerm.Factor(top, wrt, local)));
         return new ChainTerm(List.of(new ChainTerm.Factor(top, v, adjointName(v)), new ChainTerm.Factor(v, wrt, local)));
     }
