@@ -68,6 +68,22 @@ class BigNetworkPathTest {
         assertEquals(4, new TreeSet<>(List.of(ids[0], ids[2], ids[4], ids[5])).size(), "1, 2, 0 and 1 + 1e-12 differ");
     }
 
+    @Test
+    void clusteringGroupsRepeatedValuesAndBothZeros() {
+        // Tied parameters give bitwise-equal gradients: each repeated value is hashed once.
+        DoubleDouble two = DoubleDouble.of(2);
+        DoubleDouble[] values = new DoubleDouble[1000];
+        for (int p = 0; p < values.length; p++) {
+            values[p] = p % 4 == 0 ? two : p % 4 == 1 ? DoubleDouble.ONE : p % 4 == 2 ? new DoubleDouble(-0.0, 0)
+                    : DoubleDouble.ZERO;
+        }
+        int[] ids = InvariantSearch.clusterIds(values);
+        for (int p = 4; p < values.length; p++) assertEquals(ids[p % 4], ids[p], "parameter " + p);
+        assertEquals(0, ids[2], "-0 is 0");
+        assertEquals(0, ids[3]);
+        assertTrue(ids[0] != ids[1] && ids[0] != 0 && ids[1] != 0);
+    }
+
     private static Proof prove(String spec) {
         var parsed = Netsym.parse(spec);
         assertTrue(parsed.network().isPresent(), parsed.diagnostics().toString());
