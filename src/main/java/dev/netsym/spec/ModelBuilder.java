@@ -43,7 +43,7 @@ final class ModelBuilder {
      * The most elements a spec may expand into (vector elements, layer units, dense weights, the
      * terms of sum(...), parameters selected by init lines). A dense weight with its init costs
      * two elements, so networks of up to about 3 million weights are read (a proof of 1.7 million
-     * takes about 2 GB and 10 s), while a one-line spec cannot ask for billions.
+     * takes about 1.6 GB and 8 s), while a one-line spec cannot ask for billions.
      */
     static final long MAX_ELEMENTS = 6_000_000;
 
