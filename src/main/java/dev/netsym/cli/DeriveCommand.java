@@ -40,7 +40,7 @@ final class DeriveCommand implements Command {
                     + " (0, -1/2, 0.5) or a name.");
     private static final Option<Format> FORMAT = Option.choice("--format", "FORMAT", Format.text,
             "text (default) or json.");
-    private static final Option<Double> TIMEOUT = Option.number("--timeout", "SECONDS", "60",
+    private static final Option<Double> TIMEOUT = Option.seconds("--timeout", "60",
             "Give up after this many seconds (default {default}); exit code 75.");
 
     private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym derive",
@@ -63,9 +63,6 @@ final class DeriveCommand implements Command {
     @Override
     public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws Exception {
         double timeoutSeconds = arguments.get(TIMEOUT);
-        if (!(timeoutSeconds > 0) || timeoutSeconds > 1e6) {
-            return usage(err, "--timeout must be a positive number of seconds, got " + format(timeoutSeconds));
-        }
         Derivation derivation;
         Set<String> wanted = new LinkedHashSet<>(arguments.get(PARAM));
         try (Progress progress = Progress.onConsole(err)) {

@@ -52,13 +52,19 @@ final class Option<T> {
         return single(longName, label, null, description, text -> text);
     }
 
-    static Option<Double> number(String longName, String label, String defaultText, String description) {
-        return single(longName, label, defaultText, description, text -> {
+    /** A time budget in seconds: more than 0, at most a million (about 11 days). */
+    static Option<Double> seconds(String longName, String defaultText, String description) {
+        return single(longName, "SECONDS", defaultText, description, text -> {
+            double seconds;
             try {
-                return Double.valueOf(text);
+                seconds = Double.parseDouble(text);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + text + "' is not a number");
             }
+            if (!(seconds > 0 && seconds <= 1e6)) {
+                throw new IllegalArgumentException("'" + text + "' is not a positive number of seconds (at most 1000000)");
+            }
+            return seconds;
         });
     }
 

@@ -14,7 +14,7 @@ final class ProveCommand implements Command {
 
     private static final Option<Format> FORMAT = Option.choice("--format", "FORMAT", Format.text,
             "Output format: {choices} (default: {default}).");
-    private static final Option<Double> TIMEOUT = Option.number("--timeout", "SECONDS", "60",
+    private static final Option<Double> TIMEOUT = Option.seconds("--timeout", "60",
             "Time budget of the whole proof (default: {default}); when it runs out the output says what is"
                     + " undecided and netsym exits with 75.");
     private static final Option<Boolean> FULL = Option.flag("--full",
@@ -43,10 +43,6 @@ final class ProveCommand implements Command {
     @Override
     public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws SpecInput.Failure {
         double timeoutSeconds = arguments.get(TIMEOUT);
-        if (!(timeoutSeconds > 0) || timeoutSeconds > 1e6) {
-            err.println("netsym: --timeout must be a positive number of seconds");
-            return ExitCodes.USAGE;
-        }
         SpecInput input = new SpecInput(arguments);
         Progress progress = Progress.onConsole(err);
         Proof proof;

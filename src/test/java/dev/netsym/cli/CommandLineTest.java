@@ -186,6 +186,7 @@ class CommandLineTest {
     void aNegativeNumberIsAValueNotAnOption() {
         CliRun r = CliRun.of("prove", "--timeout", "-1", SPEC);
         assertEquals(ExitCodes.USAGE, r.exitCode(), r::toString);
-        assertEquals("netsym: --timeout must be a positive number of seconds\n", r.err());
+        assertEquals("netsym: prove: option '--timeout': '-1' is not a positive number of seconds (at most 1000000)\n"
+                + "Run 'netsym prove --help' for its usage and examples.\n", r.err());
     }
 }

@@ -120,7 +120,11 @@ class DeriveCommandTest {
                 format.err());
         Run timeout = run(CS231N, "--timeout", "-1");
         assertEquals(ExitCodes.USAGE, timeout.exit());
-        assertEquals("netsym: derive: --timeout must be a positive number of seconds, got -1\n", timeout.err());
+        assertEquals("netsym: derive: option '--timeout': '-1' is not a positive number of seconds (at most 1000000)\n"
+                + "Run 'netsym derive --help' for its usage and examples.\n", timeout.err());
+        Run huge = run(CS231N, "--timeout", "1e9");
+        assertEquals(ExitCodes.USAGE, huge.exit());
+        assertTrue(huge.err().startsWith("netsym: derive: option '--timeout': '1e9' is not a positive number"), huge.err());
     }
 
     @Test
