@@ -253,6 +253,14 @@ public final class Tape {
      * operations that are not plain sums and products, shared by every evaluation.
      */
     <T> T nodeValue(Arithmetic<T> a, int node, T[] args) {
+        try {
+            return functionValue(a, node, args);
+        } catch (ArithmeticException e) {
+            throw located(e, node);
+        }
+    }
+
+    private <T> T functionValue(Arithmetic<T> a, int node, T[] args) {
         switch (OPERATIONS[operations[node]]) {
             case QUOTIENT: return a.divide(args[0], args[1]);
             case INTEGER_POWER: return a.power(args[0], operands[node]);
@@ -268,6 +276,14 @@ public final class Tape {
 
     /** ∂node/∂child for each child of a node that {@link #nodeValue} computes, given its value. */
     <T> T[] localPartials(Arithmetic<T> a, int node, T[] args, T value) {
+        try {
+            return functionPartials(a, node, args, value);
+        } catch (ArithmeticException e) {
+            throw located(e, node);
+        }
+    }
+
+    private <T> T[] functionPartials(Arithmetic<T> a, int node, T[] args, T value) {
         T[] partials = a.newArray(args.length);
         switch (OPERATIONS[operations[node]]) {
             case QUOTIENT:
@@ -295,6 +311,26 @@ public final class Tape {
             default: throw new IllegalStateException("not a function node: " + node);
         }
         return partials;
+    }
+
+    /**
+     * The same failure, saying where: "in unit h: division by zero". A unit's nodes are
+     * compiled just before its own node, so the unit of a node is the first whose node is not
+     * before it; after the last unit comes the objective.
+     */
+    private ArithmeticException located(ArithmeticException e, int node) {
+        String where = "the objective";
+        for (var unit : unitNodes.entrySet()) {
+            if (unit.getValue() >= node) {
+                where = "unit " + unit.getKey();
+                break;
+            }
+        }
+        String message = "in " + where + ": " + e.getMessage();
+        ArithmeticException located = e instanceof DivisionByZeroException
+                ? new DivisionByZeroException(message) : new ArithmeticException(message);
+        located.initCause(e);
+        return located;
     }
 
     /** ∂(x1···xk)/∂xj = (x1···x(j-1))·(x(j+1)···xk): prefix and suffix products, no division by a factor that may be 0. */

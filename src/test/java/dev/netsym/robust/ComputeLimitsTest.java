@@ -129,12 +129,17 @@ class ComputeLimitsTest {
                         r::toString);
             }
         }
-        // Defined in general, but not where gradient descent starts.
+        // Defined in general, but not where gradient descent starts; the message says where.
         String file = spec("input x\ny = v/w*x\nobjective y\ninit w = 0\n").toString();
         CliRun r = run(20, "prove", file);
         assertEquals(65, r.exitCode(), r::toString);
-        assertTrue(r.err().startsWith(file + ": error: the network has no value where gradient descent would start"),
-                r::toString);
+        assertTrue(r.err().startsWith(file + ": error: the network has no value where gradient descent would start"
+                + " (in unit y: division by zero"), r::toString);
+        String inObjective = spec("input x\ny = w*x\nobjective y/(v - v)\n").toString();
+        CliRun o = run(20, "prove", inObjective);
+        assertEquals(65, o.exitCode(), o::toString);
+        assertTrue(o.err().startsWith(inObjective + ": error: the network has no value at any of 24 random points"
+                + " (in the objective: division of "), o::toString);
     }
 
     @Test
