@@ -8,6 +8,7 @@ import dev.netsym.render.ProofMarkdownRenderer;
 import dev.netsym.render.ProofTextRenderer;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 final class ProveCommand implements Command {
     enum Format { text, json, markdown }
@@ -44,16 +45,12 @@ final class ProveCommand implements Command {
     public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws SpecInput.Failure {
         double timeoutSeconds = arguments.get(TIMEOUT);
         SpecInput input = new SpecInput(arguments);
-        Progress progress = Progress.onConsole(err);
         Proof proof;
-        try {
-            if (progress != null) progress.accept("reading the spec");
+        try (Progress progress = Progress.onConsole(err)) {
+            Consumer<String> phase = Progress.sink(progress);
+            phase.accept("reading the spec");
             Network network = input.loadForComputation(Progress.messages(progress, err));
-            proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)),
-                    Progress.sink(progress));
-            if (progress != null) progress.accept("writing the proof");
-        } finally {
-            if (progress != null) progress.close();
+            proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)), phase);
         }
         switch (arguments.get(FORMAT)) {
             case json -> new ProofJsonRenderer(out).render(proof);
