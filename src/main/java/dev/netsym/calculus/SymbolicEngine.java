@@ -97,6 +97,11 @@ public final class SymbolicEngine implements AutoCloseable {
 
     public Duration timeout() { return timeout; }
 
+    /** How many calls so far were stopped by the per-call time limit: a caller tells "cut short" from "undecidable". */
+    public int timeLimitsReached() { return timeLimitsReached; }
+
+    private int timeLimitsReached;
+
     private void startWorker() {
         worker = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(null, task, "netsym-symja", STACK_BYTES);
@@ -138,6 +143,7 @@ public final class SymbolicEngine implements AutoCloseable {
         try {
             return SymbolicResult.known(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException timedOut) {
+            timeLimitsReached++;
             EvalEngine e = engine;
             if (e != null) e.stopRequest();
             try {

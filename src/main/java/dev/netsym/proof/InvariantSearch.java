@@ -49,12 +49,17 @@ final class InvariantSearch<T> {
     private int[] classOf;
     private boolean[] pinned;
     private final List<Event> events = new ArrayList<>();
-    private final List<List<String>> undecided = new ArrayList<>();
     private int rounds;
     private boolean timedOut;
 
-    /** A split (two representatives now in different classes) or a move (second = -1). */
-    record Event(int first, int second, int round) {}
+    /**
+     * A split (two representatives now in different classes) or a move (second = -1): a claim
+     * the proof makes only once a witness run shows it, else reports as undecided.
+     *
+     * @param seen whether gradients were seen to differ (or be non-zero) at a point of the
+     *             subspace; false when the split only keeps apart what nothing proved equal
+     */
+    record Event(int first, int second, int round, boolean seen) {}
 
     private final Consumer<String> progress;
 
@@ -99,8 +104,6 @@ final class InvariantSearch<T> {
     boolean[] pinned() { return pinned; }
 
     List<Event> events() { return events; }
-
-    List<List<String>> undecided() { return undecided; }
 
     int rounds() { return rounds; }
 
@@ -275,10 +278,15 @@ final class InvariantSearch<T> {
         return values;
     }
 
+    /**
+     * Modulo p every variable is drawn uniformly from the residues, assumed or not: that is the
+     * set the Schwartz–Zippel bound speaks about, and for a rational network the assumptions
+     * cannot matter (each confines a variable to an interval with interior, and a rational
+     * function that vanishes on a box with interior vanishes identically). Elsewhere values
+     * respect the assumptions: relu's kinks make them matter there.
+     */
     private T randomValue(String name) {
-        if (arithmetic instanceof ModularArithmetic && (name == null || !random.constrained(name))) {
-            return arithmetic.fromRational(Rational.of(random.residue()));
-        }
+        if (arithmetic instanceof ModularArithmetic) return arithmetic.fromRational(Rational.of(random.residue()));
         return arithmetic.fromRational(random.generic(name == null ? "" : name));
     }
 
@@ -313,7 +321,7 @@ final class InvariantSearch<T> {
                 if (coordinate[p] != 0) {
                     nextPinned[p] = false;
                     // One witness per class that starts moving is enough: its members move alike or split below.
-                    if (classesThatMoved.add(classOf[p])) events.add(new Event(p, -1, rounds));
+                    if (classesThatMoved.add(classOf[p])) events.add(new Event(p, -1, rounds, true));
                     changed = true;
                     break;
                 }
@@ -335,7 +343,7 @@ final class InvariantSearch<T> {
                 seen++;
                 Integer firstOld = firstOfOldClass.putIfAbsent(classOf[p], p);
                 if (firstOld != null) {
-                    events.add(new Event(firstOld, p, rounds));
+                    events.add(new Event(firstOld, p, rounds, true));
                     changed = true;
                 }
             }
@@ -345,7 +353,7 @@ final class InvariantSearch<T> {
         return changed;
     }
 
-    /** Splits classes by the groups a certifier could not prove equal; the pairs are undecided. */
+    /** Splits classes by the groups a certifier could not prove equal; the pairs await a witness. */
     void splitUndecided(int[] group) {
         Map<List<Integer>, Integer> ids = new HashMap<>();
         Map<Integer, Integer> firstOfOld = new HashMap<>();
@@ -357,21 +365,19 @@ final class InvariantSearch<T> {
                 id = ids.size();
                 ids.put(key, id);
                 Integer first = firstOfOld.putIfAbsent(classOf[p], p);
-                if (first != null) {
-                    undecided.add(List.of(tape.parameterNames().get(first), tape.parameterNames().get(p)));
-                }
+                if (first != null) events.add(new Event(first, p, rounds, false));
             }
             next[p] = id;
         }
         classOf = next;
     }
 
-    /** Unpins parameters whose zero gradient could not be certified; kept apart, undecided. */
+    /** Unpins parameters whose zero gradient could not be certified; they await a witness. */
     void unpinUndecided(boolean[] keepPinned) {
         for (int p = 0; p < n; p++) {
             if (pinned[p] && !keepPinned[p]) {
                 pinned[p] = false;
-                undecided.add(List.of(tape.parameterNames().get(p)));
+                events.add(new Event(p, -1, rounds, false));
             }
         }
     }

@@ -15,17 +15,19 @@ import java.util.Optional;
  * @param unitClasses units that compute one and the same value on the subspace (size ≥ 2 only)
  * @param arithmetic how random points were evaluated ("modular", "exact", "decimal", "double-double")
  * @param rounds how many refinement rounds the fixed point took
- * @param timedOut whether the time budget ran out before everything was decided
+ * @param timedOut whether a time limit cut any decision short (the budget, or one computer-algebra call)
  * @param details expressions on the subspace, for small networks (units, gradients, collapsed objective)
+ * @param cutShort what the time limits cut short, in words (empty unless {@code timedOut})
  */
 public record Proof(Network network, List<ParameterClass> classes, List<Separation> separations,
                     List<List<String>> undecided, List<List<String>> unitClasses, String arithmetic,
-                    int rounds, boolean timedOut, List<SpecialValue> specialValues, Optional<ProofDetails> details) {
+                    int rounds, boolean timedOut, List<SpecialValue> specialValues, Optional<ProofDetails> details,
+                    List<String> cutShort) {
     public Proof(Network network, List<ParameterClass> classes, List<Separation> separations,
                  List<List<String>> undecided, List<List<String>> unitClasses, String arithmetic,
                  int rounds, boolean timedOut, List<SpecialValue> specialValues) {
         this(network, classes, separations, undecided, unitClasses, arithmetic, rounds, timedOut, specialValues,
-                Optional.empty());
+                Optional.empty(), timedOut ? List.of("the proof") : List.of());
     }
 
     public Proof {
@@ -34,11 +36,25 @@ public record Proof(Network network, List<ParameterClass> classes, List<Separati
         undecided = List.copyOf(undecided);
         unitClasses = List.copyOf(unitClasses);
         specialValues = List.copyOf(specialValues);
+        cutShort = List.copyOf(cutShort);
     }
 
-    /** The number of values training really adjusts: one per class that is not frozen. */
+    /**
+     * The number of values training really adjusts: one per class that is not frozen. Exact when
+     * nothing is undecided; otherwise an upper bound (undecided pairs may yet stay together).
+     */
     public long trainableValues() {
         return classes.stream().filter(c -> !c.frozen()).count();
+    }
+
+    /** Whether every pair of parameters was either certified together or shown apart by a witness. */
+    public boolean complete() {
+        return undecided.isEmpty() && !timedOut;
+    }
+
+    /** The optimisers the theorem covers, and which frozen parameters weight decay would move. */
+    public OptimiserScope optimiserScope() {
+        return OptimiserScope.of(network, frozen());
     }
 
     public List<String> frozen() {
@@ -47,7 +63,7 @@ public record Proof(Network network, List<ParameterClass> classes, List<Separati
 
     public Proof withSpecialValues(List<SpecialValue> values) {
         return new Proof(network, classes, separations, undecided, unitClasses, arithmetic, rounds, timedOut, values,
-                details);
+                details, cutShort);
     }
 
     /**
@@ -62,6 +78,6 @@ public record Proof(Network network, List<ParameterClass> classes, List<Separati
             return new ParameterClass(c.symbol(), c.members(), c.frozen(), c.initialValue(), cert);
         }).toList();
         return new Proof(network, withGradients, d.separations(), undecided, unitClasses, arithmetic, rounds, timedOut,
-                specialValues, Optional.of(d));
+                specialValues, Optional.of(d), cutShort);
     }
 }

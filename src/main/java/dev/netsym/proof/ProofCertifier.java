@@ -23,9 +23,9 @@ import java.util.Optional;
 final class ProofCertifier implements InvariantSearch.Certifier {
     /** Decides an equality the structure could not; empty when it cannot. */
     interface EqualityProver {
-        Optional<Certificate> proveEqual(int[] classOf, boolean[] pinned, int first, int second);
+        ProverVerdict proveEqual(int[] classOf, boolean[] pinned, int first, int second);
 
-        Optional<Certificate> proveZero(int[] classOf, boolean[] pinned, int parameter);
+        ProverVerdict proveZero(int[] classOf, boolean[] pinned, int parameter);
     }
 
     private final Network network;
@@ -83,7 +83,7 @@ final class ProofCertifier implements InvariantSearch.Certifier {
                 ? DegreeBound.ofGradientDifference(tape) : Double.POSITIVE_INFINITY;
 
         boolean split = false;
-        Map<Integer, Optional<Certificate>> groupVerdicts = new HashMap<>();
+        Map<Integer, ProverVerdict> groupVerdicts = new HashMap<>();
         int[] mergedGroup = group.clone();
         boolean[] keepPinned = pinned.clone();
         for (int p = 0; p < n; p++) {
@@ -91,24 +91,29 @@ final class ProofCertifier implements InvariantSearch.Certifier {
             int first = firstOfClass.get(cls);
             Certificate cert = result.get(cls);
             if (pinned[p] && !zeroProved[p]) {
-                Optional<Certificate> other = proveZero(classOf, pinned, p, degree);
-                if (other.isEmpty()) {
+                final int member = p;
+                ProverVerdict other = decide(prover -> prover.proveZero(classOf, pinned, member), degree);
+                if (!other.isProved()) {
                     keepPinned[p] = false;
                     split = true;
+                    if (other.cutShort()) cutShort.add("whether " + name(p) + " never moves");
                 } else if (cert == null || cert.kind() == Certificate.Kind.STRUCTURAL) {
-                    result.put(cls, other.get());
+                    result.put(cls, other.certificate().get());
                 }
             }
             if (group[p] != group[first]) {
                 final int member = p;
-                Optional<Certificate> other = groupVerdicts.computeIfAbsent(group[p],
-                        g -> proveEqual(classOf, pinned, first, member, degree));
-                if (other.isPresent()) {
+                ProverVerdict other = groupVerdicts.computeIfAbsent(group[p],
+                        g -> decide(prover -> prover.proveEqual(classOf, pinned, first, member), degree));
+                if (other.isProved()) {
                     mergedGroup[p] = group[first];
                     Certificate current = result.get(cls);
-                    if (current == null || current.kind() == Certificate.Kind.STRUCTURAL) result.put(cls, other.get());
+                    if (current == null || current.kind() == Certificate.Kind.STRUCTURAL) {
+                        result.put(cls, other.certificate().get());
+                    }
                 } else {
                     split = true;
+                    if (other.cutShort()) cutShort.add("whether " + name(first) + " and " + name(p) + " stay equal");
                 }
             }
             result.putIfAbsent(cls, countOfClass.get(cls) == 1 && !pinned[p] ? Certificate.trivial()
@@ -132,21 +137,29 @@ final class ProofCertifier implements InvariantSearch.Certifier {
                 : "the members' gradients are the same expression over the same classes";
     }
 
-    private Optional<Certificate> proveEqual(int[] classOf, boolean[] pinned, int a, int b, double degree) {
+    /**
+     * The provers in turn; a refutation ends the search (a randomized test that agrees with a
+     * proven non-zero difference has only met its roots), and only when no prover answered does
+     * the randomized identity test certify.
+     */
+    private ProverVerdict decide(java.util.function.Function<EqualityProver, ProverVerdict> ask, double degree) {
+        boolean cut = false;
         for (EqualityProver prover : provers) {
-            Optional<Certificate> c = prover.proveEqual(classOf, pinned, a, b);
-            if (c.isPresent()) return c;
+            ProverVerdict v = ask.apply(prover);
+            if (v.isProved() || v.refuted()) return v;
+            cut |= v.cutShort();
         }
-        return randomized(degree);
+        Optional<Certificate> randomized = randomized(degree);
+        if (randomized.isPresent()) return ProverVerdict.proved(randomized.get());
+        return cut ? ProverVerdict.CUT_SHORT : ProverVerdict.UNKNOWN;
     }
 
-    private Optional<Certificate> proveZero(int[] classOf, boolean[] pinned, int p, double degree) {
-        for (EqualityProver prover : provers) {
-            Optional<Certificate> c = prover.proveZero(classOf, pinned, p);
-            if (c.isPresent()) return c;
-        }
-        return randomized(degree);
-    }
+    private String name(int p) { return tape.parameterNames().get(p); }
+
+    /** Decisions a time limit cut short, in words; each left its pair undecided. */
+    java.util.Set<String> cutShort() { return cutShort; }
+
+    private final java.util.Set<String> cutShort = new java.util.LinkedHashSet<>();
 
     /** Two random points modulo p agreed; Schwartz–Zippel bounds the chance that they lied. */
     private Optional<Certificate> randomized(double degree) {
@@ -154,9 +167,12 @@ final class ProofCertifier implements InvariantSearch.Certifier {
         double perPoint = degree / ModularArithmetic.MODULUS;
         double bound = Math.pow(perPoint, 2);
         if (!(bound < 1e-12)) return Optional.empty();
+        String assumptions = network.assumptions().isEmpty() ? "" : "; every variable was drawn from all residues,"
+                + " the assumed ones too: each assumption leaves its variable an interval with interior, and a"
+                + " rational function that vanishes on such a box vanishes identically";
         return Optional.of(new Certificate(Certificate.Kind.RANDOMIZED, String.format(
                 "equal at 2 independent random points modulo 2^61-1; degree <= %.0f, so the chance of a false "
-                        + "claim is at most %.1e", degree, bound), Optional.empty()));
+                        + "claim is at most %.1e%s", degree, bound, assumptions), Optional.empty()));
     }
 
     /** One colouring for symbolic data, or one per sample when the spec gives data. */

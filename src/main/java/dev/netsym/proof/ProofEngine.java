@@ -76,6 +76,17 @@ public final class ProofEngine {
 
         Parameter[] parameters = Parameters.inTapeOrder(network, tape);
         List<ParameterClass> classes = new ArrayList<>();
+        List<List<String>> undecided = new ArrayList<>();
+        if (search.timedOut()) {
+            // Nothing was certified: claim nothing, and report what the random points suggested as undecided.
+            for (List<Integer> ms : members.values()) {
+                for (int k = 1; k < ms.size(); k++) undecided.add(List.of(names.get(ms.get(0)), names.get(ms.get(k))));
+                if (pinned[ms.get(0)]) ms.forEach(m -> undecided.add(List.of(names.get(m))));
+            }
+            members.clear();
+            for (int p : order) members.put(p, List.of(p));
+            pinned = new boolean[pinned.length];
+        }
         int symbol = 0;
         for (var entry : members.entrySet()) {
             List<Integer> ms = entry.getValue();
@@ -83,8 +94,7 @@ public final class ProofEngine {
             Parameter first = parameters[ms.get(0)];
             String initial = first.init() instanceof dev.netsym.model.Init.Random ? first.name() + "(0)"
                     : first.init().toString();
-            Certificate certificate = search.timedOut() ? new Certificate(Certificate.Kind.TRIVIAL,
-                    "not certified: the time budget ran out", Optional.empty())
+            Certificate certificate = search.timedOut() ? Certificate.trivial()
                     : certifier.certificates().getOrDefault(entry.getKey(), Certificate.trivial());
             classes.add(new ParameterClass(frozen ? initial : "c" + (++symbol),
                     ms.stream().map(names::get).toList(), frozen, initial, certificate));
@@ -93,14 +103,24 @@ public final class ProofEngine {
         List<InvariantSearch.Event> events = search.events();
         progress.accept("finding witness runs for " + events.size() + " separations");
         List<Optional<Witness>> witnesses = new WitnessFinder(network, tape, doubleDouble).find(events, seed, deadline);
+        // A separation is claimed only with a run that shows it; the rest is reported as undecided.
         List<Separation> separations = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             InvariantSearch.Event e = events.get(i);
-            separations.add(new Separation(names.get(e.first()), e.second() < 0 ? null : names.get(e.second()),
-                    e.round(), Optional.empty(), witnesses.get(i)));
+            String second = e.second() < 0 ? null : names.get(e.second());
+            if (witnesses.get(i).isPresent()) {
+                separations.add(new Separation(names.get(e.first()), second, e.round(), Optional.empty(),
+                        witnesses.get(i).get()));
+            } else {
+                undecided.add(second == null ? List.of(names.get(e.first())) : List.of(names.get(e.first()), second));
+            }
         }
-        return new Proof(network, classes, separations, search.undecided(), certifier.unitClasses(),
-                doubleDouble ? "double-double" : kind.name().toLowerCase(), search.rounds(), search.timedOut(), List.of());
+        List<String> cutShort = new ArrayList<>(certifier.cutShort());
+        if (search.timedOut()) cutShort.add(0, "the refinement and certification of the classes");
+        if (System.nanoTime() > deadline && !undecided.isEmpty()) cutShort.add("the search for witness runs");
+        return new Proof(network, classes, separations, undecided, certifier.unitClasses(),
+                doubleDouble ? "double-double" : kind.name().toLowerCase(), search.rounds(), !cutShort.isEmpty(),
+                List.of(), Optional.empty(), cutShort);
     }
 
     /** The same spec always gives the same random choices, hence byte-identical output. */

@@ -35,7 +35,7 @@ public final class ProofRunner {
             SymbolicProver prover = new SymbolicProver(network, engine, budget.dividedBy(2));
             ProofEngine.Options options = SymbolicProver.withProver(base, prover);
             Proof proof = ProofEngine.prove(network, options, progress);
-            if (proof.timedOut()) return proof;
+            if (remaining(budget, start).isZero()) return proof;
             progress.accept("writing out units and gradients (Symja)");
             ProofDetails details = SymbolicProofDetails.of(proof, engine, remaining(budget, start));
             if (!remaining(budget, start).isZero()) {

@@ -27,12 +27,14 @@ final class RandomValues {
 
         private Interval tighterLow(Rational b, boolean open) {
             if (low != null && low.compareTo(b) > 0) return this;
-            return new Interval(b, open, high, highOpen);
+            boolean same = low != null && low.compareTo(b) == 0;
+            return new Interval(b, open || (same && lowOpen), high, highOpen);
         }
 
         private Interval tighterHigh(Rational b, boolean open) {
             if (high != null && high.compareTo(b) < 0) return this;
-            return new Interval(low, lowOpen, b, open);
+            boolean same = high != null && high.compareTo(b) == 0;
+            return new Interval(low, lowOpen, b, open || (same && highOpen));
         }
     }
 
@@ -45,8 +47,6 @@ final class RandomValues {
         for (Assumption a : assumptions) intervals.merge(a.name(), Interval.ALL.with(a), (x, y) -> x.with(a));
         this.random = new Random(seed);
     }
-
-    boolean constrained(String name) { return intervals.containsKey(name); }
 
     /** Divides every magnitude drawn from now on by {@code divisor}. */
     RandomValues scaledDownBy(int divisor) {
@@ -93,8 +93,9 @@ final class RandomValues {
         Interval i = intervals.get(name);
         if (i == null) return negative ? magnitude.negate() : magnitude;
         if (i.low != null && i.high != null) {
-            // Strictly inside (low, high), at a random fraction of the way.
-            Rational t = Rational.of(1 + random.nextInt(9), 10);
+            // Strictly inside (low, high), at a random fraction of the way: a fine grid, since a
+            // coarse one can land only on the roots of a polynomial with many roots in the interval.
+            Rational t = Rational.of(1 + random.nextInt(9999), 10000);
             return i.low.add(i.high.subtract(i.low).multiply(t));
         }
         if (i.low != null) return i.low.add(magnitude);

@@ -1,6 +1,7 @@
 package dev.netsym.proof;
 
 import dev.netsym.model.Expr;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -9,9 +10,13 @@ import java.util.Optional;
  *
  * @param round the refinement round that found it (1 = at the initial point)
  * @param difference g_first − g_second (or g_first) on the final subspace, when computed symbolically
- * @param witness a run of gradient descent showing it, when one was found
+ * @param witness the run of gradient descent that shows it: a split without one is never a
+ *                separation (the proof reports it as undecided)
  */
-public record Separation(String first, String second, int round, Optional<Expr> difference,
-                         Optional<Witness> witness) {
+public record Separation(String first, String second, int round, Optional<Expr> difference, Witness witness) {
+    public Separation {
+        Objects.requireNonNull(witness, "a separation needs a witness");
+    }
+
     public boolean isMove() { return second == null; }
 }

@@ -161,7 +161,8 @@ public final class SymbolicProofDetails {
                 if (System.nanoTime() > deadline) break;
                 Network copy = withValue(network, symbol, r);
                 Proof special = ProofEngine.prove(copy, forNetwork(options, copy));
-                if (special.timedOut()) continue;
+                // "Adjusts 2 values instead of 4" needs both counts exact: nothing left undecided.
+                if (special.timedOut() || !special.undecided().isEmpty() || !proof.undecided().isEmpty()) continue;
                 if (special.trainableValues() < proof.trainableValues()
                         || special.frozen().size() > proof.frozen().size()) {
                     result.add(new SpecialValue(symbol, r.toString(), special.trainableValues(),

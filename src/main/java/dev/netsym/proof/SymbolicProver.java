@@ -42,6 +42,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
     private final List<String> names;
     private final long deadlineNanos;
     private final Duration budget;
+    private final int limitsAtStart;
 
     /** The state the caches below belong to; the certifier asks about one state many times. */
     private int[] stateClassOf;
@@ -61,6 +62,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
         this.names = Tape.compile(network).parameterNames();
         this.budget = budget;
         this.deadlineNanos = System.nanoTime() + budget.toNanos();
+        this.limitsAtStart = engine.timeLimitsReached();
     }
 
     /** {@code base} with this prover added after its own provers: how callers outside the package use it. */
@@ -79,34 +81,55 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
     public Optional<String> unavailableBecause() { return gradients.unavailableBecause(); }
 
     @Override
-    public Optional<Certificate> proveEqual(int[] classOf, boolean[] pinned, int first, int second) {
-        if (!enterState(classOf, pinned)) return Optional.empty();
+    public ProverVerdict proveEqual(int[] classOf, boolean[] pinned, int first, int second) {
+        if (!enterState(classOf, pinned)) return unavailable();
         Optional<Expr> a = gradientOnSubspace(first);
         Optional<Expr> b = gradientOnSubspace(second);
-        if (a.isEmpty() || b.isEmpty()) return Optional.empty();
+        if (a.isEmpty() || b.isEmpty()) return unavailable();
         // Symja's evaluation is canonical, so identical results need no further algebra.
         if (!a.get().equals(b.get())) {
-            if (System.nanoTime() > deadlineNanos) return Optional.empty();
-            Expr difference = new Expr.Sum(List.of(a.get(), new Expr.Neg(b.get())));
-            if (gradients.engine.isZero(difference) != SymbolicVerdict.ZERO) return Optional.empty();
+            if (System.nanoTime() > deadlineNanos) return ProverVerdict.CUT_SHORT;
+            ProverVerdict v = decideZero(new Expr.Sum(List.of(a.get(), new Expr.Neg(b.get()))));
+            if (!v.isProved()) return v;
         }
         String detail = "∂" + gradients.objectiveName + "/∂" + names.get(first) + " − ∂" + gradients.objectiveName
                 + "/∂" + names.get(second) + " reduces to 0 on the subspace";
-        return Optional.of(new Certificate(Certificate.Kind.SYMBOLIC, detail, Optional.of(readable(first))));
+        return ProverVerdict.proved(new Certificate(Certificate.Kind.SYMBOLIC, detail, Optional.of(readable(first))));
     }
 
     @Override
-    public Optional<Certificate> proveZero(int[] classOf, boolean[] pinned, int parameter) {
-        if (!enterState(classOf, pinned)) return Optional.empty();
+    public ProverVerdict proveZero(int[] classOf, boolean[] pinned, int parameter) {
+        if (!enterState(classOf, pinned)) return unavailable();
         Optional<Expr> g = gradientOnSubspace(parameter);
-        if (g.isEmpty()) return Optional.empty();
+        if (g.isEmpty()) return unavailable();
         boolean zero = g.get() instanceof Expr.Num n && n.value().isZero();
         if (!zero) {
-            if (System.nanoTime() > deadlineNanos) return Optional.empty();
-            if (gradients.engine.isZero(g.get()) != SymbolicVerdict.ZERO) return Optional.empty();
+            if (System.nanoTime() > deadlineNanos) return ProverVerdict.CUT_SHORT;
+            ProverVerdict v = decideZero(g.get());
+            if (!v.isProved()) return v;
         }
         String detail = "∂" + gradients.objectiveName + "/∂" + names.get(parameter) + " reduces to 0 on the subspace";
-        return Optional.of(new Certificate(Certificate.Kind.SYMBOLIC, detail, Optional.of(Expr.Num.of(0))));
+        return ProverVerdict.proved(new Certificate(Certificate.Kind.SYMBOLIC, detail, Optional.of(Expr.Num.of(0))));
+    }
+
+    /**
+     * ZERO proves; NONZERO (a point where the expression is not 0) refutes. The refutation is
+     * about the expression over all reals, not the assumed ranges: it makes the certifier split
+     * the pair, and the split is only called a separation once a witness run shows it.
+     */
+    private ProverVerdict decideZero(Expr e) {
+        int limitsBefore = gradients.engine.timeLimitsReached();
+        SymbolicVerdict v = gradients.engine.isZero(e);
+        if (v == SymbolicVerdict.ZERO) return ProverVerdict.proved(new Certificate(Certificate.Kind.SYMBOLIC, "", Optional.empty()));
+        if (v == SymbolicVerdict.NONZERO) return ProverVerdict.REFUTED;
+        return gradients.engine.timeLimitsReached() > limitsBefore ? ProverVerdict.CUT_SHORT : ProverVerdict.UNKNOWN;
+    }
+
+    /** Too big for algebra is no verdict; a spent budget is a decision cut short. */
+    private ProverVerdict unavailable() {
+        if (gradients.unavailableBecause().isPresent()) return ProverVerdict.UNKNOWN;
+        boolean limited = System.nanoTime() > deadlineNanos || gradients.engine.timeLimitsReached() > limitsAtStart;
+        return limited ? ProverVerdict.CUT_SHORT : ProverVerdict.UNKNOWN;
     }
 
     /** Switches the caches to this state; false when no algebra may be done (too big, out of time). */

@@ -17,7 +17,12 @@ import java.util.Map;
 public record Witness(Map<String, String> start, List<Map<String, String>> data, String learningRate, int step,
                       String firstValue, String secondValue, boolean exact, String arithmetic) {
     public Witness {
-        start = Map.copyOf(start);
-        data = List.copyOf(data);
+        // Map.copyOf would iterate in hash order, which changes from run to run: keep the given order.
+        start = ordered(start);
+        data = data.stream().map(Witness::ordered).toList();
+    }
+
+    private static Map<String, String> ordered(Map<String, String> values) {
+        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
     }
 }

@@ -368,14 +368,16 @@ public final class LatexDocumentRenderer {
                 out.println("\\emph{and $" + memberList(frozen, printer, ", ") + "$ never move from their initial value"
                         + (frozen.size() == network.parameters().size() ? "s: nothing is ever learnt" : "s") + ".}");
             }
-            out.println("\\emph{The network has " + network.parameters().size() + " parameters but training adjusts only "
-                    + proof.trainableValues() + " value" + (proof.trainableValues() == 1 ? "" : "s") + ".}");
-            out.println("The same holds for every optimiser that updates each parameter by one shared rule from its own"
-                    + " gradient history (momentum, RMSprop, Adam, AdamW, weight decay); not for dropout,"
-                    + " gradient noise, per-parameter learning rates or random initialisation.");
-            if (proof.timedOut()) {
-                out.println("\\textbf{The time budget ran out}: classes not proved equal were kept apart, which is sound"
-                        + " but may be finer than the truth.");
+            out.println("\\emph{The network has " + network.parameters().size() + " parameters but training adjusts "
+                    + (proof.complete() ? "only " : "") + TheoremSentences.trainableValues(proof).replace(" trainable", "")
+                    + ".}");
+            out.println(TheoremSentences.optimiserScope(proof, name -> "$" + printer.name(name) + "$",
+                    LatexExprPrinter::escape));
+            if (!proof.complete()) {
+                out.println("\\textbf{Not everything was decided}: pairs neither proved equal nor separated by a witness"
+                        + " were kept apart, which is sound but may be finer than the truth"
+                        + (proof.timedOut() ? "; a time limit cut short " + LatexExprPrinter.escape(
+                        String.join("; ", proof.cutShort())) : "") + ".");
             }
             out.println();
         }
@@ -477,7 +479,7 @@ public final class LatexDocumentRenderer {
                 }
             }
             item.append('.');
-            s.witness().ifPresent(w -> item.append(' ').append(witness(s, w)));
+            item.append(' ').append(witness(s, s.witness()));
             out.println(item);
         }
 

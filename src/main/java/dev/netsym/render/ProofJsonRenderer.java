@@ -23,8 +23,13 @@ public final class ProofJsonRenderer {
         field(j, "network", str(proof.network().name()));
         field(j, "parameters", String.valueOf(proof.network().parameters().size()));
         field(j, "trainable_values", String.valueOf(proof.trainableValues()));
+        field(j, "complete", String.valueOf(proof.complete()));
         field(j, "data", proof.network().data().isEmpty() ? str("all") : String.valueOf(proof.network().data().size()));
         field(j, "optimizer", str(proof.network().optimizer()));
+        var scope = proof.optimiserScope();
+        field(j, "optimizer_scope", "{\"covered\": " + strings(scope.covered()) + ", \"covers_spec_optimizer\": "
+                + scope.covers(proof.network().optimizer()) + ", \"weight_decay_moves\": " + strings(scope.decayMoves())
+                + ", \"outside\": " + strings(scope.outside()) + "}");
         field(j, "classes", array(proof.classes().stream().map(c -> strings(c.members())).toList()));
         field(j, "frozen", strings(proof.frozen()));
         field(j, "undecided", array(proof.undecided().stream().map(ProofJsonRenderer::strings).toList()));
@@ -34,6 +39,7 @@ public final class ProofJsonRenderer {
         field(j, "unit_classes", array(proof.unitClasses().stream().map(ProofJsonRenderer::strings).toList()));
         field(j, "arithmetic", str(proof.arithmetic()));
         field(j, "rounds", String.valueOf(proof.rounds()));
+        field(j, "cut_short", strings(proof.cutShort()));
         j.append("  \"timed_out\": ").append(proof.timedOut()).append("\n}\n");
         out.print(j);
         out.flush();
@@ -52,7 +58,7 @@ public final class ProofJsonRenderer {
         return "{\"first\": " + str(s.first()) + ", \"second\": " + (s.second() == null ? "null" : str(s.second()))
                 + ", \"kind\": " + str(s.isMove() ? "moves" : "separate") + ", \"round\": " + s.round()
                 + ", \"difference\": " + s.difference().map(e -> str(ExprPrinter.plain().print(e))).orElse("null")
-                + ", \"witness\": " + s.witness().map(ProofJsonRenderer::witness).orElse("null") + "}";
+                + ", \"witness\": " + witness(s.witness()) + "}";
     }
 
     private static String witness(Witness w) {

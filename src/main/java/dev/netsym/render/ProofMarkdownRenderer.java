@@ -42,7 +42,9 @@ public final class ProofMarkdownRenderer {
                 + ", gradient descent keeps these parameters equal at every step:");
         out.println();
         List<ParameterClass> tied = proof.classes().stream().filter(c -> !c.frozen() && c.members().size() > 1).toList();
-        if (tied.isEmpty()) out.println("- none: every parameter that moves can take a value of its own");
+        if (tied.isEmpty()) {
+            out.println(proof.complete() ? "- none: every parameter that moves can take a value of its own" : "- none proved");
+        }
         tied.stream().limit(LISTED).forEach(c -> out.println("- $" + set(c.members()) + "$"));
         if (tied.size() > LISTED) out.println("- … and " + (tied.size() - LISTED) + " more classes");
         out.println();
@@ -50,16 +52,20 @@ public final class ProofMarkdownRenderer {
         out.println(frozen.isEmpty() ? "No parameter is sure to stay at its initial value."
                 : "These never move from their initial values: $" + set(frozen) + "$.");
         out.println();
-        out.println("This holds for SGD, momentum, RMSprop, Adam, AdamW and weight decay (each parameter updated by "
-                + "one shared rule from its own gradient history), not under dropout, gradient noise, "
-                + "per-parameter learning rates or a random initialisation.");
+        out.println(TheoremSentences.optimiserScope(proof, name -> "$" + tex.name(name) + "$", text -> text));
         out.println();
         induction(proof);
         separations(proof);
         if (!proof.undecided().isEmpty()) {
             out.println("## Undecided");
             out.println();
-            proof.undecided().forEach(p -> out.println("- $" + set(p) + "$: neither proved nor separated; kept apart"));
+            proof.undecided().stream().limit(LISTED)
+                    .forEach(p -> out.println("- $" + set(p) + "$: neither proved nor separated; kept apart"));
+            if (proof.undecided().size() > LISTED) out.println("- … and " + (proof.undecided().size() - LISTED) + " more");
+            out.println();
+        }
+        if (proof.timedOut()) {
+            out.println("A time limit cut short: " + String.join("; ", proof.cutShort()) + ".");
             out.println();
         }
         if (!proof.specialValues().isEmpty()) {
@@ -72,7 +78,7 @@ public final class ProofMarkdownRenderer {
         }
         out.println("## What the network really is");
         out.println();
-        out.println(proof.trainableValues() + " trainable values of " + n.parameters().size() + " parameters."
+        out.println(TheoremSentences.capitalised(TheoremSentences.trainableValues(proof)) + " of " + n.parameters().size() + " parameters."
                 + proof.details().flatMap(ProofDetails::objective)
                         .map(o -> " It computes $" + objective(proof) + " = " + tex.print(o) + "$.").orElse(""));
         out.flush();
@@ -132,7 +138,7 @@ public final class ProofMarkdownRenderer {
             s.difference().ifPresent(d -> line.append(": on the subspace $").append(partial(proof, s.first()))
                     .append(s.isMove() ? "" : " - " + partial(proof, s.second())).append(" = ")
                     .append(tex.print(d)).append("$"));
-            s.witness().ifPresent(w -> line.append(". Witness: ").append(witness(s, w)));
+            line.append(". Witness: ").append(witness(s, s.witness()));
             out.println(line.append('.'));
         });
         if (proof.separations().size() > LISTED) out.println("- … and " + (proof.separations().size() - LISTED) + " more");

@@ -67,7 +67,7 @@ public final class ProofTextRenderer {
         List<ParameterClass> moving = proof.classes().stream().filter(c -> !c.frozen()).toList();
         List<ParameterClass> groups = moving.stream().filter(c -> c.members().size() > 1).toList();
         if (groups.isEmpty()) {
-            out.println(moving.isEmpty() ? "    (no parameter is free to move at all)"
+            out.println(!proof.complete() ? "    (none proved)" : moving.isEmpty() ? "    (no parameter is free to move at all)"
                     : "    (none: every parameter that moves can take a value of its own)");
         } else if (everything) {
             wrap("    ", groups.stream().map(c -> braces(c.members())).toList(), "  ");
@@ -81,15 +81,15 @@ public final class ProofTextRenderer {
             out.println("  and these never move from their initial values:");
             wrap("    ", List.of(everything ? braces(frozen) : frozen.size() + " parameters: " + abbreviate(frozen)), "");
         }
+        if (!proof.complete()) {
+            out.println("  (Not everything was decided: the undecided pairs below may stay equal too, and the");
+            out.println("  undecided parameters may never move. What is stated above is proved.)");
+        }
         out.println();
     }
 
     private void scope(Proof proof) {
-        out.println("  This holds for plain gradient descent and for every optimiser that updates each parameter");
-        out.println("  by one shared rule from its own gradient history (SGD, momentum, RMSprop, Adam, AdamW,");
-        out.println("  weight decay); the spec names '" + proof.network().optimizer() + "'. It does not survive dropout,"
-                + " gradient noise,");
-        out.println("  per-parameter learning rates, or a random initialisation.");
+        wrap("  ", List.of(TheoremSentences.optimiserScope(proof).split(" ")), " ");
         out.println();
     }
 
@@ -158,12 +158,7 @@ public final class ProofTextRenderer {
                         : "∂" + o + "/∂" + s.first() + " − ∂" + o + "/∂" + s.second();
                 out.println("    on the subspace, " + lhs + " = " + printer.print(s.difference().get()));
             }
-            if (s.witness().isPresent()) {
-                witness(s, s.witness().get());
-            } else {
-                out.println("    no run of gradient descent was found that shows it within the tries made; the");
-                out.println("    gradients differ at a random point of the subspace, so the classes cannot be merged.");
-            }
+            witness(s, s.witness());
         }
         if (shown < seps.size()) out.println("  ... and " + (seps.size() - shown) + " more (--full lists them)");
         out.println();
@@ -205,12 +200,21 @@ public final class ProofTextRenderer {
 
     private void undecided(Proof proof) {
         if (proof.undecided().isEmpty() && !proof.timedOut()) return;
-        out.println("Undecided (kept apart to stay sound: neither a proof nor a witness was found):");
+        out.println("Undecided (kept apart to stay sound: neither a proof nor a witness run was found):");
+        int shown = 0;
         for (List<String> pair : proof.undecided()) {
+            if (!full && shown == SHOWN_SEPARATIONS) {
+                out.println("  ... and " + (proof.undecided().size() - shown) + " more (--full lists them)");
+                break;
+            }
+            shown++;
             out.println("  " + (pair.size() == 1 ? pair.get(0) + " might never move" : pair.get(0) + " and "
                     + pair.get(1) + " might stay equal"));
         }
-        if (proof.timedOut()) out.println("  The time budget ran out: the classes above are not certified.");
+        if (proof.timedOut()) {
+            out.println("  A time limit cut short: " + String.join("; ", proof.cutShort()) + ".");
+            out.println("  A longer --timeout may decide more.");
+        }
         out.println();
     }
 
@@ -225,8 +229,8 @@ public final class ProofTextRenderer {
 
     private void reality(Proof proof) {
         Network n = proof.network();
-        out.println("What the network really is: " + proof.trainableValues() + " trainable value"
-                + (proof.trainableValues() == 1 ? "" : "s") + " of " + n.parameters().size() + " parameters.");
+        out.println("What the network really is: " + TheoremSentences.trainableValues(proof) + " of "
+                + n.parameters().size() + " parameters.");
         proof.details().flatMap(ProofDetails::objective).ifPresent(o -> {
             out.println("  It computes" + (proof.trainableValues() > 0 ? ", with c1, c2, ... the class values," : ""));
             out.println("      " + objectiveName(proof) + " = " + printer.print(o));
@@ -301,7 +305,8 @@ public final class ProofTextRenderer {
     private static String base(Network n) {
         String shared = n.parametersByInit().entrySet().stream().filter(e -> !(e.getKey() instanceof Init.Random))
                 .map(e -> (e.getValue().size() == n.parameters().size() ? "all " : "") + e.getValue().size()
-                        + " parameters start at " + e.getKey()).collect(Collectors.joining(", "));
+                        + (e.getValue().size() == 1 ? " parameter starts at " : " parameters start at ") + e.getKey())
+                .collect(Collectors.joining(", "));
         return (shared.isEmpty() ? "each parameter starts at its own value" : shared)
                 + ", so each class below starts at one value.";
     }

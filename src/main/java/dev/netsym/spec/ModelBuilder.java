@@ -747,7 +747,32 @@ final class ModelBuilder {
                 for (String n : names) out.add(new Assumption(n, rel, bound, pos(c)));
             }
         }
+        requireInteriors(out);
         return out;
+    }
+
+    /**
+     * Every assumed name must keep an interval with interior: the proofs rely on it (a rational
+     * function that vanishes on such an interval vanishes identically), and an empty range would
+     * make every claim vacuous.
+     */
+    private void requireInteriors(List<Assumption> assumptions) {
+        Map<String, Assumption> lowest = new LinkedHashMap<>();
+        Map<String, Assumption> highest = new LinkedHashMap<>();
+        for (Assumption a : assumptions) {
+            boolean lower = a.relation() == Assumption.Relation.GT || a.relation() == Assumption.Relation.GE;
+            (lower ? lowest : highest).merge(a.name(), a, (x, y) -> lower
+                    ? (y.bound().compareTo(x.bound()) > 0 ? y : x) : (y.bound().compareTo(x.bound()) < 0 ? y : x));
+        }
+        for (var e : lowest.entrySet()) {
+            Assumption low = e.getValue();
+            Assumption high = highest.get(e.getKey());
+            if (high == null || low.bound().compareTo(high.bound()) < 0) continue;
+            String why = low.bound().compareTo(high.bound()) > 0 || low.relation() == Assumption.Relation.GT
+                    || high.relation() == Assumption.Relation.LT ? "leave no value for '" + e.getKey() + "'"
+                    : "leave only " + e.getKey() + " = " + low.bound() + " (use a data line or a numeric init for that)";
+            diagnostics.add(Diagnostic.error(high.pos(), "the assumptions '" + low + "' and '" + high + "' " + why));
+        }
     }
 
     private static String listNames(List<String> names) {

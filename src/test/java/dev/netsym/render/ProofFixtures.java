@@ -48,11 +48,11 @@ final class ProofFixtures {
         List<Separation> separations = List.of(
                 new Separation("w1", "w3", 1,
                         Optional.of(prod(num(2), ref("c4"), ref("c3"), sum(ref("x1"), new Expr.Neg(ref("x2"))))),
-                        Optional.of(new Witness(start, data, "1", 1, "-1", "1", true, "exact rationals"))),
+                        new Witness(start, data, "1", 1, "-1", "1", true, "exact rationals")),
                 new Separation("w1", "w5", 1, Optional.empty(),
-                        Optional.of(new Witness(start, data, "1", 1, "-1", "0", true, "exact rationals"))),
+                        new Witness(start, data, "1", 1, "-1", "0", true, "exact rationals")),
                 new Separation("w5", "w9", 1, Optional.empty(),
-                        Optional.of(new Witness(start, data, "1", 1, "0", "-1", true, "exact rationals"))));
+                        new Witness(start, data, "1", 1, "0", "-1", true, "exact rationals")));
         List<SpecialValue> special = List.of(new SpecialValue("a", "0", 0, 10, "every gradient is 0: nothing ever moves"));
         return new Proof(n, classes, separations, List.of(), List.of(List.of("y1", "y2"), List.of("y3", "y4")),
                 "exact", 2, false, special);
