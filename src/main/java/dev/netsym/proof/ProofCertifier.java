@@ -151,12 +151,12 @@ final class ProofCertifier implements InvariantSearch.Certifier {
     /** Two random points modulo p agreed; Schwartz–Zippel bounds the chance that they lied. */
     private Optional<Certificate> randomized(double degree) {
         if (!modular || Double.isInfinite(degree)) return Optional.empty();
-        double perPoint = degree / ModularArithmetic.MODULUS;
+        double perPoint = degree / ModularArithmetic.SAMPLING_SET_SIZE;
         double bound = Math.pow(perPoint, 2);
         if (!(bound < 1e-12)) return Optional.empty();
         return Optional.of(new Certificate(Certificate.Kind.RANDOMIZED, String.format(
-                "equal at 2 independent random points modulo 2^61-1; degree <= %.0f, so the chance of a false "
-                        + "claim is at most %.1e", degree, bound), Optional.empty()));
+                "equal at 2 independent random points modulo a random prime above 2^61; degree <= %.0f, so the "
+                        + "chance of a false claim is at most %.1e", degree, bound), Optional.empty()));
     }
 
     /** One colouring for symbolic data, or one per sample when the spec gives data. */
