@@ -29,6 +29,7 @@ import java.math.BigInteger;
  * </ol>
  * Evaluation here is the image of the exact rational value wherever every division is by a non-zero
  * residue; otherwise it throws {@link DivisionByZeroException} rather than answer.
+ * {@link CoefficientBound} gives b for a tape.
  *
  * <p>Values are kept in Montgomery form x·2^64 mod m, so a product costs two high-word
  * multiplications and no division; {@link #standardResidue} converts one back for display.

@@ -1,5 +1,6 @@
 package dev.netsym.calculus;
 
+import static dev.netsym.calculus.TestNetworks.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.netsym.model.Builtin;
@@ -9,6 +10,7 @@ import dev.netsym.model.SpecResult;
 import dev.netsym.spec.SpecParser;
 import java.math.BigInteger;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -173,6 +175,26 @@ class ModularArithmeticTest {
                 assertNotEquals(gradient[w1], gradient[w2], "seed " + seed + ", " + modular);
             }
         }
+        double bits = CoefficientBound.ofGradientDifference(tape, null, null);
+        assertTrue(bits >= Math.log(2305843009213693951.0) / Math.log(2) && bits < 200, "bound " + bits);
+        double missed = ModularArithmetic.probabilityModulusDividesContent(bits);
+        assertTrue(missed > 0 && missed < 1e-14, "chance " + missed);
+    }
+
+    @Test
+    void theCoefficientBoundCoversSmallNetworksAndRefusesTranscendentalOnes() {
+        // L = w·x/3: g = x/3, numerator norm 1 ≤ 2^(1 + log2 2 + log2 3)
+        Network linear = network(List.of("x"), List.of(), List.of(),
+                quotient(product(ref("w"), ref("x")), num(3)), List.of("w"), Set.of());
+        double bits = CoefficientBound.ofGradientDifference(Tape.compile(linear), null, null);
+        assertEquals(2 + Math.log(3) / Math.log(2), bits, 1e-9);
+        // fixing w at 5/7 and x at 11 only adds their sizes
+        double fixed = CoefficientBound.ofGradientDifference(Tape.compile(linear),
+                new Rational[] {Rational.of(5, 7)}, new Rational[] {Rational.of(11)});
+        assertEquals(1 + (Math.log(12) + Math.log(11) + Math.log(7) + Math.log(3)) / Math.log(2), fixed, 1e-9);
+        Network smooth = network(List.of(), List.of(), List.of(), call("tanh", ref("w")), List.of("w"), Set.of());
+        assertEquals(Double.POSITIVE_INFINITY, CoefficientBound.ofGradientDifference(Tape.compile(smooth), null, null));
+        assertEquals(1.0, ModularArithmetic.probabilityModulusDividesContent(Double.POSITIVE_INFINITY));
     }
 
     private static Network parse(String text) {
