@@ -1,5 +1,6 @@
 package dev.netsym.proof;
 
+import dev.netsym.calculus.CoefficientBound;
 import dev.netsym.calculus.ModularArithmetic;
 import dev.netsym.calculus.Tape;
 import dev.netsym.model.Init;
@@ -56,6 +57,8 @@ final class ProofCertifier implements InvariantSearch.Certifier {
         int[] classOf = search.classOf();
         boolean[] pinned = search.pinned();
         int n = classOf.length;
+        randomizedForState = null;
+        statePinned = pinned.clone();
         List<StructuralColouring> colourings = colourings(classOf, pinned);
         unitClasses = unitClasses(colourings.get(0));
 
@@ -149,8 +152,8 @@ final class ProofCertifier implements InvariantSearch.Certifier {
             if (v.isProved() || v.refuted()) return v;
             cut |= v.cutShort();
         }
-        Optional<Certificate> randomized = randomized(degree);
-        if (randomized.isPresent()) return ProverVerdict.proved(randomized.get());
+        if (randomizedForState == null) randomizedForState = randomized(degree, statePinned);
+        if (randomizedForState.isPresent()) return ProverVerdict.proved(randomizedForState.get());
         return cut ? ProverVerdict.CUT_SHORT : ProverVerdict.UNKNOWN;
     }
 
@@ -160,19 +163,44 @@ final class ProofCertifier implements InvariantSearch.Certifier {
     java.util.Set<String> cutShort() { return cutShort; }
 
     private final java.util.Set<String> cutShort = new java.util.LinkedHashSet<>();
+    /** The randomized certificate of the state being certified: one bound per state, computed when first needed. */
+    private Optional<Certificate> randomizedForState;
+    private boolean[] statePinned;
 
-    /** Two random points modulo p agreed; Schwartz–Zippel bounds the chance that they lied. */
-    private Optional<Certificate> randomized(double degree) {
+    /**
+     * Two random points modulo a random prime agreed. They can mislead in two ways only: the
+     * prime divides every coefficient of the difference's numerator (bounded from the
+     * coefficients' size), or both points are roots (Schwartz–Zippel, from the degree).
+     */
+    private Optional<Certificate> randomized(double degree, boolean[] pinned) {
         if (!modular || Double.isInfinite(degree)) return Optional.empty();
-        double perPoint = degree / ModularArithmetic.MODULUS;
-        double bound = Math.pow(perPoint, 2);
+        double perPoint = degree / ModularArithmetic.SAMPLING_SET_SIZE;
+        double roots = Math.pow(perPoint, 2);
+        double primeDivides = ModularArithmetic.probabilityModulusDividesContent(contentBits(pinned));
+        double bound = roots + primeDivides;
         if (!(bound < 1e-12)) return Optional.empty();
         String assumptions = network.assumptions().isEmpty() ? "" : "; every variable was drawn from all residues,"
                 + " the assumed ones too: each assumption leaves its variable an interval with interior, and a"
                 + " rational function that vanishes on such a box vanishes identically";
         return Optional.of(new Certificate(Certificate.Kind.RANDOMIZED, String.format(
-                "equal at 2 independent random points modulo 2^61-1; degree <= %.0f, so the chance of a false "
-                        + "claim is at most %.1e%s", degree, bound, assumptions), Optional.empty()));
+                "equal at 2 independent random points modulo a random prime above 2^61; degree <= %.0f, so the "
+                        + "chance of a false claim is at most %.1e (both points roots) + %.1e (the prime divides every "
+                        + "coefficient)%s", degree, roots, primeDivides, assumptions), Optional.empty()));
+    }
+
+    /** log2 of a bound on the difference numerator's content, the largest over the spec's samples. */
+    private double contentBits(boolean[] pinned) {
+        Rational[] values = new Rational[parameters.length];
+        for (int p = 0; p < values.length; p++) {
+            if (pinned[p] && parameters[p].init() instanceof Init.Numeric num) values[p] = num.value();
+        }
+        if (network.data().isEmpty()) return CoefficientBound.ofGradientDifference(tape, values, null);
+        double bits = 0;
+        for (Sample s : network.data()) {
+            Rational[] data = tape.dataNames().stream().map(n -> s.values().get(n)).toArray(Rational[]::new);
+            bits = Math.max(bits, CoefficientBound.ofGradientDifference(tape, values, data));
+        }
+        return bits;
     }
 
     /** One colouring for symbolic data, or one per sample when the spec gives data. */

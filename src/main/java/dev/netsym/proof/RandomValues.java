@@ -82,9 +82,13 @@ final class RandomValues {
 
     private int smallCount;
 
-    /** A uniformly random residue for modular evaluation. */
+    /** Uniform on {1, ..., 2^61 − 1}: the sampling set the Schwartz–Zippel bound is computed over. */
     long residue() {
-        return 1 + Math.floorMod(random.nextLong(), (1L << 61) - 2);
+        long r;
+        do {
+            r = random.nextLong() >>> 3;
+        } while (r == dev.netsym.calculus.ModularArithmetic.SAMPLING_SET_SIZE);
+        return r + 1;
     }
 
     long nextSeed() { return random.nextLong(); }

@@ -145,7 +145,7 @@ final class WitnessFinder {
         Rational eta = Rational.of(1, 10);
         var trajectory = new GradientDescentSimulation<>(tape, a).run(initial, samples, a.fromRational(eta), steps);
         boolean exact = !(a instanceof DecimalArithmetic || a instanceof DoubleDoubleArithmetic);
-        String how = a instanceof ModularArithmetic ? "exact, modulo the prime 2^61-1"
+        String how = a instanceof ModularArithmetic ? "exact, " + a
                 : a instanceof SizeBoundedArithmetic ? "exact rational arithmetic"
                 : a instanceof DoubleDoubleArithmetic ? "double-double arithmetic, about 31 digits"
                 : "40-digit decimal arithmetic";
@@ -158,12 +158,12 @@ final class WitnessFinder {
             int t = step.getAsInt();
             T first = trajectory.value(t, e.first());
             T second = e.second() < 0 ? trajectory.value(0, e.first()) : trajectory.value(t, e.second());
-            found.set(i, Optional.of(new Witness(start, shownData, eta.toString(), t, show(first), show(second),
+            found.set(i, Optional.of(new Witness(start, shownData, eta.toString(), t, show(a, first), show(a, second),
                     exact, how)));
         }
     }
 
-    private static String show(Object value) {
+    private static String show(Arithmetic<?> arithmetic, Object value) {
         if (value instanceof DoubleDouble d) value = d.toBigDecimal();
         if (value instanceof BigDecimal d) return d.round(new MathContext(8)).stripTrailingZeros().toPlainString();
         if (value instanceof Rational r) {
@@ -171,6 +171,6 @@ final class WitnessFinder {
             return s.length() <= 40 ? s : "≈ " + r.toBigDecimal(new MathContext(8)).stripTrailingZeros() + " (exact value has "
                     + s.length() + " characters)";
         }
-        return "residue " + value;
+        return "residue " + ((ModularArithmetic) arithmetic).standardResidue((Long) value);
     }
 }

@@ -319,7 +319,7 @@ public final class ProofTextRenderer {
 
     private static String arithmeticName(String kind) {
         return switch (kind) {
-            case "modular" -> "arithmetic modulo the prime 2^61-1 (a rational network)";
+            case "modular" -> "arithmetic modulo a random 62-bit prime (a rational network)";
             case "exact" -> "exact rational arithmetic";
             case "double-double" -> "double-double arithmetic (about 31 digits)";
             default -> "50-digit decimal arithmetic";

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.netsym.model.Expr;
 import dev.netsym.model.Network;
+import dev.netsym.model.Rational;
 import dev.netsym.model.Unit;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -15,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A 784-256-128-10 dense network (235,146 parameters): the tape's full gradient against a
  * plain matrix backpropagation written independently here, in doubles with tanh and modulo
- * p with identity activations (tanh has no value modulo a prime).
+ * a random prime with identity activations (tanh has no value modulo a prime).
  */
 class DenseNetworkTest {
     private static final int[] SIZES = {784, 256, 128, 10};
@@ -88,16 +91,25 @@ class DenseNetworkTest {
     void linearNetworkGradientMatchesMatrixBackpropagationModuloP() {
         Tape tape = Tape.compile(dense(false));
         assertEquals(ArithmeticKind.MODULAR, ArithmeticKind.requiredFor(tape));
+        ModularArithmetic modular = new ModularArithmetic(1);
         SplittableRandom random = new SplittableRandom(61);
-        Long[] theta = new Long[tape.parameterCount()];
-        for (int i = 0; i < theta.length; i++) theta[i] = random.nextLong(ModularArithmetic.MODULUS);
-        Long[] data = new Long[SIZES[0] + SIZES[3]];
-        for (int i = 0; i < data.length; i++) data[i] = random.nextLong(ModularArithmetic.MODULUS);
+        long[] theta = new long[tape.parameterCount()];
+        for (int i = 0; i < theta.length; i++) theta[i] = random.nextLong(modular.modulus());
+        long[] data = new long[SIZES[0] + SIZES[3]];
+        for (int i = 0; i < data.length; i++) data[i] = random.nextLong(modular.modulus());
 
-        Evaluation<Long> e = tape.evaluate(new ModularArithmetic(1), theta, data);
-        long[] expected = backpropagateModular(theta, data);
-        assertEquals(expected[expected.length - 1], e.objective());
-        for (int i = 0; i < theta.length; i++) assertEquals(expected[i], e.gradient(i), tape.parameterNames().get(i));
+        Evaluation<Long> e = tape.evaluate(modular, inField(modular, theta), inField(modular, data));
+        long[] expected = backpropagateModular(BigInteger.valueOf(modular.modulus()), theta, data);
+        assertEquals(expected[expected.length - 1], modular.standardResidue(e.objective()));
+        for (int i = 0; i < theta.length; i++) {
+            assertEquals(expected[i], modular.standardResidue(e.gradient(i)), tape.parameterNames().get(i));
+        }
+    }
+
+    private static Long[] inField(ModularArithmetic modular, long[] residues) {
+        Long[] values = new Long[residues.length];
+        for (int i = 0; i < values.length; i++) values[i] = modular.fromRational(Rational.of(residues[i]));
+        return values;
     }
 
     /** Gradient in parameter order, then the objective, by the textbook matrix recurrences. */
@@ -145,42 +157,48 @@ class DenseNetworkTest {
         return result;
     }
 
-    private static long[] backpropagateModular(Long[] theta, Long[] data) {
+    /** The same recurrences on standard residues, in BigInteger: independent of the arithmetic under test. */
+    private static long[] backpropagateModular(BigInteger modulus, long[] theta, long[] data) {
         int layers = SIZES.length - 1;
-        long[][] activations = new long[SIZES.length][];
-        activations[0] = new long[SIZES[0]];
-        for (int i = 0; i < SIZES[0]; i++) activations[0][i] = data[i];
+        BigInteger[][] activations = new BigInteger[SIZES.length][];
+        activations[0] = new BigInteger[SIZES[0]];
+        for (int i = 0; i < SIZES[0]; i++) activations[0][i] = BigInteger.valueOf(data[i]);
         int[] offsets = offsets();
         for (int layer = 1; layer <= layers; layer++) {
             int fanIn = SIZES[layer - 1];
-            activations[layer] = new long[SIZES[layer]];
+            activations[layer] = new BigInteger[SIZES[layer]];
             for (int j = 0; j < SIZES[layer]; j++) {
-                long z = theta[offsets[layer] + SIZES[layer] * fanIn + j];
+                BigInteger z = BigInteger.valueOf(theta[offsets[layer] + SIZES[layer] * fanIn + j]);
                 for (int i = 0; i < fanIn; i++) {
-                    z = ModularArithmetic.addmod(z,
-                            ModularArithmetic.mulmod(theta[offsets[layer] + j * fanIn + i], activations[layer - 1][i]));
+                    BigInteger w = BigInteger.valueOf(theta[offsets[layer] + j * fanIn + i]);
+                    z = z.add(w.multiply(activations[layer - 1][i]));
                 }
-                activations[layer][j] = z;
+                activations[layer][j] = z.mod(modulus);
             }
         }
         long[] result = new long[theta.length + 1];
-        long[] delta = new long[SIZES[layers]];
+        BigInteger objective = BigInteger.ZERO;
+        BigInteger[] delta = new BigInteger[SIZES[layers]];
         for (int k = 0; k < delta.length; k++) {
-            long error = ModularArithmetic.reduce(activations[layers][k] - data[SIZES[0] + k]);
-            result[theta.length] = ModularArithmetic.addmod(result[theta.length], ModularArithmetic.mulmod(error, error));
-            delta[k] = ModularArithmetic.addmod(error, error);
+            BigInteger error = activations[layers][k].subtract(BigInteger.valueOf(data[SIZES[0] + k]));
+            objective = objective.add(error.multiply(error));
+            delta[k] = error.shiftLeft(1).mod(modulus);
         }
+        result[theta.length] = objective.mod(modulus).longValueExact();
         for (int layer = layers; layer >= 1; layer--) {
             int fanIn = SIZES[layer - 1];
-            long[] below = new long[fanIn];
+            BigInteger[] below = new BigInteger[fanIn];
+            Arrays.fill(below, BigInteger.ZERO);
             for (int j = 0; j < SIZES[layer]; j++) {
                 for (int i = 0; i < fanIn; i++) {
-                    long w = theta[offsets[layer] + j * fanIn + i];
-                    result[offsets[layer] + j * fanIn + i] = ModularArithmetic.mulmod(delta[j], activations[layer - 1][i]);
-                    below[i] = ModularArithmetic.addmod(below[i], ModularArithmetic.mulmod(w, delta[j]));
+                    BigInteger w = BigInteger.valueOf(theta[offsets[layer] + j * fanIn + i]);
+                    result[offsets[layer] + j * fanIn + i] =
+                            delta[j].multiply(activations[layer - 1][i]).mod(modulus).longValueExact();
+                    below[i] = below[i].add(w.multiply(delta[j]));
                 }
-                result[offsets[layer] + SIZES[layer] * fanIn + j] = delta[j];
+                result[offsets[layer] + SIZES[layer] * fanIn + j] = delta[j].longValueExact();
             }
+            for (int i = 0; i < fanIn; i++) below[i] = below[i].mod(modulus);
             delta = below;
         }
         return result;

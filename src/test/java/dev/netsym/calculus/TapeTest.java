@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.netsym.model.Network;
 import dev.netsym.model.Rational;
 import dev.netsym.model.Unit;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -157,14 +158,15 @@ class TapeTest {
         Tape tape = Tape.compile(network);
         ModularArithmetic modular = new ModularArithmetic(7);
         Long[] w = new Long[terms];
-        for (int i = 0; i < terms; i++) w[i] = (long) i;
-        long x = 3;
-        Evaluation<Long> e = tape.evaluate(modular, w, new Long[] {x});
-        long xToChain = ModularArithmetic.powmod(x, chain);
-        long expectedGradient = ModularArithmetic.mulmod(x, xToChain);
-        for (int i = 0; i < terms; i += 997) assertEquals(expectedGradient, e.gradient(i));
-        long sumOfW = (long) terms * (terms - 1) / 2;
-        assertEquals(ModularArithmetic.mulmod(ModularArithmetic.mulmod(sumOfW, x), xToChain), e.objective());
+        for (int i = 0; i < terms; i++) w[i] = modular.fromRational(Rational.of(i));
+        Evaluation<Long> e = tape.evaluate(modular, w, new Long[] {modular.fromRational(Rational.of(3))});
+        BigInteger modulus = BigInteger.valueOf(modular.modulus());
+        BigInteger xToChain = BigInteger.valueOf(3).modPow(BigInteger.valueOf(chain), modulus);
+        long expectedGradient = xToChain.multiply(BigInteger.valueOf(3)).mod(modulus).longValueExact();
+        for (int i = 0; i < terms; i += 997) assertEquals(expectedGradient, modular.standardResidue(e.gradient(i)));
+        BigInteger sumOfW = BigInteger.valueOf((long) terms * (terms - 1) / 2);
+        assertEquals(sumOfW.multiply(BigInteger.valueOf(expectedGradient)).mod(modulus).longValueExact(),
+                modular.standardResidue(e.objective()));
     }
 
     @Test
