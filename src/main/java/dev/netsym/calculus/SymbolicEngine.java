@@ -67,6 +67,8 @@ public final class SymbolicEngine implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final long STACK_BYTES = 512L << 20;
     private static final Duration GRACE = Duration.ofMillis(500);
+    /** A bound on waiting for Symja's class loading, which takes seconds on a loaded machine. */
+    private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
     private static final int RANDOM_POINTS = 3;
 
     private final Duration timeout;
@@ -74,6 +76,8 @@ public final class SymbolicEngine implements AutoCloseable {
     private final Random random = new Random(20240611L);
     private ExecutorService worker;
     private volatile EvalEngine engine;
+    /** Symja's one-off loading: a call's time limit starts after it, not behind it in the queue. */
+    private Future<?> warmedUp;
 
     public SymbolicEngine() { this(DEFAULT_TIMEOUT); }
 
@@ -88,7 +92,7 @@ public final class SymbolicEngine implements AutoCloseable {
      * the engine thread starts it at once, so that it overlaps what the caller does meanwhile.
      */
     private void warmUp() {
-        worker.submit(() -> {
+        warmedUp = worker.submit(() -> {
             EvalEngine e = engineOnThisThread();
             ISymbol a = F.Dummy("a");
             ISymbol b = F.Dummy("b");
@@ -132,6 +136,7 @@ public final class SymbolicEngine implements AutoCloseable {
      * daemon) and a fresh engine takes over.
      */
     private <T> SymbolicResult<T> run(String what, Callable<T> work) {
+        awaitWarmUp();
         Future<T> future = worker.submit(() -> {
             EvalEngine e = engineOnThisThread();
             e.setStopRequested(false);
@@ -159,6 +164,16 @@ public final class SymbolicEngine implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return SymbolicResult.unknown(what + ": interrupted");
+        }
+    }
+
+    private void awaitWarmUp() {
+        try {
+            warmedUp.get(WARM_UP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException ignored) {
+            // The call's own time limit still applies.
         }
     }
 
