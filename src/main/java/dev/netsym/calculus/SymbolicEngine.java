@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.matheclipse.core.basic.Config;
 import org.matheclipse.core.eval.EvalEngine;
 import org.matheclipse.core.expression.F;
@@ -60,11 +62,13 @@ public final class SymbolicEngine implements AutoCloseable {
     private static final Set<ISymbol> ALLOWED_HEADS = Set.of(
             S.Plus, S.Times, S.Power, S.Tanh, S.LogisticSigmoid, S.Log, S.Exp, S.Sin, S.Piecewise,
             S.List, S.Greater, S.Less, S.LessEqual, S.Equal, S.Rule, S.ReplaceAll, S.Function, S.Slot,
-            S.D, S.Derivative, S.N, S.Expand, S.Factor, S.Simplify, S.Together, S.Solve);
+            S.D, S.Derivative, S.N, S.Expand, S.Factor, S.Simplify, S.Together, S.Numerator, S.Denominator, S.Solve);
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final long STACK_BYTES = 512L << 20;
     private static final Duration GRACE = Duration.ofMillis(500);
+    /** A bound on waiting for Symja's class loading, which takes seconds on a loaded machine. */
+    private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
     private static final int RANDOM_POINTS = 3;
 
     private final Duration timeout;
@@ -72,6 +76,8 @@ public final class SymbolicEngine implements AutoCloseable {
     private final Random random = new Random(20240611L);
     private ExecutorService worker;
     private volatile EvalEngine engine;
+    /** Symja's one-off loading: a call's time limit starts after it, not behind it in the queue. */
+    private Future<?> warmedUp;
 
     public SymbolicEngine() { this(DEFAULT_TIMEOUT); }
 
@@ -86,7 +92,7 @@ public final class SymbolicEngine implements AutoCloseable {
      * the engine thread starts it at once, so that it overlaps what the caller does meanwhile.
      */
     private void warmUp() {
-        worker.submit(() -> {
+        warmedUp = worker.submit(() -> {
             EvalEngine e = engineOnThisThread();
             ISymbol a = F.Dummy("a");
             ISymbol b = F.Dummy("b");
@@ -135,6 +141,7 @@ public final class SymbolicEngine implements AutoCloseable {
      * daemon) and a fresh engine takes over.
      */
     private <T> SymbolicResult<T> run(String what, Callable<T> work) {
+        awaitWarmUp();
         Future<T> future = worker.submit(() -> {
             EvalEngine e = engineOnThisThread();
             e.setStopRequested(false);
@@ -163,6 +170,16 @@ public final class SymbolicEngine implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return SymbolicResult.unknown(what + ": interrupted");
+        }
+    }
+
+    private void awaitWarmUp() {
+        try {
+            warmedUp.get(WARM_UP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException ignored) {
+            // The call's own time limit still applies.
         }
     }
 
@@ -259,27 +276,61 @@ public final class SymbolicEngine implements AutoCloseable {
         return best;
     }
 
+    /** Whether e is identically 0; see {@link #isZeroWithReason}. */
+    public SymbolicVerdict isZero(Expr e) { return isZeroWithReason(e).verdict(); }
+
     /**
-     * Whether e is identically 0. Random points find a non-zero fast (exact rationals,
-     * high-precision numbers for transcendental values); Expand, Together and Simplify, each
-     * bounded in time, prove a zero. PossibleZeroQ is not used: it can be wrong and slow.
+     * Whether e is identically 0, and why. Random points find a non-zero fast (exact
+     * rationals, high-precision numbers for transcendental values). A zero is proved by
+     * Symja's evaluation, then by the exp-log form ({@link ExpLogForm}: elementary functions
+     * as exponentials and logarithms of common atoms, a rational function that Together
+     * reduces), then by Expand, Together and Simplify; each bounded in time. PossibleZeroQ is
+     * not used: it can be wrong and slow.
      */
-    public SymbolicVerdict isZero(Expr e) {
+    public ZeroTest isZeroWithReason(Expr e) {
         SymbolicResult<Boolean> nonZeroSomewhere = run("random-point test", () -> nonZeroAtRandomPoint(e));
-        if (nonZeroSomewhere.isKnown() && nonZeroSomewhere.value()) return SymbolicVerdict.NONZERO;
-        for (java.util.function.UnaryOperator<IExpr> reduce :
-                List.<java.util.function.UnaryOperator<IExpr>>of(x -> x, F::Expand, F::Together, F::Simplify,
-                        x -> F.Together(sigmoidAsExp(x)), x -> F.Simplify(sigmoidAsExp(x)))) {
-            SymbolicResult<Boolean> zero = run("zero test", () -> eval(reduce.apply(translator.toSymja(e))).isZero());
-            if (zero.isKnown() && zero.value()) return SymbolicVerdict.ZERO;
+        if (nonZeroSomewhere.isKnown() && nonZeroSomewhere.value()) {
+            return new ZeroTest(SymbolicVerdict.NONZERO, "it is not 0 at a random rational point", List.of());
         }
-        return SymbolicVerdict.UNKNOWN;
+        if (reducesToZero(e, x -> x)) return ZeroTest.zero("Symja's evaluation gives 0");
+        SymbolicResult<ZeroTest> expLog = run("exp-log zero test", () -> expLogZeroTest(e));
+        if (expLog.isKnown() && expLog.value().verdict() == SymbolicVerdict.ZERO) return expLog.value();
+        if (reducesToZero(e, F::Expand)) return ZeroTest.zero("Symja's Expand reduces it to 0");
+        if (reducesToZero(e, F::Together)) return ZeroTest.zero("Symja's Together reduces it to 0");
+        if (reducesToZero(e, F::Simplify)) return ZeroTest.zero("Symja's Simplify reduces it to 0");
+        return new ZeroTest(SymbolicVerdict.UNKNOWN, "no reduction to 0 within the time limits", List.of());
     }
 
-    /** Simplify does not relate LogisticSigmoid to Exp; spelling it out lets it cancel. */
-    private static IExpr sigmoidAsExp(IExpr x) {
-        IExpr oneOverOnePlusExpMinus = F.Power(F.Plus(F.C1, F.Exp(F.Negate(F.Slot1))), F.CN1);
-        return F.ReplaceAll(x, F.Rule(S.LogisticSigmoid, F.Function(oneOverOnePlusExpMinus)));
+    private boolean reducesToZero(Expr e, UnaryOperator<IExpr> reduction) {
+        SymbolicResult<Boolean> zero = run("zero test", () -> eval(reduction.apply(translator.toSymja(e))).isZero());
+        return zero.isKnown() && zero.value();
+    }
+
+    /** ZERO when the exp-log form of e is the zero rational function; UNKNOWN otherwise. */
+    private ZeroTest expLogZeroTest(Expr e) {
+        ExpLogForm.Result form = new ExpLogForm(this::eval).rewrite(eval(translator.toSymja(e)));
+        if (!eval(F.Together(form.rational())).isZero()) {
+            return new ZeroTest(SymbolicVerdict.UNKNOWN, "its exp-log form is not the zero rational function", List.of());
+        }
+        List<Expr> atoms = new ArrayList<>();
+        for (IExpr atom : form.exponentials()) modelForm(atom).ifPresent(atoms::add);
+        for (IExpr atom : form.logarithms()) modelForm(atom).ifPresent(atoms::add);
+        return new ZeroTest(SymbolicVerdict.ZERO, ExpLogForm.ARGUMENT, atoms);
+    }
+
+    /** The exp-log test alone, without the random points before it: for tests of its soundness. */
+    ZeroTest expLogZeroTestForTests(Expr e) {
+        SymbolicResult<ZeroTest> r = run("exp-log zero test", () -> expLogZeroTest(e));
+        return r.isKnown() ? r.value() : new ZeroTest(SymbolicVerdict.UNKNOWN, r.unknownReason(), List.of());
+    }
+
+    /** The atom as a model expression, or empty (the logarithm of a number has none). */
+    private Optional<Expr> modelForm(IExpr atom) {
+        try {
+            return Optional.of(translator.toModel(eval(atom)));
+        } catch (SymbolicTranslator.UntranslatableException noModelForm) {
+            return Optional.empty();
+        }
     }
 
     private boolean nonZeroAtRandomPoint(Expr e) {
