@@ -80,7 +80,7 @@ final class DotCommand implements Command {
         try {
             OutputFile.write(output, result);
         } catch (IOException e) {
-            err.println("netsym: cannot write " + output + ": " + e.getMessage());
+            err.println("netsym: cannot write " + output + ": " + OutputFile.reason(e));
             return ExitCodes.CANNOT_WRITE;
         }
         out.println("netsym: wrote " + output);

@@ -9,7 +9,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -139,6 +143,8 @@ class OutputSafetyTest {
         Path missing = dir.resolve("no/such/folder/out.dot");
         CliRun run = CliRun.of("dot", file.toString(), "-o", missing.toString());
         assertEquals(73, run.exitCode(), run::toString);
+        assertEquals("netsym: cannot write " + missing + ": no such directory " + missing.getParent() + "\n",
+                run.err());
         assertFalse(Files.exists(dir.resolve("no")));
         // An existing file is replaced whole, and no temporary file stays behind.
         Path out = dir.resolve("out.dot");
@@ -156,6 +162,26 @@ class OutputSafetyTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith(".netsym-")).toList());
         }
+    }
+
+    @Test
+    void anOutputFileGetsTheModeOfAPlainWrite() throws Exception {
+        Assumptions.assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class));
+        Path file = spec();
+        // What the umask gives a new file here (0644 under umask 022), whatever the umask is.
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "a plain write");
+        Path dot = dir.resolve("new.dot");
+        assertEquals(0, CliRun.of("dot", file.toString(), "-o", dot.toString()).exitCode());
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(dot));
+        Path tex = dir.resolve("new.tex");
+        assertEquals(0, CliRun.of("latex", file.toString(), "-o", tex.toString()).exitCode());
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(tex));
+        // An existing file keeps its mode, as when it is written over in place.
+        Path existing = Files.writeString(dir.resolve("existing.dot"), "old");
+        Set<PosixFilePermission> groupReadable = PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(existing, groupReadable);
+        assertEquals(0, CliRun.of("dot", file.toString(), "-o", existing.toString()).exitCode());
+        assertEquals(groupReadable, Files.getPosixFilePermissions(existing));
     }
 
     private static boolean onPath(String tool) {
