@@ -123,12 +123,13 @@ class SymbolicProverTest {
                 .append(") + v").append(k).append("*h").append(k - 1).append("\n");
         spec.append("objective h12\ninit all = a\n");
         Network n = ProofEngineTest.network(spec.toString());
-        SymbolicProver prover = new SymbolicProver(n, engine, Duration.ofSeconds(30));
+        // A closed engine refuses every call, so declining without algebra is the only way to answer.
+        SymbolicEngine closed = new SymbolicEngine(Duration.ofSeconds(10));
+        closed.close();
+        SymbolicProver prover = new SymbolicProver(n, closed, Duration.ofSeconds(30));
         assertTrue(prover.unavailableBecause().orElseThrow().startsWith("the objective in inputs and parameters would have size"),
                 prover.unavailableBecause()::toString);
-        long t0 = System.nanoTime();
         assertTrue(prover.proveEqual(new int[24], new boolean[24], 0, 1).isEmpty());
-        assertTrue((System.nanoTime() - t0) < 50_000_000L, "declining must not do algebra");
     }
 
     @Test

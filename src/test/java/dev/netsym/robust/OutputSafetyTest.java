@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -76,8 +76,9 @@ class OutputSafetyTest {
         }
         Assumptions.assumeTrue(onPath("dot"), "Graphviz is not installed");
         Process p = new ProcessBuilder("dot", "-Tsvg", out.toString()).redirectErrorStream(true).start();
-        String svg = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        ProcessOutput graphviz = ProcessOutput.collect(p, Duration.ofMinutes(2));
+        assertTrue(graphviz.finished(), graphviz::text);
+        String svg = graphviz.text();
         assertEquals(0, p.exitValue(), svg);
         assertEquals(1, svg.split("<svg", -1).length - 1);
         assertTrue(svg.contains("subgraph") && svg.contains("label"), svg);
@@ -101,8 +102,8 @@ class OutputSafetyTest {
         Process p = new ProcessBuilder("pdflatex", "-interaction=batchmode", "-halt-on-error", "-no-shell-escape",
                 "doc.tex").directory(dir.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        ProcessOutput pdflatex = ProcessOutput.collect(p, Duration.ofMinutes(3));
+        assertTrue(pdflatex.finished(), pdflatex::text);
         assertEquals(0, p.exitValue(), () -> tail(dir.resolve("doc.log")));
         assertTrue(Files.size(dir.resolve("doc.pdf")) > 0);
     }
