@@ -29,7 +29,8 @@ selectorName  : (ident | '*' | '?')+ ;
 selectorIndex : (INT | '*' | '?')+ ;
 
 initValue : RANDOM | signedNumber | ident ;
-binding   : ref '=' signedNumber ;
+binding   : ref '=' (signedNumber | numberList) ;
+numberList : '[' signedNumber (',' signedNumber)* ']' ;
 condition : ident op=('<' | '<=' | '>' | '>=') signedNumber ;
 signedNumber : '-'? NUMBER ('/' NUMBER)? | '-'? INT ('/' INT)? ;
 

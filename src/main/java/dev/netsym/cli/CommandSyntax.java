@@ -1,5 +1,6 @@
 package dev.netsym.cli;
 
+import dev.netsym.model.NearestName;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -85,7 +86,7 @@ record CommandSyntax(String invocation, String header, List<String> description,
                 Option<?> option = option(given.name());
                 String value = given.value();
                 if (option == null) {
-                    problem = mistake("unknown option '" + arg + "'");
+                    problem = mistake("unknown option '" + arg + "'" + didYouMean(given.name()));
                 } else {
                     if (option.takesValue() && value == null && i + 1 < args.size() && !endsValue(args.get(i + 1))) {
                         value = args.get(++i);
@@ -117,6 +118,13 @@ record CommandSyntax(String invocation, String header, List<String> description,
         } catch (IllegalArgumentException e) {
             return mistake(named + ": " + e.getMessage());
         }
+    }
+
+    /** "; did you mean --format?" when one option is a likely spelling of the name, else nothing. */
+    private String didYouMean(String name) {
+        List<String> names = new ArrayList<>();
+        for (Option<?> option : allOptions()) names.add(option.longName());
+        return NearestName.among(name, names).map(option -> "; did you mean " + option + "?").orElse("");
     }
 
     private UsageError mistake(String message) {

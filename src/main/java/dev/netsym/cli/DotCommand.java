@@ -80,7 +80,7 @@ final class DotCommand implements Command {
         try {
             OutputFile.write(output, result);
         } catch (IOException e) {
-            err.println("netsym: cannot write " + output + ": " + e.getMessage());
+            err.println("netsym: cannot write " + output + ": " + OutputFile.reason(e));
             return ExitCodes.CANNOT_WRITE;
         }
         out.println("netsym: wrote " + output);
@@ -91,10 +91,15 @@ final class DotCommand implements Command {
         Path dir = Files.createTempDirectory("netsym-dot");
         try {
             Files.writeString(dir.resolve("graph.dot"), dot, StandardCharsets.UTF_8);
+            // Its messages go to a file, not a pipe: a full pipe would block it, and reading one to
+            // its end would wait for Graphviz however long it runs, so the time limit could never act.
+            Path log = dir.resolve("dot.log");
             Process p = new ProcessBuilder(List.of("dot", "-Tsvg", "-o", "graph.svg", "graph.dot"))
-                    .directory(dir.toFile()).redirectErrorStream(true).start();
-            String messages = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            boolean finished = p.waitFor(120, TimeUnit.SECONDS);
+            String messages = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+            if (!finished) {
                 p.destroyForcibly();
                 err.println("netsym: Graphviz did not finish in 2 minutes");
                 return null;

@@ -14,7 +14,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -96,7 +95,7 @@ final class LatexCommand implements Command {
         try {
             OutputFile.write(output, text.toString());
         } catch (IOException e) {
-            err.println("netsym: cannot write " + output + ": " + e.getMessage());
+            err.println("netsym: cannot write " + output + ": " + OutputFile.reason(e));
             return ExitCodes.CANNOT_WRITE;
         }
         out.println("netsym: wrote " + output);
@@ -162,13 +161,11 @@ final class LatexCommand implements Command {
                 err.println(OutputFile.tail(dir.resolve("doc.log"), 40));
                 return ExitCodes.INTERNAL;
             }
-            Path tmp = Files.createTempFile(pdfOut.toAbsolutePath().getParent(), ".netsym-", ".pdf.tmp");
-            Files.copy(dir.resolve("doc.pdf"), tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, pdfOut, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            OutputFile.write(pdfOut, Files.readAllBytes(dir.resolve("doc.pdf")));
             out.println("netsym: wrote " + pdfOut);
             return ExitCodes.OK;
         } catch (IOException e) {
-            err.println("netsym: cannot make the PDF: " + e.getMessage());
+            err.println("netsym: cannot make the PDF: " + OutputFile.reason(e));
             return ExitCodes.CANNOT_WRITE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

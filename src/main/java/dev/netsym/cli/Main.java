@@ -1,5 +1,6 @@
 package dev.netsym.cli;
 
+import dev.netsym.model.NearestName;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,6 +22,9 @@ public final class Main {
                 "  netsym prove examples/cs231n.net",
                 "  netsym derive --param w5 examples/cs231n.net",
                 "  netsym latex examples/cs231n.net -o cs231n.tex --pdf",
+                "",
+                "The spec language (statements, expressions, what becomes a parameter, what prove reports):",
+                "  netsym help spec",
                 "",
                 "Exit codes: 0 ok, 64 bad command line, 65 errors in the spec (also: a network too large or",
                 "too deep to compute with, or with no value anywhere), 66 spec file missing or unreadable,",
@@ -66,7 +70,9 @@ public final class Main {
             if (command.syntax().name().equals(name)) return command;
         }
         List<String> names = COMMANDS.stream().map(c -> c.syntax().name()).toList();
-        throw new UsageError(NETSYM, "unknown command '" + name + "'; the commands are " + String.join(", ", names));
+        String hint = NearestName.among(name, names).map(command -> "did you mean " + command + "?")
+                .orElse("the commands are " + String.join(", ", names));
+        throw new UsageError(NETSYM, "unknown command '" + name + "'; " + hint);
     }
 
     /** -h and -V end the command line whatever else it holds. */
@@ -127,13 +133,16 @@ public final class Main {
 
     /** {@code netsym help [COMMAND]}: the same help as -h gives. */
     private static final class HelpCommand implements Command {
-        private static final Positional COMMAND = Positional.optional("COMMAND", "The command to explain.");
+        private static final Positional COMMAND = Positional.optional("COMMAND",
+                "The command to explain, or 'spec' for the spec language.");
 
         private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym help",
-                        "Show the help of a command, or of netsym when no command is named.")
-                .withDescription("Shows what a command does, its options and arguments, and examples of its use.")
+                        "Show the help of a command, or the reference of the spec language.")
+                .withDescription("Shows what a command does, its options and arguments, and examples of its use;",
+                        "'netsym help spec' shows the spec language: statements, expressions, initial values,",
+                        "what becomes a parameter, data, assumptions, and what prove reports.")
                 .withPositionals(COMMAND)
-                .withFooter("", "Example:", "  netsym help prove");
+                .withFooter("", "Examples:", "  netsym help prove", "  netsym help spec");
 
         @Override
         public CommandSyntax syntax() {
@@ -143,6 +152,10 @@ public final class Main {
         @Override
         public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws UsageError {
             String name = arguments.get(COMMAND);
+            if ("spec".equals(name)) {
+                out.print(SpecLanguageHelp.TEXT);
+                return ExitCodes.OK;
+            }
             out.print(HelpText.of(name == null ? NETSYM : command(name).syntax()));
             return ExitCodes.OK;
         }

@@ -3,9 +3,15 @@ package dev.netsym.cli;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -19,14 +25,57 @@ final class OutputFile {
      * one: the rename within one folder is atomic.
      */
     static void write(Path target, String text) throws IOException {
+        write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The same for bytes. The file ends up with the mode a plain write would give it: an
+     * existing file keeps its own, a new one gets the umask's (0644 under umask 022), not the
+     * 0600 of {@link Files#createTempFile}.
+     */
+    static void write(Path target, byte[] bytes) throws IOException {
         Path folder = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(folder, ".netsym-", ".tmp");
+        if (!Files.isDirectory(folder)) throw new NoSuchFileException(folder.toString(), null, "no such directory");
+        Path tmp = createBeside(folder);
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.write(tmp, bytes);
+            keepExistingPermissions(target, tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** A new empty file with an unguessable name, created without permissions of its own so the umask applies. */
+    private static Path createBeside(Path folder) throws IOException {
+        while (true) {
+            Path tmp = folder.resolve(".netsym-" + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                return Files.createFile(tmp);
+            } catch (FileAlreadyExistsException e) {
+                // Another name then.
+            }
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static void keepExistingPermissions(Path target, Path tmp) throws IOException {
+        if (!Files.exists(target) || !Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            return;
+        }
+        Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+    }
+
+    /** Why a file could not be written, in a few words: "no such directory /x", "permission denied". */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException n) {
+            return "no such directory " + (n.getReason() != null ? n.getFile()
+                    : Path.of(n.getFile()).toAbsolutePath().getParent());
+        }
+        if (e instanceof AccessDeniedException) return "permission denied";
+        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage();
     }
 
     /** Whether writing to the path would overwrite the spec being read. */

@@ -90,6 +90,8 @@ final class ModelBuilder {
             units.put(entry.getKey(), new Unit(entry.getKey(), definition, pos(u.ref()), null));
         }
         Expr objective = null;
+        // Units are converted first, so the parameters noted from here on appear only in the objective.
+        int inUnits = parameters.size();
         if (objectives.isEmpty()) {
             SourcePos at = statements.isEmpty() ? new SourcePos(1, 1) : pos(statements.get(statements.size() - 1));
             diagnostics.add(Diagnostic.error(at, "no objective: add a line 'objective EXPR'"));
@@ -106,6 +108,7 @@ final class ModelBuilder {
         List<Unit> ordered = graph.topologicalOrder();
         if (hasErrors()) return failed();
         graph.warnUnreachable(objective, parameters);
+        warnLikelyMistakes(inUnits);
 
         Inits initOf = resolveInits();
         List<Sample> data = resolveData();
@@ -121,6 +124,62 @@ final class ModelBuilder {
                 List.copyOf(inputs.keySet()), List.copyOf(targets.keySet()), ordered, objective, params,
                 activations.keySet(), layers, data, assumptions, optimizer == null ? "sgd" : optimizer);
         return new SpecResult(Optional.of(network), diagnostics);
+    }
+
+    /**
+     * Warns about parameters that are more likely a slip than a weight: 'e' (meant as Euler's
+     * number), a name that differs from an input's or target's only in its number (x2 beside
+     * input x1), and a name used only in the objective (a unit or target never defined). Each
+     * parameter gets at most the first of these that fits.
+     *
+     * @param inUnits how many parameters, in order of first appearance, appear in some unit
+     */
+    private void warnLikelyMistakes(int inUnits) {
+        Map<String, String> dataByLetters = new HashMap<>();
+        for (String input : inputs.keySet()) dataByLetters.putIfAbsent(letters(baseName(input)), "input '" + baseName(input) + "'");
+        for (String target : targets.keySet()) dataByLetters.putIfAbsent(letters(baseName(target)), "target '" + baseName(target) + "'");
+        int index = 0;
+        int shown = 0;
+        for (var p : parameters.entrySet()) {
+            if (shown >= SpecParser.MAX_ERRORS) break;
+            String name = p.getKey();
+            String data = numbered(name) ? dataByLetters.get(letters(name)) : null;
+            String message = null;
+            if (name.equals("e")) {
+                message = "'e' is a parameter here, not Euler's number; for e^z write exp(z)";
+            } else if (data != null) {
+                String kind = data.substring(0, data.indexOf(' '));
+                message = "parameter '" + name + "' is named like the " + data + " (the same letters, another number);"
+                        + " if it is data, declare it on the '" + kind + "' line";
+            } else if (index >= inUnits) {
+                message = "parameter '" + name + "' appears only in the objective; if it is meant as a unit, define it"
+                        + " ('" + name + " = ...'), or as data, declare it ('input " + name + "' or 'target " + name + "')";
+            }
+            if (message != null) {
+                diagnostics.add(Diagnostic.warning(p.getValue(), message));
+                shown++;
+            }
+            index++;
+        }
+    }
+
+    /** x[3] → x; other names as they are. */
+    private static String baseName(String name) {
+        int bracket = name.indexOf('[');
+        return bracket < 0 ? name : name.substring(0, bracket);
+    }
+
+    /** A plain name that ends in digits after at least one other character, such as x2 or w10. */
+    private static boolean numbered(String name) {
+        int last = name.length() - 1;
+        return last > 0 && Character.isDigit(name.charAt(last)) && name.indexOf('[') < 0 && !letters(name).isEmpty();
+    }
+
+    /** The name without its trailing digits: x12 → x. */
+    private static String letters(String name) {
+        int end = name.length();
+        while (end > 0 && Character.isDigit(name.charAt(end - 1))) end--;
+        return name.substring(0, end);
     }
 
     // ---- Pass 1: declarations ------------------------------------------------------------
@@ -171,13 +230,23 @@ final class ModelBuilder {
         } else if (s instanceof OptimizerStmtContext o) {
             String name = o.ident().getText().toLowerCase();
             if (!OPTIMIZERS.contains(name)) {
-                error(o.ident(), "unknown optimizer '" + o.ident().getText() + "' (known: "
-                        + String.join(", ", OPTIMIZERS.stream().sorted().toList()) + ")");
+                // Reported by checkStatement, with the syntax errors.
             } else if (optimizer != null) {
                 error(o, "a second 'optimizer' line");
             } else {
                 optimizer = name;
             }
+        }
+    }
+
+    /**
+     * The checks one statement needs nothing else for: the parser runs them on every statement,
+     * so that their errors show together with the syntax errors and the errors of the whole file.
+     */
+    static void checkStatement(StatementContext s, List<Diagnostic> diagnostics) {
+        if (s instanceof OptimizerStmtContext o && !OPTIMIZERS.contains(o.ident().getText().toLowerCase())) {
+            diagnostics.add(Diagnostic.error(pos(o.ident()), "unknown optimizer '" + o.ident().getText() + "' (known: "
+                    + String.join(", ", OPTIMIZERS.stream().sorted().toList()) + ")"));
         }
     }
 
@@ -691,29 +760,66 @@ final class ModelBuilder {
             // Each data line is checked against every input and target.
             if (!charge(inputs.size() + targets.size(), line)) break;
             Map<String, Rational> values = new LinkedHashMap<>();
+            int errorsBefore = diagnostics.size();
             for (BindingContext b : line.binding()) {
                 String name = refName(b.ref());
+                Integer size = b.ref().INT().isEmpty() ? dataVectorSize(name) : null;
+                if (b.numberList() != null) {
+                    bindVector(b, name, size, values);
+                    continue;
+                }
+                if (size != null) {
+                    error(b.ref(), "'" + name + "' is a vector of " + size + "; give all its elements as "
+                            + name + " = [" + (size == 1 ? "v" : size == 2 ? "v1, v2" : "v1, ..., v" + size)
+                            + "] or each as " + name + "[i] = v");
+                    continue;
+                }
                 if (!inputs.containsKey(name) && !targets.containsKey(name)) {
                     error(b.ref(), "'" + name + "' is not an input or a target");
                     continue;
                 }
-                if (values.containsKey(name)) {
-                    error(b.ref(), "'" + name + "' is given twice on this data line");
-                    continue;
-                }
-                Rational r = signedNumber(b.signedNumber());
-                if (r != null) values.put(name, r);
+                bind(b.ref(), name, signedNumber(b.signedNumber()), values);
             }
             List<String> missing = new ArrayList<>();
             for (String n : inputs.keySet()) if (!values.containsKey(n)) missing.add(n);
             for (String n : targets.keySet()) if (!values.containsKey(n)) missing.add(n);
-            if (!missing.isEmpty()) {
+            if (diagnostics.size() > errorsBefore) {
+                // A value given wrongly is reported already; listing it as missing too would only repeat that.
+            } else if (!missing.isEmpty()) {
                 error(line, "this data line gives no value for " + listNames(missing));
             } else {
                 samples.add(new Sample(values, pos(line)));
             }
         }
         return samples;
+    }
+
+    /** The size of a vector input or target, or null when the name is not one. */
+    private Integer dataVectorSize(String name) {
+        Integer size = vectors.get(name);
+        boolean data = size != null && (inputs.containsKey(name + "[1]") || targets.containsKey(name + "[1]"));
+        return data ? size : null;
+    }
+
+    /** x = [1, 2, 3]: the elements of a vector input or target, in order. */
+    private void bindVector(BindingContext b, String name, Integer size, Map<String, Rational> values) {
+        List<SignedNumberContext> numbers = b.numberList().signedNumber();
+        if (size == null) {
+            error(b.ref(), "'" + name + "' is not a vector input or target; a list [...] gives the elements of one");
+        } else if (numbers.size() != size) {
+            error(b.numberList(), "'" + name + "' has " + size + (size == 1 ? " element" : " elements")
+                    + "; the list gives " + numbers.size());
+        } else {
+            for (int i = 0; i < size; i++) bind(b.ref(), name + "[" + (i + 1) + "]", signedNumber(numbers.get(i)), values);
+        }
+    }
+
+    private void bind(RefContext at, String name, Rational value, Map<String, Rational> values) {
+        if (values.containsKey(name)) {
+            error(at, "'" + name + "' is given twice on this data line");
+        } else if (value != null) {
+            values.put(name, value);
+        }
     }
 
     private List<Assumption> resolveAssumptions(Inits initOf) {

@@ -1,11 +1,13 @@
 package dev.netsym.spec;
 
 import dev.netsym.model.Diagnostic;
+import dev.netsym.model.NearestName;
 import dev.netsym.model.SourcePos;
 import dev.netsym.model.SpecResult;
 import dev.netsym.spec.grammar.NetSpecLexer;
 import dev.netsym.spec.grammar.NetSpecParser;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -108,19 +110,35 @@ public final class SpecParser {
         parser.setTrimParseTree(true);
         parser.removeErrorListeners();
         SyntaxErrors listener = new SyntaxErrors(diagnostics);
+        // Mistakes within one well-formed statement (an unknown optimizer): reported with the
+        // syntax errors, and not in the way of the checks of the whole file.
+        List<Diagnostic> statementErrors = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < all.size(); i++) {
             int type = all.get(i).getType();
             if (type != NetSpecLexer.NEWLINE && type != NetSpecLexer.SEMICOLON && type != Token.EOF) continue;
             if (i > start) {
                 NetSpecParser.StatementContext s = parseStatement(parser, listener, all.subList(start, i), all.get(i));
-                if (s != null) statements.add(s);
+                if (s != null) {
+                    statements.add(s);
+                    ModelBuilder.checkStatement(s, statementErrors);
+                }
             }
-            if (diagnostics.size() >= MAX_ERRORS) break;
+            if (diagnostics.size() + statementErrors.size() >= MAX_ERRORS) break;
             start = i + 1;
         }
-        if (!diagnostics.isEmpty()) return new SpecResult(Optional.empty(), diagnostics);
-        return new ModelBuilder(diagnostics).build(statements);
+        if (!diagnostics.isEmpty()) return new SpecResult(Optional.empty(), inFileOrder(diagnostics, statementErrors));
+        SpecResult built = new ModelBuilder(new ArrayList<>()).build(statements);
+        if (statementErrors.isEmpty()) return built;
+        return new SpecResult(Optional.empty(), inFileOrder(statementErrors, built.diagnostics()));
+    }
+
+    /** Two lists of diagnostics, each in file order, as one. */
+    private static List<Diagnostic> inFileOrder(List<Diagnostic> first, List<Diagnostic> second) {
+        List<Diagnostic> all = new ArrayList<>(first);
+        all.addAll(second);
+        all.sort(Comparator.comparingInt((Diagnostic d) -> d.pos().line()).thenComparingInt(d -> d.pos().column()));
+        return all;
     }
 
     /** Parses one statement: a fast SLL pass, and full LL with error reports only when that fails. */
@@ -143,10 +161,32 @@ public final class SpecParser {
             parser.getInterpreter().setPredictionMode(PredictionMode.LL);
             parser.setErrorHandler(new DefaultErrorStrategy());
             parser.addErrorListener(listener);
+            listener.statement = withEnd;
             int before = listener.diagnostics.size();
             NetSpecParser.StatementContext s = parser.statementLine().statement();
-            return listener.diagnostics.size() > before ? null : s;
+            if (listener.diagnostics.size() == before) return s;
+            // A misspelt keyword confuses the parser into other complaints: name it instead.
+            Optional<Diagnostic> misspelt = misspeltKeyword(piece);
+            if (misspelt.isPresent()) {
+                listener.diagnostics.subList(before, listener.diagnostics.size()).clear();
+                listener.diagnostics.add(misspelt.get());
+            }
+            return null;
         }
+    }
+
+    private static final List<String> KEYWORDS = List.of("network", "input", "target", "activation", "layer",
+            "objective", "init", "data", "assume", "optimizer");
+
+    /** "unknown statement 'objectve'; did you mean 'objective'?" for a statement that is not a unit either. */
+    private static Optional<Diagnostic> misspeltKeyword(List<Token> piece) {
+        Token first = piece.get(0);
+        if (first.getType() != NetSpecLexer.ID) return Optional.empty();
+        if (piece.size() > 1 && (piece.get(1).getText().equals("=") || piece.get(1).getText().equals("["))) {
+            return Optional.empty();
+        }
+        return NearestName.among(first.getText(), KEYWORDS).map(keyword -> Diagnostic.error(pos(first),
+                "unknown statement '" + first.getText() + "'; did you mean '" + keyword + "'?"));
     }
 
 
@@ -212,6 +252,8 @@ public final class SpecParser {
     /** Collects ANTLR's syntax errors as diagnostics with clearer wording. */
     private static final class SyntaxErrors extends BaseErrorListener {
         private final List<Diagnostic> diagnostics;
+        /** The tokens of the statement being parsed, for messages that look at the neighbours of a mistake. */
+        private List<Token> statement = List.of();
 
         SyntaxErrors(List<Diagnostic> diagnostics) { this.diagnostics = diagnostics; }
 
@@ -220,7 +262,77 @@ public final class SpecParser {
                                 String msg, RecognitionException e) {
             if (diagnostics.size() >= MAX_ERRORS) return;
             Token t = offending instanceof Token tok ? tok : null;
-            diagnostics.add(Diagnostic.error(new SourcePos(line, column + 1), reword(t, msg)));
+            String message = t == null ? null : commonMistake(t);
+            diagnostics.add(Diagnostic.error(new SourcePos(line, column + 1), message != null ? message : reword(t, msg)));
+        }
+
+        /**
+         * What a user most likely meant, from the token the parser stopped at and the one before:
+         * w**2, 2w, "w4 x2" in an expression, "x1 x2" in a list. Null when it is none of these.
+         */
+        private String commonMistake(Token t) {
+            int at = t.getTokenIndex();
+            if (at < 1 || at >= statement.size() || statement.get(at) != t) return null;
+            Token before = statement.get(at - 1);
+            if (t.getText().equals("*") && before.getText().equals("*")) {
+                String base = at >= 2 ? shown(statement.get(at - 2)) : "x";
+                String exponent = at + 1 < statement.size() && startsOperand(statement.get(at + 1))
+                        ? shown(statement.get(at + 1)) : "2";
+                return "'**' is not an operator; use ^ for powers: " + base + "^" + exponent;
+            }
+            if (!startsOperand(t) || !endsOperand(before)) return null;
+            if (isNumber(before) && isName(t) && before.getStopIndex() + 1 == t.getStartIndex()) {
+                return "'" + before.getText() + t.getText() + "' is not a name; for a product write "
+                        + before.getText() + "*" + shown(t);
+            }
+            if (inExpression(at)) return "missing operator between " + shown(before) + " and " + shown(t);
+            if (inList()) return "missing ',' between " + shown(before) + " and " + shown(t);
+            return null;
+        }
+
+        /** Whether the token at the index is part of an expression: after a unit's '=' or an 'objective'. */
+        private boolean inExpression(int index) {
+            Token first = statement.get(0);
+            if (first.getType() == NetSpecLexer.OBJECTIVE && !startsUnit()) return index >= 2;
+            if (inList() || first.getType() == NetSpecLexer.INIT && !startsUnit()) return false;
+            for (int i = 1; i < index; i++) if (statement.get(i).getText().equals("=")) return true;
+            return false;
+        }
+
+        /** Whether the statement is a comma-separated list: input, target, activation, data or assume. */
+        private boolean inList() {
+            int type = statement.get(0).getType();
+            boolean listKeyword = type == NetSpecLexer.INPUT || type == NetSpecLexer.TARGET
+                    || type == NetSpecLexer.ACTIVATION || type == NetSpecLexer.DATA || type == NetSpecLexer.ASSUME;
+            return listKeyword && !startsUnit();
+        }
+
+        /** A keyword used as a unit's name: "input = w*x". */
+        private boolean startsUnit() {
+            return statement.size() > 1 && (statement.get(1).getText().equals("=") || statement.get(1).getText().equals("["));
+        }
+
+        private static boolean isName(Token t) {
+            return t.getType() == NetSpecLexer.ID || NetSpecLexer.VOCABULARY.getLiteralName(t.getType()) != null
+                    && Character.isLetter(t.getText().charAt(0));
+        }
+
+        private static boolean isNumber(Token t) {
+            return t.getType() == NetSpecLexer.INT || t.getType() == NetSpecLexer.NUMBER;
+        }
+
+        private static boolean startsOperand(Token t) {
+            return isName(t) || isNumber(t) || t.getText().equals("(");
+        }
+
+        private static boolean endsOperand(Token t) {
+            return isName(t) || isNumber(t) || t.getText().equals(")") || t.getText().equals("]");
+        }
+
+        /** A token's text as a message shows it: a name can be megabytes long. */
+        private static String shown(Token t) {
+            String text = t.getText();
+            return text.length() <= 40 ? text : text.substring(0, 37) + "...";
         }
 
         private static String reword(Token t, String antlrMessage) {
@@ -231,9 +343,7 @@ public final class SpecParser {
                 if (antlrMessage.contains("']'")) return "unclosed '[': expected ']' before the end of the line";
                 return "the statement ends too early: expected more after this point";
             }
-            // A name can be megabytes long; the message needs only its start.
-            String text = t.getText();
-            String seen = "'" + (text.length() <= 40 ? text : text.substring(0, 37) + "...") + "'";
+            String seen = "'" + shown(t) + "'";
             if (antlrMessage.startsWith("extraneous input")) return "unexpected " + seen;
             if (antlrMessage.startsWith("missing")) return antlrMessage.replace("missing", "expected") + " before " + seen;
             if (antlrMessage.startsWith("mismatched input") || antlrMessage.startsWith("no viable alternative")) {

@@ -91,17 +91,14 @@ class SymbolicEngineTest {
     }
 
     @Test
-    void tanhSechIdentityIsZeroQuickly() {
+    void tanhSechIdentityIsDecidedZero() {
         Expr arg = sum(ref("b1"), prod(ref("w1"), ref("x")));
         Expr sech2 = sum(num(1), neg(pow(call("tanh", arg), 2)));
         // Built as Symja's Sech form by differentiating tanh, to exercise the real case.
         Expr sechForm = prod(ref("w2"), d(call("tanh", arg), "b1"), ref("x"));
         Expr identity = sum(sechForm, neg(prod(ref("w2"), ref("x"), sech2)));
-        long t0 = System.nanoTime();
+        // Decided, not left unknown by the engine's time limit per call.
         assertEquals(SymbolicVerdict.ZERO, engine.isZero(identity));
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.err.printf("tanh/sech identity decided in %d ms%n", ms);
-        assertTrue(ms < 5000, ms + " ms");
     }
 
     @Test
@@ -127,11 +124,10 @@ class SymbolicEngineTest {
     void timeoutGivesUnknownInsteadOfHanging() {
         try (SymbolicEngine impatient = new SymbolicEngine(Duration.ofMillis(200))) {
             Expr big = pow(sum(ref("a"), ref("b"), ref("c"), ref("d"), ref("e")), 400);
-            long t0 = System.nanoTime();
-            SymbolicResult<Expr> r = impatient.expand(big);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
+            // The budget only catches a hang: the behaviour is an unknown result, not an answer.
+            SymbolicResult<Expr> r = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> impatient.expand(big));
             assertFalse(r.isKnown());
-            assertTrue(ms < 3000, ms + " ms");
+            assertTrue(r.unknownReason().contains("time limit of 200 ms reached"), r::toString);
             assertTrue(impatient.evaluate(sum(ref("a"), ref("a"))).isKnown(), "engine usable after timeout");
         }
     }

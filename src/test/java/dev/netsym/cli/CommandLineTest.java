@@ -34,6 +34,17 @@ class CommandLineTest {
     }
 
     @Test
+    void aMistypedOptionOrCommandGetsTheLikelyOne() {
+        assertUsageError("netsym: prove: unknown option '--fromat'; did you mean --format?", "netsym prove",
+                "prove", "--fromat", "json", SPEC);
+        assertUsageError("netsym: derive: unknown option '--parm'; did you mean --param?", "netsym derive",
+                "derive", "--parm", "w1", SPEC);
+        assertUsageError("netsym: unknown command 'prvoe'; did you mean prove?", "netsym", "prvoe", SPEC);
+        // Nothing close: no guess.
+        assertUsageError("netsym: prove: unknown option '--colour'", "netsym prove", "prove", "--colour", SPEC);
+    }
+
+    @Test
     void missingAndExtraArguments() {
         assertUsageError("netsym: check: missing FILE", "netsym check", "check");
         assertUsageError("netsym: prove: missing FILE", "netsym prove", "prove", "--full");
@@ -98,6 +109,24 @@ class CommandLineTest {
             assertEquals(help.out(), CliRun.of("help", command).out());
             help.out().lines().forEach(l -> assertTrue(l.length() <= 100, "longer than 100 columns: " + l));
         }
+    }
+
+    @Test
+    void helpSpecIsTheLanguageReference() {
+        CliRun spec = CliRun.of("help", "spec");
+        assertEquals(ExitCodes.OK, spec.exitCode(), spec::toString);
+        assertEquals("", spec.err());
+        for (String section : List.of("Statements", "Expressions", "What becomes a parameter", "Initial values",
+                "Activations", "Data", "Assumptions", "What prove reports")) {
+            assertTrue(spec.out().contains("\n" + section + "\n"), section);
+        }
+        for (String fact : List.of("layer h[256] = tanh(dense(x))", "leaky_relu(z, slope)", "init all = a",
+                "x = [1, 2, 3]", "c1, c2, ...", "undecided", "assume x1 >= 0")) {
+            assertTrue(spec.out().contains(fact), fact);
+        }
+        spec.out().lines().forEach(l -> assertTrue(l.length() <= 100, "longer than 100 columns: " + l));
+        assertTrue(CliRun.of("--help").out().contains("  netsym help spec\n"));
+        assertTrue(CliRun.of("help", "--help").out().contains("'netsym help spec' shows the spec language"));
     }
 
     @Test

@@ -123,7 +123,10 @@ class SymbolicProverTest {
                 .append(") + v").append(k).append("*h").append(k - 1).append("\n");
         spec.append("objective h12\ninit all = a\n");
         Network n = ProofEngineTest.network(spec.toString());
-        SymbolicProver prover = new SymbolicProver(n, engine, Duration.ofSeconds(30));
+        // A closed engine refuses every call, so declining without algebra is the only way to answer.
+        SymbolicEngine closed = new SymbolicEngine(Duration.ofSeconds(10));
+        closed.close();
+        SymbolicProver prover = new SymbolicProver(n, closed, Duration.ofSeconds(30));
         assertTrue(prover.unavailableBecause().orElseThrow().startsWith("the objective in inputs and parameters would have size"),
                 prover.unavailableBecause()::toString);
         // Too big is no verdict at all: neither refuted nor cut short by a time limit.

@@ -2,12 +2,12 @@ package dev.netsym.render;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.netsym.robust.ProcessOutput;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -38,11 +38,8 @@ final class ExternalTools {
     static Run run(Path directory, List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        byte[] output = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(command + " did not finish in " + timeoutSeconds + " s");
-        }
-        return new Run(p.exitValue(), new String(output, StandardCharsets.UTF_8));
+        ProcessOutput output = ProcessOutput.collect(p, Duration.ofSeconds(timeoutSeconds));
+        if (!output.finished()) fail(command + " did not finish in " + timeoutSeconds + " s (killed): " + output.text());
+        return new Run(p.exitValue(), output.text());
     }
 }

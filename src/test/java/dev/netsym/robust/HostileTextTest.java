@@ -37,7 +37,7 @@ class HostileTextTest {
     void aMegabyteLongNameIsQuotedOnlyInPart() throws Exception {
         String name = "n".repeat(1_000_000);
         String err = errorsFor("input x\ny = w*x " + name + "\nobjective y\n");
-        assertEquals("f:2:9: error: unexpected '" + "n".repeat(37) + "...'\n", err);
+        assertEquals("f:2:9: error: missing operator between x and " + "n".repeat(37) + "...\n", err);
     }
 
     @Test

@@ -9,8 +9,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -72,8 +76,9 @@ class OutputSafetyTest {
         }
         Assumptions.assumeTrue(onPath("dot"), "Graphviz is not installed");
         Process p = new ProcessBuilder("dot", "-Tsvg", out.toString()).redirectErrorStream(true).start();
-        String svg = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        ProcessOutput graphviz = ProcessOutput.collect(p, Duration.ofMinutes(2));
+        assertTrue(graphviz.finished(), graphviz::text);
+        String svg = graphviz.text();
         assertEquals(0, p.exitValue(), svg);
         assertEquals(1, svg.split("<svg", -1).length - 1);
         assertTrue(svg.contains("subgraph") && svg.contains("label"), svg);
@@ -97,8 +102,8 @@ class OutputSafetyTest {
         Process p = new ProcessBuilder("pdflatex", "-interaction=batchmode", "-halt-on-error", "-no-shell-escape",
                 "doc.tex").directory(dir.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        ProcessOutput pdflatex = ProcessOutput.collect(p, Duration.ofMinutes(3));
+        assertTrue(pdflatex.finished(), pdflatex::text);
         assertEquals(0, p.exitValue(), () -> tail(dir.resolve("doc.log")));
         assertTrue(Files.size(dir.resolve("doc.pdf")) > 0);
     }
@@ -139,6 +144,9 @@ class OutputSafetyTest {
         Path missing = dir.resolve("no/such/folder/out.dot");
         CliRun run = CliRun.of("dot", file.toString(), "-o", missing.toString());
         assertEquals(73, run.exitCode(), run::toString);
+        // The spec's write18 appears only in the objective: a warning comes first.
+        assertTrue(run.err().endsWith("\nnetsym: cannot write " + missing + ": no such directory " + missing.getParent()
+                + "\n"), run::toString);
         assertFalse(Files.exists(dir.resolve("no")));
         // An existing file is replaced whole, and no temporary file stays behind.
         Path out = dir.resolve("out.dot");
@@ -156,6 +164,26 @@ class OutputSafetyTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith(".netsym-")).toList());
         }
+    }
+
+    @Test
+    void anOutputFileGetsTheModeOfAPlainWrite() throws Exception {
+        Assumptions.assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class));
+        Path file = spec();
+        // What the umask gives a new file here (0644 under umask 022), whatever the umask is.
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "a plain write");
+        Path dot = dir.resolve("new.dot");
+        assertEquals(0, CliRun.of("dot", file.toString(), "-o", dot.toString()).exitCode());
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(dot));
+        Path tex = dir.resolve("new.tex");
+        assertEquals(0, CliRun.of("latex", file.toString(), "-o", tex.toString()).exitCode());
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(tex));
+        // An existing file keeps its mode, as when it is written over in place.
+        Path existing = Files.writeString(dir.resolve("existing.dot"), "old");
+        Set<PosixFilePermission> groupReadable = PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(existing, groupReadable);
+        assertEquals(0, CliRun.of("dot", file.toString(), "-o", existing.toString()).exitCode());
+        assertEquals(groupReadable, Files.getPosixFilePermissions(existing));
     }
 
     private static boolean onPath(String tool) {

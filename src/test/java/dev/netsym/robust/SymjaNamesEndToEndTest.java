@@ -8,15 +8,14 @@ import dev.netsym.model.NaturalOrder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -79,9 +78,9 @@ class SymjaNamesEndToEndTest {
         Process p = new ProcessBuilder(java.toString(), "-Djava.io.tmpdir=" + tmp, "-cp",
                 System.getProperty("java.class.path"), SymjaNamesEndToEndTest.class.getName())
                 .directory(work.toFile()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "did not finish");
-        assertEquals(0, p.exitValue(), output);
+        ProcessOutput output = ProcessOutput.collect(p, Duration.ofMinutes(5));
+        assertTrue(output.finished(), () -> "did not finish: " + output.text());
+        assertEquals(0, p.exitValue(), output.text());
         assertEquals(List.of("doc.tex", "graph.dot", "spec.net"), listing(work));
         assertEquals(List.of(), listing(tmp));
         assertEquals(HOSTILE, Files.readString(work.resolve("spec.net")));

@@ -74,7 +74,35 @@ class SpecErrorsTest {
                 "2:1: error: 'network' must be the first statement"),
             Arguments.of("several errors in one run", "input x\ny = w*x +\nz = (x\nobjective y\n",
                 "2:10: error: the statement ends too early: expected more after this point\n"
-                    + "3:7: error: unclosed '(': expected ')' before the end of the line"));
+                    + "3:7: error: unclosed '(': expected ')' before the end of the line"),
+            Arguments.of("misspelt keyword", "input x\ny = w*x\nobjectve y\n",
+                "3:1: error: unknown statement 'objectve'; did you mean 'objective'?"),
+            Arguments.of("python power", "input x\ny = w**2*x" + OK_TAIL,
+                "2:7: error: '**' is not an operator; use ^ for powers: w^2"),
+            Arguments.of("number before a name", "input x\ny = 2w*x" + OK_TAIL,
+                "2:6: error: '2w' is not a name; for a product write 2*w"),
+            Arguments.of("missing operator", "input x2\ny = w4 x2" + OK_TAIL,
+                "2:8: error: missing operator between w4 and x2"),
+            Arguments.of("missing operator after a bracket", "input x\ny = (w + 1) x" + OK_TAIL,
+                "2:13: error: missing operator between ) and x"),
+            Arguments.of("missing comma", "input x1 x2\ny = w*x1" + OK_TAIL,
+                "1:10: error: missing ',' between x1 and x2"),
+            // check promises every error in one run: an unknown optimizer hides none of the others.
+            Arguments.of("unknown optimizer and an unknown function", "input x\noptimizer adamm\ny = foo(w*x)" + OK_TAIL,
+                "2:11: error: unknown optimizer 'adamm' (known: adadelta, adagrad, adam, adamw, momentum, "
+                    + "nesterov, rmsprop, sgd)\n"
+                    + "3:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log, "
+                    + "sum; declare your own with 'activation foo')"),
+            Arguments.of("unknown optimizer and a syntax error", "input x\ny = w*x +\nobjective y\noptimizer lbfgs\n",
+                "2:10: error: the statement ends too early: expected more after this point\n"
+                    + "4:11: error: unknown optimizer 'lbfgs' (known: adadelta, adagrad, adam, adamw, momentum, "
+                    + "nesterov, rmsprop, sgd)"),
+            Arguments.of("vector data of the wrong length", "input x[3]\ny = w*x[1]" + OK_TAIL + "data x = [1, 2]\n",
+                "4:10: error: 'x' has 3 elements; the list gives 2"),
+            Arguments.of("vector data given one number", "input x[3]\ny = w*x[1]" + OK_TAIL + "data x = 1\n",
+                "4:6: error: 'x' is a vector of 3; give all its elements as x = [v1, ..., v3] or each as x[i] = v"),
+            Arguments.of("a list for a scalar input", "input x\ny = w*x" + OK_TAIL + "data x = [1]\n",
+                "4:6: error: 'x' is not a vector input or target; a list [...] gives the elements of one"));
     }
 
     @ParameterizedTest(name = "{0}")

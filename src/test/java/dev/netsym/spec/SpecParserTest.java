@@ -141,6 +141,22 @@ class SpecParserTest {
     }
 
     @Test
+    void aDataLineGivesAVectorAsAList() {
+        Network n = parse("""
+                input x[3]
+                target t[2]
+                layer y[2] = dense(x)
+                objective sum((y - t)^2)
+                data x = [1, -2, 1/2], t = [0, 1]
+                data x[1] = 3, x[2] = 0, x[3] = 0.5, t = [1, 1]
+                """);
+        assertEquals(2, n.data().size());
+        assertEquals(Map.of("x[1]", Rational.of(1), "x[2]", Rational.of(-2), "x[3]", Rational.of(1, 2),
+                "t[1]", Rational.of(0), "t[2]", Rational.of(1)), n.data().get(0).values());
+        assertEquals(Rational.of(1, 2), n.data().get(1).values().get("x[3]"));
+    }
+
+    @Test
     void namesAreCaseSensitiveAndKeywordsCanBeParameterNames() {
         Network n = parse("input x; y = W1*x + w1*x + data*x; objective y");
         assertEquals(List.of("W1", "data", "w1"), n.parameters().stream().map(Parameter::name).toList());
