@@ -151,9 +151,10 @@ final class RandomSpecs {
             return units;
         }
 
-        /** A weight, now and then one used before: shared, convolution-like parameters. */
+        /** A weight, now and then one of the same kind used before: shared, convolution-like parameters. */
         private String weight(String prefix) {
-            if (!weights.isEmpty() && r.nextInt(7) == 0) return weights.get(r.nextInt(weights.size()));
+            List<String> sameKind = weights.stream().filter(w -> w.startsWith(prefix)).toList();
+            if (!sameKind.isEmpty() && r.nextInt(7) == 0) return sameKind.get(r.nextInt(sameKind.size()));
             String w = prefix + (++weightCount);
             weights.add(w);
             return w;
