@@ -47,7 +47,7 @@ final class ExpLogForm {
     static final String ARGUMENT = "with tanh, σ, softplus and sech written as exponentials, e^(a+b) = e^a·e^b, "
             + "e^(k·a) = (e^a)^k and the log of a positive product as the sum of the logs of its factors' "
             + "absolute values, it is a rational function of the parameters, inputs and the exponentials and "
-            + "logarithms listed, and that rational function is 0; so it is 0 wherever it is defined";
+            + "logarithms in it, and that rational function is 0; so it is 0 wherever it is defined";
 
     /** The rational function, and the atoms it is a function of (for the certificate). */
     record Result(IExpr rational, List<IExpr> exponentials, List<IExpr> logarithms) {}

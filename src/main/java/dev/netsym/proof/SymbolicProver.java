@@ -5,6 +5,7 @@ import dev.netsym.calculus.SymbolicEngine;
 import dev.netsym.calculus.SymbolicResult;
 import dev.netsym.calculus.SymbolicVerdict;
 import dev.netsym.calculus.Tape;
+import dev.netsym.calculus.ZeroTest;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Init;
 import dev.netsym.model.NaturalOrder;
@@ -87,13 +88,15 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
         Optional<Expr> b = gradientOnSubspace(second);
         if (a.isEmpty() || b.isEmpty()) return unavailable();
         // Symja's evaluation is canonical, so identical results need no further algebra.
+        String how = "";
         if (!a.get().equals(b.get())) {
             if (System.nanoTime() > deadlineNanos) return ProverVerdict.CUT_SHORT;
             ProverVerdict v = decideZero(new Expr.Sum(List.of(a.get(), new Expr.Neg(b.get()))));
             if (!v.isProved()) return v;
+            how = v.certificate().get().detail();
         }
         String detail = "∂" + gradients.objectiveName + "/∂" + names.get(first) + " − ∂" + gradients.objectiveName
-                + "/∂" + names.get(second) + " reduces to 0 on the subspace";
+                + "/∂" + names.get(second) + " reduces to 0 on the subspace" + how;
         return ProverVerdict.proved(new Certificate(Certificate.Kind.SYMBOLIC, detail, Optional.of(readable(first))));
     }
 
@@ -103,12 +106,15 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
         Optional<Expr> g = gradientOnSubspace(parameter);
         if (g.isEmpty()) return unavailable();
         boolean zero = g.get() instanceof Expr.Num n && n.value().isZero();
+        String how = "";
         if (!zero) {
             if (System.nanoTime() > deadlineNanos) return ProverVerdict.CUT_SHORT;
             ProverVerdict v = decideZero(g.get());
             if (!v.isProved()) return v;
+            how = v.certificate().get().detail();
         }
-        String detail = "∂" + gradients.objectiveName + "/∂" + names.get(parameter) + " reduces to 0 on the subspace";
+        String detail = "∂" + gradients.objectiveName + "/∂" + names.get(parameter) + " reduces to 0 on the subspace"
+                + how;
         return ProverVerdict.proved(new Certificate(Certificate.Kind.SYMBOLIC, detail, Optional.of(Expr.Num.of(0))));
     }
 
@@ -119,8 +125,13 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
      */
     private ProverVerdict decideZero(Expr e) {
         int limitsBefore = gradients.engine.timeLimitsReached();
-        SymbolicVerdict v = gradients.engine.isZero(e);
-        if (v == SymbolicVerdict.ZERO) return ProverVerdict.proved(new Certificate(Certificate.Kind.SYMBOLIC, "", Optional.empty()));
+        ZeroTest test = gradients.engine.isZeroWithReason(e);
+        SymbolicVerdict v = test.verdict();
+        if (v == SymbolicVerdict.ZERO) {
+            // The argument is worth printing when it is more than "Symja reduced it".
+            String how = test.atoms().isEmpty() ? "" : ": " + test.reason();
+            return ProverVerdict.proved(new Certificate(Certificate.Kind.SYMBOLIC, how, Optional.empty()));
+        }
         if (v == SymbolicVerdict.NONZERO) return ProverVerdict.REFUTED;
         return gradients.engine.timeLimitsReached() > limitsBefore ? ProverVerdict.CUT_SHORT : ProverVerdict.UNKNOWN;
     }
