@@ -365,7 +365,7 @@ final class InvariantSearch<T> {
                 id = ids.size();
                 ids.put(key, id);
                 Integer first = firstOfOld.putIfAbsent(classOf[p], p);
-                if (first != null) events.add(new Event(first, p, rounds, false));
+                if (first != null) events.add(new Event(first, p, Math.max(1, rounds), false));
             }
             next[p] = id;
         }
@@ -377,7 +377,7 @@ final class InvariantSearch<T> {
         for (int p = 0; p < n; p++) {
             if (pinned[p] && !keepPinned[p]) {
                 pinned[p] = false;
-                events.add(new Event(p, -1, rounds, false));
+                events.add(new Event(p, -1, Math.max(1, rounds), false));
             }
         }
     }

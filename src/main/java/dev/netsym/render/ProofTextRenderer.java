@@ -230,7 +230,7 @@ public final class ProofTextRenderer {
     private void reality(Proof proof) {
         Network n = proof.network();
         out.println("What the network really is: " + TheoremSentences.trainableValues(proof) + " of "
-                + n.parameters().size() + " parameters.");
+                + n.parameters().size() + (n.parameters().size() == 1 ? " parameter." : " parameters."));
         proof.details().flatMap(ProofDetails::objective).ifPresent(o -> {
             out.println("  It computes" + (proof.trainableValues() > 0 ? ", with c1, c2, ... the class values," : ""));
             out.println("      " + objectiveName(proof) + " = " + printer.print(o));

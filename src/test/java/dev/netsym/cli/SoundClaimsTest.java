@@ -137,7 +137,7 @@ class SoundClaimsTest {
 
     @Test
     void anOptimizerTheTheoremDoesNotCoverIsSaidToBeUncovered() throws IOException {
-        CliRun r = prove("input x\ny = w1*w2*x + v*w1*x\nobjective y\ninit w1, w2 = 0\ninit v = 1\noptimizer adamw\n");
+        CliRun r = prove("input x\ny = w1*w2*x + v*w1*w2*x\nobjective y\ninit w1, w2 = 0\ninit v = 1\noptimizer adamw\n");
         assertTrue(r.out().replace("\n  ", " ").contains("the spec names 'adamw', which it does not cover."), r.out());
     }
 

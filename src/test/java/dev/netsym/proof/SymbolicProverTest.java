@@ -54,7 +54,7 @@ class SymbolicProverTest {
         Certificate v = classOf(p, "v1").certificate();
         assertEquals(Certificate.Kind.SYMBOLIC, v.kind());
         assertEquals("tanh(c2·(x1 + x2))", print(v.commonGradient().orElseThrow()));
-        assertEquals("∂y/∂v1 − ∂y/∂v2 reduces to 0 on the subspace", v.detail());
+        assertTrue(v.detail().startsWith("∂y/∂v1 − ∂y/∂v2 reduces to 0 on the subspace"), v.detail());
         Certificate w = classOf(p, "w1").certificate();
         assertEquals(Certificate.Kind.SYMBOLIC, w.kind());
         assertEquals("c1·(x1 + x2)·(1 − tanh(c2·(x1 + x2))²)", print(w.commonGradient().orElseThrow()));

@@ -80,7 +80,7 @@ class ComputeLimitsTest {
         String file = spec(chain(2000, true)).toString();
         CliRun prove = run("prove", "--timeout", "30", file);
         assertEquals(0, prove.exitCode(), prove::toString);
-        assertTrue(prove.out().contains("What the network really is: 1 trainable value of 1 parameters."), prove::toString);
+        assertTrue(prove.out().contains("What the network really is: 1 trainable value of 1 parameter."), prove::toString);
         // Too big to expand: derive gives the adjoint (unit-level) form instead.
         CliRun derive = run("derive", file);
         assertEquals(0, derive.exitCode(), derive::toString);
@@ -149,13 +149,15 @@ class ComputeLimitsTest {
     void saturatedActivationsAreEvaluatedNotRefused() throws Exception {
         // Arguments beyond 10^8: exp of a very negative number underflows to 0 (as inside a
         // saturated tanh, sigmoid or softplus), which must not pass for "no value anywhere".
-        // Slopes that vanish this far leave w undecided. (tanh and sigmoid behave alike but
-        // spend their 10 s limits in computer algebra trying to prove the slope 0.)
+        // The random points' slopes vanish this far out; a witness run from small values may
+        // still show w moving. (tanh and sigmoid behave alike but spend their 10 s limits in
+        // computer algebra trying to prove the slope 0.)
         for (String f : List.of("softplus", "exp")) {
             String file = spec("input x\ny = " + f + "(1000000000*w*x)\nobjective y\n").toString();
             CliRun r = run("prove", file);
             assertEquals(0, r.exitCode(), r::toString);
-            assertTrue(r.out().contains("w might never move"), r::toString);
+            // Evaluated, not refused: either a witness run shows w moving or it is left undecided.
+            assertTrue(r.out().contains("w moves") || r.out().contains("w might never move"), r::toString);
         }
     }
 
