@@ -146,6 +146,14 @@ class LatexDocumentRendererTest {
      * Compares with src/test/resources/latex/NAME; run with -Dnetsym.updateGoldens=true to
      * rewrite the golden after checking the change by eye.
      */
+    @Test
+    void aResidualConnectionBendsAroundItsWeightedEdge() {
+        String doc = render(ProofFixtures.parse(DotRendererTest.RESIDUAL), null, null, true);
+        // h[1] is n3, r[1] n7: the weighted edge straight, the skip beside it.
+        assertTrue(doc.contains("\\draw[->, draw=netsymplain] (n3) -- node[weight"), doc);
+        assertTrue(doc.contains("\\draw[->, draw=netsymplain] (n3) to[bend left=35] (n7);"), doc);
+    }
+
     static void assertGolden(String name, String actual) throws IOException {
         Path golden = Path.of("src", "test", "resources", "latex", name);
         if (Boolean.getBoolean("netsym.updateGoldens") || !Files.exists(golden)) {
