@@ -76,7 +76,7 @@ final class LatexNetworkPicture {
         }
         out.println("\\end{tikzpicture}");
         legend(proof, colours);
-        String caption = "The network \\texttt{" + LatexExprPrinter.escape(network.name()) + "}";
+        String caption = LatexDocumentRenderer.title(network);
         if (proof != null) caption += ", edges coloured by parameter class; dashed edges never move";
         if (!labels) caption += " (" + layout.edges().size() + " edges: weight names left out, colours show the classes)";
         if (layout.hasBlocks()) caption += "; a box is a whole layer or input vector";
