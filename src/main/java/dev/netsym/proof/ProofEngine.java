@@ -76,6 +76,7 @@ public final class ProofEngine {
 
         Parameter[] parameters = Parameters.inTapeOrder(network, tape);
         List<ParameterClass> classes = new ArrayList<>();
+        ClassSymbols symbols = ClassSymbols.of(network);
         int symbol = 0;
         for (var entry : members.entrySet()) {
             List<Integer> ms = entry.getValue();
@@ -86,7 +87,7 @@ public final class ProofEngine {
             Certificate certificate = search.timedOut() ? new Certificate(Certificate.Kind.TRIVIAL,
                     "not certified: the time budget ran out", Optional.empty())
                     : certifier.certificates().getOrDefault(entry.getKey(), Certificate.trivial());
-            classes.add(new ParameterClass(frozen ? initial : "c" + (++symbol),
+            classes.add(new ParameterClass(frozen ? initial : symbols.symbol(++symbol),
                     ms.stream().map(names::get).toList(), frozen, initial, certificate));
         }
 

@@ -137,4 +137,25 @@ class DotRendererTest {
             }
         }
     }
+
+    @Test
+    void classSymbolsNeverReuseANameOfTheSpec(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("clash.net");
+        Files.writeString(spec, """
+                network clash
+                input x1, x2
+                h1 = tanh(c1*x1 + c2*x2 + b1)
+                h2 = tanh(c1*x2 + c2*x1 + b2)
+                y = h1 + h2
+                objective y
+                init c1, c2 = a
+                init b1, b2 = 0
+                """);
+        var dot = dev.netsym.robust.CliRun.of("dot", spec.toString());
+        assertTrue(dot.out().contains("——  q2: c1, c2"), dot.out());
+        var prove = dev.netsym.robust.CliRun.of("prove", spec.toString());
+        assertTrue(prove.out().contains("b1 = b2 = q1,  c1 = c2 = q2"), prove.out());
+        assertTrue(prove.out().contains("It computes, with q1, q2 the class values,"), prove.out());
+        assertTrue(prove.out().contains("y = 2·tanh(q1 + q2·x1 + q2·x2)"), prove.out());
+    }
 }
