@@ -28,7 +28,7 @@ class SymjaNamesTest {
                 """);
         assertEquals(0, run.exitCode(), run::toString);
         assertEquals("""
-                unnamed network: ok
+                network network: ok
                   inputs       3: Input, I, E
                   targets      1: SystemDialogInput
                   units        3: Export, D, Sin
