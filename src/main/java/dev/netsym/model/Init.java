@@ -2,8 +2,25 @@ package dev.netsym.model;
 
 /** How a parameter starts. */
 public sealed interface Init {
-    /** A known number, e.g. {@code init all = 0}. */
-    record Numeric(Rational value) implements Init {
+    /**
+     * A known number, e.g. {@code init all = 0}.
+     *
+     * @param decimal the decimal as the spec wrote it ("0.0000016073772"), to be shown that
+     *     way rather than as its fraction; null for an integer, a fraction or a computed value.
+     *     Two initial values are the same when their values are: 0.5 and 1/2 start one class.
+     */
+    record Numeric(Rational value, String decimal) implements Init {
+        public Numeric(Rational value) {
+            this(value, null);
+        }
+
+        /** The value as the spec wrote it: its decimal, or the fraction. */
+        public String written() {
+            return decimal != null ? decimal : value.toString();
+        }
+
+        @Override public boolean equals(Object o) { return o instanceof Numeric n && n.value.equals(value); }
+        @Override public int hashCode() { return value.hashCode(); }
         @Override public String toString() { return value.toString(); }
     }
 

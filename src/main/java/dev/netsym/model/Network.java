@@ -22,6 +22,14 @@ public record Network(
         List<Assumption> assumptions,
         String optimizer) {
 
+    /** The name of a spec without a {@code network NAME} line. */
+    public static final String UNNAMED = "network";
+
+    /** Whether the spec gave the network a name of its own. */
+    public boolean named() {
+        return !name.equals(UNNAMED);
+    }
+
     public Network {
         inputs = List.copyOf(inputs);
         targets = List.copyOf(targets);

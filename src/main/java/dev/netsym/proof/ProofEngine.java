@@ -87,6 +87,7 @@ public final class ProofEngine {
             for (int p : order) members.put(p, List.of(p));
             pinned = new boolean[pinned.length];
         }
+        ClassSymbols symbols = ClassSymbols.of(network);
         int symbol = 0;
         for (var entry : members.entrySet()) {
             List<Integer> ms = entry.getValue();
@@ -96,7 +97,7 @@ public final class ProofEngine {
                     : first.init().toString();
             Certificate certificate = search.timedOut() ? Certificate.trivial()
                     : certifier.certificates().getOrDefault(entry.getKey(), Certificate.trivial());
-            classes.add(new ParameterClass(frozen ? initial : "c" + (++symbol),
+            classes.add(new ParameterClass(frozen ? initial : symbols.symbol(++symbol),
                     ms.stream().map(names::get).toList(), frozen, initial, certificate));
         }
 

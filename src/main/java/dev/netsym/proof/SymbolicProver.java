@@ -17,12 +17,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The symbolic half of {@code prove} for small networks: on the subspace S(P, F) (one fresh
@@ -186,7 +184,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
         private final String unavailable;
         private final Map<String, Optional<Expr>> gradients = new HashMap<>();
         private final Ordering ordering;
-        private final Set<String> taken = new HashSet<>();
+        private final ClassSymbols symbols;
 
         Gradients(Network network, SymbolicEngine engine, int maxSize) {
             this.network = network;
@@ -194,11 +192,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
             Map<String, Unit> units = network.unitsByName();
             this.objectiveName = network.objective() instanceof Expr.Ref r && units.containsKey(r.name())
                     ? r.name() : "L";
-            taken.addAll(network.inputs());
-            taken.addAll(network.targets());
-            taken.addAll(units.keySet());
-            network.parameters().forEach(p -> taken.add(p.name()));
-            taken.addAll(network.initSymbols());
+            this.symbols = ClassSymbols.of(network);
             this.ordering = new Ordering(network);
             if (network.parameters().size() > MAX_PARAMETERS) {
                 objective = null;
@@ -282,7 +276,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
                     values.put(name, initialValue(byName.get(name)));
                 } else {
                     values.put(name, classSymbols.computeIfAbsent(classOf[p],
-                            c -> new Expr.Ref(classSymbol(classSymbols.size() + 1))));
+                            c -> new Expr.Ref(symbols.symbol(classSymbols.size() + 1))));
                 }
             }
             return values;
@@ -311,16 +305,6 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
             if (p.init() instanceof Init.Numeric n) return new Expr.Num(n.value());
             if (p.init() instanceof Init.Symbolic s) return new Expr.Ref(s.symbol());
             return new Expr.Ref(p.name() + "(0)");
-        }
-
-        /**
-         * c1, c2, ... as the proof names classes. Deciding must not depend on the lead's
-         * promise that these never meet a user's name, so a clash gets primes: c1′.
-         */
-        private String classSymbol(int k) {
-            String s = "c" + k;
-            while (taken.contains(s)) s = s + "′";
-            return s;
         }
 
         private void nest(String name, Expr definition, int maxSize) {

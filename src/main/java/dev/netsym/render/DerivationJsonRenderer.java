@@ -17,6 +17,9 @@ import java.util.stream.Collectors;
  */
 public final class DerivationJsonRenderer {
 
+    /** Above this many, "gradients" holds one representative per layer and says so. */
+    static final int ALL_GRADIENTS_UP_TO = 10_000;
+
     private final ExprPrinter printer = ExprPrinter.plain();
 
     public void render(Derivation derivation, Writer writer) {
@@ -52,9 +55,9 @@ public final class DerivationJsonRenderer {
 
     /**
      * A big network: the same keys, with "form": "adjoint"; "units" has one representative
-     * per dense layer, "adjoints" gives ∂L/∂u for each of them, "gradients" one weight (and
-     * bias) per layer unless only some were asked for, and "summarised" says what each
-     * representative stands for. ∂L/∂u is written dL/du, so every expression stays plain text.
+     * per dense layer, "adjoints" gives ∂L/∂u for each of them, "gradients" every gradient
+     * (above {@link #ALL_GRADIENTS_UP_TO}, one weight and bias per layer, with
+     * "gradients_left_out" saying so), and "summarised" says what each representative stands for. ∂L/∂u is written dL/du, so every expression stays plain text.
      */
     private String adjointForm(Derivation d) {
         java.util.function.UnaryOperator<String> ascii = n -> n.startsWith("∂") ? n.replace("∂", "d") : n;
@@ -83,10 +86,19 @@ public final class DerivationJsonRenderer {
             separator = ",\n";
         }
         boolean summarised = DerivationSummary.gradientsSummarised(d);
-        java.util.List<String> shown = summarised
+        // A tool reads every gradient it asked for; only a very big network gets representatives.
+        boolean representativesOnly = d.gradients().size() > ALL_GRADIENTS_UP_TO;
+        java.util.List<String> shown = representativesOnly
                 ? DerivationSummary.parameterGroups(d).stream().map(DerivationSummary.Group::name).toList()
                 : d.gradients().stream().map(Derivation.GradientDerivation::parameter).toList();
-        json.append("\n  },\n  \"gradients\": {");
+        if (representativesOnly) {
+            json.append("\n  },\n  \"gradients_left_out\": {\"count\": ").append(d.gradients().size() - shown.size())
+                    .append(", \"why\": ").append(string(d.gradients().size() + " gradients are more than "
+                            + ALL_GRADIENTS_UP_TO + "; \"gradients\" has one per layer (see \"summarised\"), and"
+                            + " --param NAME gives any of them"));
+            json.append("}");
+        }
+        json.append(representativesOnly ? ",\n  \"gradients\": {" : "\n  },\n  \"gradients\": {");
         separator = "\n";
         for (String p : shown) {
             Derivation.GradientDerivation g = d.gradient(p);

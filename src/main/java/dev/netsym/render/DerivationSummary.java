@@ -66,21 +66,29 @@ final class DerivationSummary {
         Set<String> inLayers = new HashSet<>();
         List<Group> groups = new ArrayList<>();
         for (Layer l : d.network().layers()) {
-            int i0 = l.sourceSize();
-            groups.add(new Group(l.weight(1, i0), weightRenamer(l, 1, i0), l.size() * l.sourceSize(),
+            int i0 = representativeSource(l);
+            groups.add(new Group(l.weight(1, i0), weightRenamer(d, l, 1, i0), l.size() * l.sourceSize(),
                     "j = 1…" + l.size() + ", i = 1…" + l.sourceSize(), true));
             for (int j = 1; j <= l.size(); j++) {
                 for (int i = 1; i <= l.sourceSize(); i++) inLayers.add(l.weight(j, i));
                 if (l.bias()) inLayers.add(l.bias(j));
             }
             if (l.bias()) {
-                groups.add(new Group(l.bias(1), weightRenamer(l, 1, i0), l.size(), "j = 1…" + l.size(), true));
+                groups.add(new Group(l.bias(1), weightRenamer(d, l, 1, i0), l.size(), "j = 1…" + l.size(), true));
             }
         }
         for (var p : d.network().parameters()) {
             if (!inLayers.contains(p.name())) groups.add(new Group(p.name(), n -> n, 1, "", true));
         }
         return groups;
+    }
+
+    /**
+     * The source element i of a layer's representative weight: one that a shortened sum
+     * leaves inside its "…", so W[j,1]·x[1] + … + W[j,20]·x[20] is not misread as ending at i.
+     */
+    private static int representativeSource(Layer l) {
+        return l.sourceSize() > SHOWN_TERMS ? SHOWN_TERMS / 2 + 1 : l.sourceSize();
     }
 
     /** The second member to compare a unit group's representative with: the layer's last unit. */
@@ -92,9 +100,13 @@ final class DerivationSummary {
         if (g.name().equals(l.unit(1))) {
             other = new Group(l.unit(l.size()), unitRenamer(d, l, l.size()), g.count(), g.range(), true);
         } else if (g.name().startsWith("b_")) {
-            other = new Group(l.bias(l.size()), weightRenamer(l, l.size(), 1), g.count(), g.range(), true);
+            other = new Group(l.bias(l.size()), weightRenamer(d, l, l.size(), representativeSource(l)), g.count(),
+                    g.range(), true);
         } else {
-            other = new Group(l.weight(l.size(), 1), weightRenamer(l, l.size(), 1), g.count(), g.range(), true);
+            // The same source element i, in the last unit: a weight's line names the other
+            // weights of its unit in order, so only the unit j can be compared by renaming.
+            other = new Group(l.weight(l.size(), representativeSource(l)), weightRenamer(d, l, l.size(), representativeSource(l)),
+                    g.count(), g.range(), true);
         }
         boolean same = print.apply(g).equals(print.apply(other));
         return same ? g : new Group(g.name(), n -> n, 1, "", false);
@@ -128,6 +140,8 @@ final class DerivationSummary {
                 if (l.bias() && name.equals(l.bias(j0))) return "b_" + l.name() + "[j]";
                 String own = "W_" + l.name() + "[" + j0 + ",";
                 if (name.startsWith(own)) return "W_" + l.name() + "[j," + name.substring(own.length());
+                String partner = partnerElement(d, l, j0, name);
+                if (partner != null) return partner;
                 for (Layer c : consumers) {
                     String suffix = "," + j0 + "]";
                     if (name.startsWith("W_" + c.name() + "[") && name.endsWith(suffix)) {
@@ -139,8 +153,11 @@ final class DerivationSummary {
         };
     }
 
-    /** Weight (j0, i0) of layer l becomes weight (j, i): its unit j, source element i and bias. */
-    private static UnaryOperator<String> weightRenamer(Layer l, int j0, int i0) {
+    /**
+     * Weight (j0, i0) of layer l becomes weight (j, i): its unit j, source element i and bias,
+     * the other weights of unit j, and the elements j of vectors paired with the layer.
+     */
+    private static UnaryOperator<String> weightRenamer(Derivation d, Layer l, int j0, int i0) {
         return new UnaryOperator<>() {
             @Override
             public String apply(String name) {
@@ -150,9 +167,36 @@ final class DerivationSummary {
                 if (name.equals(l.source() + "[" + i0 + "]")) return l.source() + "[i]";
                 if (name.equals(l.weight(j0, i0))) return "W_" + l.name() + "[j,i]";
                 if (l.bias() && name.equals(l.bias(j0))) return "b_" + l.name() + "[j]";
-                return name;
+                String own = "W_" + l.name() + "[" + j0 + ",";
+                if (name.startsWith(own)) return "W_" + l.name() + "[j," + name.substring(own.length());
+                String partner = partnerElement(d, l, j0, name);
+                return partner != null ? partner : name;
             }
         };
+    }
+
+    private static final java.util.regex.Pattern ELEMENT = java.util.regex.Pattern.compile("(.+)\\[([0-9]+)]");
+
+    /**
+     * Element j0 of a vector as long as the layer, other than its source and the layers it
+     * feeds, as element j: the
+     * target t[j] of out[j] in sum((out - t)^2). Null for any other name. Renaming the
+     * representative and the compared member alike keeps the comparison honest.
+     */
+    private static String partnerElement(Derivation d, Layer l, int j0, String name) {
+        java.util.regex.Matcher m = ELEMENT.matcher(name);
+        if (!m.matches() || Integer.parseInt(m.group(2)) != j0) return null;
+        String vector = m.group(1);
+        // Its source and the layers it feeds are summed over, element by element.
+        if (vector.equals(l.source()) || vector.equals(l.name())) return null;
+        if (d.network().layers().stream().anyMatch(c -> c.name().equals(vector) && c.source().equals(l.name()))) return null;
+        String last = vector + "[" + l.size() + "]";
+        String beyond = vector + "[" + (l.size() + 1) + "]";
+        List<String> known = new ArrayList<>(d.network().inputs());
+        known.addAll(d.network().targets());
+        boolean sameLength = known.contains(last) && !known.contains(beyond)
+                || d.network().unitsByName().containsKey(last) && !d.network().unitsByName().containsKey(beyond);
+        return sameLength ? vector + "[j]" : null;
     }
 
     /** Every name renamed; sums longer than {@link #SHOWN_TERMS} shortened to a, b, …, z. */

@@ -221,7 +221,7 @@ public final class DerivationTextRenderer {
     private static String describeInitialisation(Derivation d) {
         Set<String> values = new LinkedHashSet<>();
         for (Parameter p : d.network().parameters()) {
-            if (!(p.init() instanceof Init.Random)) values.add(p.init().toString());
+            if (!(p.init() instanceof Init.Random)) values.add(NumberText.initial(p.init()));
         }
         if (values.isEmpty()) return "";
         boolean allSame = values.size() == 1

@@ -40,6 +40,12 @@ public final class DotRenderer {
         for (List<NetworkLayout.Node> column : layout.columns()) {
             StringBuilder rank = new StringBuilder("  { rank=same;");
             for (NetworkLayout.Node n : column) rank.append(' ').append(n.id()).append(';');
+            // Graphviz reorders a rank to cut crossings (h[3], h[1], h[2], h[4]); invisible
+            // edges along the column keep the layout's order, h[1] above h[2].
+            if (column.size() > 1) {
+                rank.append(' ').append(String.join(" -> ", column.stream().map(NetworkLayout.Node::id).toList()))
+                        .append(" [style=invis];");
+            }
             out.println(rank.append(" }"));
         }
         for (NetworkLayout.Node n : layout.nodes()) out.println("  " + n.id() + " [" + nodeAttributes(n, colours) + "];");
@@ -52,7 +58,7 @@ public final class DotRenderer {
     }
 
     private static String title(Network network, Proof proof) {
-        String t = "network " + network.name() + ": " + network.parameters().size() + " parameters";
+        String t = (network.named() ? "network " + network.name() : "unnamed network") + ": " + network.parameters().size() + " parameters";
         if (proof != null) t += ", " + proof.trainableValues() + " trainable values";
         return t;
     }

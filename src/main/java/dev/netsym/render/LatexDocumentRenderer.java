@@ -79,7 +79,7 @@ public final class LatexDocumentRenderer {
         out.println("\\usepackage{tikz}");
         // Long derivations may run over pages.
         out.println("\\allowdisplaybreaks");
-        out.println("\\title{The network \\texttt{" + LatexExprPrinter.escape(network.name()) + "}}");
+        out.println("\\title{" + title(network) + "}");
         out.println("\\author{netsym}");
         out.println("\\date{}");
         out.println("\\begin{document}");
@@ -88,9 +88,19 @@ public final class LatexDocumentRenderer {
 
     // ------------------------------------------------------------------ shared helpers
 
-    /** A value given as text (an initial value, a witness number): exact numbers in math, other text verbatim. */
+    /** "The network \texttt{cs231n}", or just "The network" for a spec that names none. */
+    static String title(Network network) {
+        return network.named() ? "The network \\texttt{" + LatexExprPrinter.escape(network.name()) + "}" : "The network";
+    }
+
+    /**
+     * A value given as text (an initial value, a witness number): a decimal as written,
+     * other exact numbers in math, other text verbatim.
+     */
     static String value(String text, LatexExprPrinter printer) {
         if (text == null) return "?";
+        String decimal = NumberText.decimalLiteral(text.strip());
+        if (decimal != null) return decimal;
         try {
             return printer.print(new Expr.Num(Rational.parse(text.strip())));
         } catch (RuntimeException notANumber) {
@@ -231,12 +241,12 @@ public final class LatexDocumentRenderer {
             if (groups.size() == 1) {
                 Init only = groups.keySet().iterator().next();
                 return only instanceof Init.Random ? "every parameter random, each its own value"
-                        : "every parameter at $" + value(only.toString(), printer) + "$";
+                        : "every parameter at $" + value(NumberText.initial(only), printer) + "$";
             }
             List<String> parts = new ArrayList<>();
             for (var g : groups.entrySet()) {
                 parts.add("$" + memberList(g.getValue(), printer, ", ") + "$ " + (g.getKey() instanceof Init.Random
-                        ? "random" : "at $" + value(g.getKey().toString(), printer) + "$"));
+                        ? "random" : "at $" + value(NumberText.initial(g.getKey()), printer) + "$"));
             }
             return String.join("; ", parts);
         }
@@ -361,7 +371,8 @@ public final class LatexDocumentRenderer {
                             + (i + 1 < shown || equal.size() > shown ? "," : frozen.isEmpty() ? "." : ","));
                 }
                 if (equal.size() > shown) rows.add("&\\dots \\text{and " + (equal.size() - shown) + " more classes}");
-                printRows(rows);
+                // The list of classes is read as one statement: never split over a page.
+                printRows(rows, " \\\\*");
                 out.println("\\end{align*}");
             }
             if (!frozen.isEmpty()) {
@@ -473,13 +484,14 @@ public final class LatexDocumentRenderer {
                     item.append(": on $S$, $").append(lhs).append(" = ").append(rhs).append("$");
                 } else {
                     // Too long for a line of text: a display, broken over rows like the derivations.
+                    // The sentence's full stop ends the display, so the text after it starts cleanly.
                     item.append(": on $S$,\n\\begin{align*}\n")
                             .append(String.join(" \\\\\n", LatexLines.rows(lhs, breaking.print(s.difference().get()))))
-                            .append("\n\\end{align*}\n");
+                            .append(".\n\\end{align*}\n");
                 }
             }
-            item.append('.');
-            item.append(' ').append(witness(s, s.witness()));
+            if (item.charAt(item.length() - 1) != '\n') item.append('.');
+            item.append(item.charAt(item.length() - 1) == '\n' ? "" : " ").append(witness(s, s.witness()));
             out.println(item);
         }
 

@@ -233,7 +233,9 @@ public final class LatexExprPrinter implements ExprPrinter {
             out.append('-');
             value = value.negate();
         }
+        String decimal = NumberText.decimal(value);
         if (value.isInteger()) out.append(value.numerator());
+        else if (decimal != null) out.append(decimal);
         else out.append("\\frac{").append(value.numerator()).append("}{").append(value.denominator()).append('}');
     }
 
@@ -260,19 +262,31 @@ public final class LatexExprPrinter implements ExprPrinter {
     /**
      * Juxtaposition, with \cdot only where two factors would run together into a different
      * reading: before a number (2 \cdot 3, w_{10} \cdot 0, a \cdot (-2)) or a factor that
-     * starts with a digit (2 \cdot 3^{x}).
+     * starts with a digit (2 \cdot 3^{x}), and next to a name of several letters, whose
+     * italics would merge with its neighbour (\mathit{weight\_a} \cdot \mathit{x\_in}).
      */
     private void writeProduct(List<Expr> factors, StringBuilder out) {
+        String previous = null;
         for (int i = 0; i < factors.size(); i++) {
             Expr factor = factors.get(i);
             boolean bracket = (i > 0 && Precedence.of(factor) == Precedence.NEGATION)
                     || Precedence.PRODUCT.needsBrackets(factor);
             StringBuilder part = new StringBuilder();
             bracketed(factor, bracket, part);
-            if (i > 0) out.append(factor instanceof Expr.Num || Character.isDigit(part.charAt(0)) ? " \\cdot " : " ");
-            out.append(part);
+            String text = part.toString();
+            if (previous != null) {
+                boolean dot = factor instanceof Expr.Num || Character.isDigit(text.charAt(0))
+                        || text.startsWith("\\mathit") || ENDS_WITH_WORD.matcher(previous).find();
+                out.append(dot ? " \\cdot " : " ");
+            }
+            out.append(text);
+            previous = text;
         }
     }
+
+    /** A factor whose last symbol is a name of several letters, with any sub- or superscripts after it. */
+    private static final Pattern ENDS_WITH_WORD =
+            Pattern.compile("\\\\mathit\\{(?:[^{}]|\\\\[{}])*}(?:[_^](?:\\{[^{}]*}|[^{}\\s]))*'*$");
 
     private void writePower(Expr.Power p, StringBuilder out) {
         boolean positiveInteger = p.exponent() instanceof Expr.Num n && n.value().isInteger() && n.value().signum() > 0;
@@ -302,12 +316,14 @@ public final class LatexExprPrinter implements ExprPrinter {
     }
 
     private void writeArgs(List<Expr> args, StringBuilder out) {
-        StringBuilder inner = new StringBuilder();
-        for (int i = 0; i < args.size(); i++) {
-            if (i > 0) inner.append(", ");
-            write(args.get(i), inner);
-        }
-        wrap(inner, out);
+        wrap(printer -> {
+            StringBuilder inner = new StringBuilder();
+            for (int i = 0; i < args.size(); i++) {
+                if (i > 0) inner.append(", ");
+                printer.write(args.get(i), inner);
+            }
+            return inner;
+        }, out);
     }
 
     private void bracketed(Expr e, boolean bracket, StringBuilder out) {
@@ -315,15 +331,31 @@ public final class LatexExprPrinter implements ExprPrinter {
             write(e, out);
             return;
         }
-        StringBuilder inner = new StringBuilder();
-        write(e, inner);
-        wrap(inner, out);
+        wrap(printer -> {
+            StringBuilder inner = new StringBuilder();
+            printer.write(e, inner);
+            return inner;
+        }, out);
     }
 
-    /** Brackets that grow around a fraction, except where they might have to span lines. */
-    private void wrap(CharSequence inner, StringBuilder out) {
-        boolean grow = !breakable && (inner.toString().contains("\\frac") || inner.toString().contains("\\sum"));
-        out.append(grow ? "\\left(" : "(").append(inner).append(grow ? "\\right)" : ")");
+    /** Brackets wider than this may break inside; narrower ones stay on one line. */
+    private static final double UNBROKEN_BRACKET_EM = LatexLines.LINE_EM * 2 / 3;
+
+    /**
+     * Brackets around what {@code inner} writes with the printer it is given. A line breaks
+     * inside brackets (a function's arguments, a bracketed sum) only when they are too wide
+     * for a line anyway: tanh(a + b) is not cut between a and b. Brackets grow around a
+     * fraction, except where they might have to span lines.
+     */
+    private void wrap(java.util.function.Function<LatexExprPrinter, CharSequence> inner, StringBuilder out) {
+        String text = inner.apply(breakable ? unbroken() : this).toString();
+        if (breakable && LatexLines.width(text) > UNBROKEN_BRACKET_EM) text = inner.apply(this).toString();
+        boolean grow = text.indexOf(BREAK) < 0 && (text.contains("\\frac") || text.contains("\\sum"));
+        out.append(grow ? "\\left(" : "(").append(text).append(grow ? "\\right)" : ")");
+    }
+
+    private LatexExprPrinter unbroken() {
+        return new LatexExprPrinter(denseLayers, false, verbatim);
     }
 
     /** Inside braces a line cannot break, so no marks there. */
@@ -332,6 +364,6 @@ public final class LatexExprPrinter implements ExprPrinter {
             write(e, out);
             return;
         }
-        new LatexExprPrinter(denseLayers, false, verbatim).write(e, out);
+        unbroken().write(e, out);
     }
 }

@@ -4,7 +4,9 @@ import dev.netsym.model.Network;
 import dev.netsym.proof.ParameterClass;
 import dev.netsym.proof.Proof;
 import java.io.PrintWriter;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 
 /**
@@ -53,7 +55,14 @@ final class LatexNetworkPicture {
                         + cm(x) + "," + cm(y) + ") {" + nodeText(n, colours) + "};");
             }
         }
+        Set<List<String>> weighted = new HashSet<>();
         for (NetworkLayout.Edge e : layout.edges()) {
+            if (!e.parameters().isEmpty()) weighted.add(List.of(e.from().id(), e.to().id()));
+        }
+        for (NetworkLayout.Edge e : layout.edges()) {
+            // A skip connection next to a weighted edge between the same nodes (h + W·h) would
+            // hide under it if straight: it bends.
+            boolean twin = e.parameters().isEmpty() && weighted.contains(List.of(e.from().id(), e.to().id()));
             ClassColours.Colour colour = colours.shared(e.parameters());
             String drawStyle = "->, draw=" + colour.name() + (colour == ClassColours.FROZEN ? ", dashed" : "");
             String label = labels ? edgeLabel(e, colours) : "";
@@ -62,11 +71,12 @@ final class LatexNetworkPicture {
             String place = blockEdge ? "midway, above, align=center, fill=none" : "pos=" + labelPosition(e);
             String node = label.isEmpty() ? ""
                     : " node[weight, text=" + colour.name() + ", " + place + "] {" + label + "}";
-            out.println("\\draw[" + drawStyle + "] (" + e.from().id() + ") --" + node + " (" + e.to().id() + ");");
+            String path = twin ? " to[bend left=35]" : " --";
+            out.println("\\draw[" + drawStyle + "] (" + e.from().id() + ")" + path + node + " (" + e.to().id() + ");");
         }
         out.println("\\end{tikzpicture}");
         legend(proof, colours);
-        String caption = "The network \\texttt{" + LatexExprPrinter.escape(network.name()) + "}";
+        String caption = LatexDocumentRenderer.title(network);
         if (proof != null) caption += ", edges coloured by parameter class; dashed edges never move";
         if (!labels) caption += " (" + layout.edges().size() + " edges: weight names left out, colours show the classes)";
         if (layout.hasBlocks()) caption += "; a box is a whole layer or input vector";

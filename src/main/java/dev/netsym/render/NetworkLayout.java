@@ -118,8 +118,8 @@ public final class NetworkLayout {
 
             for (Unit u : network.units()) {
                 int d = 1;
-                Map<String, Set<String>> sources = sourcesWithParameters(u.definition(), ownByNode, u.name());
-                for (String s : sources.keySet()) d = Math.max(d, depth.getOrDefault(s, 0) + 1);
+                Map<Source, Set<String>> sources = sourcesWithParameters(u.definition(), ownByNode, u.name());
+                for (Source s : sources.keySet()) d = Math.max(d, depth.getOrDefault(s.name(), 0) + 1);
                 depth.put(u.name(), d);
                 Layer big = u.layer() == null ? null : bigLayers.get(u.layer());
                 if (big != null) {
@@ -133,10 +133,7 @@ public final class NetworkLayout {
                 } else {
                     nodeOf.put(u.name(), add(u.name(), Kind.UNIT, d, List.of(u.name()), false));
                 }
-                for (var s : sources.entrySet()) {
-                    edgeParameters.computeIfAbsent(List.of(s.getKey(), u.name()), k -> new LinkedHashSet<>())
-                            .addAll(s.getValue());
-                }
+                collectEdges(sources, u.name(), edgeParameters);
             }
             String output = network.objective() instanceof Expr.Ref r && nodeOf.containsKey(r.name())
                     && !network.inputs().contains(r.name()) ? r.name() : null;
@@ -150,7 +147,7 @@ public final class NetworkLayout {
                 Node from = nodeOf.get(e.getKey().get(0));
                 Node to = nodeOf.get(e.getKey().get(1));
                 if (from == null || to == null || from == to) continue;
-                List<String> key = List.of(from.id(), to.id());
+                List<String> key = List.of(from.id(), to.id(), e.getKey().get(2));
                 ends.putIfAbsent(key, List.of(from, to));
                 merged.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(e.getValue());
             }
@@ -194,15 +191,24 @@ public final class NetworkLayout {
         /** The objective as its own node, when it is more than one unit (a loss with targets). */
         private void addObjective(Map<String, List<String>> ownByNode, Map<List<String>, Set<String>> edgeParameters) {
             String key = "\u0000objective";
-            Map<String, Set<String>> sources = sourcesWithParameters(network.objective(), ownByNode, key);
+            Map<Source, Set<String>> sources = sourcesWithParameters(network.objective(), ownByNode, key);
             int d = 1;
-            for (String s : sources.keySet()) d = Math.max(d, depth.getOrDefault(s, 0) + 1);
+            for (Source s : sources.keySet()) d = Math.max(d, depth.getOrDefault(s.name(), 0) + 1);
+            Set<String> used = new HashSet<>();
+            for (Source s : sources.keySet()) used.add(s.name());
             for (String t : network.targets()) {
-                if (sources.containsKey(t)) nodeOf.put(t, add(t, Kind.TARGET, Math.max(0, d - 1), List.of(t), false));
+                if (used.contains(t)) nodeOf.put(t, add(t, Kind.TARGET, Math.max(0, d - 1), List.of(t), false));
             }
             nodeOf.put(key, add("L", Kind.OBJECTIVE, d, List.of(), false));
+            collectEdges(sources, key, edgeParameters);
+        }
+
+        /** The edges from each source into one node; a weighted and a plain use of a source are two edges. */
+        private static void collectEdges(Map<Source, Set<String>> sources, String node,
+                                         Map<List<String>, Set<String>> edgeParameters) {
             for (var s : sources.entrySet()) {
-                edgeParameters.computeIfAbsent(List.of(s.getKey(), key), k -> new LinkedHashSet<>()).addAll(s.getValue());
+                edgeParameters.computeIfAbsent(List.of(s.getKey().name(), node, s.getKey().kindOfUse()),
+                        k -> new LinkedHashSet<>()).addAll(s.getValue());
             }
         }
 
@@ -213,15 +219,21 @@ public final class NetworkLayout {
             return n;
         }
 
+        /** A source as one term of a sum uses it: through parameters (w·h), or plainly (a skip connection h). */
+        private record Source(String name, boolean weighted) {
+            String kindOfUse() { return weighted ? "weighted" : "plain"; }
+        }
+
         /**
          * Each source (input, target or unit) the expression uses, with the parameters in the
          * same term of its sum: w1·x1 + w3·x2 gives x1 → {w1}, x2 → {w3}. Sums inside
          * function calls count as the unit's own terms (tanh(w·x + b)). Parameters in a term
-         * with no source (a bias) are the unit's own.
+         * with no source (a bias) are the unit's own. A source used both with and without
+         * parameters (h + W·h, a residual connection) is two sources, so the skip is drawn.
          */
-        private Map<String, Set<String>> sourcesWithParameters(Expr definition, Map<String, List<String>> own,
+        private Map<Source, Set<String>> sourcesWithParameters(Expr definition, Map<String, List<String>> own,
                                                                String unit) {
-            Map<String, Set<String>> result = new LinkedHashMap<>();
+            Map<Source, Set<String>> result = new LinkedHashMap<>();
             for (Expr term : terms(definition)) {
                 Set<String> names = new LinkedHashSet<>();
                 collectNames(term, names);
@@ -230,7 +242,9 @@ public final class NetworkLayout {
                 if (sources.isEmpty()) {
                     own.computeIfAbsent(unit, k -> new ArrayList<>()).addAll(params);
                 }
-                for (String s : sources) result.computeIfAbsent(s, k -> new LinkedHashSet<>()).addAll(params);
+                for (String s : sources) {
+                    result.computeIfAbsent(new Source(s, !params.isEmpty()), k -> new LinkedHashSet<>()).addAll(params);
+                }
             }
             return result;
         }

@@ -20,7 +20,7 @@ public final class NetworkSummaryRenderer {
     }
 
     public void render(Network n) {
-        out.println("network " + n.name() + ": ok");
+        out.println((n.named() ? "network " + n.name() : "unnamed network") + ": ok");
         row("inputs", n.inputs());
         if (!n.targets().isEmpty()) row("targets", n.targets());
         row("units", n.units().stream().map(Unit::name).toList());
@@ -38,7 +38,7 @@ public final class NetworkSummaryRenderer {
         out.printf("  %-12s %s%n", "optimizer", n.optimizer());
         out.println("  initial values:");
         for (var g : n.parametersByInit().entrySet()) {
-            String how = g.getKey() instanceof Init.Random ? "random (each its own)" : g.getKey().toString();
+            String how = g.getKey() instanceof Init.Random ? "random (each its own)" : NumberText.initial(g.getKey());
             out.printf("    %-21s %s%n", how, names(g.getValue()));
         }
         out.flush();

@@ -227,12 +227,19 @@ public final class ProofTextRenderer {
         out.println();
     }
 
+    /** "c1, c2, ... the class values", in the symbols this proof uses (q1, q2 when the spec has a c1). */
+    static String classValues(Proof proof) {
+        List<String> symbols = proof.classes().stream().filter(c -> !c.frozen()).map(ParameterClass::symbol).toList();
+        if (symbols.size() == 1) return symbols.get(0) + " the class value";
+        return symbols.get(0) + ", " + symbols.get(1) + (symbols.size() > 2 ? ", ..." : "") + " the class values";
+    }
+
     private void reality(Proof proof) {
         Network n = proof.network();
         out.println("What the network really is: " + TheoremSentences.trainableValues(proof) + " of "
                 + n.parameters().size() + (n.parameters().size() == 1 ? " parameter." : " parameters."));
         proof.details().flatMap(ProofDetails::objective).ifPresent(o -> {
-            out.println("  It computes" + (proof.trainableValues() > 0 ? ", with c1, c2, ... the class values," : ""));
+            out.println("  It computes" + (proof.trainableValues() > 0 ? ", with " + classValues(proof) + "," : ""));
             out.println("      " + objectiveName(proof) + " = " + printer.print(o));
         });
         proof.details().flatMap(ProofDetails::skipped).ifPresent(why ->

@@ -120,7 +120,7 @@ final class ModelBuilder {
             params.add(new Parameter(p.getKey(), initOf.of(p.getKey()), p.getValue()));
         }
         params.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
-        Network network = new Network(networkName == null ? "network" : networkName,
+        Network network = new Network(networkName == null ? Network.UNNAMED : networkName,
                 List.copyOf(inputs.keySet()), List.copyOf(targets.keySet()), ordered, objective, params,
                 activations.keySet(), layers, data, assumptions, optimizer == null ? "sgd" : optimizer);
         return new SpecResult(Optional.of(network), diagnostics);
@@ -742,7 +742,10 @@ final class ModelBuilder {
         if (v.RANDOM() != null) return new Init.Random();
         if (v.signedNumber() != null) {
             Rational r = signedNumber(v.signedNumber());
-            return r == null ? null : new Init.Numeric(r);
+            if (r == null) return null;
+            String text = v.signedNumber().getText();
+            boolean decimal = v.signedNumber().NUMBER().size() == 1 && !text.contains("/");
+            return new Init.Numeric(r, decimal ? new java.math.BigDecimal(text).toPlainString() : null);
         }
         String symbol = v.ident().getText();
         if (parameters.containsKey(symbol) || inputs.containsKey(symbol) || targets.containsKey(symbol)

@@ -70,6 +70,58 @@ class DerivationAdjointRenderTest {
                 + "\"local\": \"dL/dh2[1]*(1 - h2[1]^2)*h1[12]\", \"expr\": null, \"at_init\": null, "
                 + "\"at_point\": null, \"stopped\": \""), json);
         assertTrue(json.contains("\"W_h1[j,i]\": {\"count\": 144, \"range\": \"j = 1…12, i = 1…12\", "
-                + "\"shown\": \"W_h1[1,12]\"}"), json);
+                + "\"shown\": \"W_h1[1,3]\"}"), json);
+    }
+
+    static Network reluWithTargets() {
+        return Netsym.parse("""
+                input x[20]
+                target t[4]
+                layer h[20] = relu(dense(x))
+                layer out[4] = dense(h)
+                objective sum((out - t)^2)
+                init all = a
+                """).network().orElseThrow();
+    }
+
+    @Test
+    void uniformLayersAreNotCalledNonUniform() {
+        String text = text(Derivation.of(reluWithTargets(), DerivationOptions.defaults(), null));
+        assertFalse(text.contains("not every member"), text);
+        assertTrue(text.contains("  out[j] = W_out[j,1]·h[1] + W_out[j,2]·h[2] + … + W_out[j,20]·h[20]\n"
+                + "    (for every j = 1…4: 4 units of this form)"), text);
+        assertTrue(text.contains("  ∂L/∂out[j] = 2·(out[j] − t[j])\n"), text);
+        assertTrue(text.contains("= ∂L/∂h[j]·relu′(W_h[j,1]·x[1] + W_h[j,2]·x[2] + … + W_h[j,20]·x[20])·x[i]\n"
+                + "    (for every j = 1…20, i = 1…20: 400 parameters of this form)"), text);
+    }
+
+    @Test
+    void jsonHoldsEveryGradient() {
+        StringWriter out = new StringWriter();
+        new DerivationJsonRenderer().render(Derivation.of(reluWithTargets(), DerivationOptions.defaults(), null), out);
+        String json = out.toString();
+        String section = json.substring(json.indexOf("\"gradients\": {"), json.indexOf("\"summarised\""));
+        int gradients = 0;
+        for (String line : section.split("\n")) if (line.contains("{\"chain\": \"dL/d")) gradients++;
+        assertEquals(480, gradients, json);
+        assertTrue(json.contains("\"W_h[20,20]\": {\"chain\""), json);
+        assertTrue(json.contains("\"W_out[4,20]\": {\"chain\""), json);
+        assertFalse(json.contains("gradients_left_out"), json);
+    }
+
+    @Test
+    void jsonSaysWhyAVeryBigNetworkHasRepresentativesOnly() {
+        Network big = Netsym.parse("""
+                input x[101]
+                layer h[100] = tanh(dense(x))
+                layer out[1] = dense(h)
+                objective sum(out)
+                init all = a
+                """).network().orElseThrow();
+        StringWriter out = new StringWriter();
+        new DerivationJsonRenderer().render(Derivation.of(big, DerivationOptions.defaults(), null), out);
+        String json = out.toString();
+        assertTrue(json.contains("\"gradients_left_out\": {\"count\": 10198, \"why\": \"10200 gradients are more than"
+                + " 10000; \\\"gradients\\\" has one per layer (see \\\"summarised\\\"), and --param NAME gives any of them\"}"), json);
     }
 }

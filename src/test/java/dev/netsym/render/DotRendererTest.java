@@ -37,7 +37,7 @@ class DotRendererTest {
         assertTrue(dot.contains("n4 -> n6 [label=\"w9\", color=\"#CC79A7\""), dot);
         assertTrue(dot.contains("n5 -> n6 [label=\"w10\", color=\"#CC79A7\""), dot);
         assertEquals(10, Pattern.compile(" -> n\\d+ \\[label=\"w").matcher(dot).results().count());
-        assertTrue(dot.contains("{ rank=same; n0; n1; }"), dot);
+        assertTrue(dot.contains("{ rank=same; n0; n1; n0 -> n1 [style=invis]; }"), dot);
         assertTrue(dot.contains("<font color=\"#009E73\">——  c3: w5, w6, w7, w8</font>"), dot);
         assertTrue(dot.contains("10 parameters, 4 trainable values"), dot);
     }
@@ -97,5 +97,65 @@ class DotRendererTest {
             Files.writeString(samples.resolve(c[0] + ".dot"), c[1], StandardCharsets.UTF_8);
             assertTrue(svg.contains("<svg"), c[0]);
         }
+    }
+
+    static final String RESIDUAL = """
+            network resid
+            input x[3]
+            layer h[4] = tanh(dense(x))
+            layer r[4] = h + dense(h)
+            objective sum(r)
+            init all = a
+            """;
+
+    @Test
+    void aResidualConnectionIsItsOwnEdgeBesideTheWeightedOne() {
+        // x[1..3] are n0..n2, h[1..4] n3..n6, r[1..4] n7..n10.
+        String dot = dot(ProofFixtures.parse(RESIDUAL), null);
+        assertTrue(dot.contains("n3 -> n7 [];"), dot);
+        assertTrue(dot.contains("n3 -> n7 [label=\"W_r[1,1]\"];"), dot);
+        assertTrue(dot.contains("n6 -> n10 [];"), dot);
+        assertTrue(dot.contains("n6 -> n10 [label=\"W_r[4,4]\"];"), dot);
+    }
+
+    @Test
+    void graphvizKeepsEachColumnInNaturalOrder(@TempDir Path dir) throws Exception {
+        ExternalTools.require("dot", "graphviz");
+        Path in = dir.resolve("resid.dot");
+        Files.writeString(in, dot(ProofFixtures.parse(RESIDUAL), null), StandardCharsets.UTF_8);
+        var run = ExternalTools.run(dir, List.of("dot", "-Tplain", "-o", "resid.txt", in.toString()), 60);
+        assertEquals(0, run.exitCode(), run.output());
+        // "node NAME X Y ...": rankdir=LR puts a column's first element on top, at the largest y.
+        java.util.Map<String, Double> y = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(dir.resolve("resid.txt"))) {
+            String[] f = line.split(" ");
+            if (f[0].equals("node")) y.put(f[1], Double.parseDouble(f[3]));
+        }
+        for (String[] column : new String[][] {{"n3", "n4", "n5", "n6"}, {"n7", "n8", "n9", "n10"}}) {
+            for (int k = 1; k < column.length; k++) {
+                assertTrue(y.get(column[k - 1]) > y.get(column[k]), column[k - 1] + " above " + column[k] + ": " + y);
+            }
+        }
+    }
+
+    @Test
+    void classSymbolsNeverReuseANameOfTheSpec(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("clash.net");
+        Files.writeString(spec, """
+                network clash
+                input x1, x2
+                h1 = tanh(c1*x1 + c2*x2 + b1)
+                h2 = tanh(c1*x2 + c2*x1 + b2)
+                y = h1 + h2
+                objective y
+                init c1, c2 = a
+                init b1, b2 = 0
+                """);
+        var dot = dev.netsym.robust.CliRun.of("dot", spec.toString());
+        assertTrue(dot.out().contains("——  q2: c1, c2"), dot.out());
+        var prove = dev.netsym.robust.CliRun.of("prove", spec.toString());
+        assertTrue(prove.out().contains("b1 = b2 = q1,  c1 = c2 = q2"), prove.out());
+        assertTrue(prove.out().contains("It computes, with q1, q2 the class values,"), prove.out());
+        assertTrue(prove.out().contains("y = 2·tanh(q1 + q2·x1 + q2·x2)"), prove.out());
     }
 }

@@ -147,6 +147,64 @@ class LatexDocumentRendererTest {
      * -Dnetsym.updateGoldens=true, after checking the change by eye: a test that wrote its own
      * expected output would pass whatever it produced.
      */
+    @Test
+    void aResidualConnectionBendsAroundItsWeightedEdge() {
+        String doc = render(ProofFixtures.parse(DotRendererTest.RESIDUAL), null, null, true);
+        // h[1] is n3, r[1] n7: the weighted edge straight, the skip beside it.
+        assertTrue(doc.contains("\\draw[->, draw=netsymplain] (n3) -- node[weight"), doc);
+        assertTrue(doc.contains("\\draw[->, draw=netsymplain] (n3) to[bend left=35] (n7);"), doc);
+    }
+
+    static final String DECIMALS = """
+            network dec
+            input x1, x2
+            h1 = tanh(w1*x1 + w2*x2 + b1)
+            h2 = tanh(w3*x1 + w4*x2 + b2)
+            y = v1*h1 + v2*h2
+            objective y
+            init w* = 0.5
+            init b* = 0.0000016073772
+            init v1 = 0.3
+            init v2 = 3/10
+            """;
+
+    static String latexOf(Path dir, String spec) throws IOException {
+        Path file = dir.resolve("spec.net");
+        Files.writeString(file, spec);
+        dev.netsym.robust.CliRun run = dev.netsym.robust.CliRun.of("latex", file.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        return run.out();
+    }
+
+    @Test
+    void decimalsInTheSpecStayDecimalsAndNoSentenceStartsWithAFullStop(@TempDir Path dir) throws IOException {
+        String doc = latexOf(dir, DECIMALS);
+        assertTrue(doc.contains("$b_{1},\\allowbreak b_{2}$ at $0.0000016073772$"), doc);
+        assertTrue(doc.contains("$w_{1},\\allowbreak w_{2},\\allowbreak w_{3},\\allowbreak w_{4}$ at $0.5$"), doc);
+        assertTrue(doc.contains("learning rate $0.1$"), doc);
+        assertTrue(doc.contains("but it started at $0.0000016073772$"), doc);
+        assertFalse(doc.contains("4018443"), doc);
+        // A separation shown as a display ends the display with its full stop.
+        assertTrue(doc.contains(".\n\\end{align*}\nWitness: "), doc);
+        assertFalse(doc.contains("\n. Witness"), doc);
+    }
+
+    @Test
+    void anUnnamedNetworkIsTitledWithoutAName(@TempDir Path dir) throws IOException {
+        String doc = latexOf(dir, DECIMALS.replace("network dec\n", ""));
+        assertTrue(doc.contains("\\title{The network}"), doc);
+        assertTrue(doc.contains("\\caption{The network, edges coloured"), doc);
+        assertFalse(doc.contains("network}}"), doc);
+    }
+
+    @Test
+    void theTheoremsListOfClassesIsNotSplitOverAPage() {
+        String doc = cs231nDocument();
+        String theorem = doc.substring(doc.indexOf("\\textbf{Theorem.}"), doc.indexOf("\\paragraph{Proof"));
+        assertTrue(theorem.contains("w_{2}, \\\\*\n"), theorem);
+        assertFalse(theorem.matches("(?s).*\\\\\\\\\n.*"), theorem);
+    }
+
     static void assertGolden(String name, String actual) throws IOException {
         Path golden = Path.of("src", "test", "resources", "latex", name);
         if (Boolean.getBoolean("netsym.updateGoldens")) {

@@ -90,7 +90,7 @@ class LatexExprPrinterTest {
         assertEquals("1 - \\tanh^{2}(b_{1} + w_{1} x)", latex.print(sum(num(1), neg(pow(call("tanh", z), num(2))))));
         assertEquals("\\operatorname{relu}(z)", latex.print(call("relu", ref("z"))));
         assertEquals("\\operatorname{relu}'(z)", latex.print(new Expr.DerivativeCall("relu", 1, ref("z"))));
-        assertEquals("\\operatorname{leaky\\_relu}\\left(z, \\frac{1}{100}\\right)",
+        assertEquals("\\operatorname{leaky\\_relu}(z, 0.01)",
                 latex.print(call("leaky_relu", ref("z"), frac(1, 100))));
         assertEquals("\\sigma(z)", latex.print(call("sigmoid", ref("z"))));
         assertEquals("\\operatorname{softplus}(z)", latex.print(call("softplus", ref("z"))));
@@ -103,11 +103,42 @@ class LatexExprPrinterTest {
     }
 
     @Test
-    void breakableModeMarksOnlyTopLevelSumsOutsideBraces() {
+    void breakableModeMarksOnlyTopLevelSumsOutsideBracesAndBrackets() {
         LatexExprPrinter breaking = latex.breakable();
         Expr e = sum(prod(ref("w5"), sum(ref("a"), ref("b"))), new Expr.Quotient(sum(ref("c"), ref("d")), ref("e")));
         String printed = breaking.print(e);
-        assertEquals("w_{5} (a \u0001+ b) \u0001+ \\frac{c + d}{e}", printed);
+        assertEquals("w_{5} (a + b) \u0001+ \\frac{c + d}{e}", printed);
         assertFalse(breaking.print(prod(frac(1, 2), sum(ref("a"), ref("b")))).contains("\\left"));
+    }
+
+    @Test
+    void aFunctionsArgumentsAreNotCutUnlessTooWideForALine() {
+        LatexExprPrinter breaking = latex.breakable();
+        Expr inner = sum(ref("c1"), prod(ref("c5"), ref("x1")), prod(ref("c6"), ref("x2")));
+        assertEquals("c_{3} (1 - \\tanh^{2}(c_{1} + c_{5} x_{1} + c_{6} x_{2})) \u0001+ c_{4}",
+                breaking.print(sum(prod(ref("c3"), sum(num(1), neg(pow(call("tanh", inner), num(2))))), ref("c4"))));
+        List<Expr> many = new java.util.ArrayList<>();
+        for (int i = 1; i <= 30; i++) many.add(prod(ref("w" + i), ref("x" + i)));
+        assertTrue(breaking.print(call("tanh", new Expr.Sum(many))).contains("\u0001+ w_{30} x_{30}"),
+                "an argument wider than a line may still break");
+    }
+
+    @Test
+    void namesOfSeveralLettersAreKeptApartByADot() {
+        assertEquals("\\mathit{weight\\_a} \\cdot \\mathit{x\\_in}", latex.print(prod(ref("weight_a"), ref("x_in"))));
+        assertEquals("\\mathit{W\\_out} \\cdot \\mathit{hidden}_{1}", latex.print(prod(ref("W_out"), ref("hidden_1"))));
+        assertEquals("\\mathit{hidden}_{1}^{2} \\cdot w", latex.print(prod(pow(ref("hidden_1"), num(2)), ref("w"))));
+        assertEquals("2 a \\cdot \\mathit{x\\_in}", latex.print(prod(num(2), ref("a"), ref("x_in"))));
+        // Single letters read apart by themselves, as in textbooks.
+        assertEquals("w_{1} x_{1}", latex.print(prod(ref("w1"), ref("x1"))));
+        assertEquals("W^{h}_{1,2} x_{2}", LatexExprPrinter.forNetwork(ProofFixtures.dense()).print(prod(ref("W_h[1,2]"), ref("x[2]"))));
+    }
+
+    @Test
+    void decimalsPrintAsDecimals() {
+        assertEquals("0.0000016073772", latex.print(frac(4018443, 2500000000000L)));
+        assertEquals("-0.3", latex.print(frac(-3, 10)));
+        assertEquals("\\frac{1}{2}", latex.print(frac(1, 2)));
+        assertEquals("\\frac{1}{3}", latex.print(frac(1, 3)));
     }
 }
