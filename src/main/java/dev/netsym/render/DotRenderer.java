@@ -58,7 +58,7 @@ public final class DotRenderer {
     }
 
     private static String title(Network network, Proof proof) {
-        String t = (network.named() ? "network " + network.name() : "unnamed network") + ": " + network.parameters().size() + " parameters";
+        String t = (network.named() ? "network " + network.name() : "network (unnamed)") + ": " + network.parameters().size() + " parameters";
         if (proof != null) t += ", " + proof.trainableValues() + " trainable values";
         return t;
     }

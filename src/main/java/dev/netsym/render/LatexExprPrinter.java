@@ -25,6 +25,14 @@ public final class LatexExprPrinter implements ExprPrinter {
     /** Marks a place where a line may break (before a + or −); see {@link #breakable}. */
     public static final char BREAK = '\u0001';
 
+    /**
+     * Marks a place inside brackets where a line may break only if what is around it does
+     * not fit on a line otherwise: one character per depth of brackets, from this one (just
+     * inside one pair) to {@link #DEEPEST_BREAK}; see {@link LatexLines#pieces}.
+     */
+    public static final char LAST_RESORT_BREAK = '\u0002';
+    public static final char DEEPEST_BREAK = '\u0007';
+
     private static final Pattern TRAILING_DIGITS = Pattern.compile("([A-Za-z]+)_?([0-9]+)");
     private static final Pattern INDEXED = Pattern.compile("([A-Za-z_][A-Za-z_0-9]*)\\[([0-9]+(?:,[0-9]+)*)]");
     private static final Pattern LEIBNIZ = Pattern.compile("∂([^/]+)/∂(.+)");
@@ -338,20 +346,36 @@ public final class LatexExprPrinter implements ExprPrinter {
         }, out);
     }
 
-    /** Brackets wider than this may break inside; narrower ones stay on one line. */
+    /** Brackets wider than this may break inside like a top-level sum; narrower ones only as a last resort. */
     private static final double UNBROKEN_BRACKET_EM = LatexLines.LINE_EM * 2 / 3;
 
     /**
-     * Brackets around what {@code inner} writes with the printer it is given. A line breaks
-     * inside brackets (a function's arguments, a bracketed sum) only when they are too wide
-     * for a line anyway: tanh(a + b) is not cut between a and b. Brackets grow around a
-     * fraction, except where they might have to span lines.
+     * Brackets around what {@code inner} writes. A line breaks inside brackets (a function's
+     * arguments, a bracketed sum) only when they are too wide for a line anyway, or as a last
+     * resort: tanh(a + b) is not cut between a and b while there is another place to break.
+     * Brackets grow around a fraction, except where they might have to span lines.
      */
     private void wrap(java.util.function.Function<LatexExprPrinter, CharSequence> inner, StringBuilder out) {
-        String text = inner.apply(breakable ? unbroken() : this).toString();
-        if (breakable && LatexLines.width(text) > UNBROKEN_BRACKET_EM) text = inner.apply(this).toString();
-        boolean grow = text.indexOf(BREAK) < 0 && (text.contains("\\frac") || text.contains("\\sum"));
+        String text = inner.apply(this).toString();
+        if (breakable) text = deeper(text, LatexLines.width(text) <= UNBROKEN_BRACKET_EM);
+        boolean grow = LatexLines.unmarked(text).length() == text.length()
+                && (text.contains("\\frac") || text.contains("\\sum"));
         out.append(grow ? "\\left(" : "(").append(text).append(grow ? "\\right)" : ")");
+    }
+
+    /**
+     * Every last-resort mark one bracket deeper, so the outer ones are used first; the
+     * bracket's own break marks too unless it is too wide for a line.
+     */
+    private static String deeper(String text, boolean ownMarksToo) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == BREAK) c = ownMarksToo ? LAST_RESORT_BREAK : BREAK;
+            else if (c >= LAST_RESORT_BREAK && c < DEEPEST_BREAK) c++;
+            out.append(c);
+        }
+        return out.toString();
     }
 
     private LatexExprPrinter unbroken() {

@@ -27,7 +27,7 @@ final class LatexLines {
         double lhsWidth = width(lhs) + 1.5;
         if (lhsWidth > LINE_EM / 3) return rowsBelow(lhs, rhs);
         double budget = LINE_EM - lhsWidth;
-        List<String> pieces = pieces(rhs);
+        List<String> pieces = pieces(rhs, budget - 1);
         StringBuilder row = new StringBuilder();
         double used = 0;
         boolean first = true;
@@ -59,7 +59,7 @@ final class LatexLines {
         StringBuilder row = new StringBuilder();
         double used = 0;
         boolean first = true;
-        for (String piece : pieces(rhs)) {
+        for (String piece : pieces(rhs, budget - 1)) {
             double w = width(piece);
             if (row.length() > 0 && used + w > budget) {
                 out.add((first ? "&\\qquad = " : "&\\qquad\\quad ") + row.toString().strip());
@@ -75,12 +75,30 @@ final class LatexLines {
         return out;
     }
 
-    /** The expression cut at each break mark (marks dropped; each piece keeps its leading operator). */
-    static List<String> pieces(String latex) {
+    /**
+     * The expression cut at each break mark, and a piece wider than {@code widest} also at
+     * its last-resort marks (marks dropped; each piece keeps its leading operator).
+     */
+    static List<String> pieces(String latex, double widest) {
+        return pieces(latex, LatexExprPrinter.BREAK, widest).stream().map(LatexLines::unmarked).toList();
+    }
+
+    /** Cut at this depth's marks; a piece still too wide, at the next depth's too. */
+    private static List<String> pieces(String latex, char mark, double widest) {
+        List<String> pieces = new ArrayList<>();
+        char next = mark == LatexExprPrinter.BREAK ? LatexExprPrinter.LAST_RESORT_BREAK : (char) (mark + 1);
+        for (String piece : split(latex, mark)) {
+            if (width(piece) > widest && next <= LatexExprPrinter.DEEPEST_BREAK) pieces.addAll(pieces(piece, next, widest));
+            else pieces.add(piece);
+        }
+        return pieces;
+    }
+
+    private static List<String> split(String latex, char mark) {
         List<String> pieces = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < latex.length(); i++) {
-            if (latex.charAt(i) == LatexExprPrinter.BREAK) {
+            if (latex.charAt(i) == mark) {
                 pieces.add(latex.substring(start, i));
                 start = i + 1;
             }
@@ -90,7 +108,15 @@ final class LatexLines {
     }
 
     static String unmarked(String latex) {
-        return latex.replace(String.valueOf(LatexExprPrinter.BREAK), "");
+        StringBuilder out = new StringBuilder(latex.length());
+        for (int i = 0; i < latex.length(); i++) {
+            if (!isMark(latex.charAt(i))) out.append(latex.charAt(i));
+        }
+        return out.toString();
+    }
+
+    private static boolean isMark(char c) {
+        return c == LatexExprPrinter.BREAK || (c >= LatexExprPrinter.LAST_RESORT_BREAK && c <= LatexExprPrinter.DEEPEST_BREAK);
     }
 
     /**
@@ -179,7 +205,7 @@ final class LatexLines {
         }
 
         private static double glyph(char c) {
-            if (c == ' ' || c == '&' || c == LatexExprPrinter.BREAK) return 0;
+            if (c == ' ' || c == '&' || isMark(c)) return 0;
             if (c == '+' || c == '-' || c == '=') return 1.35;
             if (c == '(' || c == ')' || c == ',' || c == '\'' || c == '.') return 0.4;
             if (Character.isDigit(c)) return 0.5;

@@ -20,7 +20,7 @@ public final class NetworkSummaryRenderer {
     }
 
     public void render(Network n) {
-        out.println((n.named() ? "network " + n.name() : "unnamed network") + ": ok");
+        out.println((n.named() ? "network " + n.name() : "network (unnamed)") + ": ok");
         row("inputs", n.inputs());
         if (!n.targets().isEmpty()) row("targets", n.targets());
         row("units", n.units().stream().map(Unit::name).toList());

@@ -107,7 +107,7 @@ class LatexExprPrinterTest {
         LatexExprPrinter breaking = latex.breakable();
         Expr e = sum(prod(ref("w5"), sum(ref("a"), ref("b"))), new Expr.Quotient(sum(ref("c"), ref("d")), ref("e")));
         String printed = breaking.print(e);
-        assertEquals("w_{5} (a + b) \u0001+ \\frac{c + d}{e}", printed);
+        assertEquals("w_{5} (a \u0002+ b) \u0001+ \\frac{c + d}{e}", printed);
         assertFalse(breaking.print(prod(frac(1, 2), sum(ref("a"), ref("b")))).contains("\\left"));
     }
 
@@ -115,8 +115,15 @@ class LatexExprPrinterTest {
     void aFunctionsArgumentsAreNotCutUnlessTooWideForALine() {
         LatexExprPrinter breaking = latex.breakable();
         Expr inner = sum(ref("c1"), prod(ref("c5"), ref("x1")), prod(ref("c6"), ref("x2")));
-        assertEquals("c_{3} (1 - \\tanh^{2}(c_{1} + c_{5} x_{1} + c_{6} x_{2})) \u0001+ c_{4}",
-                breaking.print(sum(prod(ref("c3"), sum(num(1), neg(pow(call("tanh", inner), num(2))))), ref("c4"))));
+        String printed = breaking.print(sum(prod(ref("c3"), sum(num(1), neg(pow(call("tanh", inner), num(2))))), ref("c4")));
+        assertEquals(List.of("c_{3} (1 - \\tanh^{2}(c_{1} + c_{5} x_{1} + c_{6} x_{2})) ", "+ c_{4}"),
+                LatexLines.pieces(printed, LatexLines.LINE_EM));
+        // When nothing else fits, a bracket may break after all.
+        assertEquals(List.of("c_{3} (1 ", "- \\tanh^{2}(c_{1} ", "+ c_{5} x_{1} ", "+ c_{6} x_{2})) ", "+ c_{4}"),
+                LatexLines.pieces(printed, 5));
+        // Outer brackets first: the argument of tanh stays whole when that is enough.
+        assertEquals(List.of("c_{3} (1 ", "- \\tanh^{2}(c_{1} + c_{5} x_{1} + c_{6} x_{2})) ", "+ c_{4}"),
+                LatexLines.pieces(printed, LatexLines.width("- \\tanh^{2}(c_{1} + c_{5} x_{1} + c_{6} x_{2})) ")));
         List<Expr> many = new java.util.ArrayList<>();
         for (int i = 1; i <= 30; i++) many.add(prod(ref("w" + i), ref("x" + i)));
         assertTrue(breaking.print(call("tanh", new Expr.Sum(many))).contains("\u0001+ w_{30} x_{30}"),

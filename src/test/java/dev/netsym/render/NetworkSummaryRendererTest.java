@@ -17,7 +17,7 @@ class NetworkSummaryRendererTest {
     @Test
     void aNetworkWithoutANameIsNotCalledNetworkNetwork() {
         String out = summary("input x\ny = w*x\nobjective y\ninit all = a\n");
-        assertTrue(out.startsWith("unnamed network: ok\n"), out);
+        assertTrue(out.startsWith("network (unnamed): ok\n"), out);
         assertTrue(summary("network small\ninput x\ny = w*x\nobjective y\ninit all = a\n").startsWith("network small: ok\n"));
     }
 

@@ -28,7 +28,7 @@ class SymjaNamesTest {
                 """);
         assertEquals(0, run.exitCode(), run::toString);
         assertEquals("""
-                network network: ok
+                network (unnamed): ok
                   inputs       3: Input, I, E
                   targets      1: SystemDialogInput
                   units        3: Export, D, Sin
