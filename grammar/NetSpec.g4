@@ -28,7 +28,8 @@ selectorItem  : selectorName ('[' selectorIndex (',' selectorIndex)* ']')? ;
 selectorName  : (ident | '*' | '?')+ ;
 selectorIndex : (INT | '*' | '?')+ ;
 
-initValue : RANDOM | signedNumber | ident ;
+initValue : RANDOM | signedNumber | scaledSymbol ;
+scaledSymbol : neg='-'? (scale=number '*')? ident ('/' divisor=number)? ;
 binding   : ref '=' (signedNumber | numberList) ;
 numberList : '[' signedNumber (',' signedNumber)* ']' ;
 condition : ident op=('<' | '<=' | '>' | '>=') signedNumber ;

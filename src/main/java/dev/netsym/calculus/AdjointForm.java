@@ -60,7 +60,7 @@ final class AdjointForm {
                 + " full expansion is done up to " + options.maxSymbolicParameters() + ")";
         for (Parameter p : network.parameters()) {
             if (p.init() instanceof Init.Numeric n) initialValues.put(p.name(), new Expr.Num(n.value()));
-            if (p.init() instanceof Init.Symbolic s) initialValues.put(p.name(), new Expr.Ref(s.symbol()));
+            if (p.init() instanceof Init.Symbolic s) initialValues.put(p.name(), s.expr());
         }
     }
 

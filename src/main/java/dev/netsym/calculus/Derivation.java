@@ -286,7 +286,7 @@ public record Derivation(Network network, String objectiveName, List<UnitDerivat
             Map<String, Expr> values = new LinkedHashMap<>();
             for (Parameter p : network.parameters()) {
                 if (p.init() instanceof Init.Numeric n) values.put(p.name(), new Expr.Num(n.value()));
-                if (p.init() instanceof Init.Symbolic s) values.put(p.name(), new Expr.Ref(s.symbol()));
+                if (p.init() instanceof Init.Symbolic s) values.put(p.name(), s.expr());
             }
             return values;
         }

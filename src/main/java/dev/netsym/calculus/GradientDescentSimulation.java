@@ -39,9 +39,15 @@ public final class GradientDescentSimulation<T> {
 
         /** The first step after which the two parameters differ, or empty if they never do within the run. */
         public OptionalInt firstStepWhereDiffer(int first, int second) {
+            return firstStepWhereDiffer(first, second, false);
+        }
+
+        /** The same for θ_first = −θ_second when {@code opposite}: the first step where that fails. */
+        public OptionalInt firstStepWhereDiffer(int first, int second, boolean opposite) {
             for (int step = 0; step < steps.size(); step++) {
                 T[] values = steps.get(step);
-                if (!arithmetic.equal(values[first], values[second])) return OptionalInt.of(step);
+                T other = opposite ? arithmetic.negate(values[second]) : values[second];
+                if (!arithmetic.equal(values[first], other)) return OptionalInt.of(step);
             }
             return OptionalInt.empty();
         }

@@ -203,7 +203,7 @@ final class DeriveCommand implements Command {
         }
         Init init = r.network().orElseThrow().parameters().get(0).init();
         if (init instanceof Init.Numeric n) return new Expr.Num(n.value());
-        if (init instanceof Init.Symbolic s) return new Expr.Ref(s.symbol());
+        if (init instanceof Init.Symbolic s) return s.expr();
         throw new IllegalArgumentException(expected);
     }
 

@@ -24,9 +24,29 @@ public sealed interface Init {
         @Override public String toString() { return value.toString(); }
     }
 
-    /** A named unknown shared by every parameter given it, e.g. {@code init all = a}. */
-    record Symbolic(String symbol) implements Init {
-        @Override public String toString() { return symbol; }
+    /**
+     * A named unknown shared by every parameter given it, e.g. {@code init all = a}, times a
+     * non-zero coefficient ({@code -a}, {@code 2*a}, {@code a/2}): parameters started at {@code a}
+     * and {@code -a} can stay each other's negatives.
+     */
+    record Symbolic(String symbol, Rational coefficient) implements Init {
+        public Symbolic(String symbol) {
+            this(symbol, Rational.ONE);
+        }
+
+        /** The start as an expression: a, −a or 2·a. */
+        public Expr expr() {
+            Expr ref = new Expr.Ref(symbol);
+            if (coefficient.isOne()) return ref;
+            if (coefficient.negate().isOne()) return new Expr.Neg(ref);
+            return new Expr.Product(java.util.List.of(new Expr.Num(coefficient), ref));
+        }
+
+        @Override public String toString() {
+            if (coefficient.isOne()) return symbol;
+            if (coefficient.negate().isOne()) return "-" + symbol;
+            return coefficient + "*" + symbol;
+        }
     }
 
     /** Its own independent value, unrelated to every other parameter's. */

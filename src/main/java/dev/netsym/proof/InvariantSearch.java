@@ -48,6 +48,11 @@ final class InvariantSearch<T> {
     /** Current state: class id per parameter (ids are dense, ordered by first member) and pins. */
     private int[] classOf;
     private boolean[] pinned;
+    /**
+     * Whether θ_p is the negative of its class's value: a signed class keeps θ_i = −θ_j (a
+     * mirrored initialisation through odd functions). Fixed by the initial values; classes only split.
+     */
+    private boolean[] negated;
     private final List<Event> events = new ArrayList<>();
     private int rounds;
     private boolean timedOut;
@@ -103,21 +108,34 @@ final class InvariantSearch<T> {
 
     boolean[] pinned() { return pinned; }
 
+    boolean[] negated() { return negated; }
+
     List<Event> events() { return events; }
 
     int rounds() { return rounds; }
 
     boolean timedOut() { return timedOut; }
 
-    /** Parameters with the same initial value share a class; every parameter starts pinned. */
+    /**
+     * Parameters with the same initial value up to sign share a class (1/2 and −1/2, a and −a),
+     * the negative ones marked; every parameter starts pinned.
+     */
     private void initialState() {
         Map<Object, Integer> ids = new HashMap<>();
         classOf = new int[n];
         pinned = new boolean[n];
+        negated = new boolean[n];
         for (int p = 0; p < n; p++) {
             Init init = parameter(p).init();
             // Inits are values (records); a random start is the parameter's own.
             Object key = init instanceof Init.Random ? parameter(p).name() : init;
+            if (init instanceof Init.Numeric num && num.value().signum() < 0) {
+                key = new Init.Numeric(num.value().negate());
+                negated[p] = true;
+            } else if (init instanceof Init.Symbolic s && s.coefficient().signum() < 0) {
+                key = new Init.Symbolic(s.symbol(), s.coefficient().negate());
+                negated[p] = true;
+            }
             classOf[p] = ids.computeIfAbsent(key, k -> ids.size());
             pinned[p] = true;
         }
@@ -193,7 +211,9 @@ final class InvariantSearch<T> {
     }
 
     /** Ids for one coordinate of the signatures. */
+    /** Ids of s_p·g_p, the gradient as seen by the class value: equal ids keep θ_i = s_i·c. */
     private int[] valueIds(T[] values) {
+        for (int p = 0; p < values.length; p++) if (negated[p]) values[p] = arithmetic.negate(values[p]);
         if (values instanceof DoubleDouble[] dd) return clusterIds(dd);
         Map<Object, Integer> byKey = new HashMap<>();
         int[] ids = new int[values.length];
@@ -258,7 +278,7 @@ final class InvariantSearch<T> {
                 values[p] = initialValue(p, symbolValues);
             } else {
                 if (classValues[classOf[p]] == null) classValues[classOf[p]] = randomValue(null);
-                values[p] = classValues[classOf[p]];
+                values[p] = negated[p] ? arithmetic.negate(classValues[classOf[p]]) : classValues[classOf[p]];
             }
         }
         return values;
@@ -269,7 +289,11 @@ final class InvariantSearch<T> {
         Init init = param.init();
         if (init instanceof Init.Numeric num) return arithmetic.fromRational(num.value());
         String symbol = init instanceof Init.Symbolic s ? s.symbol() : param.name();
-        return symbolValues.computeIfAbsent(symbol, this::randomValue);
+        T value = symbolValues.computeIfAbsent(symbol, this::randomValue);
+        if (init instanceof Init.Symbolic s && !s.coefficient().isOne()) {
+            value = arithmetic.multiply(arithmetic.fromRational(s.coefficient()), value);
+        }
+        return value;
     }
 
     T[] randomData() {

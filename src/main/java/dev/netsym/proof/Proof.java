@@ -75,7 +75,7 @@ public record Proof(Network network, List<ParameterClass> classes, List<Separati
             Expr g = d.gradients().get(c.members().get(0));
             if (g == null || c.certificate().commonGradient().isPresent()) return c;
             Certificate cert = new Certificate(c.certificate().kind(), c.certificate().detail(), Optional.of(g));
-            return new ParameterClass(c.symbol(), c.members(), c.frozen(), c.initialValue(), cert);
+            return c.withCertificate(cert);
         }).toList();
         return new Proof(network, withGradients, d.separations(), undecided, unitClasses, arithmetic, rounds, timedOut,
                 specialValues, Optional.of(d), cutShort);

@@ -24,9 +24,10 @@ import java.util.Optional;
 final class ProofCertifier implements InvariantSearch.Certifier {
     /** Decides an equality the structure could not; empty when it cannot. */
     interface EqualityProver {
-        ProverVerdict proveEqual(int[] classOf, boolean[] pinned, int first, int second);
+        /** Whether s_first·g_first = s_second·g_second on the subspace (s = −1 for negated members). */
+        ProverVerdict proveEqual(int[] classOf, boolean[] pinned, boolean[] negated, int first, int second);
 
-        ProverVerdict proveZero(int[] classOf, boolean[] pinned, int parameter);
+        ProverVerdict proveZero(int[] classOf, boolean[] pinned, boolean[] negated, int parameter);
     }
 
     private final Network network;
@@ -56,10 +57,11 @@ final class ProofCertifier implements InvariantSearch.Certifier {
     public boolean certifyOrSplit(InvariantSearch<?> search) {
         int[] classOf = search.classOf();
         boolean[] pinned = search.pinned();
+        boolean[] negated = search.negated();
         int n = classOf.length;
         randomizedForState = null;
         statePinned = pinned.clone();
-        List<StructuralColouring> colourings = colourings(classOf, pinned);
+        List<StructuralColouring> colourings = colourings(classOf, pinned, negated);
         unitClasses = unitClasses(colourings.get(0));
 
         // Structural groups: parameters with the same gradient colour in every colouring (a
@@ -70,7 +72,7 @@ final class ProofCertifier implements InvariantSearch.Certifier {
         for (StructuralColouring c : colourings) {
             LongIds ids = new LongIds(n);
             for (int p = 0; p < n; p++) {
-                group[p] = ids.idOf(LongIds.pair(group[p], c.gradientColour(p)));
+                group[p] = ids.idOf(LongIds.pair(group[p], c.signedGradientColour(p, negated[p])));
                 zeroProved[p] &= c.gradientIsZero(p);
             }
         }
@@ -95,7 +97,7 @@ final class ProofCertifier implements InvariantSearch.Certifier {
             Certificate cert = result.get(cls);
             if (pinned[p] && !zeroProved[p]) {
                 final int member = p;
-                ProverVerdict other = decide(prover -> prover.proveZero(classOf, pinned, member), degree);
+                ProverVerdict other = decide(prover -> prover.proveZero(classOf, pinned, negated, member), degree);
                 if (!other.isProved()) {
                     keepPinned[p] = false;
                     split = true;
@@ -107,7 +109,7 @@ final class ProofCertifier implements InvariantSearch.Certifier {
             if (group[p] != group[first]) {
                 final int member = p;
                 ProverVerdict other = groupVerdicts.computeIfAbsent(group[p],
-                        g -> decide(prover -> prover.proveEqual(classOf, pinned, first, member), degree));
+                        g -> decide(prover -> prover.proveEqual(classOf, pinned, negated, first, member), degree));
                 if (other.isProved()) {
                     mergedGroup[p] = group[first];
                     Certificate current = result.get(cls);
@@ -204,11 +206,12 @@ final class ProofCertifier implements InvariantSearch.Certifier {
     }
 
     /** One colouring for symbolic data, or one per sample when the spec gives data. */
-    private List<StructuralColouring> colourings(int[] classOf, boolean[] pinned) {
+    private List<StructuralColouring> colourings(int[] classOf, boolean[] pinned, boolean[] negated) {
         StructuralColouring.Leaf[] params = new StructuralColouring.Leaf[classOf.length];
         for (int p = 0; p < params.length; p++) {
             if (!pinned[p]) {
-                params[p] = StructuralColouring.Leaf.symbol("class " + classOf[p], Sign.UNKNOWN);
+                StructuralColouring.Leaf value = StructuralColouring.Leaf.symbol("class " + classOf[p], Sign.UNKNOWN);
+                params[p] = negated[p] ? value.scaled(Rational.of(-1)) : value;
                 continue;
             }
             Init init = parameters[p].init();
@@ -217,6 +220,7 @@ final class ProofCertifier implements InvariantSearch.Certifier {
             } else {
                 String symbol = init instanceof Init.Symbolic s ? s.symbol() : parameters[p].name();
                 params[p] = StructuralColouring.Leaf.symbol("initial " + symbol, signs.sign(symbol));
+                if (init instanceof Init.Symbolic s) params[p] = params[p].scaled(s.coefficient());
             }
         }
         List<String> dataNames = tape.dataNames();

@@ -68,11 +68,16 @@ public final class ProofEngine {
         List<String> names = tape.parameterNames();
         int[] classOf = search.classOf();
         boolean[] pinned = search.pinned();
+        boolean[] negated = search.negated();
         Map<Integer, List<Integer>> members = new LinkedHashMap<>();
         List<Integer> order = new ArrayList<>();
         for (int p = 0; p < names.size(); p++) order.add(p);
         order.sort(Comparator.comparing(names::get, NaturalOrder.INSTANCE));
-        for (int p : order) members.computeIfAbsent(classOf[p], k -> new ArrayList<>()).add(p);
+        // A frozen class's members each stay at their own start: shown apart by sign, as two classes.
+        for (int p : order) {
+            int key = pinned[p] && negated[p] ? -1 - classOf[p] : classOf[p];
+            members.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+        }
 
         Parameter[] parameters = Parameters.inTapeOrder(network, tape);
         List<ParameterClass> classes = new ArrayList<>();
@@ -96,14 +101,17 @@ public final class ProofEngine {
             String initial = first.init() instanceof dev.netsym.model.Init.Random ? first.name() + "(0)"
                     : first.init().toString();
             Certificate certificate = search.timedOut() ? Certificate.trivial()
-                    : certifier.certificates().getOrDefault(entry.getKey(), Certificate.trivial());
+                    : certifier.certificates().getOrDefault(entry.getKey() < 0 ? -1 - entry.getKey() : entry.getKey(),
+                    Certificate.trivial());
+            List<String> minus = frozen ? List.of() : ms.stream().filter(m -> negated[m]).map(names::get).toList();
             classes.add(new ParameterClass(frozen ? initial : symbols.symbol(++symbol),
-                    ms.stream().map(names::get).toList(), frozen, initial, certificate));
+                    ms.stream().map(names::get).toList(), frozen, initial, certificate, minus));
         }
 
         List<InvariantSearch.Event> events = search.events();
         progress.accept("finding witness runs for " + events.size() + " separations");
-        List<Optional<Witness>> witnesses = new WitnessFinder(network, tape, doubleDouble).find(events, seed, deadline);
+        List<Optional<Witness>> witnesses = new WitnessFinder(network, tape, doubleDouble, negated)
+                .find(events, seed, deadline);
         // A separation is claimed only with a run that shows it; the rest is reported as undecided.
         List<Separation> separations = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
@@ -111,7 +119,7 @@ public final class ProofEngine {
             String second = e.second() < 0 ? null : names.get(e.second());
             if (witnesses.get(i).isPresent()) {
                 separations.add(new Separation(names.get(e.first()), second, e.round(), Optional.empty(),
-                        witnesses.get(i).get()));
+                        witnesses.get(i).get(), second != null && negated[e.first()] != negated[e.second()]));
             } else {
                 undecided.add(second == null ? List.of(names.get(e.first())) : List.of(names.get(e.first()), second));
             }

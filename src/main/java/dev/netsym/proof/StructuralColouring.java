@@ -25,11 +25,16 @@ import java.util.Objects;
  * only uses this to certify, never to separate. One pass each way: O(nodes + edges).
  */
 final class StructuralColouring {
-    /** What a leaf of the graph is on the subspace: a known number or an opaque symbol. */
-    record Leaf(Rational value, String symbol, Sign sign) {
-        static Leaf number(Rational value) { return new Leaf(value, null, Sign.of(value.signum())); }
+    /**
+     * What a leaf of the graph is on the subspace: a known number, or an opaque symbol times a
+     * non-zero coefficient (−c for a member that holds its class's negative, 2·a for init 2*a).
+     */
+    record Leaf(Rational value, String symbol, Sign sign, Rational scale) {
+        static Leaf number(Rational value) { return new Leaf(value, null, Sign.of(value.signum()), Rational.ONE); }
 
-        static Leaf symbol(String symbol, Sign sign) { return new Leaf(null, symbol, sign); }
+        static Leaf symbol(String symbol, Sign sign) { return new Leaf(null, symbol, sign, Rational.ONE); }
+
+        Leaf scaled(Rational by) { return new Leaf(value, symbol, sign, scale.multiply(by)); }
     }
 
     private record Key(String tag, Object extra, int[] colours) {
@@ -46,6 +51,15 @@ final class StructuralColouring {
     }
 
     private final Map<Key, Integer> interned = new HashMap<>();
+    private final List<Key> keyOfColour = new ArrayList<>();
+    /**
+     * With members that hold their class's negative, colours must see signs: −(−x) = x,
+     * tanh(−z) = −tanh(z), (−z)² = z², a product's signs gathered in its coefficient, and a sum
+     * and its negation told apart canonically. Off otherwise, so that unsigned proofs colour
+     * exactly as before and big networks pay nothing for it.
+     */
+    private final boolean signAware;
+    private final Map<Integer, Integer> negationOf = new HashMap<>();
     private final List<Rational> constantOfColour = new ArrayList<>();
     private final List<Sign> signOfColour = new ArrayList<>();
     private final int zero;
@@ -61,6 +75,9 @@ final class StructuralColouring {
      */
     StructuralColouring(Tape tape, Leaf[] data, Leaf[] parameters) {
         this.tape = tape;
+        boolean negative = false;
+        for (Leaf l : parameters) negative |= l.value() == null && l.scale().signum() < 0;
+        this.signAware = negative;
         this.zero = constant(Rational.ZERO);
         this.one = constant(Rational.ONE);
         int n = tape.nodeCount();
@@ -72,6 +89,12 @@ final class StructuralColouring {
     /** The backward colour of each parameter: equal colours prove equal gradients. */
     int gradientColour(int parameterIndex) {
         return backward[tape.parameterNode(parameterIndex)];
+    }
+
+    /** The colour of s·g for the parameter's gradient g: equal colours prove s_i·g_i = s_j·g_j. */
+    int signedGradientColour(int parameterIndex, boolean negated) {
+        int g = gradientColour(parameterIndex);
+        return negated ? negate(g) : g;
     }
 
     /** Equal colours: the two nodes compute the same function on the subspace. */
@@ -118,7 +141,22 @@ final class StructuralColouring {
 
     private int leaf(Leaf leaf, String fallback) {
         if (leaf.value() != null) return constant(leaf.value());
-        return intern("symbol", leaf.symbol() == null ? fallback : leaf.symbol(), new int[0], leaf.sign());
+        int symbol = intern("symbol", leaf.symbol() == null ? fallback : leaf.symbol(), new int[0], leaf.sign());
+        return leaf.scale().isOne() ? symbol : product(new int[] {constant(leaf.scale()), symbol});
+    }
+
+    private int negate(int colour) {
+        Integer known = negationOf.get(colour);
+        if (known != null) return known;
+        int negative = product(new int[] {constant(Rational.of(-1)), colour});
+        negationOf.put(colour, negative);
+        negationOf.put(negative, colour);
+        return negative;
+    }
+
+    /** Of z and −z, the one interned first: f(z) for an odd or even f is then written over it. */
+    private boolean preferNegation(int colour) {
+        return signAware && constantOfColour.get(colour) == null && negate(colour) < colour;
     }
 
     private int[] childColours(int node, int count) {
@@ -137,6 +175,7 @@ final class StructuralColouring {
         if (existing != null) return existing;
         int colour = constantOfColour.size();
         interned.put(key, colour);
+        keyOfColour.add(key);
         constantOfColour.add(tag.equals("constant") ? (Rational) extra : null);
         signOfColour.add(sign);
         return colour;
@@ -169,21 +208,59 @@ final class StructuralColouring {
         Sign sign = Sign.POSITIVE;
         for (int f : factors) {
             Rational c = constantOfColour.get(f);
-            if (c != null) coefficient = coefficient.multiply(c);
-            else rest[n++] = f;
             sign = sign.times(signOfColour.get(f));
+            if (c != null) {
+                coefficient = coefficient.multiply(c);
+                continue;
+            }
+            if (signAware) {
+                // Signs and scales of factors gather in the one coefficient: (−x)·y = −(x·y).
+                Key k = keyOfColour.get(f);
+                if (k.tag().equals("product") && !((Rational) k.extra()).isOne()) {
+                    coefficient = coefficient.multiply((Rational) k.extra());
+                    f = k.colours().length == 1 ? k.colours()[0] : intern("product", Rational.ONE, k.colours(),
+                            Sign.UNKNOWN);
+                }
+                if (keyOfColour.get(f).tag().equals("sum") && negatedSum(f) < f) {
+                    coefficient = coefficient.negate();
+                    f = negatedSum(f);
+                }
+            }
+            rest[n++] = f;
         }
         if (coefficient.isZero()) return zero;
         if (n == 0) return constant(coefficient);
         if (n == 1 && coefficient.isOne()) return rest[0];
+        if (signAware && n == 1 && coefficient.negate().isOne() && keyOfColour.get(rest[0]).tag().equals("sum")) {
+            return negatedSum(rest[0]);
+        }
         int[] key = Arrays.copyOf(rest, n);
         Arrays.sort(key);
         return intern("product", coefficient, key, sign);
     }
 
+    /** −(k + Σ t) as the sum −k + Σ (−t), interned once per sum. */
+    private int negatedSum(int sum) {
+        Integer known = negationOf.get(sum);
+        if (known != null) return known;
+        Key k = keyOfColour.get(sum);
+        int[] terms = k.colours();
+        int[] negatedTerms = new int[terms.length + 1];
+        for (int i = 0; i < terms.length; i++) negatedTerms[i] = negate(terms[i]);
+        negatedTerms[terms.length] = constant(((Rational) k.extra()).negate());
+        int negative = sum(negatedTerms);
+        negationOf.put(sum, negative);
+        negationOf.put(negative, sum);
+        return negative;
+    }
+
     private int power(int base, int exponent) {
         if (exponent == 0) return one;
         if (exponent == 1) return base;
+        if (preferNegation(base)) {
+            int p = power(negate(base), exponent);
+            return exponent % 2 == 0 ? p : negate(p);
+        }
         Rational c = constantOfColour.get(base);
         if (c != null && (exponent > 0 || !c.isZero())) return constant(c.pow(exponent));
         if (base == zero && exponent > 0) return zero;
@@ -209,6 +286,7 @@ final class StructuralColouring {
             }
             case TANH:
                 if (args[0] == zero) return zero;
+                if (preferNegation(args[0])) return negate(builtin(f, new int[] {negate(args[0])}));
                 return intern("tanh", null, args, s);
             case SIGMOID:
                 if (args[0] == zero) return constant(Rational.of(1, 2));
@@ -239,6 +317,7 @@ final class StructuralColouring {
                 return intern("leaky_relu'" + k, null, args, Sign.UNKNOWN);
             case TANH:
                 if (args[0] == zero) return one;
+                if (preferNegation(args[0])) return builtinPartial(f, k, new int[] {negate(args[0])});
                 return intern("tanh'", null, args, Sign.POSITIVE);
             case SIGMOID:
                 if (args[0] == zero) return constant(Rational.of(1, 4));
@@ -300,6 +379,15 @@ final class StructuralColouring {
 
     private int contributionsColour(long firstPair, long[] pairs, int count) {
         if (count == 0) return zero;
+        if (signAware) {
+            // The adjoint as the sum of adjoint·partial products, so that signs cancel where they should.
+            int[] terms = new int[count];
+            for (int i = 0; i < count; i++) {
+                long pair = count == 1 ? firstPair : pairs[i];
+                terms[i] = product(new int[] {(int) (pair >>> 32), (int) pair});
+            }
+            return sum(terms);
+        }
         if (count == 1) {
             // A lone (1, partial) contribution is the partial itself.
             int adjoint = (int) (firstPair >>> 32);

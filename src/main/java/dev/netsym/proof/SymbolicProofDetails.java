@@ -88,14 +88,15 @@ public final class SymbolicProofDetails {
             Expr first = onSubspace.get(s.first());
             Expr second = s.isMove() ? null : onSubspace.get(s.second());
             if (first != null && (s.isMove() || second != null) && System.nanoTime() <= deadline) {
-                Expr raw = s.isMove() ? first : new Expr.Sum(List.of(first, new Expr.Neg(second)));
+                // For a pair that started opposite, θ1 = −θ2 survives while g1 + g2 = 0.
+                Expr raw = s.isMove() ? first : new Expr.Sum(List.of(first, s.opposite() ? second : new Expr.Neg(second)));
                 SymbolicResult<Expr> evaluated = engine.evaluate(raw);
                 if (evaluated.isKnown()) difference = Optional.of(g.factored(evaluated.value()));
             }
             if (difference.isEmpty()) {
                 notReached.add("the difference for " + s.first() + (s.isMove() ? "" : " and " + s.second()));
             }
-            separations.add(new Separation(s.first(), s.second(), s.round(), difference, s.witness()));
+            separations.add(new Separation(s.first(), s.second(), s.round(), difference, s.witness(), s.opposite()));
         }
         if (!notReached.isEmpty()) {
             boolean outOfTime = System.nanoTime() > deadline;

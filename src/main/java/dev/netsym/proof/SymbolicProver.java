@@ -80,27 +80,29 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
     public Optional<String> unavailableBecause() { return gradients.unavailableBecause(); }
 
     @Override
-    public ProverVerdict proveEqual(int[] classOf, boolean[] pinned, int first, int second) {
-        if (!enterState(classOf, pinned)) return unavailable();
+    public ProverVerdict proveEqual(int[] classOf, boolean[] pinned, boolean[] negated, int first, int second) {
+        if (!enterState(classOf, pinned, negated)) return unavailable();
         Optional<Expr> a = gradientOnSubspace(first);
         Optional<Expr> b = gradientOnSubspace(second);
         if (a.isEmpty() || b.isEmpty()) return unavailable();
         // Symja's evaluation is canonical, so identical results need no further algebra.
         String how = "";
-        if (!a.get().equals(b.get())) {
+        // Members of opposite sign keep θ1 = −θ2 while g1 = −g2.
+        boolean opposite = negated[first] != negated[second];
+        if (opposite || !a.get().equals(b.get())) {
             if (System.nanoTime() > deadlineNanos) return ProverVerdict.CUT_SHORT;
-            ProverVerdict v = decideZero(new Expr.Sum(List.of(a.get(), new Expr.Neg(b.get()))));
+            ProverVerdict v = decideZero(new Expr.Sum(List.of(a.get(), opposite ? b.get() : new Expr.Neg(b.get()))));
             if (!v.isProved()) return v;
             how = v.certificate().get().detail();
         }
-        String detail = "∂" + gradients.objectiveName + "/∂" + names.get(first) + " − ∂" + gradients.objectiveName
-                + "/∂" + names.get(second) + " reduces to 0 on the subspace" + how;
+        String detail = "∂" + gradients.objectiveName + "/∂" + names.get(first) + (opposite ? " + ∂" : " − ∂")
+                + gradients.objectiveName + "/∂" + names.get(second) + " reduces to 0 on the subspace" + how;
         return ProverVerdict.proved(new Certificate(Certificate.Kind.SYMBOLIC, detail, Optional.of(readable(first))));
     }
 
     @Override
-    public ProverVerdict proveZero(int[] classOf, boolean[] pinned, int parameter) {
-        if (!enterState(classOf, pinned)) return unavailable();
+    public ProverVerdict proveZero(int[] classOf, boolean[] pinned, boolean[] negated, int parameter) {
+        if (!enterState(classOf, pinned, negated)) return unavailable();
         Optional<Expr> g = gradientOnSubspace(parameter);
         if (g.isEmpty()) return unavailable();
         boolean zero = g.get() instanceof Expr.Num n && n.value().isZero();
@@ -142,14 +144,14 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
     }
 
     /** Switches the caches to this state; false when no algebra may be done (too big, out of time). */
-    private boolean enterState(int[] classOf, boolean[] pinned) {
+    private boolean enterState(int[] classOf, boolean[] pinned, boolean[] negated) {
         if (gradients.unavailableBecause().isPresent() || names.size() != classOf.length) return false;
         if (System.nanoTime() > deadlineNanos) return false;
         if (Arrays.equals(classOf, stateClassOf) && Arrays.equals(pinned, statePinned)) return true;
         // Copies: the search changes its pin array in place.
         stateClassOf = classOf.clone();
         statePinned = pinned.clone();
-        stateValues = gradients.valuesOnSubspace(names, classOf, pinned);
+        stateValues = gradients.valuesOnSubspace(names, classOf, pinned, negated);
         onSubspace.clear();
         readable.clear();
         return true;
@@ -263,7 +265,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
          * {@link ProofEngine} numbers the final classes (free classes in natural order of their
          * first member), so a certificate's gradient reads like the proof's classes.
          */
-        Map<String, Expr> valuesOnSubspace(List<String> names, int[] classOf, boolean[] pinned) {
+        Map<String, Expr> valuesOnSubspace(List<String> names, int[] classOf, boolean[] pinned, boolean[] negated) {
             Integer[] order = new Integer[names.size()];
             for (int p = 0; p < order.length; p++) order[p] = p;
             Arrays.sort(order, Comparator.comparing(names::get, NaturalOrder.INSTANCE));
@@ -275,8 +277,9 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
                 if (pinned[p]) {
                     values.put(name, initialValue(byName.get(name)));
                 } else {
-                    values.put(name, classSymbols.computeIfAbsent(classOf[p],
-                            c -> new Expr.Ref(symbols.symbol(classSymbols.size() + 1))));
+                    Expr value = classSymbols.computeIfAbsent(classOf[p],
+                            c -> new Expr.Ref(symbols.symbol(classSymbols.size() + 1)));
+                    values.put(name, negated[p] ? new Expr.Neg(value) : value);
                 }
             }
             return values;
@@ -288,7 +291,9 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
             Map<String, Expr> values = new LinkedHashMap<>();
             for (ParameterClass c : proof.classes()) {
                 for (String member : c.members()) {
-                    values.put(member, c.frozen() ? initialValue(byName.get(member)) : new Expr.Ref(c.symbol()));
+                    Expr symbol = new Expr.Ref(c.symbol());
+                    values.put(member, c.frozen() ? initialValue(byName.get(member))
+                            : c.negated().contains(member) ? new Expr.Neg(symbol) : symbol);
                 }
             }
             return values;
@@ -303,7 +308,7 @@ public final class SymbolicProver implements ProofCertifier.EqualityProver {
 
         static Expr initialValue(Parameter p) {
             if (p.init() instanceof Init.Numeric n) return new Expr.Num(n.value());
-            if (p.init() instanceof Init.Symbolic s) return new Expr.Ref(s.symbol());
+            if (p.init() instanceof Init.Symbolic s) return s.expr();
             return new Expr.Ref(p.name() + "(0)");
         }
 

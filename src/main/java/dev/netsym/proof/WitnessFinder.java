@@ -42,7 +42,11 @@ final class WitnessFinder {
     /** Whether a network that needs decimals runs in double-double: the search's choice, for big networks. */
     private final boolean doubleDouble;
 
-    WitnessFinder(Network network, Tape tape, boolean doubleDouble) {
+    /** Which parameters are the negatives of their class's value: their pairs are compared up to sign. */
+    private final boolean[] negated;
+
+    WitnessFinder(Network network, Tape tape, boolean doubleDouble, boolean[] negated) {
+        this.negated = negated;
         this.network = network;
         this.tape = tape;
         this.doubleDouble = doubleDouble;
@@ -122,6 +126,7 @@ final class WitnessFinder {
                     symbolValues.put(symbol, v);
                     if (parameters.length <= 50 || init instanceof Init.Symbolic) start.put(symbol, v.toString());
                 }
+                if (init instanceof Init.Symbolic s) v = v.multiply(s.coefficient());
             }
             initial[p] = a.fromRational(v);
         }
@@ -153,7 +158,7 @@ final class WitnessFinder {
             if (found.get(i).isPresent()) continue;
             InvariantSearch.Event e = events.get(i);
             OptionalInt step = e.second() < 0 ? trajectory.firstStepWhereMoved(e.first())
-                    : trajectory.firstStepWhereDiffer(e.first(), e.second());
+                    : trajectory.firstStepWhereDiffer(e.first(), e.second(), negated[e.first()] != negated[e.second()]);
             if (step.isEmpty()) continue;
             int t = step.getAsInt();
             T first = trajectory.value(t, e.first());

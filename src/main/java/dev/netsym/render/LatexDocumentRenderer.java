@@ -113,7 +113,9 @@ public final class LatexDocumentRenderer {
     static String memberList(List<String> members, LatexExprPrinter printer, String separator) {
         // TeX breaks inline math only after operators: let long lists break after commas.
         if (separator.equals(", ")) separator = ",\\allowbreak ";
-        List<String> names = members.stream().map(printer::name).toList();
+        // A member written −q (ParameterClass.signedMembers) holds the negative of the class value.
+        List<String> names = members.stream()
+                .map(m -> m.startsWith("−") ? "-" + printer.name(m.substring(1)) : printer.name(m)).toList();
         if (names.size() <= 8) return String.join(separator, names);
         return String.join(separator, names.subList(0, 3)) + separator + "\\dots" + separator
                 + names.get(names.size() - 1);
@@ -364,9 +366,10 @@ public final class LatexDocumentRenderer {
                 List<String> rows = new ArrayList<>();
                 int shown = Math.min(equal.size(), LIST_LIMIT);
                 for (int i = 0; i < shown; i++) {
-                    List<String> members = equal.get(i).members();
+                    List<String> members = equal.get(i).signedMembers();
                     String colour = colours.ofClass(equal.get(i)).name();
-                    rows.add("\\color{" + colour + "}" + printer.name(members.get(0)) + " &\\color{" + colour + "}= "
+                    rows.add("\\color{" + colour + "}" + memberList(members.subList(0, 1), printer, "")
+                            + " &\\color{" + colour + "}= "
                             + memberList(members.subList(1, members.size()), printer, " = ")
                             + (i + 1 < shown || equal.size() > shown ? "," : frozen.isEmpty() ? "." : ","));
                 }
@@ -407,7 +410,8 @@ public final class LatexDocumentRenderer {
                 ParameterClass c = proof.classes().get(i);
                 String lhs = c.members().size() > 3
                         ? leibniz(top, c.members().get(0)) + " = \\dots = " + leibniz(top, c.members().get(c.members().size() - 1))
-                        : String.join(" = ", c.members().stream().map(m -> leibniz(top, m)).toList());
+                        : String.join(" = ", c.members().stream()
+                        .map(m -> (c.negated().contains(m) ? "-" : "") + leibniz(top, m)).toList());
                 Certificate cert = c.certificate();
                 if (c.frozen() && cert.commonGradient().isEmpty()) {
                     rows.add(lhs + " &= 0 \\quad \\text{(" + LatexExprPrinter.escape(cert.kind().label()) + ")}");
@@ -473,10 +477,10 @@ public final class LatexDocumentRenderer {
                 item.append(first).append(" moves (found in round ").append(s.round()).append(")");
                 lhs = inlineLeibniz(top, s.first());
             } else {
-                String second = "$" + printer.name(s.second()) + "$";
+                String second = "$" + (s.opposite() ? "-" : "") + printer.name(s.second()) + "$";
                 item.append(first).append(" and ").append(second).append(" separate (found in round ")
                         .append(s.round()).append(")");
-                lhs = inlineLeibniz(top, s.first()) + " - " + inlineLeibniz(top, s.second());
+                lhs = inlineLeibniz(top, s.first()) + (s.opposite() ? " + " : " - ") + inlineLeibniz(top, s.second());
             }
             if (s.difference().isPresent()) {
                 String rhs = printer.print(s.difference().get());
@@ -547,7 +551,7 @@ public final class LatexDocumentRenderer {
             Map<String, Expr> replacements = new HashMap<>();
             for (ParameterClass c : proof.classes()) {
                 Expr value = c.frozen() ? initialExpr(c.initialValue()) : new Expr.Ref(c.symbol());
-                for (String m : c.members()) replacements.put(m, value);
+                for (String m : c.members()) replacements.put(m, c.negated().contains(m) ? new Expr.Neg(value) : value);
             }
             out.println("Each class replaced by its common value"
                     + (proof.frozen().isEmpty() ? "" : " and each frozen parameter by its initial value")

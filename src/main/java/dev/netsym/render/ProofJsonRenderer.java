@@ -30,7 +30,9 @@ public final class ProofJsonRenderer {
         field(j, "optimizer_scope", "{\"covered\": " + strings(scope.covered()) + ", \"covers_spec_optimizer\": "
                 + scope.covers(proof.network().optimizer()) + ", \"weight_decay_moves\": " + strings(scope.decayMoves())
                 + ", \"outside\": " + strings(scope.outside()) + "}");
-        field(j, "classes", array(proof.classes().stream().map(c -> strings(c.members())).toList()));
+        // A member that holds its class's negative is written "-q1".
+        field(j, "classes", array(proof.classes().stream()
+                .map(c -> strings(c.signedMembers().stream().map(m -> m.replace('−', '-')).toList())).toList()));
         field(j, "frozen", strings(proof.frozen()));
         field(j, "undecided", array(proof.undecided().stream().map(ProofJsonRenderer::strings).toList()));
         field(j, "class_details", array(proof.classes().stream().map(ProofJsonRenderer::classDetail).toList()));
@@ -47,6 +49,7 @@ public final class ProofJsonRenderer {
 
     private static String classDetail(ParameterClass c) {
         return "{\"symbol\": " + str(c.symbol()) + ", \"members\": " + strings(c.members())
+                + ", \"negated\": " + strings(c.negated())
                 + ", \"frozen\": " + c.frozen() + ", \"initial\": " + str(c.initialValue())
                 + ", \"certificate\": {\"kind\": " + str(c.certificate().kind().name().toLowerCase())
                 + ", \"detail\": " + str(c.certificate().detail())
@@ -56,6 +59,7 @@ public final class ProofJsonRenderer {
 
     private static String separation(Separation s) {
         return "{\"first\": " + str(s.first()) + ", \"second\": " + (s.second() == null ? "null" : str(s.second()))
+                + ", \"opposite\": " + s.opposite()
                 + ", \"kind\": " + str(s.isMove() ? "moves" : "separate") + ", \"round\": " + s.round()
                 + ", \"difference\": " + s.difference().map(e -> str(ExprPrinter.plain().print(e))).orElse("null")
                 + ", \"witness\": " + witness(s.witness()) + "}";

@@ -45,7 +45,7 @@ public final class ProofMarkdownRenderer {
         if (tied.isEmpty()) {
             out.println(proof.complete() ? "- none: every parameter that moves can take a value of its own" : "- none proved");
         }
-        tied.stream().limit(LISTED).forEach(c -> out.println("- $" + set(c.members()) + "$"));
+        tied.stream().limit(LISTED).forEach(c -> out.println("- $" + set(c.signedMembers()) + "$"));
         if (tied.size() > LISTED) out.println("- … and " + (tied.size() - LISTED) + " more classes");
         out.println();
         List<String> frozen = proof.frozen();
@@ -92,7 +92,7 @@ public final class ProofMarkdownRenderer {
         List<String> values = new ArrayList<>();
         for (ParameterClass c : proof.classes()) {
             if (c.members().size() == 1 && !c.frozen()) continue;
-            values.add(c.members().stream().map(tex::name).collect(Collectors.joining(" = ")) + " = "
+            values.add(c.signedMembers().stream().map(this::signedName).collect(Collectors.joining(" = ")) + " = "
                     + (c.frozen() ? tex.name(c.initialValue()) : tex.name(c.symbol())));
         }
         out.println("**Step.** Suppose that at step $t$: " + (values.isEmpty() ? "(nothing to assume)"
@@ -118,7 +118,8 @@ public final class ProofMarkdownRenderer {
                 out.println("- …");
                 break;
             }
-            String lhs = c.members().stream().map(m -> partial(proof, m)).collect(Collectors.joining(" = "));
+            String lhs = c.members().stream().map(m -> (c.negated().contains(m) ? "-" : "") + partial(proof, m))
+                    .collect(Collectors.joining(" = "));
             String rhs = c.certificate().commonGradient().map(tex::print).orElse(c.frozen() ? "0" : "");
             out.println("- $" + lhs + (rhs.isEmpty() ? "" : " = " + rhs) + "$ — certificate: " + c.certificate().kind().label());
         }
@@ -134,9 +135,10 @@ public final class ProofMarkdownRenderer {
         proof.separations().stream().limit(LISTED).forEach(s -> {
             StringBuilder line = new StringBuilder("- ");
             line.append(s.isMove() ? "$" + tex.name(s.first()) + "$ moves"
-                    : "$" + tex.name(s.first()) + "$ and $" + tex.name(s.second()) + "$ separate");
+                    : "$" + tex.name(s.first()) + "$ and $" + (s.opposite() ? "-" : "") + tex.name(s.second())
+                    + "$ separate");
             s.difference().ifPresent(d -> line.append(": on the subspace $").append(partial(proof, s.first()))
-                    .append(s.isMove() ? "" : " - " + partial(proof, s.second())).append(" = ")
+                    .append(s.isMove() ? "" : (s.opposite() ? " + " : " - ") + partial(proof, s.second())).append(" = ")
                     .append(tex.print(d)).append("$"));
             line.append(". Witness: ").append(witness(s, s.witness()));
             out.println(line.append('.'));
@@ -169,8 +171,13 @@ public final class ProofMarkdownRenderer {
     private String set(List<String> names) {
         List<String> shown = names.size() <= LISTED ? names
                 : List.of(names.get(0), names.get(1), "\\dots", names.get(names.size() - 1));
-        return "\\{" + shown.stream().map(n -> n.equals("\\dots") ? n : tex.name(n)).collect(Collectors.joining(", "))
+        return "\\{" + shown.stream().map(n -> n.equals("\\dots") ? n : signedName(n)).collect(Collectors.joining(", "))
                 + "\\}";
+    }
+
+    /** A name, or −name for a member that holds its class's negative. */
+    private String signedName(String n) {
+        return n.startsWith("−") ? "-" + tex.name(n.substring(1)) : tex.name(n);
     }
 
     /** Plain prose with names in it, made safe for Markdown. */

@@ -70,7 +70,10 @@ public final class ProofTextRenderer {
             out.println(!proof.complete() ? "    (none proved)" : moving.isEmpty() ? "    (no parameter is free to move at all)"
                     : "    (none: every parameter that moves can take a value of its own)");
         } else if (everything) {
-            wrap("    ", groups.stream().map(c -> braces(c.members())).toList(), "  ");
+            wrap("    ", groups.stream().map(c -> braces(c.signedMembers())).toList(), "  ");
+            if (groups.stream().anyMatch(c -> !c.negated().isEmpty())) {
+                out.println("    (−q stands for the negative of q: those parameters stay each other's negatives)");
+            }
         } else {
             layerSummary(proof);
         }
@@ -95,7 +98,7 @@ public final class ProofTextRenderer {
 
     private void induction(Proof proof, boolean everything) {
         out.println("Proof, by induction on the step t.");
-        out.println("  Base (t = 0): " + base(proof.network()));
+        out.println("  Base (t = 0): " + base(proof));
         if (showDetails(proof, everything)) {
             detailedStep(proof);
         } else {
@@ -109,10 +112,11 @@ public final class ProofTextRenderer {
             kinds.merge(c.certificate().kind().label(), 1, Integer::sum);
             if (!everything && shown >= SHOWN_SEPARATIONS) continue;
             shown++;
-            String members = everything ? braces(c.members()) : shortBraces(c.members());
+            String members = everything ? braces(c.signedMembers()) : shortBraces(c.signedMembers());
             String who = c.frozen() ? members + " stay at " + c.initialValue() : members + " = " + c.symbol();
             if (showDetails(proof, everything) && c.certificate().commonGradient().isPresent()) {
-                String lhs = c.members().stream().map(m -> "∂" + objectiveName(proof) + "/∂" + m)
+                String lhs = c.members().stream()
+                        .map(m -> (c.negated().contains(m) ? "−∂" : "∂") + objectiveName(proof) + "/∂" + m)
                         .collect(Collectors.joining(" = "));
                 who = lhs + " = " + printer.print(c.certificate().commonGradient().get());
             }
@@ -150,12 +154,12 @@ public final class ProofTextRenderer {
             if (!everything && shown >= SHOWN_SEPARATIONS) break;
             shown++;
             String what = s.isMove() ? s.first() + " moves" + startedWith(proof, s.first())
-                    : s.first() + " and " + s.second() + " separate";
+                    : s.first() + " and " + (s.opposite() ? "−" : "") + s.second() + " separate";
             out.println("  " + what + " (round " + s.round() + ")");
             if (s.difference().isPresent() && everything) {
                 String o = objectiveName(proof);
                 String lhs = s.isMove() ? "∂" + o + "/∂" + s.first()
-                        : "∂" + o + "/∂" + s.first() + " − ∂" + o + "/∂" + s.second();
+                        : "∂" + o + "/∂" + s.first() + (s.opposite() ? " + ∂" : " − ∂") + o + "/∂" + s.second();
                 out.println("    on the subspace, " + lhs + " = " + printer.print(s.difference().get()));
             }
             witness(s, s.witness());
@@ -267,7 +271,7 @@ public final class ProofTextRenderer {
         List<String> values = new ArrayList<>();
         for (ParameterClass c : proof.classes()) {
             if (c.frozen() || c.members().size() > 1) {
-                values.add(String.join(" = ", c.members()) + " = " + (c.frozen() ? c.initialValue() : c.symbol()));
+                values.add(String.join(" = ", c.signedMembers()) + " = " + (c.frozen() ? c.initialValue() : c.symbol()));
             }
         }
         out.println("  Step: suppose that at step t");
@@ -309,13 +313,16 @@ public final class ProofTextRenderer {
                 + (e.getKey() instanceof Init.Random ? "random values" : e.getKey())).collect(Collectors.joining("; "));
     }
 
-    private static String base(Network n) {
+    private static String base(Proof proof) {
+        Network n = proof.network();
+        boolean signed = proof.classes().stream().anyMatch(c -> !c.negated().isEmpty());
         String shared = n.parametersByInit().entrySet().stream().filter(e -> !(e.getKey() instanceof Init.Random))
                 .map(e -> (e.getValue().size() == n.parameters().size() ? "all " : "") + e.getValue().size()
                         + (e.getValue().size() == 1 ? " parameter starts at " : " parameters start at ") + e.getKey())
                 .collect(Collectors.joining(", "));
         return (shared.isEmpty() ? "each parameter starts at its own value" : shared)
-                + ", so each class below starts at one value.";
+                + (signed ? ", so each class below starts at one value (the members marked − at its negative)."
+                : ", so each class below starts at one value.");
     }
 
     private static String dataScope(Network n) {

@@ -37,6 +37,10 @@ final class TheoremSentences {
                     .append(text.apply(moved.size() == 1 ? ", which is frozen here but does not start at 0."
                             : ", which are frozen here but do not start at 0."));
         }
+        if (proof.classes().stream().anyMatch(c -> !c.negated().isEmpty())) {
+            s.append(text.apply(" Each of these rules is odd in the gradient (a negated gradient history gives the"
+                    + " negated update), which parameters kept as each other's negatives need."));
+        }
         s.append(text.apply(" It does not survive " + listWithOr(scope.outside()) + "."));
         return s.toString();
     }

@@ -747,14 +747,34 @@ final class ModelBuilder {
             boolean decimal = v.signedNumber().NUMBER().size() == 1 && !text.contains("/");
             return new Init.Numeric(r, decimal ? new java.math.BigDecimal(text).toPlainString() : null);
         }
-        String symbol = v.ident().getText();
+        ScaledSymbolContext scaled = v.scaledSymbol();
+        String symbol = scaled.ident().getText();
+        Rational coefficient = Rational.ONE;
+        if (scaled.scale != null) {
+            coefficient = parseNumber(scaled.scale.getStart());
+            if (coefficient == null) return null;
+        }
+        if (scaled.divisor != null) {
+            Rational d = parseNumber(scaled.divisor.getStart());
+            if (d == null) return null;
+            if (d.isZero()) {
+                error(scaled.divisor, "division by zero");
+                return null;
+            }
+            coefficient = coefficient.divide(d);
+        }
+        if (scaled.neg != null) coefficient = coefficient.negate();
+        if (coefficient.isZero()) {
+            error(scaled, "a coefficient of 0 makes the start 0: write 'init ... = 0'");
+            return null;
+        }
         if (parameters.containsKey(symbol) || inputs.containsKey(symbol) || targets.containsKey(symbol)
                 || unitPositions.containsKey(symbol) || activations.containsKey(symbol)) {
             error(v, "'" + symbol + "' already names something in the network; an initial value is a number, "
                     + "'random', or a new symbol such as 'a'");
             return null;
         }
-        return new Init.Symbolic(symbol);
+        return new Init.Symbolic(symbol, coefficient);
     }
 
     private List<Sample> resolveData() {

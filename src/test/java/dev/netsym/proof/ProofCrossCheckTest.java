@@ -240,12 +240,33 @@ class ProofCrossCheckTest {
                 if (c.members().size() < 2) continue;
                 Init first = inits.get(c.members().get(0));
                 for (String m : c.members()) {
-                    if (first instanceof Init.Random || !inits.get(m).equals(first)) {
+                    // A member marked negated starts at the negative of the class's value.
+                    Init expected = opposite(c, m) ? negative(first) : first;
+                    if (first instanceof Init.Random || !inits.get(m).equals(expected)) {
                         failure("class whose members start apart", c.members() + " start at different values");
                         return;
                     }
                 }
             }
+        }
+
+        /** Whether m holds the negative of the class's first member. */
+        private boolean opposite(ParameterClass c, String m) {
+            return c.negated().contains(m) != c.negated().contains(c.members().get(0));
+        }
+
+        private static Init negative(Init init) {
+            if (init instanceof Init.Numeric n) return new Init.Numeric(n.value().negate());
+            if (init instanceof Init.Symbolic s) return new Init.Symbolic(s.symbol(), s.coefficient().negate());
+            return init;
+        }
+
+        private T opposite(Separation s, T value) {
+            return s.opposite() ? k.negate(value) : value;
+        }
+
+        private T signed(ParameterClass c, String m, T value) {
+            return opposite(c, m) ? k.negate(value) : value;
         }
 
         /** (a): equal gradients in every class, zero gradients for frozen parameters, sample by sample. */
@@ -296,7 +317,7 @@ class ProofCrossCheckTest {
             tally.classesChecked++;
             String first = c.members().get(0);
             for (String m : c.members()) {
-                if (!k.same(gradient.get(m), gradient.get(first))) {
+                if (!k.same(signed(c, m, gradient.get(m)), gradient.get(first))) {
                     failure("class whose members' gradients differ", "claimed class " + c.members() + ": ∂/∂" + first
                             + " = " + k.show(gradient.get(first)) + " but ∂/∂" + m + " = " + k.show(gradient.get(m))
                             + " at " + show(values) + " with data " + show(sample));
@@ -323,7 +344,7 @@ class ProofCrossCheckTest {
                         for (ParameterClass c : proof.classes()) {
                             for (String m : c.members()) {
                                 boolean ok = c.frozen() ? k.same(now.get(m), trajectory.get(0).get(m))
-                                        : k.same(now.get(m), now.get(c.members().get(0)));
+                                        : k.same(signed(c, m, now.get(m)), now.get(c.members().get(0)));
                                 if (!ok) {
                                     failure(c.frozen() ? "frozen parameter moves under gradient descent"
                                                     : "class splits under gradient descent",
@@ -365,6 +386,7 @@ class ProofCrossCheckTest {
                         failure("witness start outside the assumptions", what + ": " + symbol + " = " + v);
                         return;
                     }
+                    if (p.init() instanceof Init.Symbolic sym) v = v.multiply(sym.coefficient());
                 }
                 start.put(p.name(), v);
             }
@@ -415,7 +437,8 @@ class ProofCrossCheckTest {
             }
             tally.witnessesReplayed++;
             T after = trajectory.get(w.step()).get(s.first());
-            T other = s.isMove() ? trajectory.get(0).get(s.first()) : trajectory.get(w.step()).get(s.second());
+            // For a pair that started opposite, the claim is that θ_first = −θ_second fails.
+            T other = s.isMove() ? trajectory.get(0).get(s.first()) : opposite(s, trajectory.get(w.step()).get(s.second()));
             if (!k.surelyDifferent(after, other)) {
                 if (!network.activations().isEmpty() && separatesWithOurActivation(s, trajectory, samples, eta)) return;
                 failure(network.activations().isEmpty() ? "witness that does not separate"
@@ -427,7 +450,7 @@ class ProofCrossCheckTest {
             }
             if (!s.isMove() && w.step() > 0 && network.activations().isEmpty()) {
                 T before = trajectory.get(w.step() - 1).get(s.first());
-                T otherBefore = trajectory.get(w.step() - 1).get(s.second());
+                T otherBefore = opposite(s, trajectory.get(w.step() - 1).get(s.second()));
                 if (!k.same(before, otherBefore)) {
                     failure("witness step is not the first", what + ": already apart after step " + (w.step() - 1));
                 }
@@ -445,7 +468,7 @@ class ProofCrossCheckTest {
                 List<Map<String, T>> longer = evaluator.descend(trajectory.get(0), samples, k.of(eta),
                         trajectory.size() + 2);
                 for (Map<String, T> values : longer) {
-                    T other = s.isMove() ? longer.get(0).get(s.first()) : values.get(s.second());
+                    T other = s.isMove() ? longer.get(0).get(s.first()) : opposite(s, values.get(s.second()));
                     if (k.surelyDifferent(values.get(s.first()), other)) return true;
                 }
             } catch (IndependentGradients.UndefinedPoint e) {
@@ -462,7 +485,9 @@ class ProofCrossCheckTest {
             Map<String, Rational> values = new HashMap<>();
             for (ParameterClass c : proof.classes()) {
                 Rational shared = anyValue();
-                for (String m : c.members()) values.put(m, c.frozen() ? initial.get(m) : shared);
+                for (String m : c.members()) {
+                    values.put(m, c.frozen() ? initial.get(m) : c.negated().contains(m) ? shared.negate() : shared);
+                }
             }
             return lift(values);
         }
@@ -473,7 +498,9 @@ class ProofCrossCheckTest {
             for (Parameter p : network.parameters()) {
                 Rational v;
                 if (p.init() instanceof Init.Numeric n) v = n.value();
-                else if (p.init() instanceof Init.Symbolic s) v = symbols.computeIfAbsent(s.symbol(), ranges::draw);
+                else if (p.init() instanceof Init.Symbolic s) {
+                    v = symbols.computeIfAbsent(s.symbol(), ranges::draw).multiply(s.coefficient());
+                }
                 else v = ranges.draw(p.name());
                 values.put(p.name(), v);
             }

@@ -253,7 +253,11 @@ final class RandomSpecs {
                     spec.append("init ").append(String.join(", ", shuffled.subList(0, half))).append(" = a\n");
                     if (shuffled.size() > half) {
                         spec.append("init ").append(String.join(", ", shuffled.subList(half, shuffled.size())))
-                                .append(r.nextBoolean() ? " = b\n" : " = 0\n");
+                                .append(switch (r.nextInt(3)) {
+                                    case 0 -> " = b\n";
+                                    case 1 -> " = 0\n";
+                                    default -> " = -a\n"; // mirrored: signed classes
+                                });
                     }
                     for (String b : biases) randomWeights.add(b);
                 }

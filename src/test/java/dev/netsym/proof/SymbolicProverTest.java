@@ -103,16 +103,16 @@ class SymbolicProverTest {
         // Tape order is natural order here: w1..w10. Classes {w1,w2} {w3,w4} {w5..w8} {w9,w10}, none pinned.
         int[] classOf = {0, 0, 1, 1, 2, 2, 2, 2, 3, 3};
         boolean[] pinned = new boolean[10];
-        Certificate c = prover.proveEqual(classOf, pinned, 0, 1).certificate().orElseThrow();
+        Certificate c = prover.proveEqual(classOf, pinned, pinned, 0, 1).certificate().orElseThrow();
         assertEquals(Certificate.Kind.SYMBOLIC, c.kind());
         assertEquals("2·c3·c4·x1", print(c.commonGradient().orElseThrow()));
-        assertTrue(prover.proveEqual(classOf, pinned, 0, 2).refuted(), "w1 and w3 separate: x1 ≠ x2");
-        assertTrue(prover.proveZero(classOf, pinned, 8).refuted());
+        assertTrue(prover.proveEqual(classOf, pinned, pinned, 0, 2).refuted(), "w1 and w3 separate: x1 ≠ x2");
+        assertTrue(prover.proveZero(classOf, pinned, pinned, 8).refuted());
         // Everything pinned at a = 0 ... here a stays a symbol, so nothing is zero.
         boolean[] allPinned = new boolean[10];
         java.util.Arrays.fill(allPinned, true);
-        assertTrue(prover.proveZero(new int[10], allPinned, 0).refuted());
-        assertEquals("2·a²·x1", print(prover.proveEqual(new int[10], allPinned, 0, 1).certificate().orElseThrow()
+        assertTrue(prover.proveZero(new int[10], allPinned, new boolean[10], 0).refuted());
+        assertEquals("2·a²·x1", print(prover.proveEqual(new int[10], allPinned, new boolean[10], 0, 1).certificate().orElseThrow()
                 .commonGradient().orElseThrow()));
     }
 
@@ -130,13 +130,13 @@ class SymbolicProverTest {
         assertTrue(prover.unavailableBecause().orElseThrow().startsWith("the objective in inputs and parameters would have size"),
                 prover.unavailableBecause()::toString);
         // Too big is no verdict at all: neither refuted nor cut short by a time limit.
-        assertEquals(ProverVerdict.UNKNOWN, prover.proveEqual(new int[24], new boolean[24], 0, 1));
+        assertEquals(ProverVerdict.UNKNOWN, prover.proveEqual(new int[24], new boolean[24], new boolean[24], 0, 1));
     }
 
     @Test
     void anExhaustedBudgetGivesNoCertificate() {
         Network n = ProofEngineTest.network(ProofEngineTest.cs231n("", "init all = a"));
         SymbolicProver prover = new SymbolicProver(n, engine, Duration.ZERO);
-        assertEquals(ProverVerdict.CUT_SHORT, prover.proveEqual(new int[10], new boolean[10], 0, 1));
+        assertEquals(ProverVerdict.CUT_SHORT, prover.proveEqual(new int[10], new boolean[10], new boolean[10], 0, 1));
     }
 }
