@@ -97,6 +97,9 @@ public final class LatexDocumentRenderer {
      * A value given as text (an initial value, a witness number): a decimal as written,
      * other exact numbers in math, other text verbatim.
      */
+    private static final java.util.regex.Pattern SCALED_SYMBOL =
+            java.util.regex.Pattern.compile("(-?)(?:([0-9]+(?:/[0-9]+)?)\\*)?([A-Za-z_][A-Za-z_0-9]*)");
+
     static String value(String text, LatexExprPrinter printer) {
         if (text == null) return "?";
         String decimal = NumberText.decimalLiteral(text.strip());
@@ -105,6 +108,13 @@ public final class LatexDocumentRenderer {
             return printer.print(new Expr.Num(Rational.parse(text.strip())));
         } catch (RuntimeException notANumber) {
             if (text.matches("[A-Za-z_][A-Za-z_0-9]*(\\[[0-9,]+])?")) return printer.name(text);
+            // A scaled initial-value symbol as Init prints it: -a, 2*a, -3/4*a.
+            java.util.regex.Matcher scaled = SCALED_SYMBOL.matcher(text.strip());
+            if (scaled.matches()) {
+                String coefficient = scaled.group(2) == null ? ""
+                        : printer.print(new Expr.Num(Rational.parse(scaled.group(2)))) + " ";
+                return scaled.group(1) + coefficient + printer.name(scaled.group(3));
+            }
             return "\\text{\\texttt{" + LatexExprPrinter.escape(text) + "}}";
         }
     }
@@ -398,7 +408,9 @@ public final class LatexDocumentRenderer {
 
         private void induction() {
             out.println("\\paragraph{Proof (by induction on the step).}");
-            out.print("Let $S$ be the set of parameter vectors in which the members of each class are equal");
+            boolean signed = proof.classes().stream().anyMatch(c -> !c.negated().isEmpty());
+            out.print("Let $S$ be the set of parameter vectors in which the members of each class are equal"
+                    + (signed ? " (up to the signs shown: $p = -q$)" : ""));
             if (!proof.frozen().isEmpty()) out.print(" and the frozen parameters have their initial values");
             out.println(", and write $" + symbols() + "$ for the common values of the classes."
                     + " The initial point lies in $S$: the members of each class start at the same value."
@@ -426,7 +438,9 @@ public final class LatexDocumentRenderer {
             if (proof.classes().size() > shown) rows.add("&\\dots \\text{and " + (proof.classes().size() - shown) + " more classes}");
             printRows(rows);
             out.println("\\end{align*}");
+            boolean signs = proof.classes().stream().anyMatch(c -> !c.negated().isEmpty());
             out.println("So one step moves the members of each class by the same amount"
+                    + (signs ? " (with the opposite sign for the members marked $-$)" : "")
                     + (proof.frozen().isEmpty() ? "" : " and leaves the frozen parameters where they are")
                     + ": if $\\theta_{n} \\in S$ then $\\theta_{n+1} \\in S$. By induction every iterate lies in $S$."
                     + " \\hfill$\\square$");
