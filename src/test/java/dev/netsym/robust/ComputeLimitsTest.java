@@ -91,10 +91,12 @@ class ComputeLimitsTest {
     @Test
     void aChainOfTwoThousandUnitsWithTwoThousandWeights() throws Exception {
         String file = spec(chain(2000, false)).toString();
-        CliRun prove = run("prove", "--format", "json", "--timeout", "30", file);
+        // About 7 s of CPU; a generous budget so that a loaded machine does not cut the witness search short.
+        CliRun prove = run("prove", "--format", "json", "--timeout", "120", file);
         assertEquals(0, prove.exitCode(), prove::toString);
         assertTrue(JsonSyntax.isValid(prove.out()), prove::toString);
-        // Decided within its budget, not cut short by it.
+        // Decided within its budget, not cut short by it. (Vanishing gradients, about 2^-2000 at w0,
+        // move the early weights by less than any witness run can show: those stay undecided.)
         assertTrue(prove.out().contains("\"timed_out\": false"), prove::toString);
         assertEquals(0, run("derive", file).exitCode());
     }
