@@ -195,6 +195,8 @@ final class ProofCertifier implements InvariantSearch.Certifier {
         Rational[] values = new Rational[parameters.length];
         for (int p = 0; p < values.length; p++) {
             if (pinned[p] && parameters[p].init() instanceof Init.Numeric num) values[p] = num.value();
+            // A pinned k·a enters as (p·a + q·ε)/q for k = p/q: the same norms as the fixed value k.
+            if (pinned[p] && parameters[p].init() instanceof Init.Symbolic s) values[p] = s.coefficient();
         }
         if (network.data().isEmpty()) return CoefficientBound.ofGradientDifference(tape, values, null);
         double bits = 0;
