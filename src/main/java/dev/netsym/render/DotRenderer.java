@@ -123,7 +123,7 @@ public final class DotRenderer {
         for (int i = 0; i < shown; i++) {
             ParameterClass c = classes.get(i);
             ClassColours.Colour colour = colours.ofClass(c);
-            String text = (c.frozen() ? "frozen at " + c.initialValue() : c.symbol()) + ": " + abbreviate(c.members());
+            String text = (c.frozen() ? "frozen at " + c.initialValue() : c.symbol()) + ": " + abbreviate(c.signedMembers());
             rows.append("<tr><td align=\"left\"><font color=\"").append(colour.hashHex()).append("\">")
                     .append(c.frozen() ? "- - -  " : "——  ").append(html(text)).append("</font></td></tr>");
         }

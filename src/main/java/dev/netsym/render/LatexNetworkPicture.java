@@ -148,7 +148,7 @@ final class LatexNetworkPicture {
                     + "] (0,0) -- (2em,0);";
             String what = c.frozen() ? "frozen at $" + LatexDocumentRenderer.value(c.initialValue(), printer) + "$"
                     : "$" + printer.name(c.symbol()) + "$";
-            out.println(sample + "~" + what + ": $" + LatexDocumentRenderer.memberList(c.members(), printer, ", ")
+            out.println(sample + "~" + what + ": $" + LatexDocumentRenderer.memberList(c.signedMembers(), printer, ", ")
                     + "$" + (i + 1 < shown || classes.size() > shown ? "\\\\" : ""));
         }
         if (classes.size() > shown) out.println("\\dots{} and " + (classes.size() - shown) + " more classes");
