@@ -25,77 +25,36 @@ public final class CoefficientBound {
      * compared one by one, take the largest. +∞ when the network is not a rational function.
      */
     public static double ofGradientDifference(Tape tape, Rational[] parameterValues, Rational[] dataValues) {
-        int n = tape.nodeCount();
-        double[] num = new double[n];
-        double[] den = new double[n];
-        for (int node = 0; node < n; node++) {
-            int count = tape.childCount(node);
-            switch (tape.operation(node)) {
-                case DATA -> {
-                    Rational fixed = dataValues == null ? null : dataValues[tape.leafIndex(node)];
-                    if (fixed != null) {
-                        num[node] = bits(fixed.numerator().abs());
-                        den[node] = bits(fixed.denominator());
-                    }
-                }
-                case PARAMETER -> {
-                    Rational fixed = parameterValues == null ? null : parameterValues[tape.leafIndex(node)];
-                    // s + ε, or (a + b·ε)/b for a fixed value a/b
-                    num[node] = fixed == null ? 1
-                            : bits(fixed.numerator().abs().add(fixed.denominator()));
-                    den[node] = fixed == null ? 0 : bits(fixed.denominator());
-                }
-                case CONSTANT -> {
-                    Rational value = tape.constant(node);
-                    num[node] = bits(value.numerator().abs());
-                    den[node] = bits(value.denominator());
-                }
-                case SUM -> {
-                    // Σ N_k/D_k = (Σ_k N_k·Π_{j≠k} D_j) / Π_j D_j
-                    double common = 0;
-                    for (int k = 0; k < count; k++) common += den[tape.child(node, k)];
-                    double largest = Double.NEGATIVE_INFINITY;
-                    for (int k = 0; k < count; k++) {
-                        int c = tape.child(node, k);
-                        largest = Math.max(largest, num[c] + common - den[c]);
-                    }
-                    double scaledSum = 0;
-                    for (int k = 0; k < count; k++) {
-                        int c = tape.child(node, k);
-                        scaledSum += Math.pow(2, num[c] + common - den[c] - largest);
-                    }
-                    num[node] = count == 0 ? 0 : largest + Math.log(scaledSum) / Math.log(2);
-                    den[node] = common;
-                }
-                case PRODUCT -> {
-                    for (int k = 0; k < count; k++) {
-                        num[node] += num[tape.child(node, k)];
-                        den[node] += den[tape.child(node, k)];
-                    }
-                }
-                case NEGATE -> {
-                    num[node] = num[tape.child(node, 0)];
-                    den[node] = den[tape.child(node, 0)];
-                }
-                case QUOTIENT -> {
-                    int a = tape.child(node, 0);
-                    int b = tape.child(node, 1);
-                    num[node] = num[a] + den[b];
-                    den[node] = den[a] + num[b];
-                }
-                case INTEGER_POWER -> {
-                    int e = tape.exponent(node);
-                    int b = tape.child(node, 0);
-                    num[node] = Math.abs((double) e) * (e >= 0 ? num[b] : den[b]);
-                    den[node] = Math.abs((double) e) * (e >= 0 ? den[b] : num[b]);
-                }
-                default -> {
-                    return Double.POSITIVE_INFINITY;
-                }
+        double size = NumeratorDenominatorWalk.ofObjective(tape, new NumeratorDenominatorWalk.Leaves() {
+            @Override
+            public double[] data(int node) {
+                Rational fixed = dataValues == null ? null : dataValues[tape.leafIndex(node)];
+                return fixed == null ? new double[] {0, 0}
+                        : new double[] {bits(fixed.numerator().abs()), bits(fixed.denominator())};
             }
-        }
-        int root = tape.objectiveNode();
-        return 1 + num[root] + den[root];
+
+            @Override
+            public double[] parameter(int node) {
+                Rational fixed = parameterValues == null ? null : parameterValues[tape.leafIndex(node)];
+                // s + ε, or (a + b·ε)/b for a fixed value a/b
+                return fixed == null ? new double[] {1, 0}
+                        : new double[] {bits(fixed.numerator().abs().add(fixed.denominator())), bits(fixed.denominator())};
+            }
+
+            @Override
+            public double[] constant(int node) {
+                Rational value = tape.constant(node);
+                return new double[] {bits(value.numerator().abs()), bits(value.denominator())};
+            }
+        }, (sizes, count) -> {
+            // log2 of a sum of norms 2^size, computed around the largest to stay finite.
+            double largest = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < count; k++) largest = Math.max(largest, sizes[k]);
+            double scaledSum = 0;
+            for (int k = 0; k < count; k++) scaledSum += Math.pow(2, sizes[k] - largest);
+            return largest + Math.log(scaledSum) / Math.log(2);
+        });
+        return 1 + size;
     }
 
     /** log2 of a norm, at least 0 (a zero polynomial is bounded by norm 1 as well); exact below 2^53. */

@@ -1,6 +1,7 @@
 package dev.netsym.proof;
 
 import dev.netsym.calculus.CoefficientBound;
+import dev.netsym.calculus.DegreeBound;
 import dev.netsym.calculus.ModularArithmetic;
 import dev.netsym.calculus.Tape;
 import dev.netsym.model.Init;
