@@ -413,6 +413,14 @@ public final class LatexDocumentRenderer {
                     rows.add(lhs + " &= 0 \\quad \\text{(" + LatexExprPrinter.escape(cert.kind().label()) + ")}");
                 } else if (cert.commonGradient().isPresent()) {
                     rows.addAll(LatexLines.rows(lhs, breaking.print(cert.commonGradient().get())));
+                    // Sign facts that made ReLUs 0 here: the row is true only because of them.
+                    List<Expr> nonPositive = proof.details().map(d -> d.nonPositiveByAssumption(c.members()))
+                            .orElse(List.of());
+                    if (!nonPositive.isEmpty()) {
+                        rows.add("&\\quad \\text{since } " + nonPositive.stream().map(e -> printer.print(e) + " \\le 0")
+                                .collect(java.util.stream.Collectors.joining(" \\text{ and } "))
+                                + " \\text{ under the assumptions}");
+                    }
                 } else {
                     // The kind only: the details are explained once, below, to keep rows inside the page.
                     String why = cert.kind() == Certificate.Kind.TRIVIAL ? "one parameter" : cert.kind().label();

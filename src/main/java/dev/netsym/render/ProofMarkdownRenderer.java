@@ -104,7 +104,8 @@ public final class ProofMarkdownRenderer {
             out.println();
             out.println("$$\\begin{aligned}");
             for (Map.Entry<String, Expr> u : d.units().entrySet()) {
-                out.println(tex.name(u.getKey()) + " &= " + tex.print(u.getValue()) + " \\\\");
+                out.println(tex.name(u.getKey()) + " &= " + tex.print(u.getValue())
+                        + since(d, List.of(u.getKey())) + " \\\\");
             }
             out.println("\\end{aligned}$$");
             out.println();
@@ -120,7 +121,9 @@ public final class ProofMarkdownRenderer {
             }
             String lhs = c.members().stream().map(m -> partial(proof, m)).collect(Collectors.joining(" = "));
             String rhs = c.certificate().commonGradient().map(tex::print).orElse(c.frozen() ? "0" : "");
-            out.println("- $" + lhs + (rhs.isEmpty() ? "" : " = " + rhs) + "$ — certificate: " + c.certificate().kind().label());
+            String since = d == null || c.certificate().commonGradient().isEmpty() ? "" : since(d, c.members());
+            out.println("- $" + lhs + (rhs.isEmpty() ? "" : " = " + rhs) + since + "$ — certificate: "
+                    + c.certificate().kind().label());
         }
         out.println();
         out.println("so one step keeps every class together, and the claim holds at $t + 1$. $\\blacksquare$");
@@ -156,6 +159,14 @@ public final class ProofMarkdownRenderer {
                 : tex.name(s.first()) + " = " + w.firstValue() + " \\ne " + tex.name(s.second()) + " = " + w.secondValue();
         return "$" + String.join(",\\ ", parts) + "$; after step " + w.step() + ", $" + after + "$ (" + w.arithmetic()
                 + ")";
+    }
+
+    /** ", \text{since } z \le 0 \text{ under the assumptions}" where sign facts made ReLUs in these entries 0. */
+    private String since(ProofDetails d, List<String> names) {
+        List<Expr> nonPositive = d.nonPositiveByAssumption(names);
+        if (nonPositive.isEmpty()) return "";
+        return ",\\ \\text{since } " + nonPositive.stream().map(e -> tex.print(e) + " \\le 0")
+                .collect(Collectors.joining(" \\text{ and } ")) + " \\text{ under the assumptions}";
     }
 
     private String partial(Proof proof, String parameter) {

@@ -116,7 +116,14 @@ public final class ProofTextRenderer {
                         .collect(Collectors.joining(" = "));
                 who = lhs + " = " + printer.print(c.certificate().commonGradient().get());
             }
-            out.println("    " + who + "    [" + c.certificate().kind().label() + "]");
+            String since = showDetails(proof, everything) ? since(proof, c.members()) : "";
+            String label = "    [" + c.certificate().kind().label() + "]";
+            if (("    " + who + since + label).length() <= WIDTH) {
+                out.println("    " + who + since + label);
+            } else {
+                out.println("    " + who + (since.isEmpty() ? "" : ",") + label);
+                if (!since.isEmpty()) out.println("      " + since.substring(2));
+            }
         }
         if (shown < kinds.values().stream().mapToInt(Integer::intValue).sum()) {
             out.println("    ... and " + (kinds.values().stream().mapToInt(Integer::intValue).sum() - shown)
@@ -164,12 +171,19 @@ public final class ProofTextRenderer {
         out.println();
     }
 
-    /** "(and so do the 9 others that started with it)" when the move stands for a group. */
+    /**
+     * ", as do all 10 that started there" when the move stands for a group: only parameters that
+     * are neither frozen nor undecided count (a frozen one that started there does not move).
+     */
     private static String startedWith(Proof proof, String parameter) {
         Network n = proof.network();
         Parameter p = n.parameters().stream().filter(q -> q.name().equals(parameter)).findFirst().orElseThrow();
         if (p.init() instanceof Init.Random) return "";
-        long others = n.parameters().stream().filter(q -> q.init().equals(p.init())).count() - 1;
+        java.util.Set<String> frozen = new java.util.HashSet<>(proof.frozen());
+        java.util.Set<String> undecided = proof.undecided().stream().filter(u -> u.size() == 1).map(u -> u.get(0))
+                .collect(Collectors.toSet());
+        long others = n.parameters().stream().filter(q -> q.init().equals(p.init()))
+                .filter(q -> !frozen.contains(q.name()) && !undecided.contains(q.name())).count() - 1;
         return others == 0 ? "" : " away from " + p.init() + ", as do all " + (others + 1) + " that started there";
     }
 
@@ -281,10 +295,19 @@ public final class ProofTextRenderer {
                 List<String> same = proof.unitClasses().stream().filter(g -> g.contains(u.getKey())).findFirst()
                         .orElse(List.of(u.getKey()));
                 done.addAll(same);
-                out.println("      " + String.join(" = ", same) + " = " + printer.print(u.getValue()));
+                out.println("      " + String.join(" = ", same) + " = " + printer.print(u.getValue()) + since(proof, same));
             }
         }
         out.println("  and on that subspace the gradients are");
+    }
+
+    /** ", since a·x1 + a·x2 ≤ 0 under the assumptions" where sign facts turned ReLUs in these entries into 0. */
+    private String since(Proof proof, List<String> names) {
+        List<dev.netsym.model.Expr> nonPositive = proof.details().map(d -> d.nonPositiveByAssumption(names))
+                .orElse(List.of());
+        if (nonPositive.isEmpty()) return "";
+        return ", since " + nonPositive.stream().map(e -> printer.print(e) + " ≤ 0").collect(Collectors.joining(" and "))
+                + " under the assumptions";
     }
 
     private static String objectiveName(Proof proof) {
