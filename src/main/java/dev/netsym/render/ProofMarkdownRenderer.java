@@ -8,6 +8,7 @@ import dev.netsym.proof.ProofDetails;
 import dev.netsym.proof.Separation;
 import dev.netsym.proof.SpecialValue;
 import dev.netsym.proof.Witness;
+import dev.netsym.proof.WitnessRun;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,31 +135,56 @@ public final class ProofMarkdownRenderer {
         if (proof.separations().isEmpty()) return;
         out.println("## Why the classes are no coarser");
         out.println();
-        proof.separations().stream().limit(LISTED).forEach(s -> {
+        List<Separation> listed = proof.separations().stream().limit(LISTED).toList();
+        Map<WitnessRun, String> runs = WitnessRuns.labels(listed);
+        runs.forEach((run, label) -> out.println("- witness run " + label + ": " + run(run)));
+        out.println();
+        listed.forEach(s -> {
             StringBuilder line = new StringBuilder("- ");
             line.append(s.isMove() ? "$" + tex.name(s.first()) + "$ moves"
                     : "$" + tex.name(s.first()) + "$ and $" + tex.name(s.second()) + "$ separate");
             s.difference().ifPresent(d -> line.append(": on the subspace $").append(partial(proof, s.first()))
                     .append(s.isMove() ? "" : " - " + partial(proof, s.second())).append(" = ")
                     .append(tex.print(d)).append("$"));
-            line.append(". Witness: ").append(witness(s, s.witness()));
+            line.append(". Witness: ").append(witness(s, s.witness(), runs.get(s.witness().run())));
             out.println(line.append('.'));
         });
         if (proof.separations().size() > LISTED) out.println("- … and " + (proof.separations().size() - LISTED) + " more");
         out.println();
     }
 
-    private String witness(Separation s, Witness w) {
-        List<String> parts = new ArrayList<>();
-        w.start().forEach((k, v) -> parts.add(tex.name(k) + " = " + v));
-        for (Map<String, String> sample : w.data()) {
-            sample.forEach((k, v) -> parts.add(k.startsWith("(") ? LatexExprPrinter.escape(k) : tex.name(k) + " = " + v));
-        }
-        parts.add("\\eta = " + w.learningRate());
+    private String witness(Separation s, Witness w, String run) {
         String after = s.isMove() ? tex.name(s.first()) + " = " + w.firstValue()
                 : tex.name(s.first()) + " = " + w.firstValue() + " \\ne " + tex.name(s.second()) + " = " + w.secondValue();
-        return "$" + String.join(",\\ ", parts) + "$; after step " + w.step() + ", $" + after + "$ (" + w.arithmetic()
-                + ")";
+        return "run " + run + ", after step " + w.step() + ", $" + after + "$";
+    }
+
+    /** A run's setup in full (start, data, η, activations): Markdown is for reading, JSON lists long ones too. */
+    private String run(WitnessRun r) {
+        List<String> parts = new ArrayList<>();
+        r.start().forEach((k, v) -> parts.add(tex.name(k) + " = " + v));
+        for (Map<String, String> sample : r.data()) {
+            if (sample.size() > LISTED) {
+                parts.add("\\text{" + sample.size() + " random data values (--format json lists them)}");
+            } else {
+                sample.forEach((k, v) -> parts.add(tex.name(k) + " = " + v));
+            }
+        }
+        parts.add("\\eta = " + r.learningRate());
+        StringBuilder text = new StringBuilder("$" + String.join(",\\ ", parts) + "$ (" + r.arithmetic() + ")");
+        for (WitnessRun.Activation f : r.activations()) {
+            if (f.formula().isPresent()) {
+                text.append("; $").append(f.name()).append("(z) = ").append(tex.print(f.formula().get())).append("$");
+            } else {
+                List<String> values = f.values().stream().limit(LISTED).map(v -> f.name()
+                        + (v.order() <= 2 ? "'".repeat(v.order()) : "^{(" + v.order() + ")}") + "(" + v.at() + ") = "
+                        + v.value()).toList();
+                text.append("; $").append(f.name()).append("$ any smooth function with $")
+                        .append(String.join(",\\ ", values)).append("$")
+                        .append(f.values().size() > LISTED ? " … (" + f.values().size() + " values, --format json lists them)" : "");
+            }
+        }
+        return text.toString();
     }
 
     /** ", \text{since } z \le 0 \text{ under the assumptions}" where sign facts made ReLUs in these entries 0. */

@@ -10,6 +10,7 @@ import dev.netsym.proof.Proof;
 import dev.netsym.proof.Separation;
 import dev.netsym.proof.SpecialValue;
 import dev.netsym.proof.Witness;
+import dev.netsym.proof.WitnessRun;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -151,11 +152,12 @@ public final class ProofTextRenderer {
     private void separations(Proof proof, boolean everything) {
         List<Separation> seps = proof.separations();
         if (seps.isEmpty()) return;
-        out.println("Why the classes are no coarser (each separation with a witness):");
-        int shown = 0;
-        for (Separation s : seps) {
-            if (!everything && shown >= SHOWN_SEPARATIONS) break;
-            shown++;
+        out.println("Why the classes are no coarser (each separation with a witness run):");
+        List<Separation> shownSeparations = everything ? seps : seps.subList(0, Math.min(seps.size(), SHOWN_SEPARATIONS));
+        // One setup usually serves many separations: print each run once, then refer to it.
+        Map<WitnessRun, String> runs = WitnessRuns.labels(shownSeparations);
+        runs.forEach((run, label) -> run(label, run));
+        for (Separation s : shownSeparations) {
             String what = s.isMove() ? s.first() + " moves" + startedWith(proof, s.first())
                     : s.first() + " and " + s.second() + " separate";
             out.println("  " + what + " (round " + s.round() + ")");
@@ -165,10 +167,64 @@ public final class ProofTextRenderer {
                         : "∂" + o + "/∂" + s.first() + " − ∂" + o + "/∂" + s.second();
                 out.println("    on the subspace, " + lhs + " = " + printer.print(s.difference().get()));
             }
-            witness(s, s.witness());
+            Witness w = s.witness();
+            String values = s.isMove() ? s.first() + " = " + w.firstValue() + " (it started at " + w.secondValue() + ")"
+                    : s.first() + " = " + w.firstValue() + " but " + s.second() + " = " + w.secondValue();
+            out.println("    run " + runs.get(w.run()) + ": after step " + w.step() + ", " + values);
         }
-        if (shown < seps.size()) out.println("  ... and " + (seps.size() - shown) + " more (--full lists them)");
+        if (shownSeparations.size() < seps.size()) {
+            out.println("  ... and " + (seps.size() - shownSeparations.size()) + " more (--full lists them)");
+        }
         out.println();
+    }
+
+    /** A witness run's setup, wrapped to the text width; long lists point to the JSON output. */
+    private void run(String label, WitnessRun run) {
+        List<String> parts = new ArrayList<>();
+        listed(parts, run.start(), "random start values");
+        if (run.data().isEmpty()) parts.add("the spec's data");
+        for (Map<String, String> sample : run.data()) listed(parts, sample, "random data values");
+        parts.add("η = " + run.learningRate());
+        wrapParts("  witness run " + label + " (" + run.arithmetic() + "): ", parts);
+        for (WitnessRun.Activation f : run.activations()) {
+            if (f.formula().isPresent()) {
+                out.println("    with " + f.name() + "(z) = " + printer.print(f.formula().get()));
+            } else {
+                List<String> values = f.values().stream().map(v -> WitnessRuns.call(f.name(), v) + " = " + v.value())
+                        .toList();
+                List<String> shown = values.size() <= LISTED_VALUES ? values : new ArrayList<>(values.subList(0, LISTED_VALUES));
+                if (values.size() > LISTED_VALUES) shown.add("... (" + values.size() + " values, --format json lists them)");
+                wrapParts("    with " + f.name() + " any smooth function that has ", shown);
+            }
+        }
+    }
+
+    /** Up to this many values of one kind are listed in text; JSON always has all. */
+    private static final int LISTED_VALUES = 20;
+
+    private static void listed(List<String> parts, Map<String, String> values, String what) {
+        if (values.size() <= LISTED_VALUES) {
+            values.forEach((k, v) -> parts.add(k + " = " + v));
+        } else {
+            parts.add(values.size() + " " + what + " (--format json lists them)");
+        }
+    }
+
+    private void wrapParts(String opening, List<String> parts) {
+        String continuation = " ".repeat(6);
+        StringBuilder line = new StringBuilder(opening);
+        boolean empty = true;
+        for (String part : parts) {
+            String piece = (empty ? "" : ", ") + part;
+            if (!empty && line.length() + piece.length() > WIDTH - 1) {
+                out.println(line.append(','));
+                line = new StringBuilder(continuation).append(part);
+            } else {
+                line.append(piece);
+            }
+            empty = false;
+        }
+        out.println(line);
     }
 
     /**
@@ -185,31 +241,6 @@ public final class ProofTextRenderer {
         long others = n.parameters().stream().filter(q -> q.init().equals(p.init()))
                 .filter(q -> !frozen.contains(q.name()) && !undecided.contains(q.name())).count() - 1;
         return others == 0 ? "" : " away from " + p.init() + ", as do all " + (others + 1) + " that started there";
-    }
-
-    /** The witness's numbers wrapped to the text width, then what happened after the step. */
-    private void witness(Separation s, Witness w) {
-        List<String> parts = new ArrayList<>();
-        w.start().forEach((k, v) -> parts.add(k + " = " + v));
-        for (Map<String, String> sample : w.data()) sample.forEach((k, v) -> parts.add(k + " = " + v));
-        parts.add("η = " + w.learningRate());
-        String continuation = " ".repeat(15);
-        StringBuilder line = new StringBuilder("    witness (" + w.arithmetic() + "): ");
-        boolean empty = true;
-        for (String part : parts) {
-            String piece = (empty ? "" : ", ") + part;
-            if (!empty && line.length() + piece.length() > WIDTH - 1) {
-                out.println(line.append(','));
-                line = new StringBuilder(continuation).append(part);
-            } else {
-                line.append(piece);
-            }
-            empty = false;
-        }
-        out.println(line.append(':'));
-        String values = s.isMove() ? s.first() + " = " + w.firstValue() + " (it started at " + w.secondValue() + ")"
-                : s.first() + " = " + w.firstValue() + " but " + s.second() + " = " + w.secondValue();
-        out.println(continuation + "after step " + w.step() + ", " + values);
     }
 
     private void undecided(Proof proof) {
