@@ -68,6 +68,14 @@ public interface Arithmetic<T> {
      */
     T genericDerivative(String name, int order, T z);
 
+    /**
+     * The generic activation {@code name} of this instance as a formula in {@code variable},
+     * where it has one; empty where it is defined only by its values (exact, modular).
+     */
+    default java.util.Optional<dev.netsym.model.Expr> genericFormula(String name, String variable) {
+        return java.util.Optional.empty();
+    }
+
     /** f(z) for the generic activation {@code name}. */
     default T applyGeneric(String name, T z) {
         return genericDerivative(name, 0, z);

@@ -147,6 +147,11 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
 
     @Override public BigDecimal[] newArray(int length) { return new BigDecimal[length]; }
 
+    @Override
+    public java.util.Optional<dev.netsym.model.Expr> genericFormula(String name, String variable) {
+        return java.util.Optional.of(generic.formula(name, variable));
+    }
+
     @Override public String toString() { return "decimal(" + context.getPrecision() + " digits)"; }
 
     // --- elementary functions, at working precision ---

@@ -119,5 +119,10 @@ public final class DoubleArithmetic implements Arithmetic<Double> {
 
     @Override public Double[] newArray(int length) { return new Double[length]; }
 
+    @Override
+    public java.util.Optional<dev.netsym.model.Expr> genericFormula(String name, String variable) {
+        return java.util.Optional.of(generic.formula(name, variable));
+    }
+
     @Override public String toString() { return "double"; }
 }

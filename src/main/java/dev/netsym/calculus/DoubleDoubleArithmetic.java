@@ -104,6 +104,11 @@ public final class DoubleDoubleArithmetic implements Arithmetic<DoubleDouble> {
 
     @Override public DoubleDouble[] newArray(int length) { return new DoubleDouble[length]; }
 
+    @Override
+    public java.util.Optional<dev.netsym.model.Expr> genericFormula(String name, String variable) {
+        return java.util.Optional.of(generic.formula(name, variable));
+    }
+
     @Override public String toString() { return "double-double (about 31 digits)"; }
 
     private static DoubleDouble finite(DoubleDouble value) {

@@ -1,6 +1,7 @@
 package dev.netsym.calculus;
 
 import dev.netsym.model.Builtin;
+import dev.netsym.model.Expr;
 import dev.netsym.model.Rational;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -31,6 +32,15 @@ final class SmoothGenericActivation {
 
     SmoothGenericActivation(long seed) {
         this.seed = seed;
+    }
+
+    /** The function itself, tanh(c1·z + c2) + c3·z, so that a run that used it can be repeated. */
+    Expr formula(String name, String variable) {
+        Constants c = constantsByName.computeIfAbsent(name, this::constantsFor);
+        Expr z = new Expr.Ref(variable);
+        Expr inner = new Expr.Sum(List.of(new Expr.Product(List.of(new Expr.Num(c.scale()), z)), new Expr.Num(c.shift())));
+        return new Expr.Sum(List.of(new Expr.Call(Builtin.TANH.specName(), List.of(inner)),
+                new Expr.Product(List.of(new Expr.Num(c.slope()), z))));
     }
 
     <T> T derivative(Arithmetic<T> arithmetic, String name, int order, T z) {

@@ -68,12 +68,14 @@ public record Proof(Network network, List<ParameterClass> classes, List<Separati
 
     /**
      * The proof with its symbolic details: separations carry their differences, and each
-     * class its common gradient on the subspace where the details computed one.
+     * class its common gradient on the subspace where the details computed the same
+     * expression for every member (one member's gradient is never shown as everyone's).
      */
     public Proof withDetails(ProofDetails d) {
         List<ParameterClass> withGradients = classes.stream().map(c -> {
             Expr g = d.gradients().get(c.members().get(0));
             if (g == null || c.certificate().commonGradient().isPresent()) return c;
+            if (!c.members().stream().allMatch(m -> g.equals(d.gradients().get(m)))) return c;
             Certificate cert = new Certificate(c.certificate().kind(), c.certificate().detail(), Optional.of(g));
             return c.withCertificate(cert);
         }).toList();

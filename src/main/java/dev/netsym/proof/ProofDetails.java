@@ -16,21 +16,33 @@ import java.util.Optional;
  *     unit order, only the units that were computed
  * @param gradients parameter name → ∂objective/∂parameter on the subspace; members of one
  *     class have the same entry, so a renderer can write ∂y/∂w1 = ∂y/∂w2 = 2·c3·c4·x1
+ * @param nonPositiveByAssumption unit or parameter name → the arguments z that the spec's sign
+ *     facts make ≤ 0, so that relu(z) and relu′(z) in its entry were replaced by 0; only
+ *     names whose entry this changed
  * @param separations the proof's separations, with {@link Separation#difference()} filled in
  *     (g_first − g_second, or g_first for a move, factored) where it was computed
  * @param objective the objective on the subspace (what the network collapses to)
  * @param skipped what was not computed and why (network too big, time budget), or empty
  */
-public record ProofDetails(Map<String, Expr> units, Map<String, Expr> gradients, List<Separation> separations,
+public record ProofDetails(Map<String, Expr> units, Map<String, Expr> gradients,
+                           Map<String, List<Expr>> nonPositiveByAssumption, List<Separation> separations,
                            Optional<Expr> objective, Optional<String> skipped) {
     public ProofDetails {
+        nonPositiveByAssumption = Collections.unmodifiableMap(new LinkedHashMap<>(nonPositiveByAssumption));
         units = Collections.unmodifiableMap(new LinkedHashMap<>(units));
         gradients = Collections.unmodifiableMap(new LinkedHashMap<>(gradients));
         separations = List.copyOf(separations);
     }
 
+    /** The arguments the sign facts make ≤ 0 in the entries of these names, each once, in order. */
+    public List<Expr> nonPositiveByAssumption(List<String> names) {
+        java.util.Set<Expr> all = new java.util.LinkedHashSet<>();
+        for (String name : names) all.addAll(nonPositiveByAssumption.getOrDefault(name, List.of()));
+        return List.copyOf(all);
+    }
+
     /** Nothing computed: the proof's separations as they are, and the reason. */
     public static ProofDetails skipped(Proof proof, String why) {
-        return new ProofDetails(Map.of(), Map.of(), proof.separations(), Optional.empty(), Optional.of(why));
+        return new ProofDetails(Map.of(), Map.of(), Map.of(), proof.separations(), Optional.empty(), Optional.of(why));
     }
 }

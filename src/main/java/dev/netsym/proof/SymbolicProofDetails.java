@@ -38,6 +38,8 @@ public final class SymbolicProofDetails {
             return ProofDetails.skipped(proof, "not written out symbolically: " + g.unavailableBecause().get());
         }
         Map<String, Expr> values = g.valuesOnSubspace(proof);
+        AssumedSigns signs = new AssumedSigns(network.assumptions());
+        Map<String, List<Expr>> deadRelus = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
         List<String> notReached = new ArrayList<>();
 
@@ -50,7 +52,8 @@ public final class SymbolicProofDetails {
             } else if (System.nanoTime() > deadline) {
                 notReached.add("unit " + u.name());
             } else {
-                g.substitute(nested.get(), values).ifPresentOrElse(v -> units.put(u.name(), g.readable(v)),
+                g.substitute(nested.get(), values).ifPresentOrElse(
+                        v -> units.put(u.name(), g.readable(underAssumptions(g, signs, u.name(), v, deadRelus))),
                         () -> notReached.add("unit " + u.name()));
             }
         }
@@ -60,7 +63,8 @@ public final class SymbolicProofDetails {
 
         Optional<Expr> objective = Optional.empty();
         if (System.nanoTime() <= deadline) {
-            objective = g.objective().flatMap(o -> g.substitute(o, values)).map(g::readable);
+            objective = g.objective().flatMap(o -> g.substitute(o, values))
+                    .map(o -> g.readable(signs.withDeadRelusZero(o, new LinkedHashSet<>())));
         }
         if (objective.isEmpty()) notReached.add("the objective");
 
@@ -73,13 +77,13 @@ public final class SymbolicProofDetails {
                 notReached.add("∂/∂" + p.name());
                 continue;
             }
-            onSubspace.put(p.name(), v.get());
+            onSubspace.put(p.name(), underAssumptions(g, signs, p.name(), v.get(), deadRelus));
             // Members of a class share one gradient: simplify it once.
             Expr shown = null;
             for (var entry : gradients.entrySet()) {
-                if (onSubspace.get(entry.getKey()).equals(v.get())) shown = entry.getValue();
+                if (onSubspace.get(entry.getKey()).equals(onSubspace.get(p.name()))) shown = entry.getValue();
             }
-            gradients.put(p.name(), shown != null ? shown : g.readable(v.get()));
+            gradients.put(p.name(), shown != null ? shown : g.readable(onSubspace.get(p.name())));
         }
 
         List<Separation> separations = new ArrayList<>();
@@ -103,8 +107,17 @@ public final class SymbolicProofDetails {
             skipped.add((outOfTime ? "the budget of " + budget.toMillis() + " ms ran out before "
                     : "the algebra did not finish in time for ") + summarise(notReached));
         }
-        return new ProofDetails(units, gradients, separations, objective,
+        return new ProofDetails(units, gradients, deadRelus, separations, objective,
                 skipped.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", skipped)));
+    }
+
+    /** e with the ReLUs the assumptions make 0 replaced by 0; the arguments used are recorded under name. */
+    private static Expr underAssumptions(SymbolicProver.Gradients g, AssumedSigns signs, String name, Expr e,
+                                         Map<String, List<Expr>> deadRelus) {
+        Set<Expr> used = new LinkedHashSet<>();
+        Expr simplified = signs.withDeadRelusZero(e, used);
+        if (!used.isEmpty()) deadRelus.put(name, used.stream().map(g::readable).distinct().toList());
+        return simplified;
     }
 
     private static String summarise(List<String> items) {

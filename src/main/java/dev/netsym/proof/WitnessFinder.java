@@ -108,8 +108,13 @@ final class WitnessFinder {
         return InvariantSearch.widestSum(tape);
     }
 
-    private <T> void simulate(Arithmetic<T> a, List<InvariantSearch.Event> events, int steps, RandomValues random,
-                              int attempt, List<Optional<Witness>> found) {
+    private <T> void simulate(Arithmetic<T> arithmetic, List<InvariantSearch.Event> events, int steps,
+                              RandomValues random, int attempt, List<Optional<Witness>> found) {
+        // Where f is only a choice of values (exact, modular), the run notes the values it used.
+        boolean record = !tape.genericActivationsUsed().isEmpty()
+                && arithmetic.genericFormula(tape.genericActivationsUsed().iterator().next(), "z").isEmpty();
+        ActivationRecorder<T> recorder = record ? new ActivationRecorder<>(arithmetic) : null;
+        Arithmetic<T> a = record ? recorder : arithmetic;
         Map<String, String> start = new LinkedHashMap<>();
         Map<String, Rational> symbolValues = new HashMap<>();
         T[] initial = a.newArray(parameters.length);
@@ -124,7 +129,7 @@ final class WitnessFinder {
                 if (v == null) {
                     v = attempt == 0 ? random.small(symbol) : random.generic(symbol);
                     symbolValues.put(symbol, v);
-                    if (parameters.length <= 50 || init instanceof Init.Symbolic) start.put(symbol, v.toString());
+                    start.put(symbol, v.toString());
                 }
                 if (init instanceof Init.Symbolic s) v = v.multiply(s.coefficient());
             }
@@ -143,17 +148,23 @@ final class WitnessFinder {
                 shown.put(name, v.toString());
             }
             samples.add(values);
-            shownData.add(values.length <= 20 ? shown : Map.of("(random inputs)", values.length + " values"));
+            shownData.add(shown);
         } else {
             for (Sample s : data) samples.add(tape.dataValues(a, s));
         }
         Rational eta = Rational.of(1, 10);
         var trajectory = new GradientDescentSimulation<>(tape, a).run(initial, samples, a.fromRational(eta), steps);
-        boolean exact = !(a instanceof DecimalArithmetic || a instanceof DoubleDoubleArithmetic);
-        String how = a instanceof ModularArithmetic ? "exact, " + a
-                : a instanceof SizeBoundedArithmetic ? "exact rational arithmetic"
-                : a instanceof DoubleDoubleArithmetic ? "double-double arithmetic, about 31 digits"
+        boolean exact = !(arithmetic instanceof DecimalArithmetic || arithmetic instanceof DoubleDoubleArithmetic);
+        String how = arithmetic instanceof ModularArithmetic ? "exact, " + arithmetic
+                : arithmetic instanceof SizeBoundedArithmetic ? "exact rational arithmetic"
+                : arithmetic instanceof DoubleDoubleArithmetic ? "double-double arithmetic, about 31 digits"
                 : "40-digit decimal arithmetic";
+        List<WitnessRun.Activation> activations = new ArrayList<>();
+        for (String name : tape.genericActivationsUsed()) {
+            activations.add(new WitnessRun.Activation(name, arithmetic.genericFormula(name, "z"),
+                    record ? recorder.values(name, v -> exactly(arithmetic, v)) : List.of()));
+        }
+        WitnessRun run = new WitnessRun(start, shownData, eta.toString(), activations, exact, how);
         for (int i = 0; i < events.size(); i++) {
             if (found.get(i).isPresent()) continue;
             InvariantSearch.Event e = events.get(i);
@@ -163,9 +174,14 @@ final class WitnessFinder {
             int t = step.getAsInt();
             T first = trajectory.value(t, e.first());
             T second = e.second() < 0 ? trajectory.value(0, e.first()) : trajectory.value(t, e.second());
-            found.set(i, Optional.of(new Witness(start, shownData, eta.toString(), t, show(a, first), show(a, second),
-                    exact, how)));
+            found.set(i, Optional.of(new Witness(run, t, show(arithmetic, first), show(arithmetic, second))));
         }
+    }
+
+    /** An exact value in full (a point or value of f must be repeatable, however long). */
+    private static String exactly(Arithmetic<?> arithmetic, Object value) {
+        if (value instanceof Rational r) return r.toString();
+        return show(arithmetic, value);
     }
 
     private static String show(Arithmetic<?> arithmetic, Object value) {

@@ -14,6 +14,7 @@ import dev.netsym.proof.Proof;
 import dev.netsym.proof.Separation;
 import dev.netsym.proof.SpecialValue;
 import dev.netsym.proof.Witness;
+import dev.netsym.proof.WitnessRun;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -141,6 +142,8 @@ public final class LatexDocumentRenderer {
         private final Network network;
         private final Derivation derivation;
         private final Proof proof;
+        /** The witness runs of the separations listed, labelled A, B, ... (set by separations()). */
+        private java.util.Map<WitnessRun, String> runs = java.util.Map.of();
         private final LatexExprPrinter printer;
         private final LatexExprPrinter breaking;
         private final ClassColours colours;
@@ -429,6 +432,14 @@ public final class LatexDocumentRenderer {
                     rows.add(lhs + " &= 0 \\quad \\text{(" + LatexExprPrinter.escape(cert.kind().label()) + ")}");
                 } else if (cert.commonGradient().isPresent()) {
                     rows.addAll(LatexLines.rows(lhs, breaking.print(cert.commonGradient().get())));
+                    // Sign facts that made ReLUs 0 here: the row is true only because of them.
+                    List<Expr> nonPositive = proof.details().map(d -> d.nonPositiveByAssumption(c.members()))
+                            .orElse(List.of());
+                    if (!nonPositive.isEmpty()) {
+                        rows.add("&\\quad \\text{since } " + nonPositive.stream().map(e -> printer.print(e) + " \\le 0")
+                                .collect(java.util.stream.Collectors.joining(" \\text{ and } "))
+                                + " \\text{ under the assumptions}");
+                    }
                 } else {
                     // The kind only: the details are explained once, below, to keep rows inside the page.
                     String why = cert.kind() == Certificate.Kind.TRIVIAL ? "one parameter" : cert.kind().label();
@@ -466,8 +477,13 @@ public final class LatexDocumentRenderer {
             if (proof.separations().isEmpty() && proof.undecided().isEmpty()) return;
             out.println("\\subsection*{Why the classes are not coarser}");
             if (!proof.separations().isEmpty()) {
-                out.println("\\begin{itemize}");
                 int shown = Math.min(proof.separations().size(), LIST_LIMIT);
+                runs = WitnessRuns.labels(proof.separations().subList(0, shown));
+                out.println("Witness runs (each separation below names the run that shows it):");
+                out.println("\\begin{itemize}");
+                runs.forEach((run, label) -> out.println("\\item Run " + label + ": " + run(run)));
+                out.println("\\end{itemize}");
+                out.println("\\begin{itemize}");
                 for (int i = 0; i < shown; i++) separation(proof.separations().get(i));
                 if (proof.separations().size() > shown) {
                     out.println("\\item \\dots{} and " + (proof.separations().size() - shown) + " more.");
@@ -514,16 +530,7 @@ public final class LatexDocumentRenderer {
         }
 
         private String witness(Separation s, Witness w) {
-            // Every initial value a number: nothing to choose, so no "start with".
-            StringBuilder text = new StringBuilder(w.start().isEmpty() ? "Witness: from the initialisation"
-                    : "Witness: start with $" + assignments(w.start()) + "$");
-            if (!w.data().isEmpty()) {
-                text.append(", data ");
-                List<String> samples = w.data().stream().limit(5).map(d -> "$(" + assignments(d) + ")$").toList();
-                text.append(String.join(", ", samples));
-                if (w.data().size() > 5) text.append(", \\dots{} (").append(w.data().size()).append(" samples)");
-            }
-            text.append(", learning rate $").append(value(w.learningRate(), printer)).append("$: after step ")
+            StringBuilder text = new StringBuilder("Witness: run " + runs.get(w.run()) + ", after step ")
                     .append(w.step()).append(", $").append(printer.name(s.first())).append(" = ")
                     .append(value(w.firstValue(), printer)).append("$");
             if (s.isMove()) {
@@ -532,9 +539,40 @@ public final class LatexDocumentRenderer {
                 text.append(" and $").append(printer.name(s.second())).append(" = ").append(value(w.secondValue(), printer))
                         .append("$");
             }
-            text.append(" (").append(LatexExprPrinter.escape(w.arithmetic()))
-                    .append(w.exact() ? "" : ", rounded").append(").");
-            return text.toString();
+            return text.append(w.run().exact() ? "." : " (rounded).").toString();
+        }
+
+        /** A run's setup; lists too long for a page point to the JSON output, which has them all. */
+        private String run(WitnessRun r) {
+            // Every initial value a number: nothing to choose, so no "start with".
+            StringBuilder text = new StringBuilder(r.start().isEmpty() ? "from the initialisation"
+                    : r.start().size() > LIST_LIMIT ? "start with " + r.start().size() + " random values"
+                    : "start with $" + assignments(r.start()) + "$");
+            if (!r.data().isEmpty()) {
+                text.append(", data ");
+                List<String> samples = r.data().stream().limit(5).map(d -> d.size() > LIST_LIMIT
+                        ? d.size() + " random values" : "$(" + assignments(d) + ")$").toList();
+                text.append(String.join(", ", samples));
+                if (r.data().size() > 5) text.append(", \\dots{} (").append(r.data().size()).append(" samples)");
+            }
+            text.append(", learning rate $").append(value(r.learningRate(), printer)).append("$ (")
+                    .append(LatexExprPrinter.escape(r.arithmetic())).append(r.exact() ? "" : ", rounded").append(")");
+            for (WitnessRun.Activation f : r.activations()) {
+                String name = printer.name(f.name());
+                if (f.formula().isPresent()) {
+                    text.append("; $").append(name).append("(z) = ").append(printer.print(f.formula().get())).append("$");
+                } else {
+                    List<String> values = f.values().stream().limit(LIST_LIMIT).map(v -> name
+                            + (v.order() <= 2 ? "'".repeat(v.order()) : "^{(" + v.order() + ")}") + "("
+                            + value(v.at(), printer) + ") = " + value(v.value(), printer)).toList();
+                    text.append("; $").append(name).append("$ any smooth function with $")
+                            .append(String.join(",\\ ", values)).append("$");
+                    if (f.values().size() > LIST_LIMIT) text.append(", \\dots{} (").append(f.values().size()).append(" values)");
+                }
+            }
+            boolean listsCut = r.start().size() > LIST_LIMIT || r.data().stream().anyMatch(d -> d.size() > LIST_LIMIT)
+                    || r.activations().stream().anyMatch(f -> f.values().size() > LIST_LIMIT);
+            return text.append(listsCut ? "; the JSON output of prove lists every value." : ".").toString();
         }
 
         private String assignments(Map<String, String> values) {

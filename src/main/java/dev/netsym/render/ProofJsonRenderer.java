@@ -5,6 +5,7 @@ import dev.netsym.proof.Proof;
 import dev.netsym.proof.Separation;
 import dev.netsym.proof.SpecialValue;
 import dev.netsym.proof.Witness;
+import dev.netsym.proof.WitnessRun;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,9 @@ public final class ProofJsonRenderer {
         field(j, "frozen", strings(proof.frozen()));
         field(j, "undecided", array(proof.undecided().stream().map(ProofJsonRenderer::strings).toList()));
         field(j, "class_details", array(proof.classes().stream().map(ProofJsonRenderer::classDetail).toList()));
-        field(j, "separations", array(proof.separations().stream().map(ProofJsonRenderer::separation).toList()));
+        Map<WitnessRun, String> runs = WitnessRuns.labels(proof.separations());
+        field(j, "witness_runs", array(runs.entrySet().stream().map(e -> run(e.getValue(), e.getKey())).toList()));
+        field(j, "separations", array(proof.separations().stream().map(s -> separation(s, runs)).toList()));
         field(j, "special_values", array(proof.specialValues().stream().map(ProofJsonRenderer::special).toList()));
         field(j, "unit_classes", array(proof.unitClasses().stream().map(ProofJsonRenderer::strings).toList()));
         field(j, "arithmetic", str(proof.arithmetic()));
@@ -57,20 +60,33 @@ public final class ProofJsonRenderer {
                         .map(e -> str(ExprPrinter.plain().print(e))).orElse("null") + "}}";
     }
 
-    private static String separation(Separation s) {
+    private static String separation(Separation s, Map<WitnessRun, String> runs) {
         return "{\"first\": " + str(s.first()) + ", \"second\": " + (s.second() == null ? "null" : str(s.second()))
                 + ", \"opposite\": " + s.opposite()
                 + ", \"kind\": " + str(s.isMove() ? "moves" : "separate") + ", \"round\": " + s.round()
                 + ", \"difference\": " + s.difference().map(e -> str(ExprPrinter.plain().print(e))).orElse("null")
-                + ", \"witness\": " + witness(s.witness()) + "}";
+                + ", \"witness\": " + witness(s.witness(), runs.get(s.witness().run())) + "}";
     }
 
-    private static String witness(Witness w) {
-        return "{\"start\": " + object(w.start()) + ", \"data\": "
-                + array(w.data().stream().map(ProofJsonRenderer::object).toList())
-                + ", \"learning_rate\": " + str(w.learningRate()) + ", \"step\": " + w.step()
-                + ", \"first_value\": " + str(w.firstValue()) + ", \"second_value\": " + str(w.secondValue())
-                + ", \"exact\": " + w.exact() + ", \"arithmetic\": " + str(w.arithmetic()) + "}";
+    private static String witness(Witness w, String run) {
+        return "{\"run\": " + str(run) + ", \"step\": " + w.step()
+                + ", \"first_value\": " + str(w.firstValue()) + ", \"second_value\": " + str(w.secondValue()) + "}";
+    }
+
+    /** Everything to repeat the run: every start value, every data value, and each activation used. */
+    private static String run(String label, WitnessRun r) {
+        return "{\"run\": " + str(label) + ", \"start\": " + object(r.start()) + ", \"data\": "
+                + array(r.data().stream().map(ProofJsonRenderer::object).toList())
+                + ", \"learning_rate\": " + str(r.learningRate())
+                + ", \"activations\": " + array(r.activations().stream().map(ProofJsonRenderer::activation).toList())
+                + ", \"exact\": " + r.exact() + ", \"arithmetic\": " + str(r.arithmetic()) + "}";
+    }
+
+    private static String activation(WitnessRun.Activation f) {
+        return "{\"name\": " + str(f.name()) + ", \"formula\": "
+                + f.formula().map(e -> str(ExprPrinter.plain().print(e))).orElse("null") + ", \"values\": "
+                + array(f.values().stream().map(v -> "{\"order\": " + v.order() + ", \"at\": " + str(v.at())
+                        + ", \"value\": " + str(v.value()) + "}").toList()) + "}";
     }
 
     private static String special(SpecialValue v) {

@@ -8,6 +8,7 @@ import dev.netsym.proof.ProofDetails;
 import dev.netsym.proof.Separation;
 import dev.netsym.proof.SpecialValue;
 import dev.netsym.proof.Witness;
+import dev.netsym.proof.WitnessRun;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +105,8 @@ public final class ProofMarkdownRenderer {
             out.println();
             out.println("$$\\begin{aligned}");
             for (Map.Entry<String, Expr> u : d.units().entrySet()) {
-                out.println(tex.name(u.getKey()) + " &= " + tex.print(u.getValue()) + " \\\\");
+                out.println(tex.name(u.getKey()) + " &= " + tex.print(u.getValue())
+                        + since(d, List.of(u.getKey())) + " \\\\");
             }
             out.println("\\end{aligned}$$");
             out.println();
@@ -121,7 +123,9 @@ public final class ProofMarkdownRenderer {
             String lhs = c.members().stream().map(m -> (c.negated().contains(m) ? "-" : "") + partial(proof, m))
                     .collect(Collectors.joining(" = "));
             String rhs = c.certificate().commonGradient().map(tex::print).orElse(c.frozen() ? "0" : "");
-            out.println("- $" + lhs + (rhs.isEmpty() ? "" : " = " + rhs) + "$ — certificate: " + c.certificate().kind().label());
+            String since = d == null || c.certificate().commonGradient().isEmpty() ? "" : since(d, c.members());
+            out.println("- $" + lhs + (rhs.isEmpty() ? "" : " = " + rhs) + since + "$ — certificate: "
+                    + c.certificate().kind().label());
         }
         out.println();
         out.println("so one step keeps every class together, and the claim holds at $t + 1$. $\\blacksquare$");
@@ -132,7 +136,11 @@ public final class ProofMarkdownRenderer {
         if (proof.separations().isEmpty()) return;
         out.println("## Why the classes are no coarser");
         out.println();
-        proof.separations().stream().limit(LISTED).forEach(s -> {
+        List<Separation> listed = proof.separations().stream().limit(LISTED).toList();
+        Map<WitnessRun, String> runs = WitnessRuns.labels(listed);
+        runs.forEach((run, label) -> out.println("- witness run " + label + ": " + run(run)));
+        out.println();
+        listed.forEach(s -> {
             StringBuilder line = new StringBuilder("- ");
             line.append(s.isMove() ? "$" + tex.name(s.first()) + "$ moves"
                     : "$" + tex.name(s.first()) + "$ and $" + (s.opposite() ? "-" : "") + tex.name(s.second())
@@ -140,24 +148,53 @@ public final class ProofMarkdownRenderer {
             s.difference().ifPresent(d -> line.append(": on the subspace $").append(partial(proof, s.first()))
                     .append(s.isMove() ? "" : (s.opposite() ? " + " : " - ") + partial(proof, s.second())).append(" = ")
                     .append(tex.print(d)).append("$"));
-            line.append(". Witness: ").append(witness(s, s.witness()));
+            line.append(". Witness: ").append(witness(s, s.witness(), runs.get(s.witness().run())));
             out.println(line.append('.'));
         });
         if (proof.separations().size() > LISTED) out.println("- … and " + (proof.separations().size() - LISTED) + " more");
         out.println();
     }
 
-    private String witness(Separation s, Witness w) {
-        List<String> parts = new ArrayList<>();
-        w.start().forEach((k, v) -> parts.add(tex.name(k) + " = " + v));
-        for (Map<String, String> sample : w.data()) {
-            sample.forEach((k, v) -> parts.add(k.startsWith("(") ? LatexExprPrinter.escape(k) : tex.name(k) + " = " + v));
-        }
-        parts.add("\\eta = " + w.learningRate());
+    private String witness(Separation s, Witness w, String run) {
         String after = s.isMove() ? tex.name(s.first()) + " = " + w.firstValue()
                 : tex.name(s.first()) + " = " + w.firstValue() + " \\ne " + tex.name(s.second()) + " = " + w.secondValue();
-        return "$" + String.join(",\\ ", parts) + "$; after step " + w.step() + ", $" + after + "$ (" + w.arithmetic()
-                + ")";
+        return "run " + run + ", after step " + w.step() + ", $" + after + "$";
+    }
+
+    /** A run's setup in full (start, data, η, activations): Markdown is for reading, JSON lists long ones too. */
+    private String run(WitnessRun r) {
+        List<String> parts = new ArrayList<>();
+        r.start().forEach((k, v) -> parts.add(tex.name(k) + " = " + v));
+        for (Map<String, String> sample : r.data()) {
+            if (sample.size() > LISTED) {
+                parts.add("\\text{" + sample.size() + " random data values (--format json lists them)}");
+            } else {
+                sample.forEach((k, v) -> parts.add(tex.name(k) + " = " + v));
+            }
+        }
+        parts.add("\\eta = " + r.learningRate());
+        StringBuilder text = new StringBuilder("$" + String.join(",\\ ", parts) + "$ (" + r.arithmetic() + ")");
+        for (WitnessRun.Activation f : r.activations()) {
+            if (f.formula().isPresent()) {
+                text.append("; $").append(f.name()).append("(z) = ").append(tex.print(f.formula().get())).append("$");
+            } else {
+                List<String> values = f.values().stream().limit(LISTED).map(v -> f.name()
+                        + (v.order() <= 2 ? "'".repeat(v.order()) : "^{(" + v.order() + ")}") + "(" + v.at() + ") = "
+                        + v.value()).toList();
+                text.append("; $").append(f.name()).append("$ any smooth function with $")
+                        .append(String.join(",\\ ", values)).append("$")
+                        .append(f.values().size() > LISTED ? " … (" + f.values().size() + " values, --format json lists them)" : "");
+            }
+        }
+        return text.toString();
+    }
+
+    /** ", \text{since } z \le 0 \text{ under the assumptions}" where sign facts made ReLUs in these entries 0. */
+    private String since(ProofDetails d, List<String> names) {
+        List<Expr> nonPositive = d.nonPositiveByAssumption(names);
+        if (nonPositive.isEmpty()) return "";
+        return ",\\ \\text{since } " + nonPositive.stream().map(e -> tex.print(e) + " \\le 0")
+                .collect(Collectors.joining(" \\text{ and } ")) + " \\text{ under the assumptions}";
     }
 
     private String partial(Proof proof, String parameter) {

@@ -10,6 +10,7 @@ import dev.netsym.proof.Proof;
 import dev.netsym.proof.Separation;
 import dev.netsym.proof.SpecialValue;
 import dev.netsym.proof.Witness;
+import dev.netsym.proof.WitnessRun;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,7 +121,14 @@ public final class ProofTextRenderer {
                         .collect(Collectors.joining(" = "));
                 who = lhs + " = " + printer.print(c.certificate().commonGradient().get());
             }
-            out.println("    " + who + "    [" + c.certificate().kind().label() + "]");
+            String since = showDetails(proof, everything) ? since(proof, c.members()) : "";
+            String label = "    [" + c.certificate().kind().label() + "]";
+            if (("    " + who + since + label).length() <= WIDTH) {
+                out.println("    " + who + since + label);
+            } else {
+                out.println("    " + who + (since.isEmpty() ? "" : ",") + label);
+                if (!since.isEmpty()) out.println("      " + since.substring(2));
+            }
         }
         if (shown < kinds.values().stream().mapToInt(Integer::intValue).sum()) {
             out.println("    ... and " + (kinds.values().stream().mapToInt(Integer::intValue).sum() - shown)
@@ -148,11 +156,12 @@ public final class ProofTextRenderer {
     private void separations(Proof proof, boolean everything) {
         List<Separation> seps = proof.separations();
         if (seps.isEmpty()) return;
-        out.println("Why the classes are no coarser (each separation with a witness):");
-        int shown = 0;
-        for (Separation s : seps) {
-            if (!everything && shown >= SHOWN_SEPARATIONS) break;
-            shown++;
+        out.println("Why the classes are no coarser (each separation with a witness run):");
+        List<Separation> shownSeparations = everything ? seps : seps.subList(0, Math.min(seps.size(), SHOWN_SEPARATIONS));
+        // One setup usually serves many separations: print each run once, then refer to it.
+        Map<WitnessRun, String> runs = WitnessRuns.labels(shownSeparations);
+        runs.forEach((run, label) -> run(label, run));
+        for (Separation s : shownSeparations) {
             String what = s.isMove() ? s.first() + " moves" + startedWith(proof, s.first())
                     : s.first() + " and " + (s.opposite() ? "−" : "") + s.second() + " separate";
             out.println("  " + what + " (round " + s.round() + ")");
@@ -162,29 +171,52 @@ public final class ProofTextRenderer {
                         : "∂" + o + "/∂" + s.first() + (s.opposite() ? " + ∂" : " − ∂") + o + "/∂" + s.second();
                 out.println("    on the subspace, " + lhs + " = " + printer.print(s.difference().get()));
             }
-            witness(s, s.witness());
+            Witness w = s.witness();
+            String values = s.isMove() ? s.first() + " = " + w.firstValue() + " (it started at " + w.secondValue() + ")"
+                    : s.first() + " = " + w.firstValue() + " but " + s.second() + " = " + w.secondValue();
+            out.println("    run " + runs.get(w.run()) + ": after step " + w.step() + ", " + values);
         }
-        if (shown < seps.size()) out.println("  ... and " + (seps.size() - shown) + " more (--full lists them)");
+        if (shownSeparations.size() < seps.size()) {
+            out.println("  ... and " + (seps.size() - shownSeparations.size()) + " more (--full lists them)");
+        }
         out.println();
     }
 
-    /** "(and so do the 9 others that started with it)" when the move stands for a group. */
-    private static String startedWith(Proof proof, String parameter) {
-        Network n = proof.network();
-        Parameter p = n.parameters().stream().filter(q -> q.name().equals(parameter)).findFirst().orElseThrow();
-        if (p.init() instanceof Init.Random) return "";
-        long others = n.parameters().stream().filter(q -> q.init().equals(p.init())).count() - 1;
-        return others == 0 ? "" : " away from " + p.init() + ", as do all " + (others + 1) + " that started there";
+    /** A witness run's setup, wrapped to the text width; long lists point to the JSON output. */
+    private void run(String label, WitnessRun run) {
+        List<String> parts = new ArrayList<>();
+        listed(parts, run.start(), "random start values");
+        if (run.data().isEmpty()) parts.add("the spec's data");
+        for (Map<String, String> sample : run.data()) listed(parts, sample, "random data values");
+        parts.add("η = " + run.learningRate());
+        wrapParts("  witness run " + label + " (" + run.arithmetic() + "): ", parts);
+        for (WitnessRun.Activation f : run.activations()) {
+            if (f.formula().isPresent()) {
+                out.println("    with " + f.name() + "(z) = " + printer.print(f.formula().get()));
+            } else {
+                List<String> values = f.values().stream().map(v -> WitnessRuns.call(f.name(), v) + " = " + v.value())
+                        .toList();
+                List<String> shown = values.size() <= LISTED_VALUES ? values : new ArrayList<>(values.subList(0, LISTED_VALUES));
+                if (values.size() > LISTED_VALUES) shown.add("... (" + values.size() + " values, --format json lists them)");
+                wrapParts("    with " + f.name() + " any smooth function that has ", shown);
+            }
+        }
     }
 
-    /** The witness's numbers wrapped to the text width, then what happened after the step. */
-    private void witness(Separation s, Witness w) {
-        List<String> parts = new ArrayList<>();
-        w.start().forEach((k, v) -> parts.add(k + " = " + v));
-        for (Map<String, String> sample : w.data()) sample.forEach((k, v) -> parts.add(k + " = " + v));
-        parts.add("η = " + w.learningRate());
-        String continuation = " ".repeat(15);
-        StringBuilder line = new StringBuilder("    witness (" + w.arithmetic() + "): ");
+    /** Up to this many values of one kind are listed in text; JSON always has all. */
+    private static final int LISTED_VALUES = 20;
+
+    private static void listed(List<String> parts, Map<String, String> values, String what) {
+        if (values.size() <= LISTED_VALUES) {
+            values.forEach((k, v) -> parts.add(k + " = " + v));
+        } else {
+            parts.add(values.size() + " " + what + " (--format json lists them)");
+        }
+    }
+
+    private void wrapParts(String opening, List<String> parts) {
+        String continuation = " ".repeat(6);
+        StringBuilder line = new StringBuilder(opening);
         boolean empty = true;
         for (String part : parts) {
             String piece = (empty ? "" : ", ") + part;
@@ -196,10 +228,23 @@ public final class ProofTextRenderer {
             }
             empty = false;
         }
-        out.println(line.append(':'));
-        String values = s.isMove() ? s.first() + " = " + w.firstValue() + " (it started at " + w.secondValue() + ")"
-                : s.first() + " = " + w.firstValue() + " but " + s.second() + " = " + w.secondValue();
-        out.println(continuation + "after step " + w.step() + ", " + values);
+        out.println(line);
+    }
+
+    /**
+     * ", as do all 10 that started there" when the move stands for a group: only parameters that
+     * are neither frozen nor undecided count (a frozen one that started there does not move).
+     */
+    private static String startedWith(Proof proof, String parameter) {
+        Network n = proof.network();
+        Parameter p = n.parameters().stream().filter(q -> q.name().equals(parameter)).findFirst().orElseThrow();
+        if (p.init() instanceof Init.Random) return "";
+        java.util.Set<String> frozen = new java.util.HashSet<>(proof.frozen());
+        java.util.Set<String> undecided = proof.undecided().stream().filter(u -> u.size() == 1).map(u -> u.get(0))
+                .collect(Collectors.toSet());
+        long others = n.parameters().stream().filter(q -> q.init().equals(p.init()))
+                .filter(q -> !frozen.contains(q.name()) && !undecided.contains(q.name())).count() - 1;
+        return others == 0 ? "" : " away from " + p.init() + ", as do all " + (others + 1) + " that started there";
     }
 
     private void undecided(Proof proof) {
@@ -285,10 +330,19 @@ public final class ProofTextRenderer {
                 List<String> same = proof.unitClasses().stream().filter(g -> g.contains(u.getKey())).findFirst()
                         .orElse(List.of(u.getKey()));
                 done.addAll(same);
-                out.println("      " + String.join(" = ", same) + " = " + printer.print(u.getValue()));
+                out.println("      " + String.join(" = ", same) + " = " + printer.print(u.getValue()) + since(proof, same));
             }
         }
         out.println("  and on that subspace the gradients are");
+    }
+
+    /** ", since a·x1 + a·x2 ≤ 0 under the assumptions" where sign facts turned ReLUs in these entries into 0. */
+    private String since(Proof proof, List<String> names) {
+        List<dev.netsym.model.Expr> nonPositive = proof.details().map(d -> d.nonPositiveByAssumption(names))
+                .orElse(List.of());
+        if (nonPositive.isEmpty()) return "";
+        return ", since " + nonPositive.stream().map(e -> printer.print(e) + " ≤ 0").collect(Collectors.joining(" and "))
+                + " under the assumptions";
     }
 
     private static String objectiveName(Proof proof) {

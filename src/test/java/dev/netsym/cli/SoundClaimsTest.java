@@ -47,7 +47,7 @@ class SoundClaimsTest {
         assertEquals(0, r.exitCode(), r::toString);
         assertFalse(r.out().contains("{w1, w2}"), r.out());
         assertTrue(r.out().contains("w1 and w2 separate"), r.out());
-        Matcher x = Pattern.compile("witness \\(exact rational arithmetic\\): a = [^,]+, x = (\\d+)/(\\d+),")
+        Matcher x = Pattern.compile("witness run A \\(exact rational arithmetic\\): a = [^,]+, x = (\\d+)/(\\d+),")
                 .matcher(r.out());
         assertTrue(x.find(), r.out());
         double value = Double.parseDouble(x.group(1)) / Double.parseDouble(x.group(2));

@@ -72,9 +72,15 @@ class FalseTheoremRegressionTest {
         assertNotNull(separation, () -> "no separation of w1 and w2:\n" + r.out());
         assertNotNull(separation.get("witness"), () -> "the separation of w1 and w2 has no witness:\n" + r.out());
         Map<String, Object> witness = asMap(separation.get("witness"));
-        List<Object> data = asList(witness.get("data"));
+        // The run's setup is listed once, under the label the witness names.
+        Map<String, Object> setup = null;
+        for (Object o : asList(proof.get("witness_runs"))) {
+            if (asMap(o).get("run").equals(witness.get("run"))) setup = asMap(o);
+        }
+        assertNotNull(setup, () -> "the witness names no listed run:\n" + r.out());
+        List<Object> data = asList(setup.get("data"));
         assertFalse(data.isEmpty(), r::toString);
-        Map<String, Object> start = asMap(witness.get("start"));
+        Map<String, Object> start = asMap(setup.get("start"));
         List<Map<String, Rational>> samples = new ArrayList<>();
         for (Object sample : data) {
             Rational x = Rational.parse((String) asMap(sample).get("x"));
@@ -86,7 +92,7 @@ class FalseTheoremRegressionTest {
         Rational a = Rational.parse((String) start.get("a"));
         int step = ((Number) witness.get("step")).intValue();
         var run = IndependentGradients.exact(network).descend(Map.of("w1", a, "w2", a), samples,
-                Rational.parse((String) witness.get("learning_rate")), step);
+                Rational.parse((String) setup.get("learning_rate")), step);
         assertFalse(run.get(step).get("w1").equals(run.get(step).get("w2")),
                 () -> "the witness does not separate w1 and w2:\n" + r.out());
     }

@@ -376,9 +376,9 @@ class ProofCrossCheckTest {
                     v = n.value();
                 } else {
                     String symbol = p.init() instanceof Init.Symbolic sym ? sym.symbol() : p.name();
-                    String shown = w.start().get(symbol);
+                    String shown = w.run().start().get(symbol);
                     if (shown == null) {
-                        failure("witness without a start value", what + ": no value for " + symbol + " in " + w.start());
+                        failure("witness without a start value", what + ": no value for " + symbol + " in " + w.run().start());
                         return;
                     }
                     v = Rational.parse(shown);
@@ -392,7 +392,7 @@ class ProofCrossCheckTest {
             }
             List<Map<String, Rational>> data = new ArrayList<>();
             if (network.data().isEmpty()) {
-                for (Map<String, String> shown : w.data()) {
+                for (Map<String, String> shown : w.run().data()) {
                     Map<String, Rational> sample = new HashMap<>();
                     for (String name : evaluator.dataNames()) {
                         String value = shown.get(name);
@@ -416,7 +416,7 @@ class ProofCrossCheckTest {
             } else {
                 for (Sample sample : network.data()) data.add(sample.values());
             }
-            Rational eta = Rational.parse(w.learningRate());
+            Rational eta = Rational.parse(w.run().learningRate());
             List<Map<String, T>> samples = data.stream().map(this::lift).toList();
             List<Map<String, T>> trajectory;
             try {

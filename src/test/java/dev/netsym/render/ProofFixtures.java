@@ -11,6 +11,7 @@ import dev.netsym.proof.Proof;
 import dev.netsym.proof.Separation;
 import dev.netsym.proof.SpecialValue;
 import dev.netsym.proof.Witness;
+import dev.netsym.proof.WitnessRun;
 import dev.netsym.spec.SpecParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,14 +46,15 @@ final class ProofFixtures {
                 symbolic("c4", List.of("w9", "w10"), prod(num(2), ref("c3"), y)));
         Map<String, String> start = Map.of("a", "1");
         List<Map<String, String>> data = List.of(Map.of("x1", "1", "x2", "0"));
+        WitnessRun run = new WitnessRun(start, data, "1", List.of(), true, "exact rationals");
         List<Separation> separations = List.of(
                 new Separation("w1", "w3", 1,
                         Optional.of(prod(num(2), ref("c4"), ref("c3"), sum(ref("x1"), new Expr.Neg(ref("x2"))))),
-                        new Witness(start, data, "1", 1, "-1", "1", true, "exact rationals")),
+                        new Witness(run, 1, "-1", "1")),
                 new Separation("w1", "w5", 1, Optional.empty(),
-                        new Witness(start, data, "1", 1, "-1", "0", true, "exact rationals")),
+                        new Witness(run, 1, "-1", "0")),
                 new Separation("w5", "w9", 1, Optional.empty(),
-                        new Witness(start, data, "1", 1, "0", "-1", true, "exact rationals")));
+                        new Witness(run, 1, "0", "-1")));
         List<SpecialValue> special = List.of(new SpecialValue("a", "0", 0, 10, "every gradient is 0: nothing ever moves"));
         return new Proof(n, classes, separations, List.of(), List.of(List.of("y1", "y2"), List.of("y3", "y4")),
                 "exact", 2, false, special);
