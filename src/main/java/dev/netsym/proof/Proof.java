@@ -75,11 +75,74 @@ public record Proof(Network network, List<ParameterClass> classes, List<Separati
         List<ParameterClass> withGradients = classes.stream().map(c -> {
             Expr g = d.gradients().get(c.members().get(0));
             if (g == null || c.certificate().commonGradient().isPresent()) return c;
-            if (!c.members().stream().allMatch(m -> g.equals(d.gradients().get(m)))) return c;
+            boolean firstNegated = c.negated().contains(c.members().get(0));
+            if (!c.members().stream().allMatch(m -> c.negated().contains(m) == firstNegated
+                    ? g.equals(d.gradients().get(m)) : negation(g, d.gradients().get(m)))) {
+                return c;
+            }
             Certificate cert = new Certificate(c.certificate().kind(), c.certificate().detail(), Optional.of(g));
             return c.withCertificate(cert);
         }).toList();
         return new Proof(network, withGradients, d.separations(), undecided, unitClasses, arithmetic, rounds, timedOut,
                 specialValues, Optional.of(d), cutShort);
+    }
+
+    /**
+     * Whether b is visibly −a, as computer algebra writes it: −x, a sign in a product's
+     * number, or a sum of negated terms. Not seeing it only leaves a common gradient unshown.
+     */
+    private static boolean negation(Expr a, Expr b) {
+        if (a == null || b == null) return false;
+        if (a instanceof Expr.Neg n && n.operand().equals(b)) return true;
+        if (b instanceof Expr.Neg n && n.operand().equals(a)) return true;
+        if (a instanceof Expr.Num x && b instanceof Expr.Num y) return x.value().negate().equals(y.value());
+        if (a instanceof Expr.Product pa && b instanceof Expr.Product pb) {
+            return negatedCoefficient(pa, pb) || negatedCoefficient(pb, pa) || oddlyManyNegatedFactors(pa, pb);
+        }
+        if (a instanceof Expr.Product pa && pa.factors().size() == 2 && pa.factors().get(0) instanceof Expr.Num k
+                && k.value().negate().isOne()) {
+            return pa.factors().get(1).equals(b);
+        }
+        if (b instanceof Expr.Product pb && pb.factors().size() == 2 && pb.factors().get(0) instanceof Expr.Num k
+                && k.value().negate().isOne()) {
+            return pb.factors().get(1).equals(a);
+        }
+        if (a instanceof Expr.Sum sa && b instanceof Expr.Sum sb && sa.terms().size() == sb.terms().size()) {
+            List<Expr> left = new java.util.ArrayList<>(sb.terms());
+            for (Expr t : sa.terms()) {
+                Expr match = left.stream().filter(u -> negation(t, u)).findFirst().orElse(null);
+                if (match == null) return false;
+                left.remove(match);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Factor by factor equal or negated, with an odd number negated: c·(t² − 1)·x and c·(1 − t²)·x. */
+    private static boolean oddlyManyNegatedFactors(Expr.Product a, Expr.Product b) {
+        if (a.factors().size() != b.factors().size()) return false;
+        int negated = 0;
+        for (int i = 0; i < a.factors().size(); i++) {
+            Expr x = a.factors().get(i);
+            Expr y = b.factors().get(i);
+            if (x.equals(y)) continue;
+            if (!negation(x, y)) return false;
+            negated++;
+        }
+        return negated % 2 == 1;
+    }
+
+    /** k·x and −k·x (or x with −1 written out). */
+    private static boolean negatedCoefficient(Expr.Product a, Expr.Product b) {
+        List<Expr> fa = a.factors();
+        List<Expr> fb = b.factors();
+        if (fa.get(0) instanceof Expr.Num ka) {
+            if (fb.get(0) instanceof Expr.Num kb) {
+                return ka.value().negate().equals(kb.value()) && fa.subList(1, fa.size()).equals(fb.subList(1, fb.size()));
+            }
+            return ka.value().negate().isOne() && fa.subList(1, fa.size()).equals(fb);
+        }
+        return false;
     }
 }
