@@ -243,8 +243,12 @@ public final class SymbolicProofDetails {
     private static Network withValue(Network n, String symbol, Rational value) {
         List<Parameter> parameters = new ArrayList<>();
         for (Parameter p : n.parameters()) {
-            boolean matches = p.init() instanceof Init.Symbolic s && s.symbol().equals(symbol);
-            parameters.add(matches ? new Parameter(p.name(), new Init.Numeric(value), p.pos()) : p);
+            if (p.init() instanceof Init.Symbolic s && s.symbol().equals(symbol)) {
+                // −a becomes −value, 2*a twice the value.
+                parameters.add(new Parameter(p.name(), new Init.Numeric(value.multiply(s.coefficient())), p.pos()));
+            } else {
+                parameters.add(p);
+            }
         }
         return new Network(n.name(), n.inputs(), n.targets(), n.units(), n.objective(), parameters, n.activations(),
                 n.layers(), n.data(), n.assumptions(), n.optimizer());

@@ -646,7 +646,11 @@ public final class LatexDocumentRenderer {
             try {
                 return new Expr.Num(Rational.parse(initial));
             } catch (RuntimeException notANumber) {
-                return new Expr.Ref(initial);
+                java.util.regex.Matcher scaled = SCALED_SYMBOL.matcher(initial.strip());
+                if (!scaled.matches()) return new Expr.Ref(initial);
+                Rational k = scaled.group(2) == null ? Rational.ONE : Rational.parse(scaled.group(2));
+                if (!scaled.group(1).isEmpty()) k = k.negate();
+                return new dev.netsym.model.Init.Symbolic(scaled.group(3), k).expr();
             }
         }
 

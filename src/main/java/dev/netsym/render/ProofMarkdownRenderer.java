@@ -94,7 +94,7 @@ public final class ProofMarkdownRenderer {
         for (ParameterClass c : proof.classes()) {
             if (c.members().size() == 1 && !c.frozen()) continue;
             values.add(c.signedMembers().stream().map(this::signedName).collect(Collectors.joining(" = ")) + " = "
-                    + (c.frozen() ? tex.name(c.initialValue()) : tex.name(c.symbol())));
+                    + (c.frozen() ? LatexDocumentRenderer.value(c.initialValue(), tex) : tex.name(c.symbol())));
         }
         out.println("**Step.** Suppose that at step $t$: " + (values.isEmpty() ? "(nothing to assume)"
                 : values.stream().limit(LISTED).map(v -> "$" + v + "$").collect(Collectors.joining(", ")))
