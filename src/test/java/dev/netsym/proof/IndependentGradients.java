@@ -503,9 +503,10 @@ final class IndependentGradients<T> {
         /** e^x at the inner precision: e^n by repeated multiplication, e^r by Taylor for |r| ≤ 1/2. */
         private BigDecimal expInner(BigDecimal x) {
             BigInteger n = x.setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact();
-            // Far below every tolerance, as in floating point: a saturated function has slope 0.
-            if (n.compareTo(BigInteger.valueOf(-100_000)) < 0) return BigDecimal.ZERO;
-            if (n.bitLength() > 24) throw new UndefinedPoint("exp of " + x + " is out of range");
+            // The engine's range, as the README states it: e^x underflows to 0 below e^-100000000, and
+            // a saturated function's tiny slope is still a slope above that.
+            if (n.compareTo(BigInteger.valueOf(-100_000_000)) < 0) return BigDecimal.ZERO;
+            if (n.bitLength() > 27) throw new UndefinedPoint("exp of " + x + " is out of range");
             BigDecimal r = x.subtract(new BigDecimal(n), inner);
             BigDecimal en = e.pow(n.abs().intValueExact(), inner);
             if (n.signum() < 0) en = BigDecimal.ONE.divide(en, inner);
