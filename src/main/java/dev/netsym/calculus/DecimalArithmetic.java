@@ -139,9 +139,14 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
 
     @Override public boolean isZero(BigDecimal a) { return a.signum() == 0; }
 
+    /**
+     * Within the rounding noise of each other, relative to the larger value and never to less than
+     * 1: the runs mix values of size about 1, whose last digits' noise can leave −10^-42 where the
+     * exact value is 0, and a witness must not call that a move.
+     */
     @Override
     public boolean equal(BigDecimal a, BigDecimal b) {
-        BigDecimal scale = a.abs().max(b.abs());
+        BigDecimal scale = a.abs().max(b.abs()).max(BigDecimal.ONE);
         return a.subtract(b).abs().compareTo(scale.multiply(equalityTolerance)) <= 0;
     }
 

@@ -82,4 +82,14 @@ class ArithmeticTest {
         BigDecimal down = f.apply(z.subtract(h));
         return up.subtract(down).divide(h.multiply(BigDecimal.valueOf(2)), decimal.context());
     }
+
+    /** Rounding noise next to 0 is not a difference: a witness run must not call it a move. */
+    @Test
+    void decimalEqualityIgnoresNoiseNearZero() {
+        DecimalArithmetic d = new DecimalArithmetic(1, new java.math.MathContext(40));
+        assertTrue(d.equal(new java.math.BigDecimal("-1e-42"), java.math.BigDecimal.ZERO));
+        assertFalse(d.equal(new java.math.BigDecimal("1e-20"), java.math.BigDecimal.ZERO));
+        assertFalse(d.equal(new java.math.BigDecimal("1.000000000000000000001"), java.math.BigDecimal.ONE));
+        assertTrue(d.equal(new java.math.BigDecimal("1e40").add(java.math.BigDecimal.ONE), new java.math.BigDecimal("1e40")));
+    }
 }
