@@ -60,11 +60,8 @@ final class InvariantSearch<T> {
     /**
      * A split (two representatives now in different classes) or a move (second = -1): a claim
      * the proof makes only once a witness run shows it, else reports as undecided.
-     *
-     * @param seen whether gradients were seen to differ (or be non-zero) at a point of the
-     *             subspace; false when the split only keeps apart what nothing proved equal
      */
-    record Event(int first, int second, int round, boolean seen) {}
+    record Event(int first, int second, int round) {}
 
     private final Consumer<String> progress;
 
@@ -345,7 +342,7 @@ final class InvariantSearch<T> {
                 if (coordinate[p] != 0) {
                     nextPinned[p] = false;
                     // One witness per class that starts moving is enough: its members move alike or split below.
-                    if (classesThatMoved.add(classOf[p])) events.add(new Event(p, -1, rounds, true));
+                    if (classesThatMoved.add(classOf[p])) events.add(new Event(p, -1, rounds));
                     changed = true;
                     break;
                 }
@@ -367,7 +364,7 @@ final class InvariantSearch<T> {
                 seen++;
                 Integer firstOld = firstOfOldClass.putIfAbsent(classOf[p], p);
                 if (firstOld != null) {
-                    events.add(new Event(firstOld, p, rounds, true));
+                    events.add(new Event(firstOld, p, rounds));
                     changed = true;
                 }
             }
@@ -389,7 +386,7 @@ final class InvariantSearch<T> {
                 id = ids.size();
                 ids.put(key, id);
                 Integer first = firstOfOld.putIfAbsent(classOf[p], p);
-                if (first != null) events.add(new Event(first, p, Math.max(1, rounds), false));
+                if (first != null) events.add(new Event(first, p, Math.max(1, rounds)));
             }
             next[p] = id;
         }
@@ -401,7 +398,7 @@ final class InvariantSearch<T> {
         for (int p = 0; p < n; p++) {
             if (pinned[p] && !keepPinned[p]) {
                 pinned[p] = false;
-                events.add(new Event(p, -1, Math.max(1, rounds), false));
+                events.add(new Event(p, -1, Math.max(1, rounds)));
             }
         }
     }
