@@ -121,12 +121,15 @@ public final class LatexDocumentRenderer {
     }
 
     /** w_{1}, w_{2}, ..., long lists shortened with \dots around their ends. */
+    /** A member written −q (ParameterClass.signedMembers) holds the negative of the class value. */
+    static String signedName(String member, LatexExprPrinter printer) {
+        return member.startsWith("−") ? "-" + printer.name(member.substring(1)) : printer.name(member);
+    }
+
     static String memberList(List<String> members, LatexExprPrinter printer, String separator) {
         // TeX breaks inline math only after operators: let long lists break after commas.
         if (separator.equals(", ")) separator = ",\\allowbreak ";
-        // A member written −q (ParameterClass.signedMembers) holds the negative of the class value.
-        List<String> names = members.stream()
-                .map(m -> m.startsWith("−") ? "-" + printer.name(m.substring(1)) : printer.name(m)).toList();
+        List<String> names = members.stream().map(m -> signedName(m, printer)).toList();
         if (names.size() <= 8) return String.join(separator, names);
         return String.join(separator, names.subList(0, 3)) + separator + "\\dots" + separator
                 + names.get(names.size() - 1);

@@ -212,9 +212,8 @@ public final class ProofMarkdownRenderer {
                 + "\\}";
     }
 
-    /** A name, or −name for a member that holds its class's negative. */
     private String signedName(String n) {
-        return n.startsWith("−") ? "-" + tex.name(n.substring(1)) : tex.name(n);
+        return LatexDocumentRenderer.signedName(n, tex);
     }
 
     /** Plain prose with names in it, made safe for Markdown. */
