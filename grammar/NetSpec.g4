@@ -11,6 +11,7 @@ statement
     : NETWORK name=ident                                   # networkStmt
     | INPUT vectorDecl (',' vectorDecl)*                   # inputStmt
     | TARGET vectorDecl (',' vectorDecl)*                  # targetStmt
+    | PARAM vectorDecl (',' vectorDecl)*                   # paramStmt
     | ACTIVATION ident (',' ident)*                        # activationStmt
     | LAYER ident '[' INT ']' '=' sum                      # layerStmt
     | OBJECTIVE sum                                        # objectiveStmt
@@ -21,7 +22,7 @@ statement
     | ref '=' sum                                          # unitStmt
     ;
 
-vectorDecl : ident ('[' INT ']')? ;
+vectorDecl : ident ('[' INT (',' INT)* ']')? ;
 
 selector      : ALL | selectorItem (',' selectorItem)* ;
 selectorItem  : selectorName ('[' selectorIndex (',' selectorIndex)* ']')? ;
@@ -36,7 +37,7 @@ condition : ident op=('<' | '<=' | '>' | '>=') signedNumber ;
 signedNumber : '-'? NUMBER ('/' NUMBER)? | '-'? INT ('/' INT)? ;
 
 sum     : product (addOps+=('+' | '-') product)* ;
-product : unary (mulOps+=('*' | '/') unary)* ;
+product : unary (mulOps+=('*' | '/' | '@') unary)* ;
 unary   : '-' unary | power ;
 power   : atom ('^' unary)? ;
 atom    : number | call | ref | '(' sum ')' ;
@@ -45,12 +46,13 @@ call    : ident '(' sum (',' sum)* ')' ;
 ref     : ident ('[' INT (',' INT)* ']')? ;
 
 // Keywords may also be used as names (a parameter called 'data' is fine).
-ident : ID | NETWORK | INPUT | TARGET | ACTIVATION | LAYER | OBJECTIVE | INIT | DATA
+ident : ID | NETWORK | INPUT | TARGET | PARAM | ACTIVATION | LAYER | OBJECTIVE | INIT | DATA
       | ASSUME | OPTIMIZER | ALL | RANDOM ;
 
 NETWORK    : 'network' ;
 INPUT      : 'input' ;
 TARGET     : 'target' ;
+PARAM      : 'param' ;
 ACTIVATION : 'activation' ;
 LAYER      : 'layer' ;
 OBJECTIVE  : 'objective' ;

@@ -13,6 +13,8 @@ import dev.netsym.model.Rational;
 import dev.netsym.model.Sample;
 import dev.netsym.model.SourcePos;
 import dev.netsym.model.SpecResult;
+import dev.netsym.model.Tensor;
+import dev.netsym.model.TensorBlocks;
 import dev.netsym.model.Unit;
 import dev.netsym.spec.grammar.NetSpecParser;
 import dev.netsym.spec.grammar.NetSpecParser.*;
@@ -54,6 +56,15 @@ final class ModelBuilder {
     private final Map<String, SourcePos> targets = new LinkedHashMap<>();
     /** Vectors (input, target, layer or an indexed family of units): name → size. */
     private final Map<String, Integer> vectors = new HashMap<>();
+    /** Tensors of every rank ≥ 1 (declared inputs, targets and parameters, tensor units): name → shape. */
+    private final Map<String, int[]> shapes = new HashMap<>();
+    /** Parameters declared with 'param NAME[shape]': name → shape ([] for a scalar). */
+    private final Map<String, int[]> declaredParameters = new LinkedHashMap<>();
+    /** Per unit statement, the units it became (its intermediate values first), once converted. */
+    private final Map<String, List<Unit>> convertedStatements = new HashMap<>();
+    private final Set<String> converting = new HashSet<>();
+    /** Per unit, layer or "objective": the units naming its blocks' intermediate values. */
+    private final Map<String, List<Unit>> auxiliaryFor = new HashMap<>();
     private final Map<String, SourcePos> activations = new LinkedHashMap<>();
     private final Map<String, UnitStmtContext> unitStatements = new LinkedHashMap<>();
     private final Map<String, SourcePos> unitPositions = new LinkedHashMap<>();
@@ -84,10 +95,10 @@ final class ModelBuilder {
 
         Map<String, Unit> units = new LinkedHashMap<>();
         for (LayerStmtContext layer : layerStatements) expandLayer(layer, units);
-        for (var entry : unitStatements.entrySet()) {
-            UnitStmtContext u = entry.getValue();
-            Expr definition = new ExprConverter(null, 0).sum(u.sum());
-            units.put(entry.getKey(), new Unit(entry.getKey(), definition, pos(u.ref()), null));
+        for (String name : unitStatements.keySet()) convertUnit(name);
+        // In the order written, whatever order the shapes were worked out in.
+        for (String name : unitStatements.keySet()) {
+            for (Unit unit : convertedStatements.getOrDefault(name, List.of())) units.put(unit.name(), unit);
         }
         Expr objective = null;
         // Units are converted first, so the parameters noted from here on appear only in the objective.
@@ -100,7 +111,17 @@ final class ModelBuilder {
                 diagnostics.add(Diagnostic.error(pos(objectives.get(i)),
                         "a second objective (the first is on line " + pos(objectives.get(0)).line() + ")"));
             }
-            objective = new ExprConverter(null, 0).sum(objectives.get(0).sum());
+            ObjectiveStmtContext o = objectives.get(0);
+            Tensor value = new TensorConverter(null, "objective", pos(o)).sum(o.sum());
+            if (!value.isScalar()) {
+                String what = bareName(o.sum());
+                error(o.sum(), "the objective must be a single number, but " + (what == null ? "this" : "'" + what + "'")
+                        + " has shape " + Tensor.describe(value.shape()) + "; add it up with sum(...) or mean(...)");
+            } else {
+                chargeTrees(value, o);
+            }
+            objective = value.element(0);
+            for (Unit unit : auxiliaryFor.getOrDefault("objective", List.of())) units.put(unit.name(), unit);
         }
         if (hasErrors()) return failed();
 
@@ -192,6 +213,8 @@ final class ModelBuilder {
             for (VectorDeclContext v : in.vectorDecl()) declareVector(v, inputs, "input");
         } else if (s instanceof TargetStmtContext t) {
             for (VectorDeclContext v : t.vectorDecl()) declareVector(v, targets, "target");
+        } else if (s instanceof ParamStmtContext p) {
+            for (VectorDeclContext v : p.vectorDecl()) declareParameter(v);
         } else if (s instanceof ActivationStmtContext a) {
             for (IdentContext id : a.ident()) {
                 String name = id.getText();
@@ -252,14 +275,50 @@ final class ModelBuilder {
 
     private void declareVector(VectorDeclContext v, Map<String, SourcePos> into, String kind) {
         String name = v.ident().getText();
-        if (v.INT() == null) {
-            if (claimName(name, pos(v), kind)) into.put(name, pos(v));
+        int[] shape = declaredShape(v);
+        if (shape == null || !claimName(name, pos(v), kind) || !charge(Tensor.size(shape), v)) return;
+        if (shape.length == 0) {
+            into.put(name, pos(v));
             return;
         }
-        int size = positiveSize(v.INT().getSymbol());
-        if (size == 0 || !claimName(name, pos(v), kind) || !charge(size, v)) return;
-        vectors.put(name, size);
-        for (int i = 1; i <= size; i++) into.put(name + "[" + i + "]", pos(v));
+        registerShape(name, shape);
+        for (int flat = 0, n = Tensor.size(shape); flat < n; flat++) into.put(Tensor.elementName(name, shape, flat), pos(v));
+    }
+
+    /** param W[3,4]: a tensor of parameters W[1,1] … W[3,4]; param s: a scalar one. */
+    private void declareParameter(VectorDeclContext v) {
+        String name = v.ident().getText();
+        int[] shape = declaredShape(v);
+        if (shape == null || !claimName(name, pos(v), "parameter") || !charge(2L * Tensor.size(shape), v)) return;
+        declaredParameters.put(name, shape);
+        if (shape.length == 0) {
+            noteParameter(name, pos(v));
+            return;
+        }
+        registerShape(name, shape);
+        for (int flat = 0, n = Tensor.size(shape); flat < n; flat++) noteParameter(Tensor.elementName(name, shape, flat), pos(v));
+    }
+
+    private void registerShape(String name, int[] shape) {
+        shapes.put(name, shape);
+        if (shape.length == 1) vectors.put(name, shape[0]);
+    }
+
+    /** The shape written after a name ([] when none); null, with an error, for a bad size. */
+    private int[] declaredShape(VectorDeclContext v) {
+        List<org.antlr.v4.runtime.tree.TerminalNode> sizes = v.INT();
+        int[] shape = new int[sizes.size()];
+        long total = 1;
+        for (int d = 0; d < shape.length; d++) {
+            shape[d] = positiveSize(sizes.get(d).getSymbol());
+            if (shape[d] == 0) return null;
+            total *= shape[d];
+            if (total > MAX_SIZE) {
+                error(v, "a tensor may have at most " + MAX_SIZE + " elements");
+                return null;
+            }
+        }
+        return shape;
     }
 
     private void declareLayer(LayerStmtContext l) {
@@ -322,7 +381,8 @@ final class ModelBuilder {
             error(l.sum(), "a layer needs dense(SOURCE) or dense(SOURCE, bias) in its expression");
             return;
         }
-        Integer sourceSize = vectors.get(dense.source);
+        int[] sourceShape = shapeOf(dense.source);
+        Integer sourceSize = sourceShape != null && sourceShape.length == 1 ? sourceShape[0] : null;
         if (sourceSize == null) {
             error(dense.at, "dense(" + dense.source + "): '" + dense.source
                     + "' is not a vector (declare it as 'input " + dense.source + "[N]' or as a layer)");
@@ -337,8 +397,16 @@ final class ModelBuilder {
         if (!charge((long) size * (sourceSize + 1 + tokenCount(l.sum())), l.ident())) return;
         layers.add(layer);
         int before = diagnostics.size();
-        for (int j = 1; j <= size && diagnostics.size() == before; j++) {
-            Expr definition = new ExprConverter(layer, j).sum(l.sum());
+        Tensor value = new TensorConverter(layer, name, pos(l.ident())).sum(l.sum());
+        if (diagnostics.size() > before) return;
+        if (!value.isScalar() && !(value.rank() == 1 && value.size() == size)) {
+            error(l.sum(), "layer '" + name + "' has " + size + " units, but its expression has shape "
+                    + Tensor.describe(value.shape()));
+            return;
+        }
+        for (Unit unit : auxiliaryFor.getOrDefault(name, List.of())) units.put(unit.name(), unit);
+        for (int j = 1; j <= size; j++) {
+            Expr definition = value.element(value.isScalar() ? 0 : j - 1);
             units.put(layer.unit(j), new Unit(layer.unit(j), definition, pos(l.ident()), name));
         }
     }
@@ -386,68 +454,116 @@ final class ModelBuilder {
         return pw.atom().ref().ident().getText();
     }
 
-    /**
-     * Converts expressions. Inside a layer (or a sum(...) over vectors) a bare vector name
-     * stands for its element at the current index.
-     */
-    private final class ExprConverter {
-        private final Layer layer;
-        private final int index;
+    /** The functions that take whole tensors (the builtins and declared activations apply element by element). */
+    static final List<String> TENSOR_FUNCTIONS = List.of("sum", "mean", "transpose", "softmax", "log_softmax",
+            "logsumexp", "layer_norm", "rms_norm", "cross_entropy", "attention", "causal_attention");
 
-        ExprConverter(Layer layer, int index) {
+    /**
+     * Converts expressions to tensors: a number, a scalar name or an element such as W[2,3] is a
+     * tensor of shape [], a bare vector or matrix name is the tensor of its elements, and
+     * arithmetic applies element by element with broadcasting ({@code @} is the matrix product).
+     * Inside a layer, dense(x) is the vector of the layer's weighted sums.
+     */
+    private final class TensorConverter {
+        private final Layer layer;
+        private final TensorBlocks blocks;
+
+        /**
+         * @param layer the layer being expanded, or null
+         * @param owner the unit (or "objective") whose intermediate values the blocks name
+         */
+        TensorConverter(Layer layer, String owner, SourcePos at) {
             this.layer = layer;
-            this.index = index;
+            this.blocks = new TensorBlocks((hint, value) -> defineAuxiliary(owner, hint, value, at));
         }
 
-        Expr sum(SumContext s) {
+        Tensor sum(SumContext s) {
             List<ProductContext> products = s.product();
             if (products.size() == 1) return product(products.get(0));
-            List<Expr> terms = new ArrayList<>(products.size());
+            List<Tensor> terms = new ArrayList<>(products.size());
             terms.add(product(products.get(0)));
             for (int i = 1; i < products.size(); i++) {
-                Expr term = product(products.get(i));
-                terms.add(s.addOps.get(i - 1).getText().equals("-") ? negate(term) : term);
+                Tensor term = product(products.get(i));
+                terms.add(s.addOps.get(i - 1).getText().equals("-") ? term.map(Tensor::negate) : term);
             }
-            return new Expr.Sum(terms);
+            return elementwise(s, "+", terms, Expr.Sum::new);
         }
 
-        private Expr product(ProductContext p) {
+        /** a*b*c stays one product; a division or a matrix product closes the run before it. */
+        private Tensor product(ProductContext p) {
             List<UnaryContext> factors = p.unary();
-            Expr result = unary(factors.get(0));
-            List<Expr> run = new ArrayList<>();
-            run.add(result);
+            List<Tensor> run = new ArrayList<>();
+            run.add(unary(factors.get(0)));
             for (int i = 1; i < factors.size(); i++) {
-                Expr f = unary(factors.get(i));
-                if (p.mulOps.get(i - 1).getText().equals("/")) {
-                    if (f instanceof Expr.Num n && n.value().isZero()) error(factors.get(i), "division by zero");
-                    Expr numerator = run.size() == 1 ? run.get(0) : new Expr.Product(run);
-                    run = new ArrayList<>();
-                    run.add(new Expr.Quotient(numerator, f));
-                } else {
+                Tensor f = unary(factors.get(i));
+                String op = p.mulOps.get(i - 1).getText();
+                if (op.equals("*")) {
                     run.add(f);
+                    continue;
+                }
+                Tensor left = multiply(p, run);
+                run = new ArrayList<>();
+                if (op.equals("/")) {
+                    if (f.isScalar() && f.element(0) instanceof Expr.Num n && n.value().isZero()) {
+                        error(factors.get(i), "division by zero");
+                    }
+                    run.add(elementwise(p, "/", List.of(left, f), args -> new Expr.Quotient(args.get(0), args.get(1))));
+                } else {
+                    run.add(matmul(factors.get(i), left, f));
                 }
             }
-            return run.size() == 1 ? run.get(0) : new Expr.Product(run);
+            return multiply(p, run);
         }
 
-        private Expr unary(UnaryContext u) {
+        private Tensor multiply(ParserRuleContext at, List<Tensor> run) {
+            return run.size() == 1 ? run.get(0) : elementwise(at, "*", run, Expr.Product::new);
+        }
+
+        private Tensor matmul(ParserRuleContext at, Tensor a, Tensor b) {
+            long work = (long) Math.max(a.size(), 1) * Math.max(b.size(), 1);
+            if (!charge(Math.min(work, MAX_ELEMENTS + 1), at)) return zero();
+            try {
+                return Tensor.matmul(a, b);
+            } catch (Tensor.ShapeException e) {
+                return shapeError(at, e);
+            }
+        }
+
+        private Tensor elementwise(ParserRuleContext at, String operation, List<Tensor> args,
+                java.util.function.Function<List<Expr>, Expr> f) {
+            boolean allScalar = true;
+            for (Tensor t : args) allScalar &= t.isScalar();
+            if (allScalar) {
+                List<Expr> operands = new ArrayList<>(args.size());
+                for (Tensor t : args) operands.add(t.element(0));
+                return Tensor.scalar(f.apply(operands));
+            }
+            try {
+                Tensor out = Tensor.elementwise(operation, args, f);
+                return charge(out.size(), at) ? out : zero();
+            } catch (Tensor.ShapeException e) {
+                return shapeError(at, e);
+            }
+        }
+
+        private Tensor unary(UnaryContext u) {
             int minuses = 0;
             while (u.power() == null) {
                 minuses++;
                 u = u.unary();
             }
-            Expr e = power(u.power());
-            return minuses % 2 == 0 ? e : negate(e);
+            Tensor t = power(u.power());
+            return minuses % 2 == 0 ? t : t.map(Tensor::negate);
         }
 
-        private Expr power(PowerContext p) {
-            Expr base = atom(p.atom());
+        private Tensor power(PowerContext p) {
+            Tensor base = atom(p.atom());
             if (p.unary() == null) return base;
-            return new Expr.Power(base, unary(p.unary()));
+            return elementwise(p, "^", List.of(base, unary(p.unary())), args -> new Expr.Power(args.get(0), args.get(1)));
         }
 
-        private Expr atom(AtomContext a) {
-            if (a.number() != null) return number(a.number().getStart());
+        private Tensor atom(AtomContext a) {
+            if (a.number() != null) return Tensor.scalar(number(a.number().getStart()));
             if (a.call() != null) return call(a.call());
             if (a.ref() != null) return ref(a.ref());
             return sum(a.sum());
@@ -458,17 +574,17 @@ final class ModelBuilder {
             return new Expr.Num(value == null ? Rational.ZERO : value);
         }
 
-        private Expr call(CallContext c) {
+        private Tensor call(CallContext c) {
             String name = c.ident().getText();
             List<SumContext> args = c.sum();
             if (name.equals("dense")) {
-                if (layer == null || layer.name().isEmpty()) {
+                if (layer == null) {
                     error(c, "dense(...) can only be used in a 'layer' statement");
-                    return Expr.Num.of(0);
+                    return zero();
                 }
-                return denseSum();
+                return denseSums();
             }
-            if (name.equals("sum")) return vectorSum(c);
+            if (TENSOR_FUNCTIONS.contains(name)) return tensorFunction(c, name, args);
             Optional<Builtin> builtin = Builtin.byName(name);
             int arity;
             if (builtin.isPresent()) {
@@ -477,118 +593,249 @@ final class ModelBuilder {
                 arity = 1;
             } else {
                 error(c.ident(), "unknown function '" + name + "' (known: relu, leaky_relu, tanh, sigmoid, "
-                        + "softplus, exp, log, sum; declare your own with 'activation " + name + "')");
-                return Expr.Num.of(0);
+                        + "softplus, exp, log; on tensors: " + String.join(", ", TENSOR_FUNCTIONS)
+                        + "; declare your own with 'activation " + name + "')");
+                return zero();
             }
             if (args.size() != arity) {
-                error(c, name + " takes " + arity + (arity == 1 ? " argument" : " arguments")
-                        + ", not " + args.size());
-                return Expr.Num.of(0);
+                error(c, name + " takes " + arity + (arity == 1 ? " argument" : " arguments") + ", not " + args.size());
+                return zero();
             }
-            List<Expr> converted = new ArrayList<>(args.size());
+            List<Tensor> converted = new ArrayList<>(args.size());
             for (SumContext s : args) converted.add(sum(s));
-            return new Expr.Call(name, converted);
+            return elementwise(c, name, converted, operands -> new Expr.Call(name, operands));
         }
 
-        private Expr denseSum() {
+        private Tensor tensorFunction(CallContext c, String name, List<SumContext> args) {
+            int[] arities = switch (name) {
+                case "sum", "mean", "softmax", "log_softmax", "logsumexp" -> new int[] {1, 2};
+                case "transpose" -> new int[] {1, 1};
+                case "layer_norm" -> new int[] {1, 3};
+                case "rms_norm" -> new int[] {1, 2};
+                case "cross_entropy" -> new int[] {2, 2};
+                default -> new int[] {3, 3};
+            };
+            if (args.size() < arities[0] || args.size() > arities[1]) {
+                String count = arities[0] == arities[1] ? String.valueOf(arities[0]) : arities[0] + " to " + arities[1];
+                error(c, name + " takes " + count + (count.equals("1") ? " argument" : " arguments") + ", not " + args.size()
+                        + " (netsym help spec lists the functions)");
+                return zero();
+            }
+            boolean axisArgument = arities[1] == 2 && arities[0] == 1 && !name.equals("rms_norm");
+            Tensor x = sum(args.get(0));
+            if (axisArgument) {
+                if (name.equals("sum") && x.isScalar() && args.size() == 1) {
+                    error(args.get(0), "sum(...) needs a vector in its argument, e.g. sum(y) or sum((y - t)^2)");
+                    return zero();
+                }
+                Integer axis = args.size() == 2 ? axis(args.get(1), x) : null;
+                if (args.size() == 2 && axis == null) return zero();
+                if (axis == null && x.isScalar()) axis = -1;
+                int along = axis == null ? x.rank() - 1 : axis;
+                try {
+                    return switch (name) {
+                        case "sum" -> args.size() == 1 ? x.sumAll() : x.sum(along);
+                        case "mean" -> args.size() == 1 ? x.meanAll() : x.mean(along);
+                        case "softmax" -> blocks.softmax(x, requireAxis(c, x, along));
+                        case "log_softmax" -> blocks.logSoftmax(x, requireAxis(c, x, along));
+                        default -> blocks.logSumExp(x, requireAxis(c, x, along));
+                    };
+                } catch (Tensor.ShapeException e) {
+                    return shapeError(c, e);
+                }
+            }
+            List<Tensor> rest = new ArrayList<>();
+            for (int i = 1; i < args.size(); i++) rest.add(sum(args.get(i)));
+            try {
+                return switch (name) {
+                    case "transpose" -> x.transpose();
+                    case "layer_norm" -> blocks.layerNorm(x, rest.isEmpty() ? null : rest.get(0), rest.size() < 2 ? null : rest.get(1));
+                    case "rms_norm" -> blocks.rmsNorm(x, rest.isEmpty() ? null : rest.get(0));
+                    case "cross_entropy" -> blocks.crossEntropy(x, rest.get(0));
+                    default -> blocks.attention(x, rest.get(0), rest.get(1), name.equals("causal_attention"));
+                };
+            } catch (Tensor.ShapeException e) {
+                return shapeError(c, e);
+            }
+        }
+
+        private int requireAxis(ParserRuleContext at, Tensor x, int axis) {
+            if (x.isScalar()) throw new Tensor.ShapeException("it takes a vector or a matrix, not a single number");
+            return axis;
+        }
+
+        /** An axis as written (1 is the first, -1 the last), 0-based; null after an error. */
+        private Integer axis(SumContext s, Tensor of) {
+            String text = s.getText();
+            int axis;
+            try {
+                axis = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                error(s, "an axis is a whole number: 1 for the first, -1 for the last");
+                return null;
+            }
+            int rank = of.rank();
+            if (axis == 0 || axis > rank || axis < -rank) {
+                error(s, "axis " + text + " does not exist in a tensor of shape " + Tensor.describe(of.shape())
+                        + (rank == 0 ? "" : " (axes are 1 to " + rank + ", or -1 to -" + rank + " from the last)"));
+                return null;
+            }
+            return axis > 0 ? axis - 1 : rank + axis;
+        }
+
+        /** The layer's weighted sums: unit j's is Σ W[j,i]·x[i] (+ b[j]). */
+        private Tensor denseSums() {
             // The layer's units share one Ref per source element: a million weights, not a million copies of x[i].
             List<Expr.Ref> sourceElements = elementRefs.computeIfAbsent(layer.source(), v -> {
                 List<Expr.Ref> refs = new ArrayList<>(layer.sourceSize());
                 for (int i = 1; i <= layer.sourceSize(); i++) refs.add(new Expr.Ref(v + "[" + i + "]"));
                 return refs;
             });
-            List<Expr> terms = new ArrayList<>(layer.sourceSize() + 1);
-            for (int i = 1; i <= layer.sourceSize(); i++) {
-                String weight = layer.weight(index, i);
-                noteParameter(weight, layer.pos());
-                terms.add(new Expr.Product(List.of(new Expr.Ref(weight), sourceElements.get(i - 1))));
+            Expr[] sums = new Expr[layer.size()];
+            for (int j = 1; j <= layer.size(); j++) {
+                List<Expr> terms = new ArrayList<>(layer.sourceSize() + 1);
+                for (int i = 1; i <= layer.sourceSize(); i++) {
+                    String weight = layer.weight(j, i);
+                    noteParameter(weight, layer.pos());
+                    terms.add(new Expr.Product(List.of(new Expr.Ref(weight), sourceElements.get(i - 1))));
+                }
+                if (layer.bias()) {
+                    noteParameter(layer.bias(j), layer.pos());
+                    terms.add(new Expr.Ref(layer.bias(j)));
+                }
+                sums[j - 1] = new Expr.Sum(terms);
             }
-            if (layer.bias()) {
-                noteParameter(layer.bias(index), layer.pos());
-                terms.add(new Expr.Ref(layer.bias(index)));
-            }
-            return new Expr.Sum(terms);
+            return Tensor.of(new int[] {layer.size()}, sums);
         }
 
-        /** sum(EXPR): EXPR once per element of the vectors it names, added up. */
-        private Expr vectorSum(CallContext c) {
-            if (c.sum().size() != 1) {
-                error(c, "sum takes 1 argument, not " + c.sum().size());
-                return Expr.Num.of(0);
-            }
-            Set<Integer> sizes = new LinkedHashSet<>();
-            collectVectorSizes(c.sum(0), sizes);
-            if (sizes.isEmpty()) {
-                error(c.sum(0), "sum(...) needs a vector in its argument, e.g. sum(y) or sum((y - t)^2)");
-                return Expr.Num.of(0);
-            }
-            if (sizes.size() > 1) {
-                error(c.sum(0), "sum(...) over vectors of different sizes " + sizes);
-                return Expr.Num.of(0);
-            }
-            int n = sizes.iterator().next();
-            // Nested sums multiply: sum(x * sum(x)) is n * n terms, so each level pays for its own copies.
-            if (!charge((long) n * tokenCount(c.sum(0)), c)) return Expr.Num.of(0);
-            List<Expr> terms = new ArrayList<>(n);
-            for (int k = 1; k <= n && !overBudget; k++) terms.add(new ExprConverter(
-                    new Layer("", n, "", 0, false, SourcePos.NONE), k).sum(c.sum(0)));
-            return new Expr.Sum(terms);
-        }
-
-        private void collectVectorSizes(org.antlr.v4.runtime.tree.ParseTree t, Set<Integer> sizes) {
-            if (t instanceof RefContext r && r.INT().isEmpty() && vectors.containsKey(r.ident().getText())) {
-                sizes.add(vectors.get(r.ident().getText()));
-            }
-            for (int i = 0; i < t.getChildCount(); i++) collectVectorSizes(t.getChild(i), sizes);
-        }
-
-        private Expr ref(RefContext r) {
+        private Tensor ref(RefContext r) {
             String base = r.ident().getText();
-            Integer size = vectors.get(base);
             // INT() builds a fresh list on every call: read it once (a big spec has a million refs).
             List<org.antlr.v4.runtime.tree.TerminalNode> ints = r.INT();
+            int[] shape = shapeOf(base);
             if (ints.isEmpty()) {
-                if (size != null && !unitPositions.containsKey(base) && !inputs.containsKey(base)
-                        && !targets.containsKey(base)) {
-                    if (layer != null && layer.size() == size) return new Expr.Ref(base + "[" + index + "]");
-                    error(r, "'" + base + "' is a vector of " + size + "; use " + base + "[i]"
-                            + (layer != null ? " (a layer of size " + layer.size() + " cannot use it element-wise)"
-                            : ", dense(" + base + ") in a layer, or sum(" + base + ")"));
-                    return Expr.Num.of(0);
-                }
+                if (shape != null) return Tensor.named(base, shape);
                 if (activations.containsKey(base)) {
                     error(r, "'" + base + "' is an activation; call it as " + base + "(...)");
-                    return Expr.Num.of(0);
+                    return zero();
                 }
                 noteIfParameter(base, pos(r));
-                return new Expr.Ref(base);
+                return Tensor.scalar(new Expr.Ref(base));
             }
             String name = refName(base, ints);
-            if (size == null && (kinds.containsKey(base) || unitPositions.containsKey(base))) {
+            if (shape == null && (kinds.containsKey(base) || unitPositions.containsKey(base))) {
                 // Without this, x[5] for a scalar input x silently became a new parameter.
                 error(r, "'" + base + "' is not a vector; " + name + " does not exist");
-                return Expr.Num.of(0);
+                return zero();
             }
-            if (size != null && ints.size() > 1) {
-                error(r, "'" + base + "' is a vector; index it with one number, as " + base + "[i]");
-                return Expr.Num.of(0);
-            }
-            if (size != null && ints.size() == 1) {
-                int i = parseIndex(ints.get(0).getSymbol());
-                if (i < 1 || i > size) {
-                    error(r, "'" + base + "' has " + size + " elements; " + name + " does not exist");
-                    return Expr.Num.of(0);
+            if (shape != null) {
+                if (ints.size() != shape.length && shape.length == 1) {
+                    error(r, "'" + base + "' is a vector; index it with one number, as " + base + "[i]");
+                    return zero();
+                }
+                if (ints.size() != shape.length) {
+                    error(r, "'" + base + "' has shape " + Tensor.describe(shape) + "; index it with " + shape.length
+                            + (shape.length == 1 ? " number, as " + base + "[i]" : " numbers, as " + base + indexPattern(shape.length)));
+                    return zero();
+                }
+                for (int d = 0; d < shape.length; d++) {
+                    int i = parseIndex(ints.get(d).getSymbol());
+                    if (i < 1 || i > shape[d]) {
+                        String has = shape.length == 1 ? shape[0] + " elements" : "shape " + Tensor.describe(shape);
+                        error(r, "'" + base + "' has " + has + "; " + name + " does not exist");
+                        return zero();
+                    }
                 }
             }
             noteIfParameter(name, pos(r));
-            return new Expr.Ref(name);
+            return Tensor.scalar(new Expr.Ref(name));
         }
     }
 
-    private static Expr negate(Expr e) {
-        if (e instanceof Expr.Num n) return new Expr.Num(n.value().negate());
-        if (e instanceof Expr.Neg n) return n.operand();
-        return new Expr.Neg(e);
+    private static String indexPattern(int rank) {
+        List<String> letters = new ArrayList<>();
+        for (int d = 0; d < rank; d++) letters.add(String.valueOf((char) ('i' + d)));
+        return "[" + String.join(",", letters) + "]";
+    }
+
+    private static Tensor zero() {
+        return Tensor.scalar(Expr.Num.of(0));
+    }
+
+    private Tensor shapeError(ParserRuleContext at, Tensor.ShapeException e) {
+        error(at, e.getMessage());
+        return zero();
+    }
+
+    /**
+     * The shape of a named tensor (vector or matrix input, target, parameter, layer, family of
+     * units, or a unit whose expression is a tensor), converting that unit first when needed;
+     * null for a scalar or an unknown name.
+     */
+    private int[] shapeOf(String name) {
+        int[] shape = shapes.get(name);
+        if (shape != null) return shape;
+        Integer size = vectors.get(name);
+        if (size != null) return new int[] {size};
+        UnitStmtContext statement = unitStatements.get(name);
+        if (statement != null && statement.ref().INT().isEmpty()) {
+            convertUnit(name);
+            return shapes.get(name);
+        }
+        return null;
+    }
+
+    /**
+     * Converts a unit statement once; a unit whose expression is a tensor becomes one unit per
+     * element (h[1], h[2] …). A unit met again while it is being converted is part of a cycle,
+     * which the unit graph reports; it is left scalar here.
+     */
+    private void convertUnit(String name) {
+        if (convertedStatements.containsKey(name) || !converting.add(name)) return;
+        UnitStmtContext u = unitStatements.get(name);
+        List<Unit> produced = new ArrayList<>();
+        auxiliaryFor.put(name, produced);
+        SourcePos at = pos(u.ref());
+        Tensor value = new TensorConverter(null, name, at).sum(u.sum());
+        converting.remove(name);
+        if (!chargeTrees(value, u)) value = zero();
+        List<Unit> defined = new ArrayList<>(produced);
+        if (value.isScalar()) {
+            defined.add(new Unit(name, value.element(0), at, null));
+        } else if (!u.ref().INT().isEmpty()) {
+            error(u.sum(), "'" + name + "' is one element, but its expression has shape " + Tensor.describe(value.shape()));
+        } else {
+            defined.addAll(tensorUnits(name, value, at));
+        }
+        convertedStatements.put(name, defined);
+    }
+
+    /** Units for each element of a tensor, registered so later references see its shape. */
+    private List<Unit> tensorUnits(String name, Tensor value, SourcePos at) {
+        int[] shape = value.shape();
+        shapes.put(name, shape);
+        if (shape.length == 1) vectors.put(name, shape[0]);
+        List<Unit> out = new ArrayList<>(value.size());
+        for (int flat = 0; flat < value.size(); flat++) {
+            String element = Tensor.elementName(name, shape, flat);
+            unitPositions.put(element, at);
+            out.add(new Unit(element, value.element(flat), at, null));
+        }
+        return out;
+    }
+
+    /** An intermediate value of a block (softmax's normaliser …), named owner.hint, then owner.hint2 …. */
+    private Tensor defineAuxiliary(String owner, String hint, Tensor value, SourcePos at) {
+        String name = owner + "." + hint;
+        for (int n = 2; unitPositions.containsKey(name) || shapes.containsKey(name); n++) name = owner + "." + hint + n;
+        List<Unit> into = auxiliaryFor.computeIfAbsent(owner, k -> new ArrayList<>());
+        if (value.isScalar()) {
+            unitPositions.put(name, at);
+            into.add(new Unit(name, value.element(0), at, null));
+            return Tensor.scalar(new Expr.Ref(name));
+        }
+        into.addAll(tensorUnits(name, value, at));
+        return Tensor.named(name, value.shape());
     }
 
     private void noteIfParameter(String name, SourcePos at) {
@@ -674,14 +921,22 @@ final class ModelBuilder {
 
     private Inits resolveInits() {
         Map<String, Init> initOf = new HashMap<>();
+        // Parameter → the parameter whose start it copies (init E2 = E1), resolved after every line.
+        Map<String, String> copyOf = new LinkedHashMap<>();
         Init all = null;
         for (InitStmtContext line : inits) {
+            String source = copySource(line.initValue());
+            if (source != null) {
+                copyStarts(line, source, initOf, copyOf);
+                continue;
+            }
             Init value = initValue(line.initValue());
             if (value == null) continue;
             List<String> selected = new ArrayList<>();
             if (line.selector().ALL() != null) {
                 if (!charge(parameters.size(), line)) break;
                 initOf.clear();
+                copyOf.clear();
                 all = value;
             } else {
                 for (SelectorItemContext item : line.selector().selectorItem()) {
@@ -697,12 +952,95 @@ final class ModelBuilder {
                     selected.addAll(matched);
                 }
             }
-            for (String p : selected) initOf.put(p, value);
+            for (String p : selected) {
+                initOf.put(p, value);
+                copyOf.remove(p);
+            }
         }
-        return new Inits(all, initOf, parameters.size());
+        Inits resolved = new Inits(all, initOf, parameters.size());
+        for (var copy : copyOf.entrySet()) {
+            String source = copy.getValue();
+            Set<String> seen = new HashSet<>(List.of(copy.getKey()));
+            while (copyOf.containsKey(source) && seen.add(source)) source = copyOf.get(source);
+            if (copyOf.containsKey(source)) {
+                error(inits.get(0), "the copies '" + copy.getKey() + " = " + copy.getValue() + "' … form a cycle:"
+                        + " some parameter in it must start at a value");
+                break;
+            }
+            Init start = resolved.of(source);
+            if (start instanceof Init.Random) {
+                // Two parameters that start at one random value start at one unknown: a symbol of its own.
+                start = new Init.Symbolic(freshStartSymbol(source));
+                initOf.put(source, start);
+            }
+            initOf.put(copy.getKey(), start);
+        }
+        return resolved;
+    }
+
+    /** The tensor or parameter named by 'init X = NAME', when NAME is a parameter (a copy), else null. */
+    private String copySource(InitValueContext v) {
+        ScaledSymbolContext scaled = v.scaledSymbol();
+        if (scaled == null || scaled.neg != null || scaled.scale != null || scaled.divisor != null) return null;
+        String name = scaled.ident().getText();
+        return declaredParameters.containsKey(name) || parameters.containsKey(name) ? name : null;
+    }
+
+    /** init E2 = E1: every element of each selected tensor starts where E1's element at the same index starts. */
+    private void copyStarts(InitStmtContext line, String source, Map<String, Init> initOf, Map<String, String> copyOf) {
+        if (line.selector().ALL() != null) {
+            error(line.selector(), "'init all = " + source + "' would copy " + source + " into every parameter; name the"
+                    + " tensors that start as copies of it");
+            return;
+        }
+        int[] sourceShape = declaredParameters.getOrDefault(source, new int[0]);
+        for (SelectorItemContext item : line.selector().selectorItem()) {
+            String target = item.getText();
+            int[] targetShape = declaredParameters.get(target);
+            if (targetShape == null && parameters.containsKey(target)) targetShape = new int[0];
+            if (targetShape == null) {
+                error(item, "'" + target + "' is not a parameter; a copy ('init " + target + " = " + source
+                        + "') names a whole parameter or tensor of parameters");
+                continue;
+            }
+            if (target.equals(source)) {
+                error(item, "'" + target + "' cannot start as a copy of itself");
+                continue;
+            }
+            if (!java.util.Arrays.equals(targetShape, sourceShape)) {
+                error(item, "'" + target + "' has shape " + Tensor.describe(targetShape) + " but '" + source
+                        + "' has shape " + Tensor.describe(sourceShape) + ": a copy needs the same shape");
+                continue;
+            }
+            for (int flat = 0, n = Tensor.size(targetShape); flat < n; flat++) {
+                String element = targetShape.length == 0 ? target : Tensor.elementName(target, targetShape, flat);
+                String from = sourceShape.length == 0 ? source : Tensor.elementName(source, sourceShape, flat);
+                copyOf.put(element, from);
+                initOf.remove(element);
+            }
+        }
+    }
+
+    /** A start symbol for a random value two parameters share: E1_0[2,3] for E1[2,3], never a name in use. */
+    private String freshStartSymbol(String parameter) {
+        int bracket = parameter.indexOf('[');
+        String base = bracket < 0 ? parameter : parameter.substring(0, bracket);
+        String index = bracket < 0 ? "" : parameter.substring(bracket);
+        String suffix = "_0";
+        while (kinds.containsKey(base + suffix) || parameters.containsKey(base + suffix + index)
+                || shapes.containsKey(base + suffix)) {
+            suffix = "_" + suffix;
+        }
+        return base + suffix + index;
     }
 
     private List<String> matching(String pattern) {
+        int[] shape = declaredParameters.get(pattern);
+        if (shape != null && shape.length > 0) {
+            List<String> elements = new ArrayList<>(Tensor.size(shape));
+            for (int flat = 0, n = Tensor.size(shape); flat < n; flat++) elements.add(Tensor.elementName(pattern, shape, flat));
+            return elements;
+        }
         if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) {
             return parameters.containsKey(pattern) ? List.of(pattern) : List.of();
         }
@@ -817,23 +1155,27 @@ final class ModelBuilder {
         return samples;
     }
 
-    /** The size of a vector input or target, or null when the name is not one. */
+    /** The size of a vector or matrix input or target, or null when the name is not one. */
     private Integer dataVectorSize(String name) {
-        Integer size = vectors.get(name);
-        boolean data = size != null && (inputs.containsKey(name + "[1]") || targets.containsKey(name + "[1]"));
-        return data ? size : null;
+        int[] shape = shapes.get(name);
+        if (shape == null) return null;
+        String first = Tensor.elementName(name, shape, 0);
+        return inputs.containsKey(first) || targets.containsKey(first) ? Tensor.size(shape) : null;
     }
 
-    /** x = [1, 2, 3]: the elements of a vector input or target, in order. */
+    /** x = [1, 2, 3]: the elements of a vector (or matrix, row by row) input or target, in order. */
     private void bindVector(BindingContext b, String name, Integer size, Map<String, Rational> values) {
         List<SignedNumberContext> numbers = b.numberList().signedNumber();
         if (size == null) {
             error(b.ref(), "'" + name + "' is not a vector input or target; a list [...] gives the elements of one");
         } else if (numbers.size() != size) {
-            error(b.numberList(), "'" + name + "' has " + size + (size == 1 ? " element" : " elements")
+            int[] shape = shapes.get(name);
+            String rows = shape.length > 1 ? " (shape " + Tensor.describe(shape) + ", row by row)" : "";
+            error(b.numberList(), "'" + name + "' has " + size + (size == 1 ? " element" : " elements") + rows
                     + "; the list gives " + numbers.size());
         } else {
-            for (int i = 0; i < size; i++) bind(b.ref(), name + "[" + (i + 1) + "]", signedNumber(numbers.get(i)), values);
+            int[] shape = shapes.get(name);
+            for (int i = 0; i < size; i++) bind(b.ref(), Tensor.elementName(name, shape, i), signedNumber(numbers.get(i)), values);
         }
     }
 
@@ -852,11 +1194,13 @@ final class ModelBuilder {
         for (AssumeStmtContext line : assumeStatements) {
             for (ConditionContext c : line.condition()) {
                 String name = c.ident().getText();
-                Integer size = vectors.get(name);
+                Integer size = dataVectorSize(name);
+                int[] parameterShape = declaredParameters.get(name);
                 List<String> names = new ArrayList<>();
-                if (size != null && (inputs.containsKey(name + "[1]") || targets.containsKey(name + "[1]"))) {
-                    if (!charge(size, c)) break;
-                    for (int i = 1; i <= size; i++) names.add(name + "[" + i + "]");
+                if (size != null || (parameterShape != null && parameterShape.length > 0)) {
+                    int[] shape = shapes.get(name);
+                    if (!charge(Tensor.size(shape), c)) break;
+                    for (int flat = 0, n = Tensor.size(shape); flat < n; flat++) names.add(Tensor.elementName(name, shape, flat));
                 } else if (inputs.containsKey(name) || targets.containsKey(name) || parameters.containsKey(name)
                         || symbols.contains(name)) {
                     names.add(name);
@@ -923,6 +1267,35 @@ final class ModelBuilder {
             b.append(canonicalInteger(ints.get(i).getText()));
         }
         return b.append(']').toString();
+    }
+
+    /**
+     * Charges the operations the evaluation tape will hold for these expressions: a value that
+     * several elements share (a broadcast sum, softmax's normaliser written inline) is compiled
+     * once per use, so the charge is the size of the expanded trees, not of the shared graph.
+     */
+    private boolean chargeTrees(Tensor value, ParserRuleContext at) {
+        java.util.IdentityHashMap<Expr, Long> sizes = new java.util.IdentityHashMap<>();
+        long total = 0;
+        for (int i = 0; i < value.size() && total <= MAX_ELEMENTS; i++) total = saturatingAdd(total, treeSize(value.element(i), sizes));
+        return charge(Math.min(total, MAX_ELEMENTS + 1), at);
+    }
+
+    /** The operations in an expression written out as a tree (names and numbers are free). */
+    private static long treeSize(Expr e, java.util.IdentityHashMap<Expr, Long> sizes) {
+        List<Expr> children = e.children();
+        if (children.isEmpty()) return 0;
+        Long known = sizes.get(e);
+        if (known != null) return known;
+        long size = 1;
+        for (Expr c : children) size = saturatingAdd(size, treeSize(c, sizes));
+        sizes.put(e, size);
+        return size;
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     /** Charges n elements to the budget; false, with one error for the whole spec, once it is spent. */

@@ -175,7 +175,7 @@ public final class SpecParser {
         }
     }
 
-    private static final List<String> KEYWORDS = List.of("network", "input", "target", "activation", "layer",
+    private static final List<String> KEYWORDS = List.of("network", "input", "target", "param", "activation", "layer",
             "objective", "init", "data", "assume", "optimizer");
 
     /** "unknown statement 'objectve'; did you mean 'objective'?" for a statement that is not a unit either. */

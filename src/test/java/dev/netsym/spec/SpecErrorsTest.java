@@ -23,8 +23,9 @@ class SpecErrorsTest {
             Arguments.of("unclosed parenthesis", "input x\ny = w*(x + 1\nobjective y\n",
                 "2:13: error: unclosed '(': expected ')' before the end of the line"),
             Arguments.of("unknown function", "input x\ny = foo(w*x)" + OK_TAIL,
-                "2:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log, "
-                    + "sum; declare your own with 'activation foo')"),
+                "2:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log; "
+                    + "on tensors: sum, mean, transpose, softmax, log_softmax, logsumexp, layer_norm, rms_norm, "
+                    + "cross_entropy, attention, causal_attention; declare your own with 'activation foo')"),
             Arguments.of("wrong arity", "input x\ny = tanh(w, x)" + OK_TAIL,
                 "2:5: error: tanh takes 1 argument, not 2"),
             Arguments.of("unit defined twice", "input x\ny = w*x\ny = v*x" + OK_TAIL,
@@ -58,8 +59,8 @@ class SpecErrorsTest {
                     + "'random', or a new symbol such as 'a'"),
             Arguments.of("vector out of range", "input x[3]\ny = w*x[4]" + OK_TAIL,
                 "2:7: error: 'x' has 3 elements; x[4] does not exist"),
-            Arguments.of("vector used as scalar", "input x[3]\ny = w*x" + OK_TAIL,
-                "2:7: error: 'x' is a vector of 3; use x[i], dense(x) in a layer, or sum(x)"),
+            Arguments.of("vector objective", "input x[3]\ny = w*x" + OK_TAIL,
+                "3:11: error: the objective must be a single number, but 'y' has shape [3]; add it up with sum(...) or mean(...)"),
             Arguments.of("dense outside a layer", "input x[3]\ny = dense(x)" + OK_TAIL,
                 "2:5: error: dense(...) can only be used in a 'layer' statement"),
             Arguments.of("unknown optimizer", "input x\ny = w*x" + OK_TAIL + "optimizer lbfgs\n",
@@ -91,8 +92,9 @@ class SpecErrorsTest {
             Arguments.of("unknown optimizer and an unknown function", "input x\noptimizer adamm\ny = foo(w*x)" + OK_TAIL,
                 "2:11: error: unknown optimizer 'adamm' (known: adadelta, adagrad, adam, adamw, momentum, "
                     + "nesterov, rmsprop, sgd)\n"
-                    + "3:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log, "
-                    + "sum; declare your own with 'activation foo')"),
+                    + "3:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log; "
+                    + "on tensors: sum, mean, transpose, softmax, log_softmax, logsumexp, layer_norm, rms_norm, "
+                    + "cross_entropy, attention, causal_attention; declare your own with 'activation foo')"),
             Arguments.of("unknown optimizer and a syntax error", "input x\ny = w*x +\nobjective y\noptimizer lbfgs\n",
                 "2:10: error: the statement ends too early: expected more after this point\n"
                     + "4:11: error: unknown optimizer 'lbfgs' (known: adadelta, adagrad, adam, adamw, momentum, "

@@ -1,0 +1,303 @@
+package dev.netsym.model;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A tensor as a front end builds it: a shape and one scalar expression per element, in
+ * row-major order. A scalar is the tensor of shape []. Every operation here lowers tensor
+ * arithmetic to element expressions, so the rest of netsym sees the scalar units it knows;
+ * a shape that does not fit throws {@link ShapeException} with a message naming the shapes.
+ *
+ * <p>Elements are named with 1-based indices, as everywhere in the spec language:
+ * {@code W[2,3]} is row 2, column 3 of W.
+ */
+public final class Tensor {
+
+    /** A shape that does not fit an operation; the message names the shapes. */
+    public static final class ShapeException extends RuntimeException {
+        public ShapeException(String message) {
+            super(message);
+        }
+    }
+
+    private final int[] shape;
+    private final Expr[] elements;
+
+    private Tensor(int[] shape, Expr[] elements) {
+        this.shape = shape;
+        this.elements = elements;
+    }
+
+    public static Tensor scalar(Expr e) {
+        return new Tensor(new int[0], new Expr[] {e});
+    }
+
+    public static Tensor of(int[] shape, Expr[] elements) {
+        if (elements.length != size(shape)) throw new IllegalArgumentException("shape and element count differ");
+        return new Tensor(shape.clone(), elements);
+    }
+
+    /** The elements of a named tensor, as references: x[1], x[2] … or W[1,1], W[1,2] …; a scalar is its name. */
+    public static Tensor named(String name, int[] shape) {
+        if (shape.length == 0) return scalar(new Expr.Ref(name));
+        Expr[] elements = new Expr[size(shape)];
+        for (int flat = 0; flat < elements.length; flat++) elements[flat] = new Expr.Ref(elementName(name, shape, flat));
+        return new Tensor(shape.clone(), elements);
+    }
+
+    /** The name of element {@code flat} (row-major) of a tensor: W[2,3]. */
+    public static String elementName(String name, int[] shape, int flat) {
+        StringBuilder b = new StringBuilder(name.length() + 4 * shape.length).append(name).append('[');
+        int[] index = unflatten(shape, flat);
+        for (int d = 0; d < index.length; d++) {
+            if (d > 0) b.append(',');
+            b.append(index[d] + 1);
+        }
+        return b.append(']').toString();
+    }
+
+    public int[] shape() { return shape.clone(); }
+
+    public int rank() { return shape.length; }
+
+    public int size() { return elements.length; }
+
+    public boolean isScalar() { return shape.length == 0; }
+
+    public Expr element(int flat) { return elements[flat]; }
+
+    /** The only element of a scalar. */
+    public Expr scalarValue() {
+        if (!isScalar()) throw new ShapeException("expected a single number, not a tensor of shape " + describe(shape));
+        return elements[0];
+    }
+
+    public static int size(int[] shape) {
+        long n = 1;
+        for (int d : shape) n *= d;
+        if (n > Integer.MAX_VALUE) throw new ShapeException("a tensor of shape " + describe(shape) + " is too large");
+        return (int) n;
+    }
+
+    /** A shape as the spec writes it: [4,3]; a scalar is "[] (a single number)". */
+    public static String describe(int[] shape) {
+        if (shape.length == 0) return "[] (a single number)";
+        StringBuilder b = new StringBuilder("[");
+        for (int d = 0; d < shape.length; d++) b.append(d > 0 ? "," : "").append(shape[d]);
+        return b.append(']').toString();
+    }
+
+    // ---- element-wise ---------------------------------------------------------------------
+
+    /**
+     * {@code f} applied element by element, the arguments broadcast against each other as
+     * NumPy does: shapes are aligned at their last axis, and an axis of size 1 (or a missing
+     * one) repeats to match the other.
+     */
+    public static Tensor elementwise(String operation, List<Tensor> args, Function<List<Expr>, Expr> f) {
+        int[] shape = new int[0];
+        for (Tensor t : args) shape = broadcast(operation, shape, t.shape, args);
+        int n = size(shape);
+        Expr[] out = new Expr[n];
+        int[][] strides = new int[args.size()][];
+        for (int a = 0; a < args.size(); a++) strides[a] = broadcastStrides(args.get(a).shape, shape);
+        int[] index = new int[shape.length];
+        for (int flat = 0; flat < n; flat++) {
+            List<Expr> operands = new ArrayList<>(args.size());
+            for (int a = 0; a < args.size(); a++) {
+                int at = 0;
+                for (int d = 0; d < shape.length; d++) at += index[d] * strides[a][d];
+                operands.add(args.get(a).elements[at]);
+            }
+            out[flat] = f.apply(operands);
+            increment(index, shape);
+        }
+        return new Tensor(shape, out);
+    }
+
+    public Tensor map(Function<Expr, Expr> f) {
+        Expr[] out = new Expr[elements.length];
+        for (int i = 0; i < out.length; i++) out[i] = f.apply(elements[i]);
+        return new Tensor(shape, out);
+    }
+
+    private static int[] broadcast(String operation, int[] a, int[] b, List<Tensor> args) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            int da = d - (rank - a.length) >= 0 ? a[d - (rank - a.length)] : 1;
+            int db = d - (rank - b.length) >= 0 ? b[d - (rank - b.length)] : 1;
+            if (da != db && da != 1 && db != 1) {
+                StringBuilder shapes = new StringBuilder();
+                for (int i = 0; i < args.size(); i++) {
+                    shapes.append(i == 0 ? "" : i == args.size() - 1 ? " and " : ", ").append(describe(args.get(i).shape));
+                }
+                throw new ShapeException(operation + ": the shapes " + shapes + " do not fit together"
+                        + " (an axis must have the same size in both, or size 1)");
+            }
+            out[d] = Math.max(da, db);
+        }
+        return out;
+    }
+
+    /** Per axis of the result, how far the argument's flat index moves (0 along a repeated axis). */
+    private static int[] broadcastStrides(int[] from, int[] to) {
+        int[] strides = new int[to.length];
+        int stride = 1;
+        for (int d = from.length - 1; d >= 0; d--) {
+            int target = d + to.length - from.length;
+            strides[target] = from[d] == 1 ? 0 : stride;
+            stride *= from[d];
+        }
+        return strides;
+    }
+
+    // ---- linear algebra -------------------------------------------------------------------
+
+    /**
+     * The matrix product, with the shapes of {@code @} in NumPy: [m,k]·[k,n] → [m,n],
+     * [m,k]·[k] → [m], [k]·[k,n] → [n], [k]·[k] → a single number.
+     */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        if (a.rank() < 1 || a.rank() > 2 || b.rank() < 1 || b.rank() > 2) {
+            throw new ShapeException("@ multiplies vectors and matrices; the shapes are " + describe(a.shape)
+                    + " and " + describe(b.shape));
+        }
+        int m = a.rank() == 2 ? a.shape[0] : 1;
+        int k = a.shape[a.rank() - 1];
+        int kb = b.shape[0];
+        int n = b.rank() == 2 ? b.shape[1] : 1;
+        if (k != kb) {
+            throw new ShapeException("@: the shapes " + describe(a.shape) + " and " + describe(b.shape)
+                    + " do not fit (the left's last axis has " + k + ", the right's first has " + kb + ")");
+        }
+        Expr[] out = new Expr[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                List<Expr> terms = new ArrayList<>(k);
+                for (int l = 0; l < k; l++) terms.add(product(a.elements[i * k + l], b.elements[l * n + j]));
+                out[i * n + j] = sum(terms);
+            }
+        }
+        List<Integer> shape = new ArrayList<>();
+        if (a.rank() == 2) shape.add(m);
+        if (b.rank() == 2) shape.add(n);
+        return new Tensor(shape.stream().mapToInt(Integer::intValue).toArray(), out);
+    }
+
+    /** Rows and columns exchanged; a vector or a single number is its own transpose. */
+    public Tensor transpose() {
+        if (rank() < 2) return this;
+        if (rank() > 2) throw new ShapeException("transpose takes a matrix, not a tensor of shape " + describe(shape));
+        int m = shape[0];
+        int n = shape[1];
+        Expr[] out = new Expr[m * n];
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) out[j * m + i] = elements[i * n + j];
+        return new Tensor(new int[] {n, m}, out);
+    }
+
+    // ---- reductions -----------------------------------------------------------------------
+
+    /** The sum of all elements. */
+    public Tensor sumAll() {
+        return scalar(sum(Arrays.asList(elements)));
+    }
+
+    /** The sum along one axis (0-based), which disappears from the shape. */
+    public Tensor sum(int axis) {
+        return reduce(axis, Tensor::sum);
+    }
+
+    public Tensor meanAll() {
+        return scalar(divide(sum(Arrays.asList(elements)), elements.length));
+    }
+
+    public Tensor mean(int axis) {
+        int n = shape[axis];
+        return reduce(axis, terms -> divide(sum(terms), n));
+    }
+
+    private Tensor reduce(int axis, Function<List<Expr>, Expr> f) {
+        int[] outShape = removeAxis(shape, axis);
+        int outer = 1;
+        for (int d = 0; d < axis; d++) outer *= shape[d];
+        int inner = 1;
+        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
+        int n = shape[axis];
+        Expr[] out = new Expr[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                List<Expr> terms = new ArrayList<>(n);
+                for (int k = 0; k < n; k++) terms.add(elements[(o * n + k) * inner + i]);
+                out[o * inner + i] = f.apply(terms);
+            }
+        }
+        return new Tensor(outShape, out);
+    }
+
+    /**
+     * The result of a reduction along {@code axis}, repeated along it again so that it can be
+     * combined with this tensor element by element (softmax's normaliser, a norm's mean).
+     */
+    public Tensor keepAxis(Tensor reduced, int axis) {
+        int[] outShape = shape.clone();
+        outShape[axis] = 1;
+        return new Tensor(outShape, reduced.elements);
+    }
+
+    private static int[] removeAxis(int[] shape, int axis) {
+        int[] out = new int[shape.length - 1];
+        for (int d = 0, o = 0; d < shape.length; d++) if (d != axis) out[o++] = shape[d];
+        return out;
+    }
+
+    // ---- expressions ----------------------------------------------------------------------
+
+    /** A sum of terms, with a lone term as itself. */
+    public static Expr sum(List<Expr> terms) {
+        return terms.size() == 1 ? terms.get(0) : new Expr.Sum(terms);
+    }
+
+    public static Expr product(Expr a, Expr b) {
+        return new Expr.Product(List.of(a, b));
+    }
+
+    public static Expr divide(Expr a, int n) {
+        return n == 1 ? a : new Expr.Quotient(a, Expr.Num.of(n));
+    }
+
+    public static Expr negate(Expr e) {
+        if (e instanceof Expr.Num n) return new Expr.Num(n.value().negate());
+        if (e instanceof Expr.Neg n) return n.operand();
+        return new Expr.Neg(e);
+    }
+
+    /** 1/√n, exactly when n is a perfect square and as a power otherwise. */
+    public static Expr inverseSquareRoot(int n) {
+        BigInteger root = BigInteger.valueOf(n).sqrt();
+        if (root.multiply(root).equals(BigInteger.valueOf(n))) return new Expr.Num(Rational.of(BigInteger.ONE, root));
+        return new Expr.Power(Expr.Num.of(n), new Expr.Num(Rational.of(-1, 2)));
+    }
+
+    // ---- indices --------------------------------------------------------------------------
+
+    static int[] unflatten(int[] shape, int flat) {
+        int[] index = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            index[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+        return index;
+    }
+
+    private static void increment(int[] index, int[] shape) {
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (++index[d] < shape[d]) return;
+            index[d] = 0;
+        }
+    }
+}

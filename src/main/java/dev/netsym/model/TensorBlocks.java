@@ -1,0 +1,155 @@
+package dev.netsym.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The building blocks of tensor networks (softmax, norms, attention, cross-entropy),
+ * written as compositions of {@link Tensor} operations. A value used more than once
+ * (softmax's normaliser, a norm's mean) is handed to the {@link Units} sink, which names it
+ * as units of its own: the network computes it once and derivations show it by name.
+ */
+public final class TensorBlocks {
+
+    /** Names an intermediate tensor as units and returns references to them. */
+    public interface Units {
+        Tensor define(String hint, Tensor value);
+    }
+
+    /** The ε PyTorch's LayerNorm adds to the variance by default. */
+    public static final Rational LAYER_NORM_EPSILON = Rational.of(1, 100000);
+    /** The ε of the RMSNorm of T5 and LLaMA. */
+    public static final Rational RMS_NORM_EPSILON = Rational.of(1, 1000000);
+
+    private final Units units;
+
+    public TensorBlocks(Units units) {
+        this.units = units;
+    }
+
+    public static Expr call(String function, Expr arg) {
+        return new Expr.Call(function, List.of(arg));
+    }
+
+    /** exp(z) / Σ exp(z) along the axis. */
+    public Tensor softmax(Tensor z, int axis) {
+        Tensor exp = units.define("exp", z.map(e -> call("exp", e)));
+        Tensor total = units.define("sum", exp.sum(axis));
+        return Tensor.elementwise("softmax", List.of(exp, z.keepAxis(total, axis)),
+                args -> new Expr.Quotient(args.get(0), args.get(1)));
+    }
+
+    /** log Σ exp(z) along the axis. */
+    public Tensor logSumExp(Tensor z, int axis) {
+        return z.map(e -> call("exp", e)).sum(axis).map(e -> call("log", e));
+    }
+
+    /** z − log Σ exp(z) along the axis. */
+    public Tensor logSoftmax(Tensor z, int axis) {
+        Tensor lse = units.define("lse", logSumExp(z, axis));
+        return Tensor.elementwise("log_softmax", List.of(z, z.keepAxis(lse, axis)),
+                args -> new Expr.Sum(List.of(args.get(0), Tensor.negate(args.get(1)))));
+    }
+
+    /**
+     * The mean over the rows of −Σ t·log_softmax(z), classes along the last axis: PyTorch's
+     * cross_entropy with probabilities (or one-hot rows) as targets.
+     */
+    public Tensor crossEntropy(Tensor z, Tensor t) {
+        int last = z.rank() - 1;
+        Tensor logProbabilities = logSoftmax(z, Math.max(last, 0));
+        Tensor terms = Tensor.elementwise("cross_entropy", List.of(t, logProbabilities), args -> Tensor.product(args.get(0), args.get(1)));
+        int rows = z.rank() <= 1 ? 1 : z.size() / z.shape()[last];
+        return Tensor.scalar(Tensor.negate(Tensor.divide(terms.sumAll().scalarValue(), rows)));
+    }
+
+    /**
+     * (x − mean) / √(variance + ε) over the last axis, then times the gain and plus the bias
+     * when given (null when not).
+     */
+    public Tensor layerNorm(Tensor x, Tensor gain, Tensor bias) {
+        int last = lastAxis(x, "layer_norm");
+        Tensor mean = units.define("mean", x.mean(last));
+        Tensor centred = units.define("centred", Tensor.elementwise("layer_norm", List.of(x, x.keepAxis(mean, last)),
+                args -> new Expr.Sum(List.of(args.get(0), Tensor.negate(args.get(1))))));
+        Tensor variance = units.define("var", centred.map(e -> new Expr.Power(e, Expr.Num.of(2))).mean(last));
+        Tensor scale = variance.map(v -> inverseRoot(v, LAYER_NORM_EPSILON));
+        Tensor normalised = Tensor.elementwise("layer_norm", List.of(centred, x.keepAxis(scale, last)),
+                args -> Tensor.product(args.get(0), args.get(1)));
+        return affine(normalised, gain, bias);
+    }
+
+    /** x / √(mean(x²) + ε) over the last axis, times the gain when given. */
+    public Tensor rmsNorm(Tensor x, Tensor gain) {
+        int last = lastAxis(x, "rms_norm");
+        Tensor meanSquare = units.define("ms", x.map(e -> new Expr.Power(e, Expr.Num.of(2))).mean(last));
+        Tensor scale = meanSquare.map(v -> inverseRoot(v, RMS_NORM_EPSILON));
+        Tensor normalised = Tensor.elementwise("rms_norm", List.of(x, x.keepAxis(scale, last)),
+                args -> Tensor.product(args.get(0), args.get(1)));
+        return affine(normalised, gain, null);
+    }
+
+    /**
+     * softmax(Q·Kᵀ/√d)·V for one head, queries and keys as rows; with {@code causal}, query i
+     * attends only to keys 1..i.
+     */
+    public Tensor attention(Tensor q, Tensor k, Tensor v, boolean causal) {
+        if (q.rank() != 2 || k.rank() != 2 || v.rank() != 2) {
+            throw new Tensor.ShapeException("attention takes matrices Q, K, V (one row per position); the shapes are "
+                    + Tensor.describe(q.shape()) + ", " + Tensor.describe(k.shape()) + " and " + Tensor.describe(v.shape()));
+        }
+        if (q.shape()[1] != k.shape()[1]) {
+            throw new Tensor.ShapeException("attention: Q " + Tensor.describe(q.shape()) + " and K " + Tensor.describe(k.shape())
+                    + " need the same number of columns");
+        }
+        if (k.shape()[0] != v.shape()[0]) {
+            throw new Tensor.ShapeException("attention: K " + Tensor.describe(k.shape()) + " and V " + Tensor.describe(v.shape())
+                    + " need the same number of rows");
+        }
+        if (causal && q.shape()[0] != k.shape()[0]) {
+            throw new Tensor.ShapeException("causal attention needs as many queries as keys: Q " + Tensor.describe(q.shape())
+                    + ", K " + Tensor.describe(k.shape()));
+        }
+        Expr scale = Tensor.inverseSquareRoot(q.shape()[1]);
+        Tensor scores = units.define("scores", Tensor.matmul(q, k.transpose()).map(e -> Tensor.product(e, scale)));
+        Tensor weights = units.define("weights", causal ? causalSoftmax(scores) : softmax(scores, 1));
+        return Tensor.matmul(weights, v);
+    }
+
+    /** Row i of the softmax over its first i scores; the masked entries are 0. */
+    private Tensor causalSoftmax(Tensor scores) {
+        int n = scores.shape()[0];
+        Tensor exp = units.define("exp", scores.map(e -> call("exp", e)));
+        Expr[] totals = new Expr[n];
+        for (int i = 0; i < n; i++) {
+            List<Expr> terms = new ArrayList<>(i + 1);
+            for (int j = 0; j <= i; j++) terms.add(exp.element(i * n + j));
+            totals[i] = Tensor.sum(terms);
+        }
+        Tensor total = units.define("sum", Tensor.of(new int[] {n}, totals));
+        Expr[] out = new Expr[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                out[i * n + j] = j <= i ? new Expr.Quotient(exp.element(i * n + j), total.element(i)) : Expr.Num.of(0);
+            }
+        }
+        return Tensor.of(new int[] {n, n}, out);
+    }
+
+    private static Tensor affine(Tensor x, Tensor gain, Tensor bias) {
+        Tensor out = x;
+        if (gain != null) out = Tensor.elementwise("the gain", List.of(out, gain), args -> Tensor.product(args.get(0), args.get(1)));
+        if (bias != null) out = Tensor.elementwise("the bias", List.of(out, bias), args -> new Expr.Sum(List.of(args.get(0), args.get(1))));
+        return out;
+    }
+
+    /** (v + ε)^(−1/2). */
+    private static Expr inverseRoot(Expr v, Rational epsilon) {
+        return new Expr.Power(new Expr.Sum(List.of(v, new Expr.Num(epsilon))), new Expr.Num(Rational.of(-1, 2)));
+    }
+
+    private static int lastAxis(Tensor x, String block) {
+        if (x.isScalar()) throw new Tensor.ShapeException(block + " normalises a vector or the rows of a matrix, not a single number");
+        return x.rank() - 1;
+    }
+}
