@@ -257,9 +257,9 @@ public final class Tensor {
 
     // ---- expressions ----------------------------------------------------------------------
 
-    /** A sum of terms, with a lone term as itself. */
+    /** A sum of terms, a one-term sum included (it still names the sum: sum(out) of one unit is L, not out[1]). */
     public static Expr sum(List<Expr> terms) {
-        return terms.size() == 1 ? terms.get(0) : new Expr.Sum(terms);
+        return new Expr.Sum(terms);
     }
 
     public static Expr product(Expr a, Expr b) {

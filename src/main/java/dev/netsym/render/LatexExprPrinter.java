@@ -34,7 +34,7 @@ public final class LatexExprPrinter implements ExprPrinter {
     public static final char DEEPEST_BREAK = '\u0007';
 
     private static final Pattern TRAILING_DIGITS = Pattern.compile("([A-Za-z]+)_?([0-9]+)");
-    private static final Pattern INDEXED = Pattern.compile("([A-Za-z_][A-Za-z_0-9]*)\\[([0-9]+(?:,[0-9]+)*)]");
+    private static final Pattern INDEXED = Pattern.compile("([A-Za-z_][A-Za-z_0-9.]*)\\[([0-9]+(?:,[0-9]+)*)]");
     private static final Pattern LEIBNIZ = Pattern.compile("∂([^/]+)/∂(.+)");
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 

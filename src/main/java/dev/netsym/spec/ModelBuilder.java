@@ -63,6 +63,8 @@ final class ModelBuilder {
     /** Per unit statement, the units it became (its intermediate values first), once converted. */
     private final Map<String, List<Unit>> convertedStatements = new HashMap<>();
     private final Set<String> converting = new HashSet<>();
+    /** Unit statements whose expression has an error: uses of them report nothing more. */
+    private final Set<String> failedUnits = new HashSet<>();
     /** Per unit, layer or "objective": the units naming its blocks' intermediate values. */
     private final Map<String, List<Unit>> auxiliaryFor = new HashMap<>();
     private final Map<String, SourcePos> activations = new LinkedHashMap<>();
@@ -484,7 +486,7 @@ final class ModelBuilder {
             terms.add(product(products.get(0)));
             for (int i = 1; i < products.size(); i++) {
                 Tensor term = product(products.get(i));
-                terms.add(s.addOps.get(i - 1).getText().equals("-") ? term.map(Tensor::negate) : term);
+                terms.add(s.addOps.get(i - 1).getText().equals("-") && term != FAILED ? term.map(Tensor::negate) : term);
             }
             return elementwise(s, "+", terms, Expr.Sum::new);
         }
@@ -520,6 +522,7 @@ final class ModelBuilder {
         }
 
         private Tensor matmul(ParserRuleContext at, Tensor a, Tensor b) {
+            if (a == FAILED || b == FAILED) return FAILED;
             long work = (long) Math.max(a.size(), 1) * Math.max(b.size(), 1);
             if (!charge(Math.min(work, MAX_ELEMENTS + 1), at)) return zero();
             try {
@@ -531,6 +534,7 @@ final class ModelBuilder {
 
         private Tensor elementwise(ParserRuleContext at, String operation, List<Tensor> args,
                 java.util.function.Function<List<Expr>, Expr> f) {
+            if (failed(args)) return FAILED;
             boolean allScalar = true;
             for (Tensor t : args) allScalar &= t.isScalar();
             if (allScalar) {
@@ -553,7 +557,7 @@ final class ModelBuilder {
                 u = u.unary();
             }
             Tensor t = power(u.power());
-            return minuses % 2 == 0 ? t : t.map(Tensor::negate);
+            return minuses % 2 == 0 || t == FAILED ? t : t.map(Tensor::negate);
         }
 
         private Tensor power(PowerContext p) {
@@ -623,6 +627,7 @@ final class ModelBuilder {
             }
             boolean axisArgument = arities[1] == 2 && arities[0] == 1 && !name.equals("rms_norm");
             Tensor x = sum(args.get(0));
+            if (x == FAILED) return FAILED;
             if (axisArgument) {
                 if (name.equals("sum") && x.isScalar() && args.size() == 1) {
                     error(args.get(0), "sum(...) needs a vector in its argument, e.g. sum(y) or sum((y - t)^2)");
@@ -646,6 +651,7 @@ final class ModelBuilder {
             }
             List<Tensor> rest = new ArrayList<>();
             for (int i = 1; i < args.size(); i++) rest.add(sum(args.get(i)));
+            if (failed(rest)) return FAILED;
             try {
                 return switch (name) {
                     case "transpose" -> x.transpose();
@@ -713,6 +719,7 @@ final class ModelBuilder {
             // INT() builds a fresh list on every call: read it once (a big spec has a million refs).
             List<org.antlr.v4.runtime.tree.TerminalNode> ints = r.INT();
             int[] shape = shapeOf(base);
+            if (shape == null && failedUnits.contains(base)) return FAILED;
             if (ints.isEmpty()) {
                 if (shape != null) return Tensor.named(base, shape);
                 if (activations.containsKey(base)) {
@@ -758,13 +765,24 @@ final class ModelBuilder {
         return "[" + String.join(",", letters) + "]";
     }
 
+    /**
+     * What an expression with an error stands for: every operation on it gives it back without
+     * a further message, so that one mistake is reported once, not again at each use.
+     */
+    private static final Tensor FAILED = Tensor.scalar(Expr.Num.of(0));
+
     private static Tensor zero() {
-        return Tensor.scalar(Expr.Num.of(0));
+        return FAILED;
+    }
+
+    private static boolean failed(List<Tensor> values) {
+        for (Tensor t : values) if (t == FAILED) return true;
+        return false;
     }
 
     private Tensor shapeError(ParserRuleContext at, Tensor.ShapeException e) {
         error(at, e.getMessage());
-        return zero();
+        return FAILED;
     }
 
     /**
@@ -796,8 +814,10 @@ final class ModelBuilder {
         List<Unit> produced = new ArrayList<>();
         auxiliaryFor.put(name, produced);
         SourcePos at = pos(u.ref());
+        int errorsBefore = diagnostics.size();
         Tensor value = new TensorConverter(null, name, at).sum(u.sum());
         converting.remove(name);
+        if (value == FAILED || diagnostics.size() > errorsBefore) failedUnits.add(name);
         if (!chargeTrees(value, u)) value = zero();
         List<Unit> defined = new ArrayList<>(produced);
         if (value.isScalar()) {
@@ -1127,6 +1147,11 @@ final class ModelBuilder {
                 Integer size = b.ref().INT().isEmpty() ? dataVectorSize(name) : null;
                 if (b.numberList() != null) {
                     bindVector(b, name, size, values);
+                    continue;
+                }
+                if (size != null && shapes.get(name).length > 1) {
+                    error(b.ref(), "'" + name + "' has shape " + Tensor.describe(shapes.get(name)) + "; give all its "
+                            + size + " elements, row by row, as " + name + " = [v1, ..., v" + size + "]");
                     continue;
                 }
                 if (size != null) {
