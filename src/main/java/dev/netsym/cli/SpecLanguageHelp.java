@@ -24,8 +24,11 @@ final class SpecLanguageHelp {
               network NAME                    optional, first: the network's name
               input x1, x2  /  input x[784]   data inputs; x[784] declares x[1] ... x[784]
               target t  /  target t[10]       data targets, for objectives such as (y - t)^2
+              input X[3,4]                    a matrix input: X[1,1] ... X[3,4] (row, column)
+              param W[3,4], b[3], s           parameters declared with their shape (see Tensors)
               NAME = EXPR                     a unit; units may come in any order but must not form a
-                                              cycle; h[3] = EXPR defines one element of a vector h
+                                              cycle; h[3] = EXPR defines one element of a vector h;
+                                              when EXPR is a tensor, NAME is one unit per element
               layer h[256] = tanh(dense(x))   a dense layer: units h[1] ... h[256], weights W_h[j,i]
                                               (unit j, source element i); dense(x, bias) adds b_h[j]
               objective EXPR                  what gradient descent minimises; exactly one
@@ -46,12 +49,38 @@ final class SpecLanguageHelp {
               element: layer r[4] = h + dense(h) is a residual connection.
               relu'(0) is taken as 0 and leaky_relu'(0) as the slope, the convention PyTorch uses.
 
+            Tensors
+              A bare vector or matrix name stands for all its elements, and arithmetic applies element
+              by element, broadcast as in NumPy (a number, or an axis of size 1, repeats to fit):
+                param W[3,4], b[3]
+                h = tanh(W @ x + b)           h[1] ... h[3]; W @ x is the matrix product
+              Indices and axes count from 1 (W[2,3] is row 2, column 3; axis -1 is the last).
+              @                               matrix product: [m,k]@[k,n] is [m,n], [m,k]@[k] is [m]
+              transpose(A)                    rows and columns exchanged
+              sum(X), mean(X)                 over all elements; sum(X, axis), mean(X, axis) over one
+              softmax(X), log_softmax(X),     over the last axis, or over the axis given second:
+                logsumexp(X)                  softmax(S, 1) normalises each column
+              layer_norm(X, gain, bias)       each row (last axis) to mean 0 and variance 1, eps 1e-5,
+                                              then times gain plus bias (both optional)
+              rms_norm(X, gain)               each row divided by its root mean square (eps 1e-6)
+              cross_entropy(Z, P)             mean over rows of -sum(P * log_softmax(Z)), P the target
+                                              probabilities (or one-hot rows)
+              attention(Q, K, V)              softmax(Q @ transpose(K) / sqrt(d)) @ V, one row per
+                                              position, d the columns of Q; causal_attention(Q, K, V)
+                                              lets position i attend to positions 1 ... i only
+              Values used twice inside a function (softmax's normaliser, a norm's mean) become units
+              of their own, named after the unit: h.sum, Y.mean, H.weights.
+              init W = 0 sets every element of W; init W[1,*] = 0 one row; 'init E2 = E1' starts E2
+              as an element-by-element copy of E1 (same shape), random or not: identical experts or
+              heads. The objective must be a single number: sum(...) or mean(...) adds a tensor up.
+
             What becomes a parameter
               Every other name in a unit or the objective: with 'input x', the unit y = w*x + b has the
-              parameters w and b. A misspelt input or a unit never defined becomes a parameter too, so
-              'netsym check' lists the parameters and warns about names that look like a slip: 'e'; a
-              name that differs from an input's or target's only in its number (x2 beside input x1);
-              a name used only in the objective ('objective y' with no unit y).
+              parameters w and b (tensors of parameters are declared with 'param'). A misspelt input
+              or a unit never defined becomes a parameter too, so 'netsym check' lists the parameters
+              and warns about names that look like a slip: 'e'; a name that differs from an input's or
+              target's only in its number (x2 beside input x1); a name used only in the objective
+              ('objective y' with no unit y).
 
             Initial values
               init SELECTOR = VALUE. SELECTOR is all, a comma list of parameter names, or a glob (w*,
@@ -67,7 +96,8 @@ final class SpecLanguageHelp {
             Data
               Without data lines, results hold for every dataset. Each data line is one sample and
               gives every input and target a number; results then hold for that dataset. A vector
-              input x[3] takes x = [1, 2, 3] (x[1] = 1, x[2] = 2, x[3] = 3) or x[1] = 1, x[2] = 2, ...
+              input x[3] takes x = [1, 2, 3] (x[1] = 1, x[2] = 2, x[3] = 3) or x[1] = 1, x[2] = 2, ...;
+              a matrix input takes its elements row by row: X = [1, 2, 3, 4, 5, 6] for X[2,3].
 
             Assumptions
               assume NAME OP NUMBER, OP one of < <= > >=, about inputs, targets, initial-value symbols

@@ -200,6 +200,133 @@ public final class Tensor {
         return new Tensor(new int[] {n, m}, out);
     }
 
+    /**
+     * Convolution as deep-learning libraries define it (cross-correlation, no kernel flip) over
+     * the last 1 or 2 axes: x is [C_in, L] or [C_in, H, W], kernel [C_out, C_in, k] or
+     * [C_out, C_in, kh, kw]; zero padding on every side, then the given stride.
+     */
+    public static Tensor convolution(Tensor x, Tensor kernel, int stride, int padding) {
+        int spatial = kernel.rank() - 2;
+        if (spatial < 1 || spatial > 2 || x.rank() != spatial + 1) {
+            throw new ShapeException("conv" + Math.max(spatial, 1) + "d takes an input [channels, " + (spatial == 2 ? "height, width" : "length")
+                    + "] and a kernel [out channels, in channels, " + (spatial == 2 ? "kh, kw" : "k") + "]; the shapes are "
+                    + describe(x.shape) + " and " + describe(kernel.shape));
+        }
+        int channels = x.shape[0];
+        if (kernel.shape[1] != channels) {
+            throw new ShapeException("conv" + spatial + "d: the input " + describe(x.shape) + " has " + channels
+                    + " channels but the kernel " + describe(kernel.shape) + " expects " + kernel.shape[1]);
+        }
+        int[] in = Arrays.copyOfRange(x.shape, 1, x.rank());
+        int[] k = Arrays.copyOfRange(kernel.shape, 2, kernel.rank());
+        int[] out = new int[spatial];
+        for (int d = 0; d < spatial; d++) {
+            out[d] = (in[d] + 2 * padding - k[d]) / stride + 1;
+            if (in[d] + 2 * padding < k[d]) {
+                throw new ShapeException("conv" + spatial + "d: the kernel " + describe(kernel.shape) + " is larger than the input "
+                        + describe(x.shape) + (padding > 0 ? " with padding " + padding : ""));
+            }
+        }
+        int outChannels = kernel.shape[0];
+        int[] shape = new int[spatial + 1];
+        shape[0] = outChannels;
+        System.arraycopy(out, 0, shape, 1, spatial);
+        int height = spatial == 2 ? out[0] : 1;
+        int width = out[spatial - 1];
+        int kh = spatial == 2 ? k[0] : 1;
+        int kw = k[spatial - 1];
+        int inH = spatial == 2 ? in[0] : 1;
+        int inW = in[spatial - 1];
+        int padH = spatial == 2 ? padding : 0;
+        Expr[] result = new Expr[size(shape)];
+        for (int o = 0; o < outChannels; o++) {
+            for (int i = 0; i < height; i++) {
+                for (int j = 0; j < width; j++) {
+                    List<Expr> terms = new ArrayList<>();
+                    for (int c = 0; c < channels; c++) {
+                        for (int u = 0; u < kh; u++) {
+                            int row = i * (spatial == 2 ? stride : 1) + u - padH;
+                            if (row < 0 || row >= inH) continue;
+                            for (int v = 0; v < kw; v++) {
+                                int column = j * stride + v - padding;
+                                if (column < 0 || column >= inW) continue;
+                                Expr weight = kernel.elements[((o * channels + c) * kh + u) * kw + v];
+                                terms.add(product(x.elements[(c * inH + row) * inW + column], weight));
+                            }
+                        }
+                    }
+                    result[(o * height + i) * width + j] = terms.isEmpty() ? Expr.Num.of(0) : sum(terms);
+                }
+            }
+        }
+        return new Tensor(shape, result);
+    }
+
+    /** The mean of each k×k window (k windows along a 1-d axis), stride k, over the last 1 or 2 axes. */
+    public Tensor averagePool(int spatial, int k) {
+        if (rank() < spatial) throw new ShapeException("avg_pool" + spatial + "d needs " + spatial + " axes to pool; the shape is " + describe(shape));
+        int[] outShape = shape.clone();
+        for (int d = rank() - spatial; d < rank(); d++) {
+            if (shape[d] < k) throw new ShapeException("avg_pool" + spatial + "d: a window of " + k + " does not fit in the shape " + describe(shape));
+            outShape[d] = shape[d] / k;
+        }
+        int outer = size(Arrays.copyOfRange(shape, 0, rank() - spatial));
+        int inH = spatial == 2 ? shape[rank() - 2] : 1;
+        int inW = shape[rank() - 1];
+        int outH = spatial == 2 ? outShape[rank() - 2] : 1;
+        int outW = outShape[rank() - 1];
+        int kh = spatial == 2 ? k : 1;
+        Expr[] out = new Expr[size(outShape)];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < outH; i++) {
+                for (int j = 0; j < outW; j++) {
+                    List<Expr> terms = new ArrayList<>(kh * k);
+                    for (int u = 0; u < kh; u++) for (int v = 0; v < k; v++) terms.add(elements[(o * inH + i * kh + u) * inW + j * k + v]);
+                    out[(o * outH + i) * outW + j] = divide(sum(terms), kh * k);
+                }
+            }
+        }
+        return new Tensor(outShape, out);
+    }
+
+    /** The same elements in another shape of the same size, in row-major order. */
+    public Tensor reshape(int[] newShape) {
+        if (size(newShape) != elements.length) {
+            throw new ShapeException("reshape: " + describe(shape) + " has " + elements.length + " elements, "
+                    + describe(newShape) + " has " + size(newShape));
+        }
+        return new Tensor(newShape.clone(), elements);
+    }
+
+    /** Columns from (0-based, inclusive) to (exclusive) of the last axis. */
+    public Tensor columns(int from, int to) {
+        int n = shape[rank() - 1];
+        int rows = elements.length / n;
+        int[] outShape = shape.clone();
+        outShape[rank() - 1] = to - from;
+        Expr[] out = new Expr[rows * (to - from)];
+        for (int r = 0; r < rows; r++) for (int c = from; c < to; c++) out[r * (to - from) + c - from] = elements[r * n + c];
+        return new Tensor(outShape, out);
+    }
+
+    /** Tensors side by side along the last axis (all other axes equal). */
+    public static Tensor concatenateColumns(List<Tensor> parts) {
+        Tensor first = parts.get(0);
+        int rows = first.elements.length / first.shape[first.rank() - 1];
+        int total = 0;
+        for (Tensor p : parts) total += p.shape[p.rank() - 1];
+        int[] outShape = first.shape.clone();
+        outShape[first.rank() - 1] = total;
+        Expr[] out = new Expr[rows * total];
+        int offset = 0;
+        for (Tensor p : parts) {
+            int n = p.shape[p.rank() - 1];
+            for (int r = 0; r < rows; r++) for (int c = 0; c < n; c++) out[r * total + offset + c] = p.elements[r * n + c];
+            offset += n;
+        }
+        return new Tensor(outShape, out);
+    }
+
     // ---- reductions -----------------------------------------------------------------------
 
     /** The sum of all elements. */

@@ -1,6 +1,7 @@
 package dev.netsym.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -68,12 +69,16 @@ public final class TensorBlocks {
      * when given (null when not).
      */
     public Tensor layerNorm(Tensor x, Tensor gain, Tensor bias) {
+        return layerNorm(x, gain, bias, LAYER_NORM_EPSILON);
+    }
+
+    private Tensor layerNorm(Tensor x, Tensor gain, Tensor bias, Rational epsilon) {
         int last = lastAxis(x, "layer_norm");
         Tensor mean = units.define("mean", x.mean(last));
         Tensor centred = units.define("centred", Tensor.elementwise("layer_norm", List.of(x, x.keepAxis(mean, last)),
                 args -> new Expr.Sum(List.of(args.get(0), Tensor.negate(args.get(1))))));
         Tensor variance = units.define("var", centred.map(e -> new Expr.Power(e, Expr.Num.of(2))).mean(last));
-        Tensor scale = variance.map(v -> inverseRoot(v, LAYER_NORM_EPSILON));
+        Tensor scale = variance.map(v -> inverseRoot(v, epsilon));
         Tensor normalised = Tensor.elementwise("layer_norm", List.of(centred, x.keepAxis(scale, last)),
                 args -> Tensor.product(args.get(0), args.get(1)));
         return affine(normalised, gain, bias);
@@ -114,6 +119,74 @@ public final class TensorBlocks {
         Tensor scores = units.define("scores", Tensor.matmul(q, k.transpose()).map(e -> Tensor.product(e, scale)));
         Tensor weights = units.define("weights", causal ? causalSoftmax(scores) : softmax(scores, 1));
         return Tensor.matmul(weights, v);
+    }
+
+    /**
+     * Multi-head attention: the columns of Q, K and V split into {@code heads} equal groups,
+     * each head attending on its own, the results side by side again.
+     */
+    public Tensor multiHeadAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal) {
+        if (heads == 1) return attention(q, k, v, causal);
+        if (q.rank() != 2 || k.rank() != 2 || v.rank() != 2 || q.shape()[1] % heads != 0 || v.shape()[1] % heads != 0) {
+            throw new Tensor.ShapeException("attention with " + heads + " heads needs matrices whose columns split into " + heads
+                    + " equal parts; the shapes are " + Tensor.describe(q.shape()) + ", " + Tensor.describe(k.shape())
+                    + " and " + Tensor.describe(v.shape()));
+        }
+        int dk = q.shape()[1] / heads;
+        int dv = v.shape()[1] / heads;
+        List<Tensor> outputs = new ArrayList<>(heads);
+        for (int h = 0; h < heads; h++) {
+            String prefix = "head" + (h + 1) + ".";
+            TensorBlocks head = new TensorBlocks((hint, value) -> units.define(prefix + hint, value));
+            outputs.add(head.attention(q.columns(h * dk, (h + 1) * dk), k.columns(h * dk, (h + 1) * dk),
+                    v.columns(h * dv, (h + 1) * dv), causal));
+        }
+        return Tensor.concatenateColumns(outputs);
+    }
+
+    /**
+     * Batch normalisation in training mode: each channel (axis 2) normalised with the mean and
+     * the biased variance over the batch (axis 1) and every position, ε = 1e-5 as in PyTorch;
+     * then times the gain and plus the bias of its channel (both optional, shape [channels]).
+     */
+    public Tensor batchNorm(Tensor x, Tensor gain, Tensor bias) {
+        if (x.rank() < 2) {
+            throw new Tensor.ShapeException("batch_norm takes a batch [N, channels, ...], not a tensor of shape " + Tensor.describe(x.shape()));
+        }
+        // Channels first: [C, N·positions], so that each channel's statistics are one row's.
+        int[] shape = x.shape();
+        int batch = shape[0];
+        int channels = shape[1];
+        int positions = x.size() / (batch * channels);
+        Expr[] byChannel = new Expr[x.size()];
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                for (int p = 0; p < positions; p++) byChannel[c * batch * positions + n * positions + p] = x.element((n * channels + c) * positions + p);
+            }
+        }
+        Tensor rows = Tensor.of(new int[] {channels, batch * positions}, byChannel);
+        Tensor normalised = layerNorm(rows, null, null, LAYER_NORM_EPSILON);
+        Expr[] back = new Expr[x.size()];
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                for (int p = 0; p < positions; p++) back[(n * channels + c) * positions + p] = normalised.element(c * batch * positions + n * positions + p);
+            }
+        }
+        Tensor out = Tensor.of(shape, back);
+        // The gain and bias of channel c apply along axis 2: shape them [C, 1, ..., 1].
+        int[] channelShape = new int[shape.length - 1];
+        Arrays.fill(channelShape, 1);
+        channelShape[0] = channels;
+        return affine(out, perChannel(gain, channelShape, "gain"), perChannel(bias, channelShape, "bias"));
+    }
+
+    private static Tensor perChannel(Tensor t, int[] channelShape, String what) {
+        if (t == null) return null;
+        if (t.rank() != 1 || t.size() != channelShape[0]) {
+            throw new Tensor.ShapeException("batch_norm: the " + what + " has shape " + Tensor.describe(t.shape())
+                    + "; it needs one value per channel, [" + channelShape[0] + "]");
+        }
+        return t.reshape(channelShape);
     }
 
     /** Row i of the softmax over its first i scores; the masked entries are 0. */

@@ -130,6 +130,8 @@ public final class LatexExprPrinter implements ExprPrinter {
                     return base.charAt(0) + "^{" + word(layer) + "}_{" + index + "}";
                 }
             }
+            // E1_0[2,3]: the shared random start of E1[2,3] and its copies, E1⁽⁰⁾ with E1's index.
+            if (base.endsWith("_0") && base.length() > 2) return word(base.substring(0, base.length() - 2)) + "^{(0)}_{" + index + "}";
             return word(base) + "_{" + index + "}";
         }
         Matcher digits = TRAILING_DIGITS.matcher(name);

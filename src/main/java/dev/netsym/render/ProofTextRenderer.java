@@ -61,7 +61,7 @@ public final class ProofTextRenderer {
             out.println(opening);
         } else {
             out.println("Theorem. From the initialisation in " + source);
-            out.println("  (" + initialisation(n) + "),");
+            wrap("  ", "   ", List.of(("(" + initialisation(n) + "),").split(" ")), " ");
         }
         out.println("  " + dataScope(n) + ",");
         out.println("  gradient descent keeps these parameters equal at every step:");
@@ -85,6 +85,11 @@ public final class ProofTextRenderer {
             out.println("  and these never move from their initial values:");
             wrap("    ", List.of(everything ? braces(frozen) : frozen.size() + " parameters: " + abbreviate(frozen)), "");
         }
+        List<TensorPatterns.Summary> tensors = TensorPatterns.describe(proof);
+        if (!tensors.isEmpty()) {
+            out.println("  Tensor by tensor:");
+            for (TensorPatterns.Summary t : tensors) wrap("    ", "      ", List.of(t.sentence().split(" ")), " ");
+        }
         if (!proof.complete()) {
             out.println("  (Not everything was decided: the undecided pairs below may stay equal too, and the");
             out.println("  undecided parameters may never move. What is stated above is proved.)");
@@ -99,7 +104,7 @@ public final class ProofTextRenderer {
 
     private void induction(Proof proof, boolean everything) {
         out.println("Proof, by induction on the step t.");
-        out.println("  Base (t = 0): " + base(proof));
+        wrap("  ", "    ", List.of(("Base (t = 0): " + base(proof)).split(" ")), " ");
         if (showDetails(proof, everything)) {
             detailedStep(proof);
         } else {
@@ -356,6 +361,14 @@ public final class ProofTextRenderer {
         }
     }
 
+    /** At most six parts: the first four and how many more (copied tensors start one group per element). */
+    private static List<String> fewGroups(List<String> parts, String what) {
+        if (parts.size() <= 6) return parts;
+        List<String> few = new ArrayList<>(parts.subList(0, 4));
+        few.add("and " + (parts.size() - 4) + " more " + what);
+        return few;
+    }
+
     static String initialisation(Network n) {
         Map<Init, List<String>> groups = n.parametersByInit();
         if (groups.size() == 1) {
@@ -363,17 +376,19 @@ public final class ProofTextRenderer {
             return only instanceof Init.Random ? "every parameter starts at its own random value"
                     : "every parameter starts at " + only;
         }
-        return groups.entrySet().stream().map(e -> abbreviate(e.getValue()) + " at "
-                + (e.getKey() instanceof Init.Random ? "random values" : e.getKey())).collect(Collectors.joining("; "));
+        List<String> parts = groups.entrySet().stream().map(e -> abbreviate(e.getValue()) + " at "
+                + (e.getKey() instanceof Init.Random ? "random values" : e.getKey())).toList();
+        return String.join("; ", fewGroups(parts, "groups"));
     }
 
     private static String base(Proof proof) {
         Network n = proof.network();
         boolean signed = proof.classes().stream().anyMatch(c -> !c.negated().isEmpty());
-        String shared = n.parametersByInit().entrySet().stream().filter(e -> !(e.getKey() instanceof Init.Random))
+        String shared = String.join(", ", fewGroups(n.parametersByInit().entrySet().stream()
+                .filter(e -> !(e.getKey() instanceof Init.Random))
                 .map(e -> (e.getValue().size() == n.parameters().size() ? "all " : "") + e.getValue().size()
                         + (e.getValue().size() == 1 ? " parameter starts at " : " parameters start at ") + e.getKey())
-                .collect(Collectors.joining(", "));
+                .toList(), "starts"));
         return (shared.isEmpty() ? "each parameter starts at its own value" : shared)
                 + (signed ? ", so each class below starts at one value (the members marked − at its negative)."
                 : ", so each class below starts at one value.");
@@ -411,15 +426,22 @@ public final class ProofTextRenderer {
 
     /** Prints items separated by {@code gap}, wrapped to the text width. */
     private void wrap(String indent, List<String> items, String gap) {
+        wrap(indent, indent, items, gap);
+    }
+
+    /** Items wrapped to the width, the first line indented by {@code indent}, the others by {@code continuation}. */
+    private void wrap(String indent, String continuation, List<String> items, String gap) {
         StringBuilder line = new StringBuilder(indent);
+        int start = indent.length();
         for (String item : items) {
-            if (line.length() > indent.length() && line.length() + gap.length() + item.length() > WIDTH) {
+            if (line.length() > start && line.length() + gap.length() + item.length() > WIDTH) {
                 out.println(line);
-                line = new StringBuilder(indent);
+                line = new StringBuilder(continuation);
+                start = continuation.length();
             }
-            if (line.length() > indent.length()) line.append(gap);
+            if (line.length() > start) line.append(gap);
             line.append(item);
         }
-        if (line.length() > indent.length()) out.println(line);
+        if (line.length() > start) out.println(line);
     }
 }

@@ -458,7 +458,8 @@ final class ModelBuilder {
 
     /** The functions that take whole tensors (the builtins and declared activations apply element by element). */
     static final List<String> TENSOR_FUNCTIONS = List.of("sum", "mean", "transpose", "softmax", "log_softmax",
-            "logsumexp", "layer_norm", "rms_norm", "cross_entropy", "attention", "causal_attention");
+            "logsumexp", "flatten", "layer_norm", "rms_norm", "batch_norm", "cross_entropy", "attention", "causal_attention",
+            "conv1d", "conv2d", "avg_pool1d", "avg_pool2d");
 
     /**
      * Converts expressions to tensors: a number, a scalar name or an element such as W[2,3] is a
@@ -613,11 +614,12 @@ final class ModelBuilder {
         private Tensor tensorFunction(CallContext c, String name, List<SumContext> args) {
             int[] arities = switch (name) {
                 case "sum", "mean", "softmax", "log_softmax", "logsumexp" -> new int[] {1, 2};
-                case "transpose" -> new int[] {1, 1};
-                case "layer_norm" -> new int[] {1, 3};
+                case "transpose", "flatten" -> new int[] {1, 1};
+                case "layer_norm", "batch_norm" -> new int[] {1, 3};
                 case "rms_norm" -> new int[] {1, 2};
-                case "cross_entropy" -> new int[] {2, 2};
-                default -> new int[] {3, 3};
+                case "cross_entropy", "avg_pool1d", "avg_pool2d" -> new int[] {2, 2};
+                case "conv1d", "conv2d" -> new int[] {2, 4};
+                default -> new int[] {3, 4};
             };
             if (args.size() < arities[0] || args.size() > arities[1]) {
                 String count = arities[0] == arities[1] ? String.valueOf(arities[0]) : arities[0] + " to " + arities[1];
@@ -649,16 +651,43 @@ final class ModelBuilder {
                     return shapeError(c, e);
                 }
             }
+            // Sizes (a stride, a window, a number of heads) are whole numbers written out.
+            int firstSize = switch (name) {
+                case "conv1d", "conv2d", "attention", "causal_attention" -> name.startsWith("conv") ? 2 : 3;
+                case "avg_pool1d", "avg_pool2d" -> 1;
+                default -> args.size();
+            };
             List<Tensor> rest = new ArrayList<>();
-            for (int i = 1; i < args.size(); i++) rest.add(sum(args.get(i)));
+            for (int i = 1; i < Math.min(firstSize, args.size()); i++) rest.add(sum(args.get(i)));
             if (failed(rest)) return FAILED;
+            List<Integer> sizes = new ArrayList<>();
+            for (int i = firstSize; i < args.size(); i++) {
+                boolean padding = name.startsWith("conv") && i == 3;
+                Integer size = wholeNumber(args.get(i), padding ? 0 : 1);
+                if (size == null) return FAILED;
+                sizes.add(size);
+            }
             try {
                 return switch (name) {
                     case "transpose" -> x.transpose();
+                    case "flatten" -> x.reshape(new int[] {x.size()});
+                    case "conv1d", "conv2d" -> {
+                        int spatial = name.equals("conv1d") ? 1 : 2;
+                        if (rest.get(0).rank() != spatial + 2) {
+                            throw new Tensor.ShapeException(name + " takes a kernel [out channels, in channels, "
+                                    + (spatial == 2 ? "kh, kw" : "k") + "], not one of shape " + Tensor.describe(rest.get(0).shape()));
+                        }
+                        Tensor out = Tensor.convolution(x, rest.get(0), sizes.isEmpty() ? 1 : sizes.get(0), sizes.size() < 2 ? 0 : sizes.get(1));
+                        if (!charge(out.size() * (long) rest.get(0).size() / Math.max(1, rest.get(0).shape()[0]), c)) yield FAILED;
+                        yield out;
+                    }
+                    case "avg_pool1d", "avg_pool2d" -> x.averagePool(name.equals("avg_pool1d") ? 1 : 2, sizes.get(0));
+                    case "batch_norm" -> blocks.batchNorm(x, rest.isEmpty() ? null : rest.get(0), rest.size() < 2 ? null : rest.get(1));
                     case "layer_norm" -> blocks.layerNorm(x, rest.isEmpty() ? null : rest.get(0), rest.size() < 2 ? null : rest.get(1));
                     case "rms_norm" -> blocks.rmsNorm(x, rest.isEmpty() ? null : rest.get(0));
                     case "cross_entropy" -> blocks.crossEntropy(x, rest.get(0));
-                    default -> blocks.attention(x, rest.get(0), rest.get(1), name.equals("causal_attention"));
+                    default -> blocks.multiHeadAttention(x, rest.get(0), rest.get(1), sizes.isEmpty() ? 1 : sizes.get(0),
+                            name.equals("causal_attention"));
                 };
             } catch (Tensor.ShapeException e) {
                 return shapeError(c, e);
@@ -668,6 +697,18 @@ final class ModelBuilder {
         private int requireAxis(ParserRuleContext at, Tensor x, int axis) {
             if (x.isScalar()) throw new Tensor.ShapeException("it takes a vector or a matrix, not a single number");
             return axis;
+        }
+
+        /** A whole number written out, at least {@code least}; null after an error. */
+        private Integer wholeNumber(SumContext s, int least) {
+            try {
+                int n = Integer.parseInt(s.getText());
+                if (n >= least && n <= MAX_SIZE) return n;
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            error(s, "expected a whole number " + (least == 0 ? "(0 or more)" : "(1 or more)") + " here, not '" + s.getText() + "'");
+            return null;
         }
 
         /** An axis as written (1 is the first, -1 the last), 0-based; null after an error. */

@@ -117,11 +117,11 @@ class CommandLineTest {
         assertEquals(ExitCodes.OK, spec.exitCode(), spec::toString);
         assertEquals("", spec.err());
         for (String section : List.of("Statements", "Expressions", "What becomes a parameter", "Initial values",
-                "Activations", "Data", "Assumptions", "What prove reports")) {
+                "Activations", "Data", "Assumptions", "Tensors", "What prove reports")) {
             assertTrue(spec.out().contains("\n" + section + "\n"), section);
         }
         for (String fact : List.of("layer h[256] = tanh(dense(x))", "leaky_relu(z, slope)", "init all = a",
-                "x = [1, 2, 3]", "c1, c2, ...", "undecided", "assume x1 >= 0")) {
+                "x = [1, 2, 3]", "c1, c2, ...", "undecided", "assume x1 >= 0", "h = tanh(W @ x + b)", "init E2 = E1")) {
             assertTrue(spec.out().contains(fact), fact);
         }
         spec.out().lines().forEach(l -> assertTrue(l.length() <= 100, "longer than 100 columns: " + l));

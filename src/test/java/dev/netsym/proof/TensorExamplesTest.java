@@ -44,7 +44,26 @@ class TensorExamplesTest {
                     List.of("E1[1,1]=E2[1,1]", "E1[1,2]=E2[1,2]", "E1[1,3]=E2[1,3]", "E1[2,1]=E2[2,1]",
                             "E1[2,2]=E2[2,2]", "E1[2,3]=E2[2,3]")),
             Arguments.of("attention-zero-query.net", "", List.of()),
-            Arguments.of("attention-zero-qk.net", "Wk,Wq", List.of()));
+            Arguments.of("attention-zero-qk.net", "Wk,Wq", List.of()),
+            Arguments.of("resnet-zero-gamma.net", "", List.of()),
+            Arguments.of("lenet-constant.net", "", lenetClasses()));
+    }
+
+    /** Each conv layer's channels stay identical, and each output's dense row stays constant. */
+    private static List<String> lenetClasses() {
+        List<String> classes = new ArrayList<>();
+        for (int u = 1; u <= 3; u++) for (int v = 1; v <= 3; v++) classes.add("K1[1,1," + u + "," + v + "]=K1[2,1," + u + "," + v + "]");
+        for (int u = 1; u <= 2; u++) {
+            for (int v = 1; v <= 2; v++) {
+                List<String> members = new ArrayList<>();
+                for (int o = 1; o <= 3; o++) for (int c = 1; c <= 2; c++) members.add("K2[" + o + "," + c + "," + u + "," + v + "]");
+                classes.add(String.join("=", members));
+            }
+        }
+        classes.add("Wd[1,1]=Wd[1,2]=Wd[1,3]");
+        classes.add("Wd[2,1]=Wd[2,2]=Wd[2,3]");
+        classes.sort(null);
+        return classes;
     }
 
     @ParameterizedTest(name = "{0}")

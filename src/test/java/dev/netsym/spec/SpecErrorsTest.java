@@ -24,8 +24,9 @@ class SpecErrorsTest {
                 "2:13: error: unclosed '(': expected ')' before the end of the line"),
             Arguments.of("unknown function", "input x\ny = foo(w*x)" + OK_TAIL,
                 "2:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log; "
-                    + "on tensors: sum, mean, transpose, softmax, log_softmax, logsumexp, layer_norm, rms_norm, "
-                    + "cross_entropy, attention, causal_attention; declare your own with 'activation foo')"),
+                    + "on tensors: sum, mean, transpose, softmax, log_softmax, logsumexp, flatten, layer_norm, rms_norm, "
+                    + "batch_norm, cross_entropy, attention, causal_attention, conv1d, conv2d, avg_pool1d, avg_pool2d; "
+                    + "declare your own with 'activation foo')"),
             Arguments.of("wrong arity", "input x\ny = tanh(w, x)" + OK_TAIL,
                 "2:5: error: tanh takes 1 argument, not 2"),
             Arguments.of("unit defined twice", "input x\ny = w*x\ny = v*x" + OK_TAIL,
@@ -93,8 +94,9 @@ class SpecErrorsTest {
                 "2:11: error: unknown optimizer 'adamm' (known: adadelta, adagrad, adam, adamw, momentum, "
                     + "nesterov, rmsprop, sgd)\n"
                     + "3:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log; "
-                    + "on tensors: sum, mean, transpose, softmax, log_softmax, logsumexp, layer_norm, rms_norm, "
-                    + "cross_entropy, attention, causal_attention; declare your own with 'activation foo')"),
+                    + "on tensors: sum, mean, transpose, softmax, log_softmax, logsumexp, flatten, layer_norm, rms_norm, "
+                    + "batch_norm, cross_entropy, attention, causal_attention, conv1d, conv2d, avg_pool1d, avg_pool2d; "
+                    + "declare your own with 'activation foo')"),
             Arguments.of("unknown optimizer and a syntax error", "input x\ny = w*x +\nobjective y\noptimizer lbfgs\n",
                 "2:10: error: the statement ends too early: expected more after this point\n"
                     + "4:11: error: unknown optimizer 'lbfgs' (known: adadelta, adagrad, adam, adamw, momentum, "
