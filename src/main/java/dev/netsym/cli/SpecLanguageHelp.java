@@ -68,6 +68,12 @@ final class SpecLanguageHelp {
               attention(Q, K, V)              softmax(Q @ transpose(K) / sqrt(d)) @ V, one row per
                                               position, d the columns of Q; causal_attention(Q, K, V)
                                               lets position i attend to positions 1 ... i only
+              attention(Q, K, V, heads)       multi-head: columns split into 'heads' equal groups
+              conv2d(X, K, stride, padding)   X [C_in,H,W], K [C_out,C_in,kh,kw], as in PyTorch (stride
+                                              and padding optional); conv1d on [C_in,L], [C_out,C_in,k]
+              avg_pool2d(X, k), avg_pool1d    the mean of each k x k (or k) window, stride k
+              batch_norm(X, gain, bias)       training mode: each channel (axis 2) over the batch
+              flatten(X)                      the elements as one vector, row by row
               Values used twice inside a function (softmax's normaliser, a norm's mean) become units
               of their own, named after the unit: h.sum, Y.mean, H.weights.
               init W = 0 sets every element of W; init W[1,*] = 0 one row; 'init E2 = E1' starts E2

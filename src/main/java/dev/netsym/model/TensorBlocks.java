@@ -28,12 +28,25 @@ public final class TensorBlocks {
         this.units = units;
     }
 
+    /**
+     * The tensor as units of its own unless its elements are already names or numbers: a block
+     * uses its input many times, and a name keeps each use (and each displayed line) short.
+     */
+    private Tensor named(String hint, Tensor x) {
+        for (int i = 0; i < x.size(); i++) {
+            Expr e = x.element(i);
+            if (!(e instanceof Expr.Ref) && !(e instanceof Expr.Num)) return units.define(hint, x);
+        }
+        return x;
+    }
+
     public static Expr call(String function, Expr arg) {
         return new Expr.Call(function, List.of(arg));
     }
 
     /** exp(z) / Σ exp(z) along the axis. */
     public Tensor softmax(Tensor z, int axis) {
+        z = named("in", z);
         Tensor exp = units.define("exp", z.map(e -> call("exp", e)));
         Tensor total = units.define("sum", exp.sum(axis));
         return Tensor.elementwise("softmax", List.of(exp, z.keepAxis(total, axis)),
@@ -47,6 +60,7 @@ public final class TensorBlocks {
 
     /** z − log Σ exp(z) along the axis. */
     public Tensor logSoftmax(Tensor z, int axis) {
+        z = named("in", z);
         Tensor lse = units.define("lse", logSumExp(z, axis));
         return Tensor.elementwise("log_softmax", List.of(z, z.keepAxis(lse, axis)),
                 args -> new Expr.Sum(List.of(args.get(0), Tensor.negate(args.get(1)))));
@@ -74,6 +88,7 @@ public final class TensorBlocks {
 
     private Tensor layerNorm(Tensor x, Tensor gain, Tensor bias, Rational epsilon) {
         int last = lastAxis(x, "layer_norm");
+        x = named("in", x);
         Tensor mean = units.define("mean", x.mean(last));
         Tensor centred = units.define("centred", Tensor.elementwise("layer_norm", List.of(x, x.keepAxis(mean, last)),
                 args -> new Expr.Sum(List.of(args.get(0), Tensor.negate(args.get(1))))));
@@ -87,6 +102,7 @@ public final class TensorBlocks {
     /** x / √(mean(x²) + ε) over the last axis, times the gain when given. */
     public Tensor rmsNorm(Tensor x, Tensor gain) {
         int last = lastAxis(x, "rms_norm");
+        x = named("in", x);
         Tensor meanSquare = units.define("ms", x.map(e -> new Expr.Power(e, Expr.Num.of(2))).mean(last));
         Tensor scale = meanSquare.map(v -> inverseRoot(v, RMS_NORM_EPSILON));
         Tensor normalised = Tensor.elementwise("rms_norm", List.of(x, x.keepAxis(scale, last)),
@@ -153,6 +169,7 @@ public final class TensorBlocks {
         if (x.rank() < 2) {
             throw new Tensor.ShapeException("batch_norm takes a batch [N, channels, ...], not a tensor of shape " + Tensor.describe(x.shape()));
         }
+        x = named("in", x);
         // Channels first: [C, N·positions], so that each channel's statistics are one row's.
         int[] shape = x.shape();
         int batch = shape[0];

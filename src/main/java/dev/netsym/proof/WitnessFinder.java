@@ -174,19 +174,39 @@ final class WitnessFinder {
             int t = step.getAsInt();
             T first = trajectory.value(t, e.first());
             T second = e.second() < 0 ? trajectory.value(0, e.first()) : trajectory.value(t, e.second());
-            found.set(i, Optional.of(new Witness(run, t, show(arithmetic, first), show(arithmetic, second))));
+            boolean opposite = e.second() >= 0 && negated[e.first()] != negated[e.second()];
+            int digits = digitsToTellApart(first, second, opposite);
+            found.set(i, Optional.of(new Witness(run, t, show(arithmetic, first, digits), show(arithmetic, second, digits))));
         }
     }
 
     /** An exact value in full (a point or value of f must be repeatable, however long). */
     private static String exactly(Arithmetic<?> arithmetic, Object value) {
         if (value instanceof Rational r) return r.toString();
-        return show(arithmetic, value);
+        return show(arithmetic, value, 8);
     }
 
-    private static String show(Arithmetic<?> arithmetic, Object value) {
+    /**
+     * Significant digits that show two decimal values apart (or, for an opposite pair, show the
+     * first apart from the second's negative): 8 usually, more when a move is tiny, such as a
+     * saturated tanh passing on a gradient of 1e-20, so that "0.5 (it started at 0.5)" never
+     * appears for a witnessed move.
+     */
+    private static int digitsToTellApart(Object first, Object second, boolean opposite) {
+        if (first instanceof DoubleDouble d) first = d.toBigDecimal();
+        if (second instanceof DoubleDouble d) second = d.toBigDecimal();
+        if (!(first instanceof BigDecimal a) || !(second instanceof BigDecimal b)) return 8;
+        BigDecimal difference = a.subtract(opposite ? b.negate() : b).abs();
+        BigDecimal size = a.abs().max(b.abs());
+        if (difference.signum() == 0 || size.signum() == 0) return 8;
+        // Digits of size above the difference's leading digit, plus two to show it.
+        int needed = (size.precision() - size.scale()) - (difference.precision() - difference.scale()) + 2;
+        return Math.max(8, Math.min(needed, 40));
+    }
+
+    private static String show(Arithmetic<?> arithmetic, Object value, int digits) {
         if (value instanceof DoubleDouble d) value = d.toBigDecimal();
-        if (value instanceof BigDecimal d) return d.round(new MathContext(8)).stripTrailingZeros().toPlainString();
+        if (value instanceof BigDecimal d) return d.round(new MathContext(digits)).stripTrailingZeros().toPlainString();
         if (value instanceof Rational r) {
             String s = r.toString();
             return s.length() <= 40 ? s : "≈ " + r.toBigDecimal(new MathContext(8)).stripTrailingZeros() + " (exact value has "

@@ -36,6 +36,7 @@ public final class ProofJsonRenderer {
                 .map(c -> strings(c.signedMembers().stream().map(m -> m.replace('−', '-')).toList())).toList()));
         field(j, "frozen", strings(proof.frozen()));
         field(j, "undecided", array(proof.undecided().stream().map(ProofJsonRenderer::strings).toList()));
+        field(j, "tensors", array(TensorPatterns.describe(proof).stream().map(ProofJsonRenderer::tensor).toList()));
         field(j, "class_details", array(proof.classes().stream().map(ProofJsonRenderer::classDetail).toList()));
         Map<WitnessRun, String> runs = WitnessRuns.labels(proof.separations());
         field(j, "witness_runs", array(runs.entrySet().stream().map(e -> run(e.getValue(), e.getKey())).toList()));
@@ -48,6 +49,15 @@ public final class ProofJsonRenderer {
         j.append("  \"timed_out\": ").append(proof.timedOut()).append("\n}\n");
         out.print(j);
         out.flush();
+    }
+
+    private static String tensor(TensorPatterns.Summary t) {
+        StringBuilder shape = new StringBuilder("[");
+        for (int d = 0; d < t.shape().length; d++) shape.append(d > 0 ? ", " : "").append(t.shape()[d]);
+        return "{\"name\": " + str(t.name()) + ", \"shape\": " + shape.append(']') + ", \"elements\": " + t.elements()
+                + ", \"trainable_values\": " + t.values() + ", \"frozen\": " + t.frozen()
+                + ", \"copy_of\": " + (t.copyOf() == null ? "null" : str(t.copyOf()))
+                + ", \"identical_along_axes\": " + t.equalAlongAxes() + ", \"summary\": " + str(t.sentence()) + "}";
     }
 
     private static String classDetail(ParameterClass c) {
