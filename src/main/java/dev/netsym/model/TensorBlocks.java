@@ -132,7 +132,12 @@ public final class TensorBlocks {
                     + ", K " + Tensor.describe(k.shape()));
         }
         Expr scale = Tensor.inverseSquareRoot(q.shape()[1]);
-        Tensor scores = units.define("scores", Tensor.matmul(q, k.transpose()).map(e -> Tensor.product(e, scale)));
+        Tensor raw = Tensor.matmul(q, k.transpose());
+        int n = raw.shape()[1];
+        Expr[] scaled = new Expr[raw.size()];
+        // Scores a causal mask hides are never computed.
+        for (int i = 0; i < scaled.length; i++) scaled[i] = causal && i % n > i / n ? Expr.Num.of(0) : Tensor.product(raw.element(i), scale);
+        Tensor scores = units.define("scores", Tensor.of(raw.shape(), scaled));
         Tensor weights = units.define("weights", causal ? causalSoftmax(scores) : softmax(scores, 1));
         return Tensor.matmul(weights, v);
     }
@@ -209,7 +214,9 @@ public final class TensorBlocks {
     /** Row i of the softmax over its first i scores; the masked entries are 0. */
     private Tensor causalSoftmax(Tensor scores) {
         int n = scores.shape()[0];
-        Tensor exp = units.define("exp", scores.map(e -> call("exp", e)));
+        Expr[] exps = new Expr[n * n];
+        for (int i = 0; i < exps.length; i++) exps[i] = i % n > i / n ? Expr.Num.of(0) : call("exp", scores.element(i));
+        Tensor exp = units.define("exp", Tensor.of(new int[] {n, n}, exps));
         Expr[] totals = new Expr[n];
         for (int i = 0; i < n; i++) {
             List<Expr> terms = new ArrayList<>(i + 1);

@@ -398,7 +398,10 @@ public final class LatexDocumentRenderer {
                 out.println("\\emph{and $" + memberList(frozen, printer, ", ") + "$ never move from their initial value"
                         + (frozen.size() == network.parameters().size() ? "s: nothing is ever learnt" : "s") + ".}");
             }
-            out.println("\\emph{The network has " + network.parameters().size() + " parameters but training adjusts "
+            boolean everyOneFree = proof.complete() && proof.trainableValues() == network.parameters().size();
+            out.println(everyOneFree
+                    ? "\\emph{Training adjusts each of the network's " + network.parameters().size() + " parameters on its own.}"
+                    : "\\emph{The network has " + network.parameters().size() + " parameters but training adjusts "
                     + (proof.complete() ? "only " : "") + TheoremSentences.trainableValues(proof).replace(" trainable", "")
                     + ".}");
             out.println(TheoremSentences.optimiserScope(proof, name -> "$" + printer.name(name) + "$",

@@ -88,7 +88,15 @@ public final class ProofTextRenderer {
         List<TensorPatterns.Summary> tensors = TensorPatterns.describe(proof);
         if (!tensors.isEmpty()) {
             out.println("  Tensor by tensor:");
-            for (TensorPatterns.Summary t : tensors) wrap("    ", "      ", List.of(t.sentence().split(" ")), " ");
+            // Tensors with nothing to say beyond "each element free" share one line.
+            List<String> free = tensors.stream().filter(TensorPatterns.Summary::everyElementFree).map(TensorPatterns.Summary::name).toList();
+            for (TensorPatterns.Summary t : tensors) {
+                if (free.size() < 2 || !t.everyElementFree()) wrap("    ", "      ", List.of(t.sentence().split(" ")), " ");
+            }
+            if (free.size() >= 2) {
+                wrap("    ", "      ", List.of(("every element takes a value of its own in " + String.join(", ", free)
+                        + " (" + free.size() + " tensors)").split(" ")), " ");
+            }
         }
         if (!proof.complete()) {
             out.println("  (Not everything was decided: the undecided pairs below may stay equal too, and the");

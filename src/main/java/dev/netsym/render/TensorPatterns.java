@@ -25,7 +25,12 @@ final class TensorPatterns {
 
     /** One tensor's summary. */
     record Summary(String name, int[] shape, int elements, int values, boolean frozen, String initialValue,
-                   String copyOf, List<Integer> equalAlongAxes, String sentence) {}
+                   String copyOf, List<Integer> equalAlongAxes, String sentence) {
+        /** Whether every element moves and takes a value of its own: nothing to say about this tensor. */
+        boolean everyElementFree() {
+            return values == elements && copyOf == null;
+        }
+    }
 
     private TensorPatterns() {}
 

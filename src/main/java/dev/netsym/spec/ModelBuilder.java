@@ -891,12 +891,28 @@ final class ModelBuilder {
         for (int n = 2; unitPositions.containsKey(name) || shapes.containsKey(name); n++) name = owner + "." + hint + n;
         List<Unit> into = auxiliaryFor.computeIfAbsent(owner, k -> new ArrayList<>());
         if (value.isScalar()) {
+            if (value.element(0) instanceof Expr.Num) return value;
             unitPositions.put(name, at);
             into.add(new Unit(name, value.element(0), at, null));
             return Tensor.scalar(new Expr.Ref(name));
         }
-        into.addAll(tensorUnits(name, value, at));
-        return Tensor.named(name, value.shape());
+        // Constant elements (the masked entries of causal attention) stay numbers: a unit that is
+        // always 0 would only be noise.
+        int[] shape = value.shape();
+        registerShape(name, shape);
+        Expr[] refs = new Expr[value.size()];
+        for (int flat = 0; flat < value.size(); flat++) {
+            Expr e = value.element(flat);
+            if (e instanceof Expr.Num) {
+                refs[flat] = e;
+                continue;
+            }
+            String element = Tensor.elementName(name, shape, flat);
+            unitPositions.put(element, at);
+            into.add(new Unit(element, e, at, null));
+            refs[flat] = new Expr.Ref(element);
+        }
+        return Tensor.of(shape, refs);
     }
 
     private void noteIfParameter(String name, SourcePos at) {
