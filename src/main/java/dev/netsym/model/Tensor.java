@@ -393,8 +393,9 @@ public final class Tensor {
         return new Expr.Product(List.of(a, b));
     }
 
+    /** a/n as (1/n)·a: a long sum over a short number would be a fraction no line can hold. */
     public static Expr divide(Expr a, int n) {
-        return n == 1 ? a : new Expr.Quotient(a, Expr.Num.of(n));
+        return n == 1 ? a : new Expr.Product(List.of(new Expr.Num(Rational.of(1, n)), a));
     }
 
     public static Expr negate(Expr e) {

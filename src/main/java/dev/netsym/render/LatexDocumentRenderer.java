@@ -80,6 +80,8 @@ public final class LatexDocumentRenderer {
         out.println("\\usepackage{tikz}");
         // Long derivations may run over pages.
         out.println("\\allowdisplaybreaks");
+        // Paragraphs that list long names (units of tensor blocks) need room to find a break.
+        out.println("\\emergencystretch=3em");
         out.println("\\title{" + title(network) + "}");
         out.println("\\author{netsym}");
         out.println("\\date{}");
@@ -634,7 +636,7 @@ public final class LatexDocumentRenderer {
             }
             if (!proof.unitClasses().isEmpty()) {
                 List<String> groups = proof.unitClasses().stream().limit(LIST_LIMIT)
-                        .map(g -> "$" + memberList(g, printer, " = ") + "$").toList();
+                        .map(g -> "$" + memberList(g, printer, " =\\allowbreak ") + "$").toList();
                 out.println("Units that compute one and the same value at every step: " + String.join(", ", groups)
                         + (proof.unitClasses().size() > LIST_LIMIT ? ", \\dots" : "") + ".");
             }
@@ -664,7 +666,16 @@ public final class LatexDocumentRenderer {
             printRows(rows, " \\\\");
         }
 
+        /**
+         * Plain rows that surely fit on one page (a row with a fraction counts twice): a display
+         * taller than this may break between pages whatever the caller asked.
+         */
+        private static final int ROWS_PER_PAGE = 16;
+
         private void printRows(List<String> rows, String rowEnd) {
+            int height = 0;
+            for (String row : rows) height += row.contains("\\frac") ? 2 : 1;
+            if (height > ROWS_PER_PAGE) rowEnd = " \\\\";
             for (int i = 0; i < rows.size(); i++) {
                 out.println(LatexLines.unmarked(rows.get(i)) + (i + 1 < rows.size() ? rowEnd : ""));
             }

@@ -220,6 +220,11 @@ public final class LatexExprPrinter implements ExprPrinter {
             writeSum(s.terms(), out);
         } else if (e instanceof Expr.Product p) {
             writeProduct(p.factors(), out);
+        } else if (e instanceof Expr.Quotient q && breakable && tooWideForFraction(q)) {
+            // A fraction cannot break across lines: a wide one is written (a) / (b), which can.
+            bracketed(q.numerator(), !(q.numerator() instanceof Expr.Ref), out);
+            out.append(" / ");
+            bracketed(q.denominator(), !(q.denominator() instanceof Expr.Ref), out);
         } else if (e instanceof Expr.Quotient q) {
             // \frac groups both parts itself; its braces also keep break marks out of it.
             out.append("\\frac{");
@@ -334,6 +339,14 @@ public final class LatexExprPrinter implements ExprPrinter {
             }
             return inner;
         }, out);
+    }
+
+    private boolean tooWideForFraction(Expr.Quotient q) {
+        StringBuilder numerator = new StringBuilder();
+        StringBuilder denominator = new StringBuilder();
+        unbroken().write(q.numerator(), numerator);
+        unbroken().write(q.denominator(), denominator);
+        return Math.max(LatexLines.width(numerator.toString()), LatexLines.width(denominator.toString())) > UNBROKEN_BRACKET_EM;
     }
 
     private void bracketed(Expr e, boolean bracket, StringBuilder out) {

@@ -59,7 +59,7 @@ class LatexDocumentRendererTest {
         assertTrue(doc.contains("\\right|_{\\theta_{0}} &= 2 a^{2} (x_{1} + x_{2})"), doc);
         assertTrue(doc.contains("w_{5} &\\color{netsymclassc}= w_{6} = w_{7} = w_{8},"), doc);
         assertTrue(doc.contains("y_{3} &= c_{3} y_{1} + c_{3} y_{2}"), doc);
-        assertTrue(doc.contains("$y_{1} = y_{2}$, $y_{3} = y_{4}$"), doc);
+        assertTrue(doc.contains("$y_{1} =\\allowbreak y_{2}$, $y_{3} =\\allowbreak y_{4}$"), doc);
     }
 
     @Test
