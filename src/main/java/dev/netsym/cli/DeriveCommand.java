@@ -42,6 +42,9 @@ final class DeriveCommand implements Command {
             "text (default) or json.");
     private static final Option<Double> TIMEOUT = Option.seconds("--timeout", "60",
             "Give up after this many seconds (default {default}); exit code 75.");
+    private static final Option<Boolean> FULL = Option.flag("--full",
+            "Write every expression out as computed, however long: no names for repeated parts, no"
+                    + " unit names kept in results, nothing left out.");
 
     private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym derive",
                     "Derive every unit and every gradient, as a person does by hand.")
@@ -49,7 +52,7 @@ final class DeriveCommand implements Command {
                 "Derives every unit and every gradient of the objective as a person does by",
                 "hand: the chain rule through the units, the local form, the result in inputs",
                 "and parameters, and its value at the initialisation.")
-            .withOptions(PARAM, AT, FORMAT, TIMEOUT)
+            .withOptions(PARAM, AT, FORMAT, TIMEOUT, FULL)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym derive examples/cs231n.net",
                 "  netsym derive examples/cs231n.net --param w1 --param w9 --at 'w1=0, w2=b'",
@@ -93,8 +96,9 @@ final class DeriveCommand implements Command {
                     derivation.gradients().stream().filter(g -> wanted.contains(g.parameter())).toList(),
                     derivation.options());
         }
-        if (arguments.get(FORMAT) == Format.json) new DerivationJsonRenderer().render(derivation, out);
-        else new DerivationTextRenderer().render(derivation, out);
+        boolean full = arguments.get(FULL);
+        if (arguments.get(FORMAT) == Format.json) new DerivationJsonRenderer(full).render(derivation, out);
+        else new DerivationTextRenderer(dev.netsym.render.ExprPrinter.unicode(), full).render(derivation, out);
         out.flush();
         return ExitCodes.OK;
     }

@@ -28,6 +28,9 @@ final class LatexCommand implements Command {
             "Also run pdflatex (when installed) and write OUT.pdf beside OUT.tex.");
     private static final Option<Boolean> FRAGMENT = Option.flag("--fragment",
             "The body only, to \\input into a document that loads amsmath, amssymb, xcolor and tikz.");
+    private static final Option<Boolean> FULL = Option.flag("--full",
+            "Write every expression out as computed, however long: no names for repeated parts, no"
+                    + " unit names kept, nothing left out.");
 
     private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym latex",
                     "Write the derivation and the proof as a LaTeX document with a picture.")
@@ -35,7 +38,7 @@ final class LatexCommand implements Command {
                 "Writes a LaTeX document of the network: its equations, a picture with edges coloured by",
                 "parameter class, every gradient derived by the chain rule, and the proof of which",
                 "parameters gradient descent keeps equal forever.")
-            .withOptions(OUTPUT, PDF, FRAGMENT)
+            .withOptions(OUTPUT, PDF, FRAGMENT, FULL)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym latex examples/cs231n.net -o cs231n.tex",
                 "  netsym latex examples/cs231n.net --pdf -o cs231n.tex",
@@ -85,7 +88,8 @@ final class LatexCommand implements Command {
             Derivation derivation = deriveWithin(network, DERIVATION_BUDGET, messages);
             Proof proof = proofOf(network, phase);
             phase.accept("writing the document");
-            new LatexDocumentRenderer(new PrintWriter(text), fragment).render(network, derivation, proof);
+            new LatexDocumentRenderer(new PrintWriter(text), fragment, arguments.get(FULL))
+                    .render(network, derivation, proof);
         }
         if (output == null) {
             out.print(text);

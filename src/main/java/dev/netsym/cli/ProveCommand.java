@@ -19,7 +19,8 @@ final class ProveCommand implements Command {
             "Time budget of the whole proof (default: {default}); when it runs out the output says what is"
                     + " undecided and netsym exits with 75.");
     private static final Option<Boolean> FULL = Option.flag("--full",
-            "List every class and separation, even for big networks.");
+            "List every class and separation, even for big networks, and write every expression out"
+                    + " as computed, however long.");
 
     private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym prove",
                     "Prove which parameters stay equal, which never move, which separate.")
@@ -53,8 +54,8 @@ final class ProveCommand implements Command {
             proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)), phase);
         }
         switch (arguments.get(FORMAT)) {
-            case json -> new ProofJsonRenderer(out).render(proof);
-            case markdown -> new ProofMarkdownRenderer(out, input.displayName()).render(proof);
+            case json -> new ProofJsonRenderer(out, arguments.get(FULL)).render(proof);
+            case markdown -> new ProofMarkdownRenderer(out, input.displayName(), arguments.get(FULL)).render(proof);
             default -> new ProofTextRenderer(out, input.displayName(), arguments.get(FULL)).render(proof);
         }
         return proof.timedOut() ? ExitCodes.TIMED_OUT : ExitCodes.OK;

@@ -83,8 +83,31 @@ public record Proof(Network network, List<ParameterClass> classes, List<Separati
             Certificate cert = new Certificate(c.certificate().kind(), c.certificate().detail(), Optional.of(g));
             return c.withCertificate(cert);
         }).toList();
+        ProofDetails shown = d.withShown(shownExpressions(network, withGradients, d));
         return new Proof(network, withGradients, d.separations(), undecided, unitClasses, arithmetic, rounds, timedOut,
-                specialValues, Optional.of(d), cutShort);
+                specialValues, Optional.of(shown), cutShort);
+    }
+
+    /**
+     * Everything the proof writes out on the subspace, compacted as one display: the units,
+     * the classes' common gradients, the separations' differences and the objective.
+     */
+    private static ShownExpressions shownExpressions(Network network, List<ParameterClass> classes, ProofDetails d) {
+        // In the order the text shows them (a one-member class's gradient only in LaTeX), so
+        // the names of parts are numbered as a reader meets them.
+        List<Expr> group = new java.util.ArrayList<>(d.units().values());
+        for (ParameterClass c : classes) {
+            if (c.members().size() > 1 || c.frozen()) c.certificate().commonGradient().ifPresent(group::add);
+        }
+        for (Separation s : d.separations()) s.difference().ifPresent(group::add);
+        d.objective().ifPresent(group::add);
+        for (ParameterClass c : classes) {
+            if (c.members().size() == 1 && !c.frozen()) c.certificate().commonGradient().ifPresent(group::add);
+        }
+        List<String> taken = new java.util.ArrayList<>(List.of("L", "J"));
+        for (ParameterClass c : classes) taken.add(c.symbol());
+        return CommonSubexpressions.of(group, d.units(), true, ClassSymbols.forParts(network, taken).numbered(),
+                CommonSubexpressions.PROOF);
     }
 
     /**

@@ -23,10 +23,23 @@ import java.util.Optional;
  *     (g_first − g_second, or g_first for a move, factored) where it was computed
  * @param objective the objective on the subspace (what the network collapses to)
  * @param skipped what was not computed and why (network too big, time budget), or empty
+ * @param shown how renderers show these expressions (and the proof's common gradients):
+ *     long ones with units kept by name and repeated parts named, see {@link ShownExpressions}
  */
 public record ProofDetails(Map<String, Expr> units, Map<String, Expr> gradients,
                            Map<String, List<Expr>> nonPositiveByAssumption, List<Separation> separations,
-                           Optional<Expr> objective, Optional<String> skipped) {
+                           Optional<Expr> objective, Optional<String> skipped, ShownExpressions shown) {
+    /** Details whose expressions are shown as computed (within the bound) until {@link #withShown}. */
+    public ProofDetails(Map<String, Expr> units, Map<String, Expr> gradients,
+                        Map<String, List<Expr>> nonPositiveByAssumption, List<Separation> separations,
+                        Optional<Expr> objective, Optional<String> skipped) {
+        this(units, gradients, nonPositiveByAssumption, separations, objective, skipped, ShownExpressions.BOUND_ONLY);
+    }
+
+    public ProofDetails withShown(ShownExpressions s) {
+        return new ProofDetails(units, gradients, nonPositiveByAssumption, separations, objective, skipped, s);
+    }
+
     public ProofDetails {
         nonPositiveByAssumption = Collections.unmodifiableMap(new LinkedHashMap<>(nonPositiveByAssumption));
         units = Collections.unmodifiableMap(new LinkedHashMap<>(units));

@@ -3,6 +3,7 @@ package dev.netsym.render;
 import dev.netsym.calculus.ChainTerm;
 import dev.netsym.calculus.Derivation;
 import dev.netsym.model.Expr;
+import dev.netsym.proof.ShownExpressions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -21,8 +22,17 @@ public final class DerivationJsonRenderer {
     static final int ALL_GRADIENTS_UP_TO = 10_000;
 
     private final ExprPrinter printer = ExprPrinter.plain();
+    private final boolean full;
+    /** Long results and values as the text shows them (never left out), or as computed with --full. */
+    private ShownExpressions shown = ShownExpressions.FULL;
+
+    public DerivationJsonRenderer() { this(false); }
+
+    /** @param full expressions as computed: results in inputs and parameters, nothing named (--full) */
+    public DerivationJsonRenderer(boolean full) { this.full = full; }
 
     public void render(Derivation derivation, Writer writer) {
+        shown = DerivationDisplay.of(derivation, full);
         try {
             if (DerivationSummary.unitsSummarised(derivation)) {
                 writer.write(adjointForm(derivation));
@@ -34,15 +44,26 @@ public final class DerivationJsonRenderer {
             json.append(",\n  \"units\": {");
             String separator = "\n";
             for (Derivation.UnitDerivation u : derivation.units()) {
-                Expr shown = u.expansion() != null ? u.expansion() : u.definition();
+                Expr value = u.expansion() != null ? u.expansion() : u.definition();
                 json.append(separator).append("    ").append(string(u.name())).append(": ")
-                        .append(string(printer.print(shown)));
+                        .append(string(printer.print(value)));
                 separator = ",\n";
             }
-            json.append("\n  },\n  \"gradients\": {");
+            // Names of repeated parts in results and values; units are above.
+            java.util.List<Expr> written = new java.util.ArrayList<>();
+            for (Derivation.GradientDerivation g : derivation.gradients()) {
+                for (Expr e : DerivationDisplay.expressions(g)) written.add(shown.of(e).expr());
+            }
+            java.util.List<String> definitions = new java.util.ArrayList<>();
+            for (var d : shown.usedBy(written)) {
+                if (!d.unit()) definitions.add("    " + string(d.name()) + ": " + string(printer.print(d.value().expr())));
+            }
+            json.append("\n  },\n  \"definitions\": ")
+                    .append(definitions.isEmpty() ? "{}" : "{\n" + String.join(",\n", definitions) + "\n  }");
+            json.append(",\n  \"gradients\": {");
             separator = "\n";
             for (Derivation.GradientDerivation g : derivation.gradients()) {
-                gradientEntry(json.append(separator), g, chain(g), g.local());
+                gradientEntry(json.append(separator), g, chain(g), g.local() == null ? null : shown.of(g.local()).expr());
                 separator = ",\n";
             }
             json.append("\n  }\n}\n");
@@ -136,14 +157,16 @@ public final class DerivationJsonRenderer {
         json.append("    ").append(string(g.parameter())).append(": {");
         json.append("\"chain\": ").append(string(chain));
         json.append(", \"local\": ").append(expr(local));
-        json.append(", \"expr\": ").append(expr(g.result()));
-        json.append(", \"at_init\": ").append(expr(g.atInit()));
-        json.append(", \"at_point\": ").append(expr(g.atPoint()));
+        json.append(", \"expr\": ").append(shownExpr(g.result()));
+        json.append(", \"at_init\": ").append(shownExpr(g.atInit()));
+        json.append(", \"at_point\": ").append(shownExpr(g.atPoint()));
         json.append(", \"stopped\": ").append(g.stoppedBecause() == null ? "null" : string(g.stoppedBecause()));
         json.append('}');
     }
 
     private String expr(Expr e) { return e == null ? "null" : string(printer.print(e)); }
+
+    private String shownExpr(Expr e) { return e == null ? "null" : string(printer.print(shown.of(e).expr())); }
 
     static String string(String s) {
         StringBuilder out = new StringBuilder(s.length() + 2).append('"');

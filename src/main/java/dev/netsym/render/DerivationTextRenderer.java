@@ -5,6 +5,7 @@ import dev.netsym.calculus.Derivation;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Init;
 import dev.netsym.model.Parameter;
+import dev.netsym.proof.ShownExpressions;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -25,13 +26,23 @@ public final class DerivationTextRenderer {
     public static final int WIDTH = 100;
 
     private final ExprPrinter printer;
+    private final boolean full;
+    /** How expressions are shown: compacted and bounded, or as computed with --full. */
+    private ShownExpressions shown = ShownExpressions.BOUND_ONLY;
 
-    public DerivationTextRenderer() { this(ExprPrinter.unicode()); }
+    public DerivationTextRenderer() { this(ExprPrinter.unicode(), false); }
 
-    public DerivationTextRenderer(ExprPrinter printer) { this.printer = printer; }
+    public DerivationTextRenderer(ExprPrinter printer) { this(printer, false); }
+
+    /** @param full every expression as computed, however long (--full) */
+    public DerivationTextRenderer(ExprPrinter printer, boolean full) {
+        this.printer = printer;
+        this.full = full;
+    }
 
     public void render(Derivation derivation, Writer writer) {
         PrintWriter out = writer instanceof PrintWriter pw ? pw : new PrintWriter(writer);
+        shown = DerivationDisplay.of(derivation, full);
         if (DerivationSummary.unitsSummarised(derivation)) {
             renderAdjointForm(derivation, out);
             out.flush();
@@ -40,9 +51,10 @@ public final class DerivationTextRenderer {
         out.println("Units");
         for (Derivation.UnitDerivation u : derivation.units()) {
             List<String> sides = new ArrayList<>();
+            // The definition as the spec writes it, whatever its length; what is computed from it, within the bound.
             sides.add(printer.print(u.definition()));
             if (u.expansion() != null && !u.expansion().equals(u.definition())) {
-                sides.add(printer.print(u.expansion()));
+                sides.add(show(u.expansion()));
             }
             equalities("  " + printer.name(u.name()), sides, out);
             if (u.stoppedBecause() != null) note(u.stoppedBecause(), out);
@@ -51,6 +63,7 @@ public final class DerivationTextRenderer {
         String top = printer.name(derivation.objectiveName());
         out.println("Gradients of " + top + (initialisation(derivation).isEmpty() ? ""
                 : ", at the initialisation " + initialisation(derivation)));
+        where(derivation, out);
         boolean reluStated = false;
         for (Derivation.GradientDerivation g : derivation.gradients()) {
             out.println();
@@ -62,9 +75,9 @@ public final class DerivationTextRenderer {
             }
             equalities("  ∂" + top + "/∂" + printer.name(g.parameter()), sides, out);
             if (g.atInit() != null && !initialisation(derivation).isEmpty()) {
-                equalities("    at init", List.of(printer.print(g.atInit())), out);
+                equalities("    at init", List.of(show(g.atInit())), out);
             }
-            if (g.atPoint() != null) equalities("    at the point", List.of(printer.print(g.atPoint())), out);
+            if (g.atPoint() != null) equalities("    at the point", List.of(show(g.atPoint())), out);
             if (g.stoppedBecause() != null) note(g.stoppedBecause(), out);
         }
         out.flush();
@@ -86,8 +99,8 @@ public final class DerivationTextRenderer {
                     .collect(Collectors.joining(" + ")));
             sides.add(chain.stream().map(t -> t == null ? "…" : termWithLocalValues(t)).collect(Collectors.joining(" + ")));
         }
-        sides.add(printer.print(local));
-        if (result != null) sides.add(printer.print(result));
+        sides.add(show(local));
+        if (result != null) sides.add(show(result));
         List<String> distinct = new ArrayList<>();
         for (String s : sides) if (distinct.isEmpty() || !distinct.get(distinct.size() - 1).equals(s)) distinct.add(s);
         return distinct;
@@ -193,6 +206,32 @@ public final class DerivationTextRenderer {
                 DerivationSummary.shown(g.result(), rename)));
     }
 
+    /** An expression as shown: its compact form, or a note of its size when longer than the bound. */
+    private String show(Expr e) {
+        ShownExpressions.Shown s = shown.of(e);
+        return s.omitted() ? "(" + s.omission() + ")" : printer.print(s.expr());
+    }
+
+    /**
+     * "where u1 = …" under the heading of the gradients: the names of repeated parts their
+     * results and values use (units are defined above, in the units section).
+     */
+    private void where(Derivation d, PrintWriter out) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        d.units().forEach(u -> known.add(u.name()));
+        List<ShownExpressions.Shown> forms = new ArrayList<>();
+        for (Derivation.GradientDerivation g : d.gradients()) {
+            for (Expr e : DerivationDisplay.expressions(g)) forms.add(shown.of(e));
+        }
+        List<ShownExpressions.Definition> needed = shown.needs(forms, known);
+        for (int i = 0; i < needed.size(); i++) {
+            ShownExpressions.Definition def = needed.get(i);
+            String head = (i == 0 ? "  where " : "        ") + printer.name(def.name()) + " = ";
+            String body = def.value().omitted() ? "(" + def.value().omission() + ")" : printer.print(def.value().expr());
+            breakAtTopLevelSigns(head, body, "            ", out);
+        }
+    }
+
     /** w10·0 for a zero term, so the reader sees where the path stops; brackets around sums. */
     private String termWithLocalValues(ChainTerm term) {
         List<String> parts = new ArrayList<>();
@@ -242,42 +281,8 @@ public final class DerivationTextRenderer {
         }
     }
 
-    /**
-     * Breaks before a + or − so each line fits: the shallowest bracket depth that still
-     * fills at least half the line wins, else the last break that fits. A piece with no
-     * break point at all stays whole.
-     */
     private void breakAtTopLevelSigns(String head, String body, String continuation, PrintWriter out) {
-        List<int[]> breaks = new ArrayList<>(); // {position of the space before the sign, depth}
-        int depth = 0;
-        for (int i = 0; i < body.length(); i++) {
-            char c = body.charAt(i);
-            if (c == '(') depth++;
-            else if (c == ')') depth--;
-            else if (c == ' ' && i > 0 && i + 2 < body.length() && body.charAt(i + 2) == ' '
-                    && "+-−".indexOf(body.charAt(i + 1)) >= 0) {
-                breaks.add(new int[] {i, depth});
-            }
-        }
-        String prefix = head;
-        int start = 0;
-        while (prefix.length() + body.length() - start > WIDTH) {
-            int room = WIDTH - prefix.length();
-            int[] best = null;
-            for (int[] candidate : breaks) {
-                int used = candidate[0] - start;
-                if (candidate[0] <= start || used > room) continue;
-                boolean fillsHalf = used >= room / 2;
-                if (best == null || (fillsHalf && candidate[1] <= best[1]) || (!fillsHalf && best[0] - start < room / 2)) {
-                    best = candidate;
-                }
-            }
-            if (best == null) break;
-            out.println(prefix + body.substring(start, best[0]));
-            start = best[0] + 1;
-            prefix = continuation + "  ".repeat(best[1]);
-        }
-        out.println(prefix + body.substring(start));
+        TextLines.breakAtSigns(out, head, body, continuation, WIDTH);
     }
 
     private void wrap(String text, String continuation, PrintWriter out) {

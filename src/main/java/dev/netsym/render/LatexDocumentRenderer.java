@@ -10,8 +10,10 @@ import dev.netsym.model.Rational;
 import dev.netsym.model.Unit;
 import dev.netsym.proof.Certificate;
 import dev.netsym.proof.ParameterClass;
+import dev.netsym.proof.ProofDetails;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.Separation;
+import dev.netsym.proof.ShownExpressions;
 import dev.netsym.proof.SpecialValue;
 import dev.netsym.proof.Witness;
 import dev.netsym.proof.WitnessRun;
@@ -39,9 +41,14 @@ public final class LatexDocumentRenderer {
     /** Above this many units, a dense layer is written as one equation for its unit j. */
     static final int ALL_UNITS_UP_TO = 24;
     private static final int LIST_LIMIT = 12;
+    /** How far itemize indents a display in the article class (\\leftmargini): it is that much narrower. */
+    private static final double ITEM_INDENT_EM = 2.5;
 
-    private final PrintWriter out;
+    private final PrintWriter target;
+    /** The document is written here first, then wrapped to {@link LatexSource#WIDTH} columns into the target. */
+    private PrintWriter out;
     private final boolean fragment;
+    private final boolean full;
 
     public LatexDocumentRenderer(PrintWriter out) {
         this(out, false);
@@ -49,8 +56,14 @@ public final class LatexDocumentRenderer {
 
     /** @param fragment body only: for \input into a document that loads amsmath, amssymb, xcolor and tikz */
     public LatexDocumentRenderer(PrintWriter out, boolean fragment) {
-        this.out = out;
+        this(out, fragment, false);
+    }
+
+    /** @param full every expression as computed, however long (--full) */
+    public LatexDocumentRenderer(PrintWriter out, boolean fragment, boolean full) {
+        this.target = out;
         this.fragment = fragment;
+        this.full = full;
     }
 
     /**
@@ -59,6 +72,8 @@ public final class LatexDocumentRenderer {
      *     then has no colours)
      */
     public void render(Network network, Derivation derivation, Proof proof) {
+        java.io.StringWriter document = new java.io.StringWriter();
+        out = new PrintWriter(document);
         LatexExprPrinter printer = LatexExprPrinter.forNetwork(network);
         ClassColours colours = ClassColours.of(proof);
         if (!fragment) preamble(network);
@@ -70,6 +85,8 @@ public final class LatexDocumentRenderer {
         new Sections(network, derivation, proof, printer, colours).write();
         if (!fragment) out.println("\\end{document}");
         out.flush();
+        target.print(LatexSource.wrapped(document.toString()));
+        target.flush();
     }
 
     private void preamble(Network network) {
@@ -153,6 +170,15 @@ public final class LatexDocumentRenderer {
         private final LatexExprPrinter breaking;
         private final ClassColours colours;
         private final String top;
+        /** How the proof's expressions (on S) and the derivation's are shown; their part names differ. */
+        private final ShownExpressions proofShown;
+        private final ShownExpressions derivationShown;
+        /**
+         * Names defined so far, for the derivation (its units are defined in the network section)
+         * and for the proof (units on S are defined where first used, like the parts).
+         */
+        private final Set<String> derivationDefined = new java.util.HashSet<>();
+        private final Set<String> proofDefined = new java.util.HashSet<>();
 
         Sections(Network network, Derivation derivation, Proof proof, LatexExprPrinter printer, ClassColours colours) {
             this.network = network;
@@ -163,6 +189,43 @@ public final class LatexDocumentRenderer {
             this.colours = colours;
             this.top = derivation != null ? derivation.objectiveName()
                     : network.objective() instanceof Expr.Ref r ? r.name() : "L";
+            this.proofShown = proof == null ? ShownExpressions.BOUND_ONLY : full ? ShownExpressions.FULL
+                    : proof.details().map(ProofDetails::shown).orElse(ShownExpressions.BOUND_ONLY);
+            java.util.List<String> proofNames = new ArrayList<>();
+            proofShown.definitions().forEach(d -> proofNames.add(d.name()));
+            if (proof != null) proof.classes().forEach(c -> proofNames.add(c.symbol()));
+            this.derivationShown = derivation == null ? ShownExpressions.BOUND_ONLY
+                    : DerivationDisplay.of(derivation, full, proofNames);
+        }
+
+        /** An expression as shown, in breakable LaTeX; a note of its size when longer than the bound. */
+        private String show(ShownExpressions shown, Expr e) {
+            ShownExpressions.Shown s = shown.of(e);
+            return s.omitted() ? omission(s) : breaking.print(s.expr());
+        }
+
+        private String omission(ShownExpressions.Shown s) {
+            return "\\text{(" + LatexExprPrinter.escape(s.omission()) + ")}";
+        }
+
+        /**
+         * The definitions these forms need that no earlier display gave, as a display of their
+         * own introduced by {@code intro}, before the expressions that use them.
+         */
+        private void where(String intro, ShownExpressions shown, List<ShownExpressions.Shown> forms, Set<String> defined) {
+            List<ShownExpressions.Definition> needed = shown.needs(forms, defined);
+            if (needed.isEmpty()) return;
+            out.println(intro);
+            out.println("\\begin{align*}");
+            List<String> rows = new ArrayList<>();
+            for (int i = 0; i < needed.size(); i++) {
+                ShownExpressions.Definition d = needed.get(i);
+                String value = d.value().omitted() ? omission(d.value()) : breaking.print(d.value().expr());
+                List<String> split = LatexLines.rows(printer.name(d.name()), value + (i + 1 < needed.size() ? "," : "."));
+                rows.addAll(split);
+            }
+            printRows(rows);
+            out.println("\\end{align*}");
         }
 
         void write() {
@@ -281,10 +344,17 @@ public final class LatexDocumentRenderer {
                         + (proof != null ? " representative of each class (the others have the same gradient"
                         + " on the subspace of the proof)." : " of the first " + shown.size() + "."));
             } else {
-                out.println("The chain rule through the units, the result in inputs and parameters, and its value"
-                        + " at the initialisation.");
+                out.println("The chain rule through the units, the result in inputs and parameters (with unit names"
+                        + " kept where writing them out makes it long), and its value at the initialisation.");
             }
             if (derivation.uses("relu")) out.println("Here $" + reluDerivativeCases() + "$.");
+            // The units are defined in the network section above.
+            derivation.units().forEach(u -> derivationDefined.add(u.name()));
+            List<ShownExpressions.Shown> forms = new ArrayList<>();
+            for (Derivation.GradientDerivation g : shown) {
+                for (Expr e : DerivationDisplay.expressions(g)) forms.add(derivationShown.of(e));
+            }
+            where("In the results below,", derivationShown, forms, derivationDefined);
             for (Derivation.GradientDerivation g : shown) gradient(g);
             out.println();
         }
@@ -322,9 +392,13 @@ public final class LatexDocumentRenderer {
             String chainRow = String.join(" " + LatexExprPrinter.BREAK + "+ ", leibnizTerms);
             // ∂y/∂w9 = ∂y/∂w9 says nothing: a parameter used directly by the top has no chain.
             if (!leibnizTerms.isEmpty() && !chainRow.equals(lhs)) rhs.add(chainRow);
-            if (!values.isEmpty()) rhs.add(breaking.print(values.size() == 1 ? values.get(0) : new Expr.Sum(values)));
-            if (g.local() != null) rhs.add(breaking.print(g.local()));
-            if (g.result() != null) rhs.add(breaking.print(g.result()));
+            // A parameter the top uses directly: its one local factor is the local form below.
+            boolean direct = g.chain().size() == 1 && g.chain().get(0).factors().size() == 1;
+            if (!values.isEmpty() && !direct) {
+                rhs.add(show(derivationShown, values.size() == 1 ? values.get(0) : new Expr.Sum(values)));
+            }
+            if (g.local() != null) rhs.add(show(derivationShown, g.local()));
+            if (g.result() != null) rhs.add(show(derivationShown, g.result()));
             List<String> rows = new ArrayList<>();
             String previous = null;
             for (String r : rhs) {
@@ -336,7 +410,7 @@ public final class LatexDocumentRenderer {
             if (g.atInit() != null) {
                 // The value at the initialisation θ0, as the last row of the same display.
                 List<String> atInit = new ArrayList<>(LatexLines.rows("\\left." + lhs + "\\right|_{\\theta_{0}}",
-                        breaking.print(g.atInit())));
+                        show(derivationShown, g.atInit())));
                 rows.addAll(atInit);
             }
             out.println("\\begin{align*}");
@@ -424,11 +498,14 @@ public final class LatexDocumentRenderer {
                     + (signed ? " (up to the signs shown: $p = -q$)" : ""));
             if (!proof.frozen().isEmpty()) out.print(" and the frozen parameters have their initial values");
             out.println(", and write $" + symbols() + "$ for the common values of the classes."
-                    + " The initial point lies in $S$: the members of each class start at the same value."
-                    + " On $S$ the gradients agree within each class, identically in the inputs:");
+                    + " The initial point lies in $S$: the members of each class start at the same value.");
+            int shown = Math.min(proof.classes().size(), LIST_LIMIT);
+            where("Below, on $S$,", proofShown, proof.classes().subList(0, shown).stream()
+                    .map(c -> c.certificate().commonGradient()).flatMap(java.util.Optional::stream)
+                    .map(proofShown::of).toList(), proofDefined);
+            out.println("On $S$ the gradients agree within each class, identically in the inputs:");
             out.println("\\begin{align*}");
             List<String> rows = new ArrayList<>();
-            int shown = Math.min(proof.classes().size(), LIST_LIMIT);
             for (int i = 0; i < shown; i++) {
                 ParameterClass c = proof.classes().get(i);
                 String lhs = c.members().size() > 3
@@ -439,7 +516,7 @@ public final class LatexDocumentRenderer {
                 if (c.frozen() && cert.commonGradient().isEmpty()) {
                     rows.add(lhs + " &= 0 \\quad \\text{(" + LatexExprPrinter.escape(cert.kind().label()) + ")}");
                 } else if (cert.commonGradient().isPresent()) {
-                    rows.addAll(LatexLines.rows(lhs, breaking.print(cert.commonGradient().get())));
+                    rows.addAll(LatexLines.rows(lhs, show(proofShown, cert.commonGradient().get())));
                     // Sign facts that made ReLUs 0 here: the row is true only because of them.
                     List<Expr> nonPositive = proof.details().map(d -> d.nonPositiveByAssumption(c.members()))
                             .orElse(List.of());
@@ -491,6 +568,9 @@ public final class LatexDocumentRenderer {
                 out.println("\\begin{itemize}");
                 runs.forEach((run, label) -> out.println("\\item Run " + label + ": " + run(run)));
                 out.println("\\end{itemize}");
+                where("Below, on $S$,", proofShown, proof.separations().subList(0, shown).stream()
+                        .map(Separation::difference).flatMap(java.util.Optional::stream).map(proofShown::of).toList(),
+                        proofDefined);
                 out.println("\\begin{itemize}");
                 for (int i = 0; i < shown; i++) separation(proof.separations().get(i));
                 if (proof.separations().size() > shown) {
@@ -521,14 +601,16 @@ public final class LatexDocumentRenderer {
                 lhs = inlineLeibniz(top, s.first()) + (s.opposite() ? " + " : " - ") + inlineLeibniz(top, s.second());
             }
             if (s.difference().isPresent()) {
-                String rhs = printer.print(s.difference().get());
+                ShownExpressions.Shown d = proofShown.of(s.difference().get());
+                String rhs = d.omitted() ? omission(d) : printer.print(d.expr());
                 if (LatexLines.width(lhs + " = " + rhs) <= LatexLines.LINE_EM) {
                     item.append(": on $S$, $").append(lhs).append(" = ").append(rhs).append("$");
                 } else {
                     // Too long for a line of text: a display, broken over rows like the derivations.
                     // The sentence's full stop ends the display, so the text after it starts cleanly.
                     item.append(": on $S$,\n\\begin{align*}\n")
-                            .append(String.join(" \\\\\n", LatexLines.rows(lhs, breaking.print(s.difference().get()))))
+                            .append(String.join(" \\\\\n", LatexLines.rows(lhs, show(proofShown, s.difference().get()),
+                                    LatexLines.LINE_EM - ITEM_INDENT_EM)))
                             .append(".\n\\end{align*}\n");
                 }
             }

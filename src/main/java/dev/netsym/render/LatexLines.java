@@ -23,10 +23,15 @@ final class LatexLines {
      * marks are removed from the result.
      */
     static List<String> rows(String lhs, String rhs) {
+        return rows(lhs, rhs, LINE_EM);
+    }
+
+    /** The same in a narrower column of {@code lineEm} (a display inside a list item). */
+    static List<String> rows(String lhs, String rhs, double lineEm) {
         List<String> out = new ArrayList<>();
         double lhsWidth = width(lhs) + 1.5;
-        if (lhsWidth > LINE_EM / 3) return rowsBelow(lhs, rhs);
-        double budget = LINE_EM - lhsWidth;
+        if (lhsWidth > lineEm / 3) return rowsBelow(lhs, rhs, lineEm);
+        double budget = lineEm - lhsWidth;
         List<String> pieces = pieces(rhs, budget - 1);
         StringBuilder row = new StringBuilder();
         double used = 0;
@@ -39,7 +44,7 @@ final class LatexLines {
                 row.setLength(0);
                 used = 0;
                 // Continuation rows start at the alignment point, one \quad further right.
-                budget = LINE_EM - lhsWidth - 1;
+                budget = lineEm - lhsWidth - 1;
             }
             row.append(piece);
             used += w;
@@ -52,10 +57,10 @@ final class LatexLines {
      * A wide left-hand side on a row of its own, the value below it: "&lhs", then
      * "&\qquad = part", "&\qquad\quad + next part", every row aligned at the left margin.
      */
-    private static List<String> rowsBelow(String lhs, String rhs) {
+    private static List<String> rowsBelow(String lhs, String rhs, double lineEm) {
         List<String> out = new ArrayList<>();
         out.add("&" + lhs.strip());
-        double budget = LINE_EM - 3;
+        double budget = lineEm - 3;
         StringBuilder row = new StringBuilder();
         double used = 0;
         boolean first = true;
@@ -66,7 +71,7 @@ final class LatexLines {
                 first = false;
                 row.setLength(0);
                 used = 0;
-                budget = LINE_EM - 4;
+                budget = lineEm - 4;
             }
             row.append(piece);
             used += w;

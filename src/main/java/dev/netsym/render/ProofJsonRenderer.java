@@ -1,12 +1,16 @@
 package dev.netsym.render;
 
+import dev.netsym.model.Expr;
 import dev.netsym.proof.ParameterClass;
 import dev.netsym.proof.Proof;
+import dev.netsym.proof.ProofDetails;
 import dev.netsym.proof.Separation;
+import dev.netsym.proof.ShownExpressions;
 import dev.netsym.proof.SpecialValue;
 import dev.netsym.proof.Witness;
 import dev.netsym.proof.WitnessRun;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -14,12 +18,22 @@ import java.util.stream.Collectors;
 /** A proof as one JSON object; the schema is documented in the README. */
 public final class ProofJsonRenderer {
     private final PrintWriter out;
+    private final boolean full;
 
     public ProofJsonRenderer(PrintWriter out) {
+        this(out, false);
+    }
+
+    /** @param full expressions as computed, without names for repeated parts (--full) */
+    public ProofJsonRenderer(PrintWriter out, boolean full) {
         this.out = out;
+        this.full = full;
     }
 
     public void render(Proof proof) {
+        // Long expressions as the other formats show them, never left out: a tool reads them all.
+        ShownExpressions shown = full ? ShownExpressions.FULL
+                : proof.details().map(ProofDetails::shown).orElse(ShownExpressions.BOUND_ONLY);
         StringBuilder j = new StringBuilder("{\n");
         field(j, "network", str(proof.network().name()));
         field(j, "parameters", String.valueOf(proof.network().parameters().size()));
@@ -37,10 +51,16 @@ public final class ProofJsonRenderer {
         field(j, "frozen", strings(proof.frozen()));
         field(j, "undecided", array(proof.undecided().stream().map(ProofJsonRenderer::strings).toList()));
         field(j, "tensors", array(TensorPatterns.describe(proof).stream().map(ProofJsonRenderer::tensor).toList()));
-        field(j, "class_details", array(proof.classes().stream().map(ProofJsonRenderer::classDetail).toList()));
+        List<Expr> written = new ArrayList<>();
+        proof.classes().forEach(c -> c.certificate().commonGradient().ifPresent(e -> written.add(shown.of(e).expr())));
+        proof.separations().forEach(s -> s.difference().ifPresent(e -> written.add(shown.of(e).expr())));
+        field(j, "definitions", shown.usedBy(written).stream()
+                .map(d -> str(d.name()) + ": " + str(ExprPrinter.plain().print(d.value().expr())))
+                .collect(Collectors.joining(", ", "{", "}")));
+        field(j, "class_details", array(proof.classes().stream().map(c -> classDetail(c, shown)).toList()));
         Map<WitnessRun, String> runs = WitnessRuns.labels(proof.separations());
         field(j, "witness_runs", array(runs.entrySet().stream().map(e -> run(e.getValue(), e.getKey())).toList()));
-        field(j, "separations", array(proof.separations().stream().map(s -> separation(s, runs)).toList()));
+        field(j, "separations", array(proof.separations().stream().map(s -> separation(s, runs, shown)).toList()));
         field(j, "special_values", array(proof.specialValues().stream().map(ProofJsonRenderer::special).toList()));
         field(j, "unit_classes", array(proof.unitClasses().stream().map(ProofJsonRenderer::strings).toList()));
         field(j, "arithmetic", str(proof.arithmetic()));
@@ -60,21 +80,25 @@ public final class ProofJsonRenderer {
                 + ", \"identical_along_axes\": " + t.equalAlongAxes() + ", \"summary\": " + str(t.sentence()) + "}";
     }
 
-    private static String classDetail(ParameterClass c) {
+    private static String expr(Expr e, ShownExpressions shown) {
+        return str(ExprPrinter.plain().print(shown.of(e).expr()));
+    }
+
+    private static String classDetail(ParameterClass c, ShownExpressions shown) {
         return "{\"symbol\": " + str(c.symbol()) + ", \"members\": " + strings(c.members())
                 + ", \"negated\": " + strings(c.negated())
                 + ", \"frozen\": " + c.frozen() + ", \"initial\": " + str(c.initialValue())
                 + ", \"certificate\": {\"kind\": " + str(c.certificate().kind().name().toLowerCase())
                 + ", \"detail\": " + str(c.certificate().detail())
                 + ", \"common_gradient\": " + c.certificate().commonGradient()
-                        .map(e -> str(ExprPrinter.plain().print(e))).orElse("null") + "}}";
+                        .map(e -> expr(e, shown)).orElse("null") + "}}";
     }
 
-    private static String separation(Separation s, Map<WitnessRun, String> runs) {
+    private static String separation(Separation s, Map<WitnessRun, String> runs, ShownExpressions shown) {
         return "{\"first\": " + str(s.first()) + ", \"second\": " + (s.second() == null ? "null" : str(s.second()))
                 + ", \"opposite\": " + s.opposite()
                 + ", \"kind\": " + str(s.isMove() ? "moves" : "separate") + ", \"round\": " + s.round()
-                + ", \"difference\": " + s.difference().map(e -> str(ExprPrinter.plain().print(e))).orElse("null")
+                + ", \"difference\": " + s.difference().map(e -> expr(e, shown)).orElse("null")
                 + ", \"witness\": " + witness(s.witness(), runs.get(s.witness().run())) + "}";
     }
 

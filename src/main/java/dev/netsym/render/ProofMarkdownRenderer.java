@@ -6,13 +6,16 @@ import dev.netsym.proof.ParameterClass;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.ProofDetails;
 import dev.netsym.proof.Separation;
+import dev.netsym.proof.ShownExpressions;
 import dev.netsym.proof.SpecialValue;
 import dev.netsym.proof.Witness;
 import dev.netsym.proof.WitnessRun;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -24,16 +27,30 @@ public final class ProofMarkdownRenderer {
 
     private final PrintWriter out;
     private final String source;
+    private final boolean full;
     private LatexExprPrinter tex;
+    /** How expressions are shown: compacted and bounded, or as computed with --full. */
+    private ShownExpressions shown = ShownExpressions.BOUND_ONLY;
+    /** Names whose definitions are printed already. */
+    private final Set<String> defined = new HashSet<>();
 
     public ProofMarkdownRenderer(PrintWriter out, String source) {
+        this(out, source, false);
+    }
+
+    /** @param full every expression as computed, however long (--full) */
+    public ProofMarkdownRenderer(PrintWriter out, String source, boolean full) {
         this.out = out;
         this.source = source;
+        this.full = full;
     }
 
     public void render(Proof proof) {
         Network n = proof.network();
         tex = LatexExprPrinter.forNetwork(n);
+        shown = full ? ShownExpressions.FULL
+                : proof.details().map(ProofDetails::shown).orElse(ShownExpressions.BOUND_ONLY);
+        defined.clear();
         out.println("## Theorem");
         out.println();
         out.println("From the initialisation in `" + source.replace("`", "'") + "` ("
@@ -79,9 +96,10 @@ public final class ProofMarkdownRenderer {
         }
         out.println("## What the network really is");
         out.println();
+        proof.details().flatMap(ProofDetails::objective).ifPresent(o -> where(List.of(shown.of(o))));
         out.println(TheoremSentences.capitalised(TheoremSentences.trainableValues(proof)) + " of " + n.parameters().size() + " parameters."
                 + proof.details().flatMap(ProofDetails::objective)
-                        .map(o -> " It computes $" + objective(proof) + " = " + tex.print(o) + "$.").orElse(""));
+                        .map(o -> " It computes $" + objective(proof) + " = " + show(o) + "$.").orElse(""));
         out.flush();
     }
 
@@ -101,11 +119,14 @@ public final class ProofMarkdownRenderer {
                 + (values.size() > LISTED ? ", …" : "") + ".");
         ProofDetails d = proof.details().filter(x -> x.skipped().isEmpty()).orElse(null);
         if (d != null && !d.units().isEmpty()) {
+            // Units are written in the order they are computed, so each may use the ones before it.
+            defined.addAll(d.units().keySet());
+            where(d.units().values().stream().map(shown::of).toList());
             out.println("Then the units are");
             out.println();
             out.println("$$\\begin{aligned}");
             for (Map.Entry<String, Expr> u : d.units().entrySet()) {
-                out.println(tex.name(u.getKey()) + " &= " + tex.print(u.getValue())
+                out.println(tex.name(u.getKey()) + " &= " + show(u.getValue())
                         + since(d, List.of(u.getKey())) + " \\\\");
             }
             out.println("\\end{aligned}$$");
@@ -113,16 +134,20 @@ public final class ProofMarkdownRenderer {
         }
         out.println("and on that subspace:");
         out.println();
-        int shown = 0;
+        List<ParameterClass> listed = proof.classes().stream().filter(c -> c.members().size() > 1 || c.frozen())
+                .limit(LISTED).toList();
+        where(listed.stream().map(c -> c.certificate().commonGradient()).flatMap(java.util.Optional::stream)
+                .map(shown::of).toList());
+        int count = 0;
         for (ParameterClass c : proof.classes()) {
             if (c.members().size() == 1 && !c.frozen()) continue;
-            if (shown++ == LISTED) {
+            if (count++ == LISTED) {
                 out.println("- …");
                 break;
             }
             String lhs = c.members().stream().map(m -> (c.negated().contains(m) ? "-" : "") + partial(proof, m))
                     .collect(Collectors.joining(" = "));
-            String rhs = c.certificate().commonGradient().map(tex::print).orElse(c.frozen() ? "0" : "");
+            String rhs = c.certificate().commonGradient().map(this::show).orElse(c.frozen() ? "0" : "");
             String since = d == null || c.certificate().commonGradient().isEmpty() ? "" : since(d, c.members());
             out.println("- $" + lhs + (rhs.isEmpty() ? "" : " = " + rhs) + since + "$ — certificate: "
                     + c.certificate().kind().label());
@@ -140,6 +165,7 @@ public final class ProofMarkdownRenderer {
         Map<WitnessRun, String> runs = WitnessRuns.labels(listed);
         runs.forEach((run, label) -> out.println("- witness run " + label + ": " + run(run)));
         out.println();
+        where(listed.stream().map(Separation::difference).flatMap(java.util.Optional::stream).map(shown::of).toList());
         listed.forEach(s -> {
             StringBuilder line = new StringBuilder("- ");
             line.append(s.isMove() ? "$" + tex.name(s.first()) + "$ moves"
@@ -147,11 +173,27 @@ public final class ProofMarkdownRenderer {
                     + "$ separate");
             s.difference().ifPresent(d -> line.append(": on the subspace $").append(partial(proof, s.first()))
                     .append(s.isMove() ? "" : (s.opposite() ? " + " : " - ") + partial(proof, s.second())).append(" = ")
-                    .append(tex.print(d)).append("$"));
+                    .append(show(d)).append("$"));
             line.append(". Witness: ").append(witness(s, s.witness(), runs.get(s.witness().run())));
             out.println(line.append('.'));
         });
         if (proof.separations().size() > LISTED) out.println("- … and " + (proof.separations().size() - LISTED) + " more");
+        out.println();
+    }
+
+    /** An expression as shown (math mode): its compact form, or a note of its size when longer than the bound. */
+    private String show(Expr e) {
+        ShownExpressions.Shown s = shown.of(e);
+        return s.omitted() ? "\\text{(" + s.omission() + ")}" : tex.print(s.expr());
+    }
+
+    /** "Where $u_{1} = …$." before the expressions that use names no earlier line defined. */
+    private void where(List<ShownExpressions.Shown> forms) {
+        List<ShownExpressions.Definition> needed = shown.needs(forms, defined);
+        if (needed.isEmpty()) return;
+        out.println("Where " + needed.stream().map(d -> "$" + tex.name(d.name()) + " = "
+                + (d.value().omitted() ? "\\text{(" + d.value().omission() + ")}" : tex.print(d.value().expr())) + "$")
+                .collect(Collectors.joining(", ")) + ":");
         out.println();
     }
 

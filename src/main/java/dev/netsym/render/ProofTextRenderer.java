@@ -1,5 +1,6 @@
 package dev.netsym.render;
 
+import dev.netsym.model.Expr;
 import dev.netsym.model.Init;
 import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
@@ -8,14 +9,17 @@ import dev.netsym.proof.ParameterClass;
 import dev.netsym.proof.ProofDetails;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.Separation;
+import dev.netsym.proof.ShownExpressions;
 import dev.netsym.proof.SpecialValue;
 import dev.netsym.proof.Witness;
 import dev.netsym.proof.WitnessRun;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -28,12 +32,18 @@ public final class ProofTextRenderer {
     public static final int FULL_LIMIT = 60;
     /** Lines are kept to this many columns where the content allows. */
     static final int WIDTH = 100;
+    /** An expression's line up to this much longer is left whole: breaking a near fit reads worse. */
+    private static final int SLACK = 25;
     private static final int SHOWN_SEPARATIONS = 8;
 
     private final PrintWriter out;
     private final ExprPrinter printer = ExprPrinter.unicode();
     private final boolean full;
     private final String source;
+    /** How expressions are shown: compacted and bounded, or as computed with --full. */
+    private ShownExpressions shown = ShownExpressions.BOUND_ONLY;
+    /** Names whose definitions are printed already (units of the step, "where" lines). */
+    private final Set<String> defined = new HashSet<>();
 
     public ProofTextRenderer(PrintWriter out, String source, boolean full) {
         this.out = out;
@@ -43,6 +53,9 @@ public final class ProofTextRenderer {
 
     public void render(Proof proof) {
         Network n = proof.network();
+        shown = full ? ShownExpressions.FULL
+                : proof.details().map(ProofDetails::shown).orElse(ShownExpressions.BOUND_ONLY);
+        defined.clear();
         boolean everything = full || n.parameters().size() <= FULL_LIMIT;
         theorem(proof, everything);
         scope(proof);
@@ -120,31 +133,45 @@ public final class ProofTextRenderer {
             out.println("  each member of a class has the same gradient, and each frozen parameter a zero gradient:");
         }
         Map<String, Integer> kinds = new LinkedHashMap<>();
-        int shown = 0;
+        int listed = 0;
+        List<ParameterClass> rows = new ArrayList<>();
         for (ParameterClass c : proof.classes()) {
             if (c.members().size() == 1 && !c.frozen()) continue;
             kinds.merge(c.certificate().kind().label(), 1, Integer::sum);
-            if (!everything && shown >= SHOWN_SEPARATIONS) continue;
-            shown++;
+            if (!everything && listed >= SHOWN_SEPARATIONS) continue;
+            listed++;
+            rows.add(c);
+        }
+        if (showDetails(proof, everything)) {
+            where("    ", rows.stream().map(c -> c.certificate().commonGradient()).flatMap(java.util.Optional::stream)
+                    .map(shown::of).toList());
+        }
+        for (ParameterClass c : rows) {
             String members = everything ? braces(c.signedMembers()) : shortBraces(c.signedMembers());
             String who = c.frozen() ? members + " stay at " + c.initialValue() : members + " = " + c.symbol();
+            String lhs = null;
             if (showDetails(proof, everything) && c.certificate().commonGradient().isPresent()) {
-                String lhs = c.members().stream()
+                lhs = c.members().stream()
                         .map(m -> (c.negated().contains(m) ? "−∂" : "∂") + objectiveName(proof) + "/∂" + m)
                         .collect(Collectors.joining(" = "));
-                who = lhs + " = " + printer.print(c.certificate().commonGradient().get());
+                who = lhs + " = " + show(c.certificate().commonGradient().get());
             }
             String since = showDetails(proof, everything) ? since(proof, c.members()) : "";
             String label = "    [" + c.certificate().kind().label() + "]";
             if (("    " + who + since + label).length() <= WIDTH) {
                 out.println("    " + who + since + label);
+            } else if (lhs != null) {
+                // The label ends the expression's last line; it has no sign to break at.
+                TextLines.breakAtSigns(out, "    " + lhs + " = ", show(c.certificate().commonGradient().get())
+                        + (since.isEmpty() ? "" : ",") + label, "        ", WIDTH, SLACK);
+                if (!since.isEmpty()) out.println("      " + since.substring(2));
             } else {
                 out.println("    " + who + (since.isEmpty() ? "" : ",") + label);
                 if (!since.isEmpty()) out.println("      " + since.substring(2));
             }
         }
-        if (shown < kinds.values().stream().mapToInt(Integer::intValue).sum()) {
-            out.println("    ... and " + (kinds.values().stream().mapToInt(Integer::intValue).sum() - shown)
+        if (listed < kinds.values().stream().mapToInt(Integer::intValue).sum()) {
+            out.println("    ... and " + (kinds.values().stream().mapToInt(Integer::intValue).sum() - listed)
                     + " more classes (--full lists them)");
         }
         if (kinds.isEmpty()) out.println("    (no class has two members, and nothing is frozen: nothing to prove)");
@@ -174,6 +201,10 @@ public final class ProofTextRenderer {
         // One setup usually serves many separations: print each run once, then refer to it.
         Map<WitnessRun, String> runs = WitnessRuns.labels(shownSeparations);
         runs.forEach((run, label) -> run(label, run));
+        if (everything) {
+            where("  ", shownSeparations.stream().map(Separation::difference).flatMap(java.util.Optional::stream)
+                    .map(shown::of).toList());
+        }
         for (Separation s : shownSeparations) {
             String what = s.isMove() ? s.first() + " moves" + startedWith(proof, s.first())
                     : s.first() + " and " + (s.opposite() ? "−" : "") + s.second() + " separate";
@@ -182,7 +213,8 @@ public final class ProofTextRenderer {
                 String o = objectiveName(proof);
                 String lhs = s.isMove() ? "∂" + o + "/∂" + s.first()
                         : "∂" + o + "/∂" + s.first() + (s.opposite() ? " + ∂" : " − ∂") + o + "/∂" + s.second();
-                out.println("    on the subspace, " + lhs + " = " + printer.print(s.difference().get()));
+                TextLines.breakAtSigns(out, "    on the subspace, " + lhs + " = ", show(s.difference().get()),
+                        "        ", WIDTH, SLACK);
             }
             Witness w = s.witness();
             String values = s.isMove() ? s.first() + " = " + w.firstValue() + " (it started at " + w.secondValue() + ")"
@@ -302,7 +334,8 @@ public final class ProofTextRenderer {
                 + n.parameters().size() + (n.parameters().size() == 1 ? " parameter." : " parameters."));
         proof.details().flatMap(ProofDetails::objective).ifPresent(o -> {
             out.println("  It computes" + (proof.trainableValues() > 0 ? ", with " + classValues(proof) + "," : ""));
-            out.println("      " + objectiveName(proof) + " = " + printer.print(o));
+            where("    ", List.of(shown.of(o)));
+            TextLines.breakAtSigns(out, "      " + objectiveName(proof) + " = ", show(o), "          ", WIDTH, SLACK);
         });
         proof.details().flatMap(ProofDetails::skipped).ifPresent(why ->
                 out.println("  (expressions not shown: " + why + ")"));
@@ -320,6 +353,26 @@ public final class ProofTextRenderer {
 
     // ---- pieces ------------------------------------------------------------------------------
 
+    /** An expression as shown: its compact form, or a note of its size when longer than the bound. */
+    private String show(Expr e) {
+        ShownExpressions.Shown s = shown.of(e);
+        return s.omitted() ? "(" + s.omission() + ")" : printer.print(s.expr());
+    }
+
+    /**
+     * "where u1 = …" before the expressions that use it: the names these forms need that no
+     * earlier line defined, each after the names its own value uses.
+     */
+    private void where(String indent, List<ShownExpressions.Shown> forms) {
+        List<ShownExpressions.Definition> needed = shown.needs(forms, defined);
+        for (int i = 0; i < needed.size(); i++) {
+            ShownExpressions.Definition d = needed.get(i);
+            String head = indent + (i == 0 ? "where " : "      ") + printer.name(d.name()) + " = ";
+            String body = d.value().omitted() ? "(" + d.value().omission() + ")" : printer.print(d.value().expr());
+            TextLines.breakAtSigns(out, head, body, indent + "          ", WIDTH, SLACK);
+        }
+    }
+
     private static boolean showDetails(Proof proof, boolean everything) {
         return everything && proof.details().isPresent() && proof.details().get().skipped().isEmpty();
     }
@@ -336,6 +389,9 @@ public final class ProofTextRenderer {
         wrap("      ", values.isEmpty() ? List.of("(every parameter is its own class)") : values, ",  ");
         ProofDetails d = proof.details().get();
         if (!d.units().isEmpty()) {
+            // Units are written in the order they are computed, so each may use the ones before it.
+            defined.addAll(d.units().keySet());
+            where("  ", d.units().values().stream().map(shown::of).toList());
             out.println("  Then the units are");
             java.util.Set<String> done = new java.util.HashSet<>();
             for (var u : d.units().entrySet()) {
@@ -343,7 +399,8 @@ public final class ProofTextRenderer {
                 List<String> same = proof.unitClasses().stream().filter(g -> g.contains(u.getKey())).findFirst()
                         .orElse(List.of(u.getKey()));
                 done.addAll(same);
-                out.println("      " + String.join(" = ", same) + " = " + printer.print(u.getValue()) + since(proof, same));
+                TextLines.breakAtSigns(out, "      " + String.join(" = ", same) + " = ",
+                        show(u.getValue()) + since(proof, same), "          ", WIDTH, SLACK);
             }
         }
         out.println("  and on that subspace the gradients are");

@@ -153,7 +153,8 @@ class CommandLineTest {
                 every dataset (or for the spec's 'data' lines), batch order and learning-rate schedule.
                       FILE                The network spec file ('-' reads standard input).
                       --format=FORMAT     Output format: text, json, markdown (default: text).
-                      --full              List every class and separation, even for big networks.
+                      --full              List every class and separation, even for big networks, and write every
+                                            expression out as computed, however long.
                   -h, --help              Show this help and exit.
                       --timeout=SECONDS   Time budget of the whole proof (default: 60); when it runs out the output
                                             says what is undecided and netsym exits with 75.
@@ -167,8 +168,8 @@ class CommandLineTest {
                 """, CliRun.of("prove", "--help").out());
         String derive = CliRun.of("derive", "--help").out();
         assertTrue(derive.contains("""
-                Usage: netsym derive [-hV] [--at=VALUES] [--format=FORMAT] [--timeout=SECONDS] [--param=NAME]...
-                                     FILE
+                Usage: netsym derive [-hV] [--full] [--at=VALUES] [--format=FORMAT] [--timeout=SECONDS]
+                                     [--param=NAME]... FILE
                 """), derive);
         assertTrue(CliRun.of("latex", "--help").out().contains(
                 "  -o, --output=OUT.tex   Write the document here (default: standard output).\n"));

@@ -31,4 +31,19 @@ class ClassSymbolsTest {
         assertEquals("c1′", s.symbol(1));
         assertEquals("c2", s.symbol(2));
     }
+
+    static ClassSymbols parts(String spec, String... alsoTaken) {
+        return ClassSymbols.forParts(ProofEngineTest.network(spec), java.util.List.of(alsoTaken));
+    }
+
+    @Test
+    void namesOfRepeatedPartsTakeALetterTheSpecLeavesFree() {
+        assertEquals("u1", parts("input x\ns = w*x\nobjective s\ninit all = a\n", "c1").symbol(1));
+        // A unit u, a u2 or a vector u[1] (typeset u with subscript 1) moves the parts to r.
+        assertEquals("r1", parts("input x\nu = w*x\nobjective u\ninit all = a\n").symbol(1));
+        assertEquals("r2", parts("input x\nu2 = w*x\nobjective u2\ninit all = a\n").symbol(2));
+        assertEquals("r1", parts("input u[2]\ny = w*u[1]\nobjective y\ninit all = a\n").symbol(1));
+        // Names given by the caller (class symbols, another display's parts) count as taken.
+        assertEquals("r1", parts("input x\ny = w*x\nobjective y\ninit all = a\n", "u1", "u2").symbol(1));
+    }
 }

@@ -49,7 +49,8 @@ class LatexDocumentRendererTest {
 
     @Test
     void theDerivationReadsLikeTheSourceAnswer() {
-        String doc = cs231nDocument();
+        // The source is wrapped at spaces, which TeX reads as the spaces they replace.
+        String doc = cs231nDocument().replace('\n', ' ');
         assertTrue(doc.contains("\\frac{\\partial y}{\\partial w_{5}} &= \\frac{\\partial y}{\\partial y_{3}} "
                 + "\\frac{\\partial y_{3}}{\\partial w_{5}} + \\frac{\\partial y}{\\partial y_{4}} "
                 + "\\frac{\\partial y_{4}}{\\partial w_{5}}"), doc);
@@ -179,11 +180,13 @@ class LatexDocumentRendererTest {
     @Test
     void decimalsInTheSpecStayDecimalsAndNoSentenceStartsWithAFullStop(@TempDir Path dir) throws IOException {
         String doc = latexOf(dir, DECIMALS);
-        assertTrue(doc.contains("$b_{1},\\allowbreak b_{2}$ at $0.0000016073772$"), doc);
-        assertTrue(doc.contains("$w_{1},\\allowbreak w_{2},\\allowbreak w_{3},\\allowbreak w_{4}$ at $0.5$"), doc);
-        assertTrue(doc.contains("learning rate $0.1$"), doc);
-        assertTrue(doc.contains("but it started at $0.0000016073772$"), doc);
-        assertFalse(doc.contains("4018443"), doc);
+        // The source is wrapped at spaces, which TeX reads as the spaces they replace.
+        String text = doc.replace('\n', ' ');
+        assertTrue(text.contains("$b_{1},\\allowbreak b_{2}$ at $0.0000016073772$"), doc);
+        assertTrue(text.contains("$w_{1},\\allowbreak w_{2},\\allowbreak w_{3},\\allowbreak w_{4}$ at $0.5$"), doc);
+        assertTrue(text.contains("learning rate $0.1$"), doc);
+        assertTrue(text.contains("but it started at $0.0000016073772$"), doc);
+        assertFalse(text.contains("4018443"), doc);
         // A separation shown as a display ends the display with its full stop.
         assertTrue(doc.contains(".\n\\end{align*}\nWitness: "), doc);
         assertFalse(doc.contains("\n. Witness"), doc);
