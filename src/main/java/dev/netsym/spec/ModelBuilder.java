@@ -476,8 +476,8 @@ final class ModelBuilder {
             } else if (activations.containsKey(name)) {
                 arity = 1;
             } else {
-                error(c.ident(), "unknown function '" + name + "' (known: relu, leaky_relu, tanh, sigmoid, "
-                        + "softplus, exp, log, sum; declare your own with 'activation " + name + "')");
+                error(c.ident(), "unknown function '" + name + "' (known: " + String.join(", ", Builtin.specNames())
+                        + ", sum; declare your own with 'activation " + name + "')");
                 return Expr.Num.of(0);
             }
             if (args.size() != arity) {
