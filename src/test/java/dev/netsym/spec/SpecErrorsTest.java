@@ -24,7 +24,7 @@ class SpecErrorsTest {
                 "2:13: error: unclosed '(': expected ')' before the end of the line"),
             Arguments.of("unknown function", "input x\ny = foo(w*x)" + OK_TAIL,
                 "2:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log, "
-                    + "sum; declare your own with 'activation foo')"),
+                    + "sqrt, abs, max, min, elu, gelu, gelu_tanh, silu, sum; declare your own with 'activation foo')"),
             Arguments.of("wrong arity", "input x\ny = tanh(w, x)" + OK_TAIL,
                 "2:5: error: tanh takes 1 argument, not 2"),
             Arguments.of("unit defined twice", "input x\ny = w*x\ny = v*x" + OK_TAIL,
@@ -92,7 +92,7 @@ class SpecErrorsTest {
                 "2:11: error: unknown optimizer 'adamm' (known: adadelta, adagrad, adam, adamw, momentum, "
                     + "nesterov, rmsprop, sgd)\n"
                     + "3:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log, "
-                    + "sum; declare your own with 'activation foo')"),
+                    + "sqrt, abs, max, min, elu, gelu, gelu_tanh, silu, sum; declare your own with 'activation foo')"),
             Arguments.of("unknown optimizer and a syntax error", "input x\ny = w*x +\nobjective y\noptimizer lbfgs\n",
                 "2:10: error: the statement ends too early: expected more after this point\n"
                     + "4:11: error: unknown optimizer 'lbfgs' (known: adadelta, adagrad, adam, adamw, momentum, "
