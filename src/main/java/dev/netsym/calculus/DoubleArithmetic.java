@@ -55,6 +55,8 @@ public final class DoubleArithmetic implements Arithmetic<Double> {
 
     @Override public int signum(Double a) { return a > 0 ? 1 : a < 0 ? -1 : 0; }
 
+    @Override public int compare(Double a, Double b) { return DecimalArithmetic.order(a, b, this); }
+
     @Override public Double exp(Double a) { return Math.exp(a); }
 
     @Override public Double expm1(Double a) { return Math.expm1(a); }

@@ -49,6 +49,8 @@ public final class DoubleDoubleArithmetic implements Arithmetic<DoubleDouble> {
 
     @Override public int signum(DoubleDouble a) { return a.signum(); }
 
+    @Override public int compare(DoubleDouble a, DoubleDouble b) { return DecimalArithmetic.order(a, b, this); }
+
     @Override public DoubleDouble exp(DoubleDouble a) { return DoubleDouble.exp(a); }
 
     @Override public DoubleDouble expm1(DoubleDouble a) { return DoubleDouble.expm1(a); }

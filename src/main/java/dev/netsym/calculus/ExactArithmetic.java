@@ -58,6 +58,8 @@ public final class ExactArithmetic implements Arithmetic<Rational> {
 
     @Override public int signum(Rational a) { return a.signum(); }
 
+    @Override public int compare(Rational a, Rational b) { return Integer.signum(a.compareTo(b)); }
+
     @Override public Rational exp(Rational a) { throw irrational("exp"); }
 
     @Override public Rational expm1(Rational a) { throw irrational("exp"); }

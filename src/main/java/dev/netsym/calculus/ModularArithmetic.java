@@ -210,6 +210,8 @@ public final class ModularArithmetic implements Arithmetic<Long> {
 
     @Override public int signum(Long a) { throw noSuch("an order"); }
 
+    @Override public int compare(Long a, Long b) { throw noSuch("an order"); }
+
     @Override public Long exp(Long a) { throw noSuch("exp"); }
 
     @Override public Long expm1(Long a) { throw noSuch("exp"); }

@@ -335,10 +335,10 @@ public enum Builtin {
 
     MAX("max", 2, Exactness.PIECEWISE_RATIONAL, "max(a, b)", "the larger; at a = b each partial is 1/2") {
         @Override
-        public <T> T value(Primitives<T> r, T[] a) { return r.signum(r.subtract(a[0], a[1])) < 0 ? a[1] : a[0]; }
+        public <T> T value(Primitives<T> r, T[] a) { return r.compare(a[0], a[1]) < 0 ? a[1] : a[0]; }
 
         @Override
-        public <T> T partial(Primitives<T> r, int k, T[] a) { return tieSplit(r, r.signum(r.subtract(a[k], a[1 - k]))); }
+        public <T> T partial(Primitives<T> r, int k, T[] a) { return tieSplit(r, r.compare(a[k], a[1 - k])); }
 
         /** ∂max/∂a = (1 + abs′(a − b))/2, ∂max/∂b = (1 − abs′(a − b))/2. */
         @Override
@@ -370,10 +370,10 @@ public enum Builtin {
 
     MIN("min", 2, Exactness.PIECEWISE_RATIONAL, "min(a, b)", "the smaller; at a = b each partial is 1/2") {
         @Override
-        public <T> T value(Primitives<T> r, T[] a) { return r.signum(r.subtract(a[0], a[1])) > 0 ? a[1] : a[0]; }
+        public <T> T value(Primitives<T> r, T[] a) { return r.compare(a[0], a[1]) > 0 ? a[1] : a[0]; }
 
         @Override
-        public <T> T partial(Primitives<T> r, int k, T[] a) { return tieSplit(r, -r.signum(r.subtract(a[k], a[1 - k]))); }
+        public <T> T partial(Primitives<T> r, int k, T[] a) { return tieSplit(r, -r.compare(a[k], a[1 - k])); }
 
         /** ∂min/∂a = (1 − abs′(a − b))/2, ∂min/∂b = (1 + abs′(a − b))/2. */
         @Override

@@ -35,6 +35,14 @@ public interface Primitives<T> {
     /** −1, 0 or 1: the order that relu and the other piecewise functions branch on. */
     int signum(T a);
 
+    /**
+     * −1, 0 or 1 as a &lt; b, a = b, a &gt; b: where max and min branch, and where a tie splits
+     * their slope. A floating number system throws ArithmeticException for two values that
+     * differ, but by no more than rounding noise: their true order is unknown then (they may be
+     * one value reached along two paths), and a branch taken on noise would make a witness lie.
+     */
+    int compare(T a, T b);
+
     /** e^a; below the number system's range it underflows to 0, above it throws ArithmeticException. */
     T exp(T a);
 

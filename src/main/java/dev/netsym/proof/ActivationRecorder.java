@@ -54,6 +54,7 @@ final class ActivationRecorder<T> implements Arithmetic<T> {
     @Override public Primitives<T> working() { return inner.working(); }
     @Override public T rounded(T value) { return inner.rounded(value); }
     @Override public int signum(T a) { return inner.signum(a); }
+    @Override public int compare(T a, T b) { return inner.compare(a, b); }
     @Override public T exp(T a) { return inner.exp(a); }
     @Override public T expm1(T a) { return inner.expm1(a); }
     @Override public T log(T a) { return inner.log(a); }

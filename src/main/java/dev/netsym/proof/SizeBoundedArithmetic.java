@@ -41,6 +41,7 @@ final class SizeBoundedArithmetic implements Arithmetic<Rational> {
     @Override public Builtin.Exactness reach() { return exact.reach(); }
     @Override public UnsupportedArithmeticException unsupported(Builtin function) { return exact.unsupported(function); }
     @Override public int signum(Rational a) { return exact.signum(a); }
+    @Override public int compare(Rational a, Rational b) { return exact.compare(a, b); }
     @Override public Rational exp(Rational a) { return exact.exp(a); }
     @Override public Rational expm1(Rational a) { return exact.expm1(a); }
     @Override public Rational log(Rational a) { return exact.log(a); }

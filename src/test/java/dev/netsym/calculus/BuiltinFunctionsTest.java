@@ -169,6 +169,12 @@ class BuiltinFunctionsTest {
         assertThrows(DivisionByZeroException.class, () -> decimal.derivative(Builtin.SQRT, 0, zero));
         assertThrows(ArithmeticException.class, () -> decimal.apply(Builtin.SQRT, BigDecimal.valueOf(-1)));
         assertThrows(ArithmeticException.class, () -> new DoubleDoubleArithmetic(1).apply(Builtin.SQRT, DoubleDouble.of(-1)));
+        // Arguments of max that differ only within rounding noise have no known order: no branch is taken on noise.
+        BigDecimal third = decimal.divide(BigDecimal.ONE, BigDecimal.valueOf(3));
+        BigDecimal nearlyThird = third.add(new BigDecimal("1e-55"));
+        assertThrows(ArithmeticException.class, () -> decimal.apply(Builtin.MAX, third, nearlyThird));
+        assertThrows(ArithmeticException.class, () -> decimal.derivative(Builtin.MIN, 0, third, nearlyThird));
+        assertEquals(0, new BigDecimal("0.5").compareTo(decimal.derivative(Builtin.MAX, 1, third, third)));
         // gelu_tanh is the tanh formula it is named after.
         BigDecimal z = new BigDecimal("-1.25");
         BigDecimal u = decimal.sqrt(decimal.divide(BigDecimal.valueOf(2), decimal.pi()))

@@ -301,9 +301,11 @@ final class IndependentGradients<T> {
             }
             case MAX:
             case MIN: {
-                // The larger (smaller) argument; where they are equal, each gets half the slope.
+                // The larger (smaller) argument; where they are equal, each gets half the slope. Equal
+                // within this evaluator's rounding noise counts as equal: one value reached along two
+                // paths (a tie that gradient descent keeps) must not branch on noise.
                 Dual<T> other = eval(c.args().get(1), env);
-                int order = numbers.signum(numbers.subtract(z.value, other.value));
+                int order = numbers.same(z.value, other.value) ? 0 : numbers.signum(numbers.subtract(z.value, other.value));
                 if (builtin.get() == Builtin.MIN) order = -order;
                 if (order > 0) return z;
                 if (order < 0) return other;
