@@ -110,6 +110,19 @@ public interface Arithmetic<T> extends Primitives<T> {
     /** A new array of this value type, filled with nulls (Java cannot create {@code T[]} itself). */
     T[] newArray(int length);
 
+    /**
+     * {@link Primitives#compare} for a floating arithmetic: the order of two values, or an
+     * ArithmeticException where they differ but are {@link #equal} (only within rounding noise).
+     */
+    static <T extends Comparable<T>> int orderWithinNoise(T a, T b, Arithmetic<T> arithmetic) {
+        int c = a.compareTo(b);
+        if (c != 0 && arithmetic.equal(a, b)) {
+            throw new ArithmeticException("the arguments of max or min differ only within rounding noise (" + a + " and "
+                    + b + "): their order is unknown");
+        }
+        return Integer.signum(c);
+    }
+
     /** Whether this arithmetic can evaluate every operation the tape uses. */
     default boolean supports(Tape tape) {
         for (Builtin function : tape.builtinsUsed()) {

@@ -89,7 +89,7 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
 
     @Override public int signum(BigDecimal a) { return a.signum(); }
 
-    @Override public int compare(BigDecimal a, BigDecimal b) { return order(a, b, this); }
+    @Override public int compare(BigDecimal a, BigDecimal b) { return Arithmetic.orderWithinNoise(a, b, this); }
 
     @Override public BigDecimal exp(BigDecimal a) { return expAt(a).round(context); }
 
@@ -326,7 +326,8 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
 
         @Override public int signum(BigDecimal a) { return a.signum(); }
 
-        @Override public int compare(BigDecimal a, BigDecimal b) { return order(a, b, DecimalArithmetic.this); }
+        @Override
+        public int compare(BigDecimal a, BigDecimal b) { return Arithmetic.orderWithinNoise(a, b, DecimalArithmetic.this); }
 
         @Override public BigDecimal exp(BigDecimal a) { return expAt(a); }
 
@@ -350,16 +351,6 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
         @Override public BigDecimal erfc(BigDecimal a) { return erfcAt(a); }
 
         @Override public BigDecimal pi() { return piAt().round(working); }
-    }
-
-    /** The order of two values, or an ArithmeticException where they differ only within rounding noise. */
-    static <T extends Comparable<T>> int order(T a, T b, Arithmetic<T> arithmetic) {
-        int c = a.compareTo(b);
-        if (c != 0 && arithmetic.equal(a, b)) {
-            throw new ArithmeticException("the arguments of max or min differ only within rounding noise (" + a + " and "
-                    + b + "): their order is unknown");
-        }
-        return Integer.signum(c);
     }
 
     private static void requirePositive(BigDecimal x) {

@@ -55,7 +55,7 @@ public final class DoubleArithmetic implements Arithmetic<Double> {
 
     @Override public int signum(Double a) { return a > 0 ? 1 : a < 0 ? -1 : 0; }
 
-    @Override public int compare(Double a, Double b) { return DecimalArithmetic.order(a, b, this); }
+    @Override public int compare(Double a, Double b) { return Arithmetic.orderWithinNoise(a, b, this); }
 
     @Override public Double exp(Double a) { return Math.exp(a); }
 

@@ -49,7 +49,7 @@ public final class DoubleDoubleArithmetic implements Arithmetic<DoubleDouble> {
 
     @Override public int signum(DoubleDouble a) { return a.signum(); }
 
-    @Override public int compare(DoubleDouble a, DoubleDouble b) { return DecimalArithmetic.order(a, b, this); }
+    @Override public int compare(DoubleDouble a, DoubleDouble b) { return Arithmetic.orderWithinNoise(a, b, this); }
 
     @Override public DoubleDouble exp(DoubleDouble a) { return DoubleDouble.exp(a); }
 

@@ -366,6 +366,8 @@ public enum Builtin {
         }
 
         @Override public Sign partialSign(int k, Sign[] signs) { return Sign.NONNEGATIVE; }
+
+        @Override public Optional<String> latexOperator() { return Optional.of("\\max"); }
     },
 
     MIN("min", 2, Exactness.PIECEWISE_RATIONAL, "min(a, b)", "the smaller; at a = b each partial is 1/2") {
@@ -402,6 +404,8 @@ public enum Builtin {
         }
 
         @Override public Sign partialSign(int k, Sign[] signs) { return Sign.NONNEGATIVE; }
+
+        @Override public Optional<String> latexOperator() { return Optional.of("\\min"); }
     },
 
     ELU("elu", 1, Exactness.TRANSCENDENTAL, "elu(z)", "z for z > 0, e^z − 1 otherwise (α = 1); elu'(0) = 1") {
