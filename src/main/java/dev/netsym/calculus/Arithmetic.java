@@ -1,6 +1,7 @@
 package dev.netsym.calculus;
 
 import dev.netsym.model.Builtin;
+import dev.netsym.model.Primitives;
 import dev.netsym.model.Rational;
 
 /**
@@ -14,43 +15,51 @@ import dev.netsym.model.Rational;
  *
  * @param <T> the value type; values are immutable
  */
-public interface Arithmetic<T> {
-
-    T zero();
-
-    T one();
-
-    /** The rational as a value; throws {@link DivisionByZeroException} if it has no image (modular). */
-    T fromRational(Rational value);
-
-    T add(T a, T b);
-
-    T subtract(T a, T b);
-
-    T multiply(T a, T b);
-
-    /** Throws {@link DivisionByZeroException} when {@code b} is zero. */
-    T divide(T a, T b);
-
-    T negate(T a);
+public interface Arithmetic<T> extends Primitives<T> {
 
     /** {@code base^exponent} for any int exponent; a negative one divides, so base 0 throws. */
     T power(T base, int exponent);
 
+    /**
+     * The least exact kind of function this arithmetic evaluates: residues modulo a prime only
+     * rational functions, exact rationals also piecewise ones (they need an order), floating
+     * arithmetics everything.
+     */
+    Builtin.Exactness reach();
+
     /** Whether {@link #apply} and {@link #derivative} work for this function. */
-    boolean supports(Builtin function);
+    default boolean supports(Builtin function) {
+        return function.exactness().compareTo(reach()) <= 0;
+    }
+
+    /** Why this arithmetic cannot evaluate the function. */
+    default UnsupportedArithmeticException unsupported(Builtin function) {
+        return new UnsupportedArithmeticException(function.specName() + " is not supported in " + this);
+    }
+
+    /**
+     * The primitives a builtin's formula is evaluated with: this arithmetic itself, or (for
+     * decimals) the same at a few guard digits more, whose result {@link #rounded} brings back.
+     */
+    default Primitives<T> working() { return this; }
+
+    /** A result computed with {@link #working()}, at this arithmetic's own precision. */
+    default T rounded(T value) { return value; }
 
     /**
      * The builtin's value. Throws {@link UnsupportedArithmeticException} when
      * {@link #supports(Builtin)} is false.
      */
     @SuppressWarnings("unchecked")
-    T apply(Builtin function, T... args);
+    default T apply(Builtin function, T... args) {
+        if (!supports(function)) throw unsupported(function);
+        return rounded(function.value(working(), args));
+    }
 
     /**
      * A one-argument builtin. Generic code must use this (or pass an array from
-     * {@link #newArray}) rather than the varargs form: for an erased T, Java would build an
-     * {@code Object[]}, which an implementation's {@code Double[]} parameter rejects.
+     * {@link #newArray}) rather than the varargs form, which for an erased T builds an
+     * {@code Object[]}.
      */
     default T apply(Builtin function, T argument) {
         T[] args = newArray(1);
@@ -60,7 +69,10 @@ public interface Arithmetic<T> {
 
     /** The partial derivative of the builtin with respect to argument {@code argIndex} (0-based). */
     @SuppressWarnings("unchecked")
-    T derivative(Builtin function, int argIndex, T... args);
+    default T derivative(Builtin function, int argIndex, T... args) {
+        if (!supports(function)) throw unsupported(function);
+        return rounded(function.partial(working(), argIndex, args));
+    }
 
     /**
      * The {@code order}-th derivative of this instance's generic activation {@code name} at z;
@@ -97,6 +109,19 @@ public interface Arithmetic<T> {
 
     /** A new array of this value type, filled with nulls (Java cannot create {@code T[]} itself). */
     T[] newArray(int length);
+
+    /**
+     * {@link Primitives#compare} for a floating arithmetic: the order of two values, or an
+     * ArithmeticException where they differ but are {@link #equal} (only within rounding noise).
+     */
+    static <T extends Comparable<T>> int orderWithinNoise(T a, T b, Arithmetic<T> arithmetic) {
+        int c = a.compareTo(b);
+        if (c != 0 && arithmetic.equal(a, b)) {
+            throw new ArithmeticException("the arguments of max or min differ only within rounding noise (" + a + " and "
+                    + b + "): their order is unknown");
+        }
+        return Integer.signum(c);
+    }
 
     /** Whether this arithmetic can evaluate every operation the tape uses. */
     default boolean supports(Tape tape) {

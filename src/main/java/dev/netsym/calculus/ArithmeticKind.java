@@ -4,23 +4,24 @@ import dev.netsym.model.Builtin;
 
 /**
  * The cheapest arithmetic a network can be evaluated in exactly enough: modular for rational
- * functions (Schwartz–Zippel applies), exact rationals once relu/leaky_relu need an order,
- * decimals once a transcendental function or a non-integer power appears.
+ * functions (Schwartz–Zippel applies), exact rationals once a piecewise function (relu) needs
+ * an order, decimals once a transcendental function or a non-integer power appears: each
+ * builtin says which it needs ({@link Builtin#exactness()}).
  */
 public enum ArithmeticKind {
     MODULAR, EXACT, DECIMAL;
 
     public static ArithmeticKind requiredFor(Tape tape) {
         if (tape.usesNonIntegerPowers()) return DECIMAL;
-        ArithmeticKind kind = MODULAR;
+        Builtin.Exactness needed = Builtin.Exactness.RATIONAL;
         for (Builtin function : tape.builtinsUsed()) {
-            if (function == Builtin.RELU || function == Builtin.LEAKY_RELU) {
-                kind = EXACT;
-            } else {
-                return DECIMAL;
-            }
+            if (function.exactness().compareTo(needed) > 0) needed = function.exactness();
         }
-        return kind;
+        return switch (needed) {
+            case RATIONAL -> MODULAR;
+            case PIECEWISE_RATIONAL -> EXACT;
+            case TRANSCENDENTAL -> DECIMAL;
+        };
     }
 
     /** A fresh arithmetic of this kind; the seed fixes its generic activations. */

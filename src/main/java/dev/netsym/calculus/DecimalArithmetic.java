@@ -1,6 +1,7 @@
 package dev.netsym.calculus;
 
 import dev.netsym.model.Builtin;
+import dev.netsym.model.Primitives;
 import dev.netsym.model.Rational;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -12,10 +13,12 @@ import java.math.RoundingMode;
  * nor modular arithmetic applies: at 50 digits, two gradients that differ as functions but
  * agree to 40 digits at a random point are vanishingly unlikely.
  *
- * <p>exp, log, tanh, sigmoid and softplus are computed here to the configured precision
- * (argument reduction and Taylor series, a few guard digits, then rounded), each in a form
- * that keeps relative accuracy where the naive formula cancels (tanh near 0, softplus of a
- * very negative argument, derivatives of saturated units).
+ * <p>The primitives builtins are written in (exp, e^x − 1, log, log(1 + x), √, erfc, π) are
+ * computed here to the working precision, {@value #GUARD_DIGITS} digits beyond the configured
+ * one (argument reduction and series), and each builtin's formula ({@link Builtin}) runs at the
+ * working precision too and is rounded once at the end. The formulas keep relative accuracy
+ * where a naive one cancels (tanh near 0, softplus of a very negative argument, derivatives of
+ * saturated units, the normal tail in gelu).
  */
 public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
     public static final MathContext DEFAULT_CONTEXT = new MathContext(50, RoundingMode.HALF_EVEN);
@@ -29,6 +32,7 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
     private final MathContext working;
     private final BigDecimal equalityTolerance;
     private final SmoothGenericActivation generic;
+    private final Working atWorkingPrecision = new Working();
 
     /**
      * @param toleranceDigits {@link #equal} accepts a relative difference below 10^-toleranceDigits
@@ -81,56 +85,30 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
         return base.pow(exponent, context);
     }
 
-    @Override public boolean supports(Builtin function) { return true; }
+    @Override public Builtin.Exactness reach() { return Builtin.Exactness.TRANSCENDENTAL; }
 
-    @Override
-    @SafeVarargs
-    public final BigDecimal apply(Builtin function, BigDecimal... args) {
-        BigDecimal z = args[0];
-        switch (function) {
-            case RELU: return z.signum() > 0 ? z : BigDecimal.ZERO;
-            case LEAKY_RELU: return z.signum() > 0 ? z : multiply(args[1], z);
-            case TANH: return tanh(z).round(context);
-            case SIGMOID: return sigmoid(z).round(context);
-            case SOFTPLUS: return softplus(z).round(context);
-            case EXP: return exp(z).round(context);
-            case LOG: return log(z).round(context);
-            default: throw new UnsupportedArithmeticException(function.specName());
-        }
-    }
+    @Override public int signum(BigDecimal a) { return a.signum(); }
 
-    @Override
-    @SafeVarargs
-    public final BigDecimal derivative(Builtin function, int argIndex, BigDecimal... args) {
-        BigDecimal z = args[0];
-        boolean positive = z.signum() > 0;
-        switch (function) {
-            case RELU: return positive ? BigDecimal.ONE : BigDecimal.ZERO;
-            case LEAKY_RELU:
-                if (argIndex == 0) return positive ? BigDecimal.ONE : args[1];
-                return positive ? BigDecimal.ZERO : z;
-            case TANH: {
-                // sech²(z) = 4t/(1+t)² with t = exp(-2|z|): no cancellation when |z| is large.
-                BigDecimal t = exp(z.abs().multiply(TWO).negate());
-                BigDecimal onePlusT = BigDecimal.ONE.add(t, working);
-                return t.multiply(BigDecimal.valueOf(4), working)
-                        .divide(onePlusT.multiply(onePlusT, working), context);
-            }
-            case SIGMOID: {
-                // σ'(z) = e/(1+e)² with e = exp(-|z|), symmetric in z.
-                BigDecimal e = exp(z.abs().negate());
-                BigDecimal onePlusE = BigDecimal.ONE.add(e, working);
-                return e.divide(onePlusE.multiply(onePlusE, working), context);
-            }
-            case SOFTPLUS: return sigmoid(z).round(context);
-            case EXP: return exp(z).round(context);
-            case LOG: {
-                requirePositive(z);
-                return BigDecimal.ONE.divide(z, context);
-            }
-            default: throw new UnsupportedArithmeticException(function.specName());
-        }
-    }
+    @Override public int compare(BigDecimal a, BigDecimal b) { return Arithmetic.orderWithinNoise(a, b, this); }
+
+    @Override public BigDecimal exp(BigDecimal a) { return expAt(a).round(context); }
+
+    @Override public BigDecimal expm1(BigDecimal a) { return atWorkingPrecision.expm1(a).round(context); }
+
+    @Override public BigDecimal log(BigDecimal a) { return logAt(a).round(context); }
+
+    @Override public BigDecimal log1p(BigDecimal a) { return log1pAt(a).round(context); }
+
+    @Override public BigDecimal sqrt(BigDecimal a) { return atWorkingPrecision.sqrt(a).round(context); }
+
+    @Override public BigDecimal erfc(BigDecimal a) { return erfcAt(a).round(context); }
+
+    @Override public BigDecimal pi() { return piAt().round(context); }
+
+    /** Builtins are computed at {@value #GUARD_DIGITS} digits more and rounded once at the end. */
+    @Override public Primitives<BigDecimal> working() { return atWorkingPrecision; }
+
+    @Override public BigDecimal rounded(BigDecimal value) { return value.round(context); }
 
     @Override
     public BigDecimal genericDerivative(String name, int order, BigDecimal z) {
@@ -166,7 +144,11 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
      * e^-100000000 (about 10^-43429448) the result underflows to 0, as in floating point: a
      * saturated tanh or sigmoid then has slope 0 instead of failing to evaluate.
      */
-    BigDecimal exp(BigDecimal x) {
+    private BigDecimal expAt(BigDecimal x) {
+        return expAt(x, working);
+    }
+
+    private static BigDecimal expAt(BigDecimal x, MathContext working) {
         if (x.signum() == 0) return BigDecimal.ONE;
         double magnitude = x.abs().doubleValue();
         if (!(magnitude <= MAX_EXP_ARGUMENT)) {
@@ -202,15 +184,15 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
     }
 
     /** ln x: near 1 through atanh (relative accuracy), elsewhere Halley's iteration on exp. */
-    BigDecimal log(BigDecimal x) {
+    private BigDecimal logAt(BigDecimal x) {
         requirePositive(x);
         BigDecimal y = x.subtract(BigDecimal.ONE);
-        if (y.abs().compareTo(NEAR_ONE) < 0) return log1p(y);
+        if (y.abs().compareTo(NEAR_ONE) < 0) return log1pAt(y);
         int digits = x.precision() - x.scale();
         double mantissa = x.movePointLeft(digits).doubleValue();
         BigDecimal estimate = new BigDecimal(Math.log(mantissa) + digits * Math.log(10));
         for (int iteration = 0; iteration < 20; iteration++) {
-            BigDecimal e = exp(estimate);
+            BigDecimal e = expAt(estimate);
             BigDecimal correction = TWO.multiply(x.subtract(e, working))
                     .divide(x.add(e, working), working);
             estimate = estimate.add(correction, working);
@@ -220,9 +202,9 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
     }
 
     /** ln(1+y) = 2·atanh(y/(2+y)), whose series keeps relative accuracy for tiny y. */
-    private BigDecimal log1p(BigDecimal y) {
+    private BigDecimal log1pAt(BigDecimal y) {
         if (y.signum() == 0) return BigDecimal.ZERO;
-        if (y.abs().compareTo(NEAR_ONE) >= 0) return log(BigDecimal.ONE.add(y, working));
+        if (y.abs().compareTo(NEAR_ONE) >= 0) return logAt(BigDecimal.ONE.add(y, working));
         BigDecimal s = y.divide(TWO.add(y), working);
         BigDecimal s2 = s.multiply(s, working);
         BigDecimal power = s;
@@ -236,33 +218,139 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
         return sum.multiply(TWO, working);
     }
 
-    private BigDecimal tanh(BigDecimal x) {
-        if (x.signum() == 0) return BigDecimal.ZERO;
-        BigDecimal twiceAbs = x.abs().multiply(TWO);
-        BigDecimal magnitude;
-        if (twiceAbs.compareTo(TWO) < 0) {
-            // tanh a = -u/(2+u) with u = e^(-2a) - 1 from the series: no cancellation near 0.
-            BigDecimal u = expm1Series(twiceAbs.negate(), working);
-            magnitude = u.negate().divide(TWO.add(u, working), working);
-        } else {
-            BigDecimal t = exp(twiceAbs.negate());
-            magnitude = BigDecimal.ONE.subtract(t, working).divide(BigDecimal.ONE.add(t, working), working);
+    private static final BigDecimal THREE = BigDecimal.valueOf(3);
+
+    /**
+     * erfc x = 1 − erf x, relatively accurate also far in the tail. For 0 &lt; x &lt; 3, 1 − erf x
+     * with erf x = (2/√π)·e^(−x²)·Σ (2x²)^n x / (1·3···(2n+1)), a series of positive terms,
+     * computed with x²/ln 10 more digits than the subtraction loses; from 3 on, the continued
+     * fraction e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))) by Lentz's method (about
+     * 330 terms at x = 3 and 60 digits, fewer beyond). For x &lt; 0, erfc x = 2 − erfc(−x).
+     */
+    private BigDecimal erfcAt(BigDecimal x) {
+        if (x.signum() == 0) return BigDecimal.ONE;
+        if (x.signum() < 0) return TWO.subtract(erfcAt(x.negate()), working);
+        double magnitude = x.doubleValue();
+        if (x.compareTo(THREE) < 0) {
+            int extra = (int) Math.ceil(magnitude * magnitude / Math.log(10)) + 3;
+            MathContext mc = new MathContext(working.getPrecision() + extra, RoundingMode.HALF_EVEN);
+            return BigDecimal.ONE.subtract(erfSeries(x, mc), mc).round(working);
         }
-        return x.signum() < 0 ? magnitude.negate() : magnitude;
+        // Like exp: e^(−x²) below e^-100000000 underflows to 0.
+        if (!(magnitude * magnitude <= MAX_EXP_ARGUMENT)) return BigDecimal.ZERO;
+        MathContext mc = new MathContext(working.getPrecision() + 5, RoundingMode.HALF_EVEN);
+        BigDecimal limit = BigDecimal.ONE.movePointLeft(working.getPrecision() + 2);
+        BigDecimal f = x;
+        BigDecimal c = x;
+        BigDecimal d = BigDecimal.ZERO;
+        for (int n = 1; n < 100_000; n++) {
+            BigDecimal a = BigDecimal.valueOf(n).divide(TWO); // n/2, exact
+            d = BigDecimal.ONE.divide(x.add(a.multiply(d, mc), mc), mc);
+            c = x.add(a.divide(c, mc), mc);
+            BigDecimal delta = c.multiply(d, mc);
+            f = f.multiply(delta, mc);
+            if (delta.subtract(BigDecimal.ONE).abs().compareTo(limit) < 0) break;
+        }
+        BigDecimal squared = x.multiply(x, mc);
+        return expAt(squared.negate()).divide(f.multiply(sqrtPiAt(), mc), working);
     }
 
-    private BigDecimal sigmoid(BigDecimal x) {
-        if (x.signum() >= 0) {
-            return BigDecimal.ONE.divide(BigDecimal.ONE.add(exp(x.negate()), working), working);
+    /** erf x for 0 &lt; x &lt; 3 by the series of positive terms, at the given precision. */
+    private BigDecimal erfSeries(BigDecimal x, MathContext mc) {
+        BigDecimal twoXSquared = x.multiply(x, mc).multiply(TWO, mc);
+        BigDecimal term = x;
+        BigDecimal sum = x;
+        for (int n = 1; ; n++) {
+            term = term.multiply(twoXSquared, mc).divide(BigDecimal.valueOf(2L * n + 1), mc);
+            if (negligible(term, sum, mc)) break;
+            sum = sum.add(term, mc);
         }
-        BigDecimal e = exp(x);
-        return e.divide(BigDecimal.ONE.add(e, working), working);
+        BigDecimal squared = x.multiply(x, mc);
+        BigDecimal e = expAt(squared.negate(), mc);
+        return sum.multiply(e, mc).multiply(TWO, mc).divide(sqrtPiAt(), mc);
     }
 
-    /** log(1 + e^x), written so that neither large nor very negative x loses digits. */
-    private BigDecimal softplus(BigDecimal x) {
-        if (x.signum() > 0) return x.add(log1p(exp(x.negate())), working);
-        return log1p(exp(x));
+    private BigDecimal pi;
+    private BigDecimal sqrtPi;
+
+    /** π to 30 digits beyond the working precision: 16·atan(1/5) − 4·atan(1/239) (Machin). */
+    private synchronized BigDecimal piAt() {
+        if (pi == null) {
+            MathContext mc = new MathContext(working.getPrecision() + 30, RoundingMode.HALF_EVEN);
+            pi = atanOfInverse(5, mc).multiply(BigDecimal.valueOf(16), mc)
+                    .subtract(atanOfInverse(239, mc).multiply(BigDecimal.valueOf(4), mc), mc);
+        }
+        return pi;
+    }
+
+    private synchronized BigDecimal sqrtPiAt() {
+        if (sqrtPi == null) sqrtPi = piAt().sqrt(new MathContext(working.getPrecision() + 30, RoundingMode.HALF_EVEN));
+        return sqrtPi;
+    }
+
+    /** atan(1/k) = Σ (−1)^n / ((2n + 1)·k^(2n+1)). */
+    private static BigDecimal atanOfInverse(int k, MathContext mc) {
+        BigDecimal inverse = BigDecimal.ONE.divide(BigDecimal.valueOf(k), mc);
+        BigDecimal inverseSquared = inverse.multiply(inverse, mc);
+        BigDecimal power = inverse;
+        BigDecimal sum = inverse;
+        for (int n = 1; ; n++) {
+            power = power.multiply(inverseSquared, mc).negate();
+            BigDecimal term = power.divide(BigDecimal.valueOf(2L * n + 1), mc);
+            if (negligible(term, sum, mc)) return sum;
+            sum = sum.add(term, mc);
+        }
+    }
+
+    /** The primitives at the working precision: what builtins are computed with. */
+    private final class Working implements Primitives<BigDecimal> {
+        @Override public BigDecimal zero() { return BigDecimal.ZERO; }
+
+        @Override public BigDecimal one() { return BigDecimal.ONE; }
+
+        @Override public BigDecimal fromRational(Rational value) { return value.toBigDecimal(working); }
+
+        @Override public BigDecimal add(BigDecimal a, BigDecimal b) { return a.add(b, working); }
+
+        @Override public BigDecimal subtract(BigDecimal a, BigDecimal b) { return a.subtract(b, working); }
+
+        @Override public BigDecimal multiply(BigDecimal a, BigDecimal b) { return a.multiply(b, working); }
+
+        @Override
+        public BigDecimal divide(BigDecimal a, BigDecimal b) {
+            if (b.signum() == 0) throw new DivisionByZeroException("division of " + a + " by zero");
+            return a.divide(b, working);
+        }
+
+        @Override public BigDecimal negate(BigDecimal a) { return a.negate(); }
+
+        @Override public int signum(BigDecimal a) { return a.signum(); }
+
+        @Override
+        public int compare(BigDecimal a, BigDecimal b) { return Arithmetic.orderWithinNoise(a, b, DecimalArithmetic.this); }
+
+        @Override public BigDecimal exp(BigDecimal a) { return expAt(a); }
+
+        /** The series for |a| &lt; 2, where e^a − 1 would cancel; e^a − 1 beyond. */
+        @Override
+        public BigDecimal expm1(BigDecimal a) {
+            if (a.abs().compareTo(TWO) < 0) return expm1Series(a, working);
+            return expAt(a).subtract(BigDecimal.ONE, working);
+        }
+
+        @Override public BigDecimal log(BigDecimal a) { return logAt(a); }
+
+        @Override public BigDecimal log1p(BigDecimal a) { return log1pAt(a); }
+
+        @Override
+        public BigDecimal sqrt(BigDecimal a) {
+            if (a.signum() < 0) throw new ArithmeticException("square root of negative " + a);
+            return a.sqrt(working);
+        }
+
+        @Override public BigDecimal erfc(BigDecimal a) { return erfcAt(a); }
+
+        @Override public BigDecimal pi() { return piAt().round(working); }
     }
 
     private static void requirePositive(BigDecimal x) {

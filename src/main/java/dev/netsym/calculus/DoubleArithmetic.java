@@ -51,59 +51,38 @@ public final class DoubleArithmetic implements Arithmetic<Double> {
         return Math.pow(base, exponent);
     }
 
-    @Override public boolean supports(Builtin function) { return true; }
+    @Override public Builtin.Exactness reach() { return Builtin.Exactness.TRANSCENDENTAL; }
+
+    @Override public int signum(Double a) { return a > 0 ? 1 : a < 0 ? -1 : 0; }
+
+    @Override public int compare(Double a, Double b) { return Arithmetic.orderWithinNoise(a, b, this); }
+
+    @Override public Double exp(Double a) { return Math.exp(a); }
+
+    @Override public Double expm1(Double a) { return Math.expm1(a); }
 
     @Override
-    @SafeVarargs
-    public final Double apply(Builtin function, Double... args) {
-        double z = args[0];
-        switch (function) {
-            case RELU: return z > 0 ? z : 0.0;
-            case LEAKY_RELU: return z > 0 ? z : args[1] * z;
-            case TANH: return Math.tanh(z);
-            case SIGMOID: return sigmoid(z);
-            case SOFTPLUS: return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-            case EXP: return Math.exp(z);
-            case LOG: return log(z);
-            default: throw new UnsupportedArithmeticException(function.specName());
-        }
+    public Double log(Double a) {
+        if (!(a > 0)) throw new ArithmeticException("log of non-positive " + a);
+        return Math.log(a);
     }
 
     @Override
-    @SafeVarargs
-    public final Double derivative(Builtin function, int argIndex, Double... args) {
-        double z = args[0];
-        switch (function) {
-            case RELU: return z > 0 ? 1.0 : 0.0;
-            case LEAKY_RELU:
-                if (argIndex == 0) return z > 0 ? 1.0 : args[1];
-                return z > 0 ? 0.0 : z;
-            case TANH: {
-                double t = Math.tanh(z);
-                return 1 - t * t;
-            }
-            case SIGMOID: {
-                double s = sigmoid(z);
-                return s * (1 - s);
-            }
-            case SOFTPLUS: return sigmoid(z);
-            case EXP: return Math.exp(z);
-            case LOG: {
-                log(z);
-                return 1 / z;
-            }
-            default: throw new UnsupportedArithmeticException(function.specName());
-        }
+    public Double log1p(Double a) {
+        if (!(a > -1)) throw new ArithmeticException("log of non-positive 1 + " + a);
+        return Math.log1p(a);
     }
 
-    private static double sigmoid(double z) {
-        return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    @Override
+    public Double sqrt(Double a) {
+        if (a < 0) throw new ArithmeticException("square root of negative " + a);
+        return Math.sqrt(a);
     }
 
-    private static double log(double z) {
-        if (!(z > 0)) throw new ArithmeticException("log of non-positive " + z);
-        return Math.log(z);
-    }
+    /** Through the double-double erfc, rounded: Java has no erfc of its own. */
+    @Override public Double erfc(Double a) { return DoubleDouble.erfc(DoubleDouble.of(a)).doubleValue(); }
+
+    @Override public Double pi() { return Math.PI; }
 
     @Override
     public Double genericDerivative(String name, int order, Double z) {

@@ -239,45 +239,56 @@ public final class DoubleDouble implements Comparable<DoubleDouble> {
         return y;
     }
 
-    public static DoubleDouble tanh(DoubleDouble x) {
+    /** √x: the double square root, then one Newton step y + (x − y²)/(2y), which doubles its bits. */
+    public static DoubleDouble sqrt(DoubleDouble x) {
+        if (x.signum() < 0) throw new ArithmeticException("square root of negative " + x);
         if (x.isZero()) return ZERO;
-        DoubleDouble a = x.abs();
-        DoubleDouble magnitude;
-        if (a.hi < 0.5) {
-            // tanh a = −u/(2 + u) with u = e^(−2a) − 1: no cancellation near 0.
-            DoubleDouble u = expm1(a.scalb(1).negate());
-            magnitude = u.negate().divide(u.add(of(2)));
-        } else {
-            DoubleDouble e = exp(a.scalb(1).negate());
-            magnitude = ONE.subtract(e).divide(ONE.add(e));
+        DoubleDouble y = of(Math.sqrt(x.hi));
+        return y.add(x.subtract(y.multiply(y)).divide(y.scalb(1)));
+    }
+
+    /**
+     * erfc x = 1 − erf x, relatively accurate also far in the tail. Below {@link #ERFC_SERIES_BELOW},
+     * 1 − erf x with erf x = (2/√π)·e^(−x²)·Σ (2x²)^n x / (1·3···(2n+1)), a series of positive
+     * terms (at most about 2.3 of the 31 digits go to the subtraction); above, the continued
+     * fraction e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))) by Lentz's method,
+     * which needs about 230 terms at x = 2 and fewer beyond. For x &lt; 0, erfc x = 2 − erfc(−x).
+     */
+    public static DoubleDouble erfc(DoubleDouble x) {
+        if (x.signum() < 0) return of(2).subtract(erfc(x.negate()));
+        if (x.hi < ERFC_SERIES_BELOW) return ONE.subtract(erfSeries(x));
+        if (x.hi >= 26.5) return ZERO; // erfc(26.5) < 10^-306: at the end of the double range
+        DoubleDouble f = x;
+        DoubleDouble c = x;
+        DoubleDouble d = ZERO;
+        for (int n = 1; n < 2000; n++) {
+            DoubleDouble a = of(n).scalb(-1);
+            d = ONE.divide(x.add(a.multiply(d)));
+            c = x.add(a.divide(c));
+            DoubleDouble delta = c.multiply(d);
+            f = f.multiply(delta);
+            if (Math.abs(delta.hi - 1) + Math.abs(delta.lo) < 1e-33) break;
         }
-        return x.signum() < 0 ? magnitude.negate() : magnitude;
+        return exp(x.multiply(x).negate()).divide(f.multiply(SQRT_PI));
     }
 
-    /** sech²x = 4t/(1 + t)² with t = e^(−2|x|): no cancellation when |x| is large. */
-    public static DoubleDouble tanhDerivative(DoubleDouble x) {
-        DoubleDouble t = exp(x.abs().scalb(1).negate());
-        DoubleDouble onePlusT = ONE.add(t);
-        return t.scalb(2).divide(onePlusT.multiply(onePlusT));
-    }
+    private static final double ERFC_SERIES_BELOW = 2;
+    /** π and √π to 106 bits. */
+    public static final DoubleDouble PI = new DoubleDouble(3.141592653589793116e+00, 1.224646799147353207e-16);
+    private static final DoubleDouble SQRT_PI = new DoubleDouble(1.772453850905516104e+00, -7.666586499825799e-17);
 
-    public static DoubleDouble sigmoid(DoubleDouble x) {
-        if (x.signum() >= 0) return ONE.divide(ONE.add(exp(x.negate())));
-        DoubleDouble e = exp(x);
-        return e.divide(ONE.add(e));
-    }
-
-    /** σ'(x) = e/(1 + e)² with e = e^(−|x|), symmetric in x. */
-    public static DoubleDouble sigmoidDerivative(DoubleDouble x) {
-        DoubleDouble e = exp(x.abs().negate());
-        DoubleDouble onePlusE = ONE.add(e);
-        return e.divide(onePlusE.multiply(onePlusE));
-    }
-
-    /** log(1 + e^x), written so that neither large nor very negative x loses digits. */
-    public static DoubleDouble softplus(DoubleDouble x) {
-        if (x.signum() > 0) return x.add(log1p(exp(x.negate())));
-        return log1p(exp(x));
+    /** erf x for 0 ≤ x &lt; 2 by the series of positive terms. */
+    private static DoubleDouble erfSeries(DoubleDouble x) {
+        if (x.isZero()) return ZERO;
+        DoubleDouble twoXSquared = x.multiply(x).scalb(1);
+        DoubleDouble term = x;
+        DoubleDouble sum = x;
+        for (int n = 1; n < 400; n++) {
+            term = term.multiply(twoXSquared).divide(of(2 * n + 1));
+            sum = sum.add(term);
+            if (Math.abs(term.hi) < Math.abs(sum.hi) * 1e-34) break;
+        }
+        return sum.multiply(exp(x.multiply(x).negate())).scalb(1).divide(SQRT_PI);
     }
 
     @Override

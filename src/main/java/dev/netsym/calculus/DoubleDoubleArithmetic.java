@@ -45,44 +45,25 @@ public final class DoubleDoubleArithmetic implements Arithmetic<DoubleDouble> {
 
     @Override public DoubleDouble power(DoubleDouble base, int exponent) { return finite(base.power(exponent)); }
 
-    @Override public boolean supports(Builtin function) { return true; }
+    @Override public Builtin.Exactness reach() { return Builtin.Exactness.TRANSCENDENTAL; }
 
-    @Override
-    @SafeVarargs
-    public final DoubleDouble apply(Builtin function, DoubleDouble... args) {
-        DoubleDouble z = args[0];
-        switch (function) {
-            case RELU: return z.signum() > 0 ? z : DoubleDouble.ZERO;
-            case LEAKY_RELU: return z.signum() > 0 ? z : args[1].multiply(z);
-            case TANH: return DoubleDouble.tanh(z);
-            case SIGMOID: return DoubleDouble.sigmoid(z);
-            case SOFTPLUS: return DoubleDouble.softplus(z);
-            case EXP: return DoubleDouble.exp(z);
-            case LOG: return DoubleDouble.log(z);
-            default: throw new UnsupportedArithmeticException(function.specName());
-        }
-    }
+    @Override public int signum(DoubleDouble a) { return a.signum(); }
 
-    @Override
-    @SafeVarargs
-    public final DoubleDouble derivative(Builtin function, int argIndex, DoubleDouble... args) {
-        DoubleDouble z = args[0];
-        boolean positive = z.signum() > 0;
-        switch (function) {
-            case RELU: return positive ? DoubleDouble.ONE : DoubleDouble.ZERO;
-            case LEAKY_RELU:
-                if (argIndex == 0) return positive ? DoubleDouble.ONE : args[1];
-                return positive ? DoubleDouble.ZERO : z;
-            case TANH: return DoubleDouble.tanhDerivative(z);
-            case SIGMOID: return DoubleDouble.sigmoidDerivative(z);
-            case SOFTPLUS: return DoubleDouble.sigmoid(z);
-            case EXP: return DoubleDouble.exp(z);
-            case LOG:
-                if (z.signum() <= 0) throw new ArithmeticException("log of non-positive " + z);
-                return DoubleDouble.ONE.divide(z);
-            default: throw new UnsupportedArithmeticException(function.specName());
-        }
-    }
+    @Override public int compare(DoubleDouble a, DoubleDouble b) { return Arithmetic.orderWithinNoise(a, b, this); }
+
+    @Override public DoubleDouble exp(DoubleDouble a) { return DoubleDouble.exp(a); }
+
+    @Override public DoubleDouble expm1(DoubleDouble a) { return DoubleDouble.expm1(a); }
+
+    @Override public DoubleDouble log(DoubleDouble a) { return DoubleDouble.log(a); }
+
+    @Override public DoubleDouble log1p(DoubleDouble a) { return DoubleDouble.log1p(a); }
+
+    @Override public DoubleDouble sqrt(DoubleDouble a) { return DoubleDouble.sqrt(a); }
+
+    @Override public DoubleDouble erfc(DoubleDouble a) { return DoubleDouble.erfc(a); }
+
+    @Override public DoubleDouble pi() { return DoubleDouble.PI; }
 
     @Override
     public DoubleDouble genericDerivative(String name, int order, DoubleDouble z) {

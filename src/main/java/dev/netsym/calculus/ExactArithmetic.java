@@ -5,8 +5,8 @@ import dev.netsym.model.Rational;
 
 /**
  * Exact rationals: what a separation witness is computed in, so that "w1 and w3 differ after
- * step 2" is a fact, not a rounding artefact. Supports relu and leaky_relu (piecewise linear,
- * so exact), with the PyTorch conventions relu'(0) = 0 and leaky_relu'(z) = slope for z ≤ 0.
+ * step 2" is a fact, not a rounding artefact. Supports the piecewise rational builtins (relu,
+ * leaky_relu: {@link Builtin.Exactness#PIECEWISE_RATIONAL}), with their conventions at the kinks.
  *
  * <p>A generic activation's derivatives f^(k) are independent hashed small rationals of
  * (seed, name, k, z). That is still a legitimate choice of a smooth f: at finitely many
@@ -54,35 +54,31 @@ public final class ExactArithmetic implements Arithmetic<Rational> {
         return base.pow(exponent);
     }
 
-    @Override
-    public boolean supports(Builtin function) {
-        return function == Builtin.RELU || function == Builtin.LEAKY_RELU;
-    }
+    @Override public Builtin.Exactness reach() { return Builtin.Exactness.PIECEWISE_RATIONAL; }
+
+    @Override public int signum(Rational a) { return a.signum(); }
+
+    @Override public int compare(Rational a, Rational b) { return Integer.signum(a.compareTo(b)); }
+
+    @Override public Rational exp(Rational a) { throw irrational("exp"); }
+
+    @Override public Rational expm1(Rational a) { throw irrational("exp"); }
+
+    @Override public Rational log(Rational a) { throw irrational("log"); }
+
+    @Override public Rational log1p(Rational a) { throw irrational("log"); }
+
+    @Override public Rational sqrt(Rational a) { throw irrational("sqrt"); }
+
+    @Override public Rational erfc(Rational a) { throw irrational("erfc"); }
+
+    @Override public Rational pi() { throw irrational("pi"); }
 
     @Override
-    @SafeVarargs
-    public final Rational apply(Builtin function, Rational... args) {
-        Rational z = args[0];
-        if (function == Builtin.RELU) return z.signum() > 0 ? z : Rational.ZERO;
-        if (function == Builtin.LEAKY_RELU) return z.signum() > 0 ? z : args[1].multiply(z);
-        throw unsupported(function);
-    }
+    public UnsupportedArithmeticException unsupported(Builtin function) { return irrational(function.specName()); }
 
-    @Override
-    @SafeVarargs
-    public final Rational derivative(Builtin function, int argIndex, Rational... args) {
-        boolean positive = args[0].signum() > 0;
-        if (function == Builtin.RELU) return positive ? Rational.ONE : Rational.ZERO;
-        if (function == Builtin.LEAKY_RELU) {
-            if (argIndex == 0) return positive ? Rational.ONE : args[1];
-            return positive ? Rational.ZERO : args[0];
-        }
-        throw unsupported(function);
-    }
-
-    private static UnsupportedArithmeticException unsupported(Builtin function) {
-        return new UnsupportedArithmeticException(
-                function.specName() + " has no exact rational value; use decimal arithmetic");
+    private static UnsupportedArithmeticException irrational(String function) {
+        return new UnsupportedArithmeticException(function + " has no exact rational value; use decimal arithmetic");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.netsym.calculus;
 
+import dev.netsym.model.Builtin;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Rational;
 import java.util.ArrayList;
@@ -15,8 +16,9 @@ import java.util.function.Predicate;
  * 1 − h², is built once and shared by every partial. No CAS is involved, so this is what
  * keeps big derivations near-linear in the number of weights.
  *
- * <p>Conventions follow the symbolic engine's: tanh′(z) = 1 − tanh(z)², relu′ stays
- * relu′(z) (with relu′(0) = 0), a generic f gives f′(z). Where the differentiated call is
+ * <p>Each builtin's partials are its own ({@link Builtin#localPartial}), the forms the symbolic
+ * engine gives too: tanh′(z) = 1 − tanh(z)², relu′ stays relu′(z) (with relu′(0) = 0); a generic
+ * f gives f′(z). Where the differentiated call is
  * the unit's whole definition, its value is written as the unit's name (1 − h², h·(1 − h)),
  * as a person writes it.
  */
@@ -133,31 +135,27 @@ final class LocalDerivative {
     }
 
     private void call(Expr.Call c, Seed seed) {
-        Expr z = c.args().get(0);
+        Builtin builtin = Builtin.byName(c.function()).orElse(null);
+        if (builtin == null) { // a declared f
+            Expr z = c.args().get(0);
+            walk(z, seed.times(new Expr.DerivativeCall(c.function(), 1, z)));
+            return;
+        }
         Expr value = c == root && self != null ? self : c;
-        switch (c.function()) {
-            case "tanh" -> walk(z, seed.times(oneMinus(new Expr.Power(value, Expr.Num.of(2)))));
-            case "sigmoid" -> walk(z, seed.times(value).times(oneMinus(value)));
-            case "exp" -> walk(z, seed.times(value));
-            case "softplus" -> walk(z, seed.times(new Expr.Call("sigmoid", List.of(z))));
-            case "log" -> walk(z, seed.over(z));
-            case "relu" -> walk(z, seed.times(step(z)));
-            case "leaky_relu" -> {
-                // z for z > 0, s·z otherwise: ∂/∂z = s + (1 − s)·relu′(z), ∂/∂s = z·(1 − relu′(z))
-                Expr slope = c.args().get(1);
-                Expr dz = slope instanceof Expr.Num s
-                        ? new Expr.Sum(List.of(slope, new Expr.Product(List.of(new Expr.Num(Rational.ONE.subtract(s.value())), step(z)))))
-                        : new Expr.Sum(List.of(slope, new Expr.Product(List.of(oneMinus(slope), step(z)))));
-                walk(z, seed.times(dz));
-                walk(slope, seed.times(z).times(oneMinus(step(z))));
-            }
-            default -> walk(z, seed.times(new Expr.DerivativeCall(c.function(), 1, z))); // a declared f
+        for (int k = 0; k < c.args().size(); k++) {
+            walk(c.args().get(k), times(seed, builtin.localPartial(k, c.args(), value)));
         }
     }
 
-    private static Expr step(Expr z) { return new Expr.DerivativeCall("relu", 1, z); }
-
-    private static Expr oneMinus(Expr e) { return new Expr.Sum(List.of(Expr.Num.of(1), new Expr.Neg(e))); }
+    /** seed times a builtin's partial: a product factor by factor, a quotient as a denominator. */
+    private static Seed times(Seed seed, Expr partial) {
+        if (partial instanceof Expr.Quotient q) return times(seed, q.numerator()).over(q.denominator());
+        if (partial instanceof Expr.Product p) {
+            for (Expr factor : p.factors()) seed = seed.times(factor);
+            return seed;
+        }
+        return seed.times(partial);
+    }
 
     private static boolean isZero(Expr e) { return e instanceof Expr.Num n && n.value().isZero(); }
 }

@@ -36,8 +36,9 @@ import java.math.BigInteger;
  *
  * <p>Generic activations are independent random functions: f^(k)(z) is a hash of
  * (seed, name, k, z), so an identity that holds for every f holds here, and any other
- * fails with high probability. No builtin is supported: relu needs an order, and the
- * transcendental functions have no meaning modulo m.
+ * fails with high probability. Only builtins that are rational functions of their arguments
+ * ({@link Builtin.Exactness#RATIONAL}) are supported, and none is so far: relu and the other
+ * piecewise functions need an order, and the transcendental functions have no meaning modulo m.
  */
 public final class ModularArithmetic implements Arithmetic<Long> {
     /** Random points are drawn from {1, …, 2^61 − 1}; Schwartz–Zippel divides the degree by this. */
@@ -205,21 +206,32 @@ public final class ModularArithmetic implements Arithmetic<Long> {
         return inverse(powmod(base, -(long) exponent));
     }
 
-    @Override public boolean supports(Builtin function) { return false; }
+    @Override public Builtin.Exactness reach() { return Builtin.Exactness.RATIONAL; }
 
-    @Override
-    @SafeVarargs
-    public final Long apply(Builtin function, Long... args) {
-        throw unsupported(function);
+    @Override public int signum(Long a) { throw noSuch("an order"); }
+
+    @Override public int compare(Long a, Long b) { throw noSuch("an order"); }
+
+    @Override public Long exp(Long a) { throw noSuch("exp"); }
+
+    @Override public Long expm1(Long a) { throw noSuch("exp"); }
+
+    @Override public Long log(Long a) { throw noSuch("log"); }
+
+    @Override public Long log1p(Long a) { throw noSuch("log"); }
+
+    @Override public Long sqrt(Long a) { throw noSuch("sqrt"); }
+
+    @Override public Long erfc(Long a) { throw noSuch("erfc"); }
+
+    @Override public Long pi() { throw noSuch("pi"); }
+
+    private static UnsupportedArithmeticException noSuch(String what) {
+        return new UnsupportedArithmeticException("residues modulo a prime have no " + what);
     }
 
     @Override
-    @SafeVarargs
-    public final Long derivative(Builtin function, int argIndex, Long... args) {
-        throw unsupported(function);
-    }
-
-    private static UnsupportedArithmeticException unsupported(Builtin function) {
+    public UnsupportedArithmeticException unsupported(Builtin function) {
         return new UnsupportedArithmeticException(
                 function.specName() + " cannot be evaluated modulo a prime; use exact or decimal arithmetic");
     }

@@ -233,7 +233,22 @@ public final class SymbolicEngine implements AutoCloseable {
     }
 
     private SymbolicResult<Expr> transform(String what, Expr e, java.util.function.UnaryOperator<IExpr> op) {
-        return run(what, () -> translator.toModel(eval(op.apply(translator.toSymja(e)))));
+        return run(what, () -> settled(eval(op.apply(translator.toSymja(e)))));
+    }
+
+    /**
+     * The model form of a result. Where the translator folded a call Symja keeps opaque (abs′(0)
+     * is 0, max(a, a) is a), the folded form is evaluated again, a few times at most, so that
+     * a·a becomes a².
+     */
+    private Expr settled(IExpr result) {
+        translator.takeFolds();
+        Expr e = translator.toModel(result);
+        for (int round = 0; round < 3 && translator.takeFolds() > 0; round++) {
+            e = translator.toModel(eval(translator.toSymja(e)));
+        }
+        translator.takeFolds();
+        return e;
     }
 
     /** The model expression after Symja's own evaluation (its canonical form). */
@@ -241,8 +256,7 @@ public final class SymbolicEngine implements AutoCloseable {
 
     /** ∂e/∂name; a generic activation f gives f'(z) (a DerivativeCall). */
     public SymbolicResult<Expr> differentiate(Expr e, String name) {
-        return run("differentiate", () ->
-                translator.toModel(eval(F.D(translator.toSymja(e), translator.variable(name)))));
+        return run("differentiate", () -> settled(eval(F.D(translator.toSymja(e), translator.variable(name)))));
     }
 
     /** Replaces every name in the map at once (not one after another), then evaluates. */
@@ -251,7 +265,7 @@ public final class SymbolicEngine implements AutoCloseable {
             IASTAppendable rules = F.ListAlloc(values.size());
             values.forEach((name, value) ->
                     rules.append(F.Rule(translator.variable(name), translator.toSymja(value))));
-            return translator.toModel(eval(F.ReplaceAll(translator.toSymja(e), rules)));
+            return settled(eval(F.ReplaceAll(translator.toSymja(e), rules)));
         });
     }
 

@@ -3,8 +3,10 @@ package dev.netsym.calculus;
 import dev.netsym.model.Builtin;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Rational;
+import dev.netsym.model.Sign;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -35,6 +37,8 @@ final class SymbolicTranslator {
     private final Map<String, ISymbol> functions = new HashMap<>();
     private final Map<ISymbol, String> namesBySymbol = new IdentityHashMap<>();
     private final Map<ISymbol, String> functionsBySymbol = new IdentityHashMap<>();
+    private final Map<Builtin, ISymbol> opaque = new EnumMap<>(Builtin.class);
+    private final Map<ISymbol, Builtin> opaqueBySymbol = new IdentityHashMap<>();
 
     ISymbol variable(String name) {
         return variables.computeIfAbsent(name, n -> {
@@ -46,8 +50,26 @@ final class SymbolicTranslator {
 
     ISymbol functionSymbol(String name) { return function(name); }
 
-    /** Whether the symbol stands for a user's activation function (and so may be a head). */
-    boolean isOwnFunction(ISymbol symbol) { return functionsBySymbol.containsKey(symbol); }
+    /** Whether the symbol stands for a user's activation function or an opaque builtin (and so may be a head). */
+    boolean isOwnFunction(ISymbol symbol) {
+        return functionsBySymbol.containsKey(symbol) || opaqueBySymbol.containsKey(symbol);
+    }
+
+    /**
+     * The Symja head of a builtin Symja has no fitting function for: an undefined function of its
+     * own, so that Symja differentiates it by the chain rule to Derivative(1)[f] (Derivative(1, 0)
+     * and Derivative(0, 1) for max and min), which comes back as the builtin's own partial
+     * ({@link Builtin#localPartial}). Symja's Abs, Max and Min leave their derivatives
+     * unevaluated, and Erf's brings in Pi and Sqrt, which have no model form. What Symja proves of
+     * such a head holds for every function, so for this one.
+     */
+    private ISymbol opaque(Builtin builtin) {
+        return opaque.computeIfAbsent(builtin, b -> {
+            ISymbol s = F.Dummy("b" + b.ordinal() + "$f");
+            opaqueBySymbol.put(s, b);
+            return s;
+        });
+    }
 
     private ISymbol function(String name) {
         return functions.computeIfAbsent(name, n -> {
@@ -107,6 +129,11 @@ final class SymbolicTranslator {
             case SOFTPLUS -> F.Log(F.Plus(F.C1, F.Exp(z)));
             case EXP -> F.Exp(z);
             case LOG -> F.Log(z);
+            case SQRT, ABS, MAX, MIN, ELU, GELU, GELU_TANH, SILU -> {
+                IASTAppendable ast = F.ast(opaque(builtin.get()), c.args().size());
+                for (Expr a : c.args()) ast.append(toSymja(a));
+                yield ast;
+            }
         };
     }
 
@@ -128,6 +155,18 @@ final class SymbolicTranslator {
     }
 
     // ---------------------------------------------------------------- Symja -> model
+
+    /**
+     * How many calls {@link #toModel} has folded (see {@link #folded}) or replaced by a formula
+     * since the count was last taken: their results are worth evaluating again.
+     */
+    private int folds;
+
+    int takeFolds() {
+        int n = folds;
+        folds = 0;
+        return n;
+    }
 
     Expr toModel(IExpr e) {
         if (e.isRational()) {
@@ -162,6 +201,17 @@ final class SymbolicTranslator {
         if (head == S.Coth) return new Expr.Quotient(Expr.Num.of(1), call("tanh", toModel(ast.arg1())));
         if (head == S.Log) return log(ast.arg1());
         if (head == S.Piecewise) return piecewise(ast);
+        if (head.isSymbol() && opaqueBySymbol.containsKey((ISymbol) head)) {
+            List<Expr> args = new ArrayList<>();
+            for (IExpr a : ast) args.add(toModel(a));
+            Builtin builtin = opaqueBySymbol.get((ISymbol) head);
+            Expr folded = folded(builtin, args, -1);
+            return folded != null ? folded : new Expr.Call(builtin.specName(), args);
+        }
+        if (head instanceof IAST dHead && dHead.head() instanceof IAST dOrder && dOrder.head() == S.Derivative
+                && dHead.argSize() == 1 && dHead.arg1().isSymbol() && opaqueBySymbol.containsKey((ISymbol) dHead.arg1())) {
+            return opaqueDerivative(opaqueBySymbol.get((ISymbol) dHead.arg1()), dOrder, ast);
+        }
         if (head.isSymbol() && functionsBySymbol.containsKey((ISymbol) head)) {
             List<Expr> args = new ArrayList<>();
             for (IExpr a : ast) args.add(toModel(a));
@@ -179,6 +229,63 @@ final class SymbolicTranslator {
             }
         }
         throw new UntranslatableException("no model form for " + e);
+    }
+
+    /**
+     * Derivative(n1, ..., nk)[f][args] for an opaque builtin f: a first partial is the builtin's
+     * own (tanh-like forms where it has one, f′(z) otherwise); a higher derivative of a function
+     * of one argument is f^(n)(z).
+     */
+    private Expr opaqueDerivative(Builtin builtin, IAST orders, IAST call) {
+        if (orders.argSize() != call.argSize() || call.argSize() != builtin.arity()) {
+            throw new UntranslatableException("no model form for " + call);
+        }
+        List<Expr> args = new ArrayList<>();
+        for (IExpr a : call) args.add(toModel(a));
+        int total = 0;
+        int first = -1;
+        for (int k = 0; k < orders.argSize(); k++) {
+            int order = orders.get(k + 1).toIntDefault();
+            if (order < 0) throw new UntranslatableException("no model form for " + call);
+            total += order;
+            if (order > 0 && first < 0) first = k;
+        }
+        if (total == 1) {
+            Expr folded = folded(builtin, args, first);
+            if (folded != null) return folded;
+            Expr partial = builtin.localPartial(first, args, new Expr.Call(builtin.specName(), args));
+            // A formula (1/(2·sqrt(z)), not sqrt′(z)) goes back to Symja once more, to be simplified in place.
+            if (!(partial instanceof Expr.DerivativeCall)) folds++;
+            return partial;
+        }
+        if (args.size() == 1 && total > 1) return new Expr.DerivativeCall(builtin.specName(), total, args.get(0));
+        throw new UntranslatableException("no model form for " + call);
+    }
+
+    /**
+     * The builtin's own simpler form of f(args) (partial &lt; 0) or of ∂f/∂(argument partial), from
+     * what Symja's result shows of the arguments: which are numbers, and which are the same
+     * expression. So abs′(0) is 0 and max(a·x, a·x) is a·x, as {@link Builtin#fold} says.
+     */
+    private Expr folded(Builtin builtin, List<Expr> args, int partial) {
+        int n = args.size();
+        int[] same = new int[n];
+        Sign[] signs = new Sign[n];
+        Rational[] constants = new Rational[n];
+        for (int i = 0; i < n; i++) {
+            same[i] = args.indexOf(args.get(i));
+            Expr a = args.get(i);
+            if (a instanceof Expr.Num num) constants[i] = num.value();
+            if (a instanceof Expr.Neg neg && neg.operand() instanceof Expr.Num num) constants[i] = num.value().negate();
+            signs[i] = constants[i] == null ? Sign.UNKNOWN : Sign.of(constants[i].signum());
+        }
+        Builtin.Fold fold = partial < 0 ? builtin.fold(same, signs, constants)
+                : builtin.partialFold(partial, same, signs, constants);
+        if (fold == null) return null;
+        folds++;
+        if (fold.constant() != null) return num(fold.constant());
+        Expr argument = args.get(fold.argument());
+        return fold.negated() ? new Expr.Neg(argument) : argument;
     }
 
     private static Expr num(Rational r) {

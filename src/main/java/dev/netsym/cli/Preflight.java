@@ -3,6 +3,7 @@ package dev.netsym.cli;
 import dev.netsym.calculus.DecimalArithmetic;
 import dev.netsym.calculus.SymbolicEngine;
 import dev.netsym.calculus.Tape;
+import dev.netsym.model.Builtin;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Network;
 import dev.netsym.model.Rational;
@@ -116,7 +117,8 @@ final class Preflight {
 
     /**
      * Whether every expression is defined at every point by its form alone: no division, no
-     * log or exp (exp overflows), no power that is not a non-negative integer. Such networks,
+     * function that is not defined everywhere (log, exp, which overflows: see
+     * {@link Builtin#definedEverywhere()}), no power that is not a non-negative integer. Such networks,
      * dense tanh networks among them, need no evaluation here, which on a million weights
      * would cost seconds.
      */
@@ -131,7 +133,9 @@ final class Preflight {
                     && n.value().isInteger() && n.value().signum() >= 0)) {
                 return false;
             }
-            if (e instanceof Expr.Call c && (c.function().equals("log") || c.function().equals("exp"))) return false;
+            if (e instanceof Expr.Call c && Builtin.byName(c.function()).map(b -> !b.definedEverywhere()).orElse(false)) {
+                return false;
+            }
             for (Expr child : e.children()) todo.push(child);
         }
         return true;

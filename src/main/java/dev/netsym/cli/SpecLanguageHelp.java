@@ -1,5 +1,7 @@
 package dev.netsym.cli;
 
+import dev.netsym.model.Builtin;
+
 /** {@code netsym help spec}: the spec language in the terminal, the same facts as README.md. */
 final class SpecLanguageHelp {
     private SpecLanguageHelp() {}
@@ -42,12 +44,13 @@ final class SpecLanguageHelp {
             Expressions
               Numbers (2, 0.25, 1/2, 1e-3), names, + - * / ^, unary minus and parentheses.
               Powers are w^2, not w**2; a product needs its '*': 2*w, not 2w; w4*x2, not w4 x2.
-              Functions: relu(z), leaky_relu(z, slope), tanh, sigmoid, softplus, exp, log, and the
-              declared activations. e is a name like any other: for e^z write exp(z).
+              Functions, and the declared activations (e is a name like any other: for e^z write exp(z)):
+            %s
               sum(EXPR) adds EXPR over the elements of the vectors it names: objective sum(out),
               objective sum((out - t)^2). In a layer, a bare vector of the layer's size stands for its
               element: layer r[4] = h + dense(h) is a residual connection.
-              relu'(0) is taken as 0 and leaky_relu'(0) as the slope, the convention PyTorch uses.
+              At kinks the convention is PyTorch's: relu'(0) = 0, leaky_relu'(0) is the slope, abs'(0) = 0,
+              elu'(0) = 1, and where the two arguments of max or min are equal each gets half the slope.
 
             Tensors
               A bare vector or matrix name stands for all its elements, and arithmetic applies element
@@ -124,5 +127,16 @@ final class SpecLanguageHelp {
 
             Examples of every feature are in examples/; 'netsym check FILE' reads a spec and reports
             every error as FILE:LINE:COL: error: message.
-            """;
+            """.formatted(functions());
+
+    /** One line per builtin function, from the table of functions: its call and what it is. */
+    private static String functions() {
+        StringBuilder table = new StringBuilder();
+        for (Builtin f : Builtin.values()) {
+            String line = "    " + f.signature();
+            if (!f.help().isEmpty()) line = String.format("%-26s%s", line, f.help());
+            table.append(table.length() == 0 ? "" : "\n").append(line);
+        }
+        return table.toString();
+    }
 }

@@ -1,7 +1,9 @@
 package dev.netsym.proof;
 
 import dev.netsym.calculus.Arithmetic;
+import dev.netsym.calculus.UnsupportedArithmeticException;
 import dev.netsym.model.Builtin;
+import dev.netsym.model.Primitives;
 import dev.netsym.model.Rational;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,11 +49,19 @@ final class ActivationRecorder<T> implements Arithmetic<T> {
     @Override public T divide(T a, T b) { return inner.divide(a, b); }
     @Override public T negate(T a) { return inner.negate(a); }
     @Override public T power(T base, int exponent) { return inner.power(base, exponent); }
-    @Override public boolean supports(Builtin function) { return inner.supports(function); }
-    @SafeVarargs @Override public final T apply(Builtin function, T... args) { return inner.apply(function, args); }
-    @SafeVarargs @Override public final T derivative(Builtin function, int argIndex, T... args) {
-        return inner.derivative(function, argIndex, args);
-    }
+    @Override public Builtin.Exactness reach() { return inner.reach(); }
+    @Override public UnsupportedArithmeticException unsupported(Builtin function) { return inner.unsupported(function); }
+    @Override public Primitives<T> working() { return inner.working(); }
+    @Override public T rounded(T value) { return inner.rounded(value); }
+    @Override public int signum(T a) { return inner.signum(a); }
+    @Override public int compare(T a, T b) { return inner.compare(a, b); }
+    @Override public T exp(T a) { return inner.exp(a); }
+    @Override public T expm1(T a) { return inner.expm1(a); }
+    @Override public T log(T a) { return inner.log(a); }
+    @Override public T log1p(T a) { return inner.log1p(a); }
+    @Override public T sqrt(T a) { return inner.sqrt(a); }
+    @Override public T erfc(T a) { return inner.erfc(a); }
+    @Override public T pi() { return inner.pi(); }
     @Override public boolean isZero(T a) { return inner.isZero(a); }
     @Override public boolean equal(T a, T b) { return inner.equal(a, b); }
     @Override public T[] newArray(int length) { return inner.newArray(length); }

@@ -1,7 +1,9 @@
 package dev.netsym.proof;
 
 import dev.netsym.model.Assumption;
+import dev.netsym.model.Builtin;
 import dev.netsym.model.Expr;
+import dev.netsym.model.Sign;
 import java.util.List;
 import java.util.Set;
 
@@ -20,9 +22,8 @@ final class AssumedSigns {
 
     /** e with each relu(z) and relu′(z) whose z is ≤ 0 by the facts replaced by 0; each such z goes into {@code used}. */
     Expr withDeadRelusZero(Expr e, Set<Expr> used) {
-        if ((e instanceof Expr.Call c && c.function().equals("relu") && c.args().size() == 1
-                && sign(c.args().get(0)).atMostZero())
-                || (e instanceof Expr.DerivativeCall d && d.function().equals("relu") && d.order() == 1
+        if ((e instanceof Expr.Call c && dead(c.function()) && c.args().size() == 1 && sign(c.args().get(0)).atMostZero())
+                || (e instanceof Expr.DerivativeCall d && dead(d.function()) && d.order() == 1
                 && sign(d.arg()).atMostZero())) {
             used.add(e instanceof Expr.Call c ? c.args().get(0) : ((Expr.DerivativeCall) e).arg());
             return Expr.Num.of(0);
@@ -53,7 +54,18 @@ final class AssumedSigns {
             if (n.value().signum() > 0 && n.value().numerator().testBit(0)) return base;
             if (n.value().signum() > 0) return base == Sign.POSITIVE || base == Sign.NEGATIVE ? Sign.POSITIVE : Sign.NONNEGATIVE;
         }
-        if (e instanceof Expr.Call c && c.function().equals("relu")) return Sign.NONNEGATIVE;
+        if (e instanceof Expr.Call c) {
+            Builtin builtin = Builtin.byName(c.function()).orElse(null);
+            if (builtin == null) return Sign.UNKNOWN;
+            Sign[] signs = new Sign[c.args().size()];
+            for (int i = 0; i < signs.length; i++) signs[i] = sign(c.args().get(i));
+            return builtin.sign(signs);
+        }
         return Sign.UNKNOWN;
+    }
+
+    /** A function that is 0, and whose derivative is 0, wherever its argument is ≤ 0 (relu). */
+    private static boolean dead(String function) {
+        return Builtin.byName(function).map(Builtin::deadWhereNotPositive).orElse(false);
     }
 }

@@ -9,6 +9,7 @@ import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
 import dev.netsym.model.Rational;
 import dev.netsym.model.Sample;
+import dev.netsym.model.Sign;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

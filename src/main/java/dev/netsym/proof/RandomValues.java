@@ -2,6 +2,7 @@ package dev.netsym.proof;
 
 import dev.netsym.model.Assumption;
 import dev.netsym.model.Rational;
+import dev.netsym.model.Sign;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.netsym.proof;
 
 import dev.netsym.calculus.Arithmetic;
 import dev.netsym.calculus.ExactArithmetic;
+import dev.netsym.calculus.UnsupportedArithmeticException;
 import dev.netsym.model.Builtin;
 import dev.netsym.model.Rational;
 
@@ -37,15 +38,17 @@ final class SizeBoundedArithmetic implements Arithmetic<Rational> {
     @Override public Rational divide(Rational a, Rational b) { return check(exact.divide(a, b)); }
     @Override public Rational negate(Rational a) { return exact.negate(a); }
     @Override public Rational power(Rational base, int exponent) { return check(exact.power(base, exponent)); }
-    @Override public boolean supports(Builtin function) { return exact.supports(function); }
-
-    @Override
-    public Rational apply(Builtin function, Rational... args) { return check(exact.apply(function, args)); }
-
-    @Override
-    public Rational derivative(Builtin function, int argIndex, Rational... args) {
-        return check(exact.derivative(function, argIndex, args));
-    }
+    @Override public Builtin.Exactness reach() { return exact.reach(); }
+    @Override public UnsupportedArithmeticException unsupported(Builtin function) { return exact.unsupported(function); }
+    @Override public int signum(Rational a) { return exact.signum(a); }
+    @Override public int compare(Rational a, Rational b) { return exact.compare(a, b); }
+    @Override public Rational exp(Rational a) { return exact.exp(a); }
+    @Override public Rational expm1(Rational a) { return exact.expm1(a); }
+    @Override public Rational log(Rational a) { return exact.log(a); }
+    @Override public Rational log1p(Rational a) { return exact.log1p(a); }
+    @Override public Rational sqrt(Rational a) { return exact.sqrt(a); }
+    @Override public Rational erfc(Rational a) { return exact.erfc(a); }
+    @Override public Rational pi() { return exact.pi(); }
 
     @Override
     public Rational genericDerivative(String name, int order, Rational z) {

@@ -3,6 +3,7 @@ package dev.netsym.proof;
 import dev.netsym.calculus.Tape;
 import dev.netsym.model.Builtin;
 import dev.netsym.model.Rational;
+import dev.netsym.model.Sign;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -270,71 +271,56 @@ final class StructuralColouring {
         return intern("power", exponent, new int[] {base}, sign);
     }
 
+    /** The colour of f(args): the function's own facts ({@link Builtin#fold}, parity, sign) decide. */
     private int builtin(Builtin f, int[] args) {
-        Rational c = constantOfColour.get(args[0]);
-        Sign s = signOfColour.get(args[0]);
-        switch (f) {
-            case RELU:
-                if (s.atMostZero()) return zero;
-                if (c != null) return constant(c);
-                return intern("relu", null, args, s == Sign.POSITIVE ? Sign.POSITIVE : Sign.NONNEGATIVE);
-            case LEAKY_RELU: {
-                Rational slope = constantOfColour.get(args[1]);
-                if (c != null && slope != null) return constant(c.signum() > 0 ? c : c.multiply(slope));
-                if (s == Sign.POSITIVE || s == Sign.NONNEGATIVE) return args[0];
-                return intern("leaky_relu", null, args, Sign.UNKNOWN);
-            }
-            case TANH:
-                if (args[0] == zero) return zero;
-                if (preferNegation(args[0])) return negate(builtin(f, new int[] {negate(args[0])}));
-                return intern("tanh", null, args, s);
-            case SIGMOID:
-                if (args[0] == zero) return constant(Rational.of(1, 2));
-                return intern("sigmoid", null, args, Sign.POSITIVE);
-            case EXP:
-                if (args[0] == zero) return one;
-                return intern("exp", null, args, Sign.POSITIVE);
-            case LOG:
-                if (args[0] == one) return zero;
-                return intern("log", null, args, Sign.UNKNOWN);
-            case SOFTPLUS:
-                return intern("softplus", null, args, Sign.POSITIVE);
-            default: throw new IllegalStateException("unknown builtin " + f);
+        Sign[] signs = signsOf(args);
+        Builtin.Fold fold = f.fold(args, signs, constantsOf(args));
+        if (fold != null) return folded(fold, args);
+        if (args.length == 1 && f.parity() != Builtin.Parity.NONE && preferNegation(args[0])) {
+            int mirrored = builtin(f, new int[] {negate(args[0])});
+            return f.parity() == Builtin.Parity.ODD ? negate(mirrored) : mirrored;
         }
+        int[] key = args;
+        if (f.commutative()) {
+            key = args.clone();
+            Arrays.sort(key);
+        }
+        return intern(f.specName(), null, key, f.sign(signs));
     }
 
     /** The colour of ∂f/∂(argument k) at arguments of the given colours. */
     private int builtinPartial(Builtin f, int k, int[] args) {
-        Sign s = signOfColour.get(args[0]);
-        switch (f) {
-            case RELU:
-                // relu'(z) = 1 for z > 0 and 0 for z <= 0 (relu'(0) = 0, as in PyTorch).
-                if (s.atMostZero()) return zero;
-                if (s == Sign.POSITIVE) return one;
-                return intern("relu'", null, args, Sign.NONNEGATIVE);
-            case LEAKY_RELU:
-                if (k == 0 && s == Sign.POSITIVE) return one;
-                return intern("leaky_relu'" + k, null, args, Sign.UNKNOWN);
-            case TANH:
-                if (args[0] == zero) return one;
-                if (preferNegation(args[0])) return builtinPartial(f, k, new int[] {negate(args[0])});
-                return intern("tanh'", null, args, Sign.POSITIVE);
-            case SIGMOID:
-                if (args[0] == zero) return constant(Rational.of(1, 4));
-                return intern("sigmoid'", null, args, Sign.POSITIVE);
-            case EXP:
-                return forwardOf("exp", args);
-            case LOG:
-                return intern("log'", null, args, Sign.UNKNOWN);
-            case SOFTPLUS:
-                if (args[0] == zero) return constant(Rational.of(1, 2));
-                return intern("sigmoid", null, args, Sign.POSITIVE);
-            default: throw new IllegalStateException("unknown builtin " + f);
+        Builtin value = f.partialIsValueOf(k);
+        if (value != null) return builtin(value, args);
+        Sign[] signs = signsOf(args);
+        Builtin.Fold fold = f.partialFold(k, args, signs, constantsOf(args));
+        if (fold != null) return folded(fold, args);
+        Builtin.Parity parity = f.partialParity(k);
+        if (args.length == 1 && parity != Builtin.Parity.NONE && preferNegation(args[0])) {
+            int mirrored = builtinPartial(f, k, new int[] {negate(args[0])});
+            return parity == Builtin.Parity.ODD ? negate(mirrored) : mirrored;
         }
+        // f(a, b) = f(b, a): ∂f/∂b at (a, b) is ∂f/∂a at (b, a).
+        if (f.commutative()) return intern(f.specName() + "'0", null, new int[] {args[k], args[1 - k]}, f.partialSign(k, signs));
+        return intern(f.specName() + "'" + k, null, args, f.partialSign(k, signs));
     }
 
-    private int forwardOf(String tag, int[] args) {
-        return builtin(Builtin.valueOf(tag.toUpperCase()), args);
+    private int folded(Builtin.Fold fold, int[] args) {
+        if (fold.constant() != null) return constant(fold.constant());
+        int argument = args[fold.argument()];
+        return fold.negated() ? negate(argument) : argument;
+    }
+
+    private Sign[] signsOf(int[] colours) {
+        Sign[] signs = new Sign[colours.length];
+        for (int i = 0; i < colours.length; i++) signs[i] = signOfColour.get(colours[i]);
+        return signs;
+    }
+
+    private Rational[] constantsOf(int[] colours) {
+        Rational[] constants = new Rational[colours.length];
+        for (int i = 0; i < colours.length; i++) constants[i] = constantOfColour.get(colours[i]);
+        return constants;
     }
 
     // ---- backward -------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.netsym.render;
 
 import dev.netsym.calculus.ChainTerm;
 import dev.netsym.calculus.Derivation;
+import dev.netsym.model.Builtin;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Init;
 import dev.netsym.model.Parameter;
@@ -12,8 +13,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.LinkedHashSet;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -64,15 +67,11 @@ public final class DerivationTextRenderer {
         out.println("Gradients of " + top + (initialisation(derivation).isEmpty() ? ""
                 : ", at the initialisation " + initialisation(derivation)));
         where(derivation, out);
-        boolean reluStated = false;
+        Set<Builtin> stated = EnumSet.noneOf(Builtin.class);
         for (Derivation.GradientDerivation g : derivation.gradients()) {
             out.println();
             List<String> sides = sides(g);
-            if (!reluStated && sides.stream().anyMatch(s -> s.contains("relu" + printer.prime() + "("))) {
-                note("relu" + printer.prime() + "(z) is 1 for z > 0 and 0 for z ≤ 0, so relu" + printer.prime()
-                        + "(0) = 0 (the convention of PyTorch and micrograd)", out);
-                reluStated = true;
-            }
+            derivativeNotes(sides, stated, out);
             equalities("  ∂" + top + "/∂" + printer.name(g.parameter()), sides, out);
             if (g.atInit() != null && !initialisation(derivation).isEmpty()) {
                 equalities("    at init", List.of(show(g.atInit())), out);
@@ -136,14 +135,14 @@ public final class DerivationTextRenderer {
         out.println();
         out.println("Backpropagation: ∂" + top + "/∂u for each unit u, from the units v that use it,");
         out.println("  ∂" + top + "/∂u = Σ ∂" + top + "/∂v · ∂v/∂u (each ∂v/∂u from v's own definition)");
-        boolean reluStated = false;
+        Set<Builtin> stated = EnumSet.noneOf(Builtin.class);
         for (int k = unitGroups.size() - 1; k >= 0; k--) {
             var g = unitGroups.get(k);
             Derivation.UnitDerivation u = units.get(g.name());
             out.println();
             List<String> sides = sides(DerivationSummary.shown(u.adjoint(), g.generic()),
                     DerivationSummary.shown(u.adjointLocal(), g.generic()), null);
-            reluStated = reluNote(sides, reluStated, out);
+            derivativeNotes(sides, stated, out);
             equalities("  ∂" + top + "/∂" + printer.name(g.generic().apply(u.name())), sides, out);
             groupNote(g, "units", out);
         }
@@ -165,7 +164,7 @@ public final class DerivationTextRenderer {
             List<String> sides = sides(DerivationSummary.shown(g.chain(), group.generic()),
                     DerivationSummary.shown(g.local(), group.generic()),
                     DerivationSummary.shown(g.result(), group.generic()));
-            reluStated = reluNote(sides, reluStated, out);
+            derivativeNotes(sides, stated, out);
             equalities("  ∂" + top + "/∂" + printer.name(group.generic().apply(g.parameter())), sides, out);
             if (g.atInit() != null && !initialisation(d).isEmpty()) {
                 equalities("    at init", List.of(printer.print(DerivationSummary.shown(g.atInit(), group.generic()))), out);
@@ -183,11 +182,15 @@ public final class DerivationTextRenderer {
         }
     }
 
-    private boolean reluNote(List<String> sides, boolean stated, PrintWriter out) {
-        if (stated || sides.stream().noneMatch(s -> s.contains("relu" + printer.prime() + "("))) return stated;
-        note("relu" + printer.prime() + "(z) is 1 for z > 0 and 0 for z ≤ 0, so relu" + printer.prime()
-                + "(0) = 0 (the convention of PyTorch and micrograd)", out);
-        return true;
+    /** Once per output, what f′ means for each builtin f whose f′(…) these lines show (relu′ at its kink). */
+    private void derivativeNotes(List<String> sides, Set<Builtin> stated, PrintWriter out) {
+        for (Builtin f : Builtin.values()) {
+            if (f.derivativeNote() == null || stated.contains(f)) continue;
+            Pattern call = Pattern.compile("(?<![\\p{L}\\p{N}_])" + Pattern.quote(f.specName() + printer.prime() + "("));
+            if (sides.stream().noneMatch(s -> call.matcher(s).find())) continue;
+            note(f.derivativeNote().replace("'", printer.prime()), out);
+            stated.add(f);
+        }
     }
 
     private void groupNote(DerivationSummary.Group g, String what, PrintWriter out) {

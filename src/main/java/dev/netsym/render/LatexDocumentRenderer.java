@@ -2,6 +2,7 @@ package dev.netsym.render;
 
 import dev.netsym.calculus.ChainTerm;
 import dev.netsym.calculus.Derivation;
+import dev.netsym.model.Builtin;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Init;
 import dev.netsym.model.Layer;
@@ -154,10 +155,6 @@ public final class LatexDocumentRenderer {
                 + names.get(names.size() - 1);
     }
 
-    /** The definition of relu' used throughout, as cases. */
-    static String reluDerivativeCases() {
-        return "\\operatorname{relu}'(z) = \\begin{cases} 1 & z > 0, \\\\ 0 & z \\le 0 \\end{cases}";
-    }
 
     /** Everything below the preamble; one instance per document. */
     private final class Sections {
@@ -347,7 +344,11 @@ public final class LatexDocumentRenderer {
                 out.println("The chain rule through the units, the result in inputs and parameters (with unit names"
                         + " kept where writing them out makes it long), and its value at the initialisation.");
             }
-            if (derivation.uses("relu")) out.println("Here $" + reluDerivativeCases() + "$.");
+            for (Builtin f : Builtin.values()) {
+                if (f.latexDerivativeNote() != null && derivation.uses(f.specName())) {
+                    out.println("Here " + f.latexDerivativeNote() + ".");
+                }
+            }
             // The units are defined in the network section above.
             derivation.units().forEach(u -> derivationDefined.add(u.name()));
             List<ShownExpressions.Shown> forms = new ArrayList<>();

@@ -7,6 +7,7 @@ import dev.netsym.model.Network;
 import dev.netsym.model.Rational;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,13 +43,6 @@ public final class LatexExprPrinter implements ExprPrinter {
             "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau",
             "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi",
             "Sigma", "Upsilon", "Phi", "Psi", "Omega");
-
-    /** Built-ins with a standard LaTeX operator; the rest get \operatorname. */
-    private static final Map<String, String> OPERATORS = Map.of(
-            Builtin.TANH.specName(), "\\tanh",
-            Builtin.EXP.specName(), "\\exp",
-            Builtin.LOG.specName(), "\\log",
-            Builtin.SIGMOID.specName(), "\\sigma");
 
     private final Set<String> denseLayers;
     private final boolean breakable;
@@ -194,9 +188,10 @@ public final class LatexExprPrinter implements ExprPrinter {
 
     /** The function's operator: \tanh, \sigma, \operatorname{relu}, or a generic f as a name. */
     public String function(String function) {
-        String op = OPERATORS.get(function);
-        if (op != null) return op;
-        if (Builtin.byName(function).isPresent()) return "\\operatorname{" + escape(function) + "}";
+        Optional<Builtin> builtin = Builtin.byName(function);
+        if (builtin.isPresent()) {
+            return builtin.get().latexOperator().orElse("\\operatorname{" + escape(function) + "}");
+        }
         if (function.length() == 1 && Character.isLetter(function.charAt(0))) return function;
         if (GREEK.contains(function)) return "\\" + function;
         return "\\operatorname{" + escape(function) + "}";
@@ -306,7 +301,8 @@ public final class LatexExprPrinter implements ExprPrinter {
     private void writePower(Expr.Power p, StringBuilder out) {
         boolean positiveInteger = p.exponent() instanceof Expr.Num n && n.value().isInteger() && n.value().signum() > 0;
         // \tanh^{2}(z), the way the textbooks write powers of named functions.
-        if (positiveInteger && p.base() instanceof Expr.Call c && OPERATORS.containsKey(c.function())) {
+        if (positiveInteger && p.base() instanceof Expr.Call c
+                && Builtin.byName(c.function()).flatMap(Builtin::latexOperator).isPresent()) {
             out.append(function(c.function())).append("^{").append(((Expr.Num) p.exponent()).value()).append('}');
             writeArgs(c.args(), out);
             return;

@@ -597,8 +597,8 @@ final class ModelBuilder {
             } else if (activations.containsKey(name)) {
                 arity = 1;
             } else {
-                error(c.ident(), "unknown function '" + name + "' (known: relu, leaky_relu, tanh, sigmoid, "
-                        + "softplus, exp, log; on tensors: " + String.join(", ", TENSOR_FUNCTIONS)
+                error(c.ident(), "unknown function '" + name + "' (known: " + String.join(", ", Builtin.specNames())
+                        + "; on tensors: " + String.join(", ", TENSOR_FUNCTIONS)
                         + "; declare your own with 'activation " + name + "')");
                 return zero();
             }

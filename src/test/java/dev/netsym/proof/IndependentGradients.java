@@ -74,7 +74,10 @@ final class IndependentGradients<T> {
 
     List<String> parameterNames() { return parameterNames; }
 
-    /** Whether only + − × ÷, constant integer powers, relu and leaky_relu with constant slope occur. */
+    /** Piecewise rational functions: exact in rationals (leaky_relu only with a constant slope). */
+    private static final java.util.Set<String> PIECEWISE_RATIONAL = java.util.Set.of("relu", "abs", "max", "min");
+
+    /** Whether only + − × ÷, constant integer powers, relu, abs, max, min and leaky_relu with constant slope occur. */
     static boolean isRational(Network network) {
         List<Expr> roots = new ArrayList<>();
         roots.add(network.objective());
@@ -83,7 +86,7 @@ final class IndependentGradients<T> {
         while (!pending.isEmpty()) {
             Expr e = pending.remove(pending.size() - 1);
             if (e instanceof Expr.Power p && integerExponent(p).isEmpty()) return false;
-            if (e instanceof Expr.Call c && !c.function().equals("relu")
+            if (e instanceof Expr.Call c && !PIECEWISE_RATIONAL.contains(c.function())
                     && !(c.function().equals("leaky_relu") && constant(c.args().get(1)).isPresent())) return false;
             if (e instanceof Expr.DerivativeCall d && !d.function().equals("relu")) return false;
             pending.addAll(e.children());
@@ -286,6 +289,63 @@ final class IndependentGradients<T> {
                 return exp(z);
             case LOG:
                 return log(z);
+            case SQRT: {
+                if (numbers.signum(z.value) < 0) throw new UndefinedPoint("square root of a negative number");
+                T root = numbers.sqrt(z.value);
+                if (numbers.signum(root) == 0) throw new UndefinedPoint("slope of the square root at 0");
+                return scale(z, numbers.divide(one, numbers.add(root, root)), root);
+            }
+            case ABS: {
+                int sign = numbers.signum(z.value);
+                return scale(z, numbers.of(Rational.of(sign)), sign < 0 ? numbers.negate(z.value) : z.value);
+            }
+            case MAX:
+            case MIN: {
+                // The larger (smaller) argument; where they are equal, each gets half the slope. Equal
+                // within this evaluator's rounding noise counts as equal: one value reached along two
+                // paths (a tie that gradient descent keeps) must not branch on noise.
+                Dual<T> other = eval(c.args().get(1), env);
+                int order = numbers.same(z.value, other.value) ? 0 : numbers.signum(numbers.subtract(z.value, other.value));
+                if (builtin.get() == Builtin.MIN) order = -order;
+                if (order > 0) return z;
+                if (order < 0) return other;
+                Dual<T> sum = add(z, other);
+                return scale(sum, numbers.of(Rational.of(1, 2)), z.value);
+            }
+            case ELU: {
+                if (numbers.signum(z.value) > 0) return z;
+                T e = numbers.exp(z.value);
+                return scale(z, e, numbers.subtract(e, one));
+            }
+            case GELU: {
+                // z·Φ(z), Φ(z) = (1 + erf(z/√2))/2; slope Φ(z) + z·e^(−z²/2)/√(2π).
+                T half = numbers.of(Rational.of(1, 2));
+                T cdf = numbers.multiply(half, numbers.add(one,
+                        numbers.erf(numbers.divide(z.value, numbers.sqrt(numbers.of(Rational.of(2)))))));
+                T density = numbers.divide(numbers.exp(numbers.negate(numbers.multiply(half, numbers.multiply(z.value, z.value)))),
+                        numbers.sqrt(numbers.multiply(numbers.of(Rational.of(2)), numbers.pi())));
+                return scale(z, numbers.add(cdf, numbers.multiply(z.value, density)), numbers.multiply(z.value, cdf));
+            }
+            case GELU_TANH: {
+                // (z/2)·(1 + tanh u), u = √(2/π)·(z + 0.044715·z³), as the function is usually written.
+                T half = numbers.of(Rational.of(1, 2));
+                T c1 = numbers.sqrt(numbers.divide(numbers.of(Rational.of(2)), numbers.pi()));
+                T cubic = numbers.of(Rational.of(44715, 1_000_000));
+                T z2 = numbers.multiply(z.value, z.value);
+                T u = numbers.multiply(c1, numbers.add(z.value, numbers.multiply(cubic, numbers.multiply(z2, z.value))));
+                T du = numbers.multiply(c1, numbers.add(one, numbers.multiply(numbers.of(Rational.of(3 * 44715, 1_000_000)), z2)));
+                T t = numbers.tanh(u);
+                T onePlusT = numbers.add(one, t);
+                T value = numbers.multiply(half, numbers.multiply(z.value, onePlusT));
+                T slope = numbers.add(numbers.multiply(half, onePlusT),
+                        numbers.multiply(half, numbers.multiply(z.value, numbers.multiply(numbers.subtract(one, numbers.multiply(t, t)), du))));
+                return scale(z, slope, value);
+            }
+            case SILU: {
+                T s = numbers.sigmoid(z.value);
+                T slope = numbers.add(s, numbers.multiply(z.value, numbers.multiply(s, numbers.subtract(one, s))));
+                return scale(z, slope, numbers.multiply(z.value, s));
+            }
             default:
                 throw new IllegalStateException("no rule for " + builtin.get());
         }
@@ -378,6 +438,9 @@ final class IndependentGradients<T> {
         T tanh(T a);
         T sigmoid(T a);
         T softplus(T a);
+        T sqrt(T a);
+        T erf(T a);
+        T pi();
         T[] newArray(int n);
 
         /** Equal: exactly for rationals, within {@code 10^-40} relative (or absolute below 1) for decimals. */
@@ -408,6 +471,9 @@ final class IndependentGradients<T> {
         public Rational tanh(Rational a) { throw irrational("tanh"); }
         public Rational sigmoid(Rational a) { throw irrational("sigmoid"); }
         public Rational softplus(Rational a) { throw irrational("softplus"); }
+        public Rational sqrt(Rational a) { throw irrational("sqrt"); }
+        public Rational erf(Rational a) { throw irrational("erf"); }
+        public Rational pi() { throw irrational("pi"); }
         public Rational[] newArray(int n) { return new Rational[n]; }
         public boolean same(Rational a, Rational b) { return a.equals(b); }
         public boolean surelyDifferent(Rational a, Rational b) { return !a.equals(b); }
@@ -427,17 +493,24 @@ final class IndependentGradients<T> {
         private static final BigDecimal SAME_TOLERANCE = new BigDecimal("1e-40");
         private static final BigDecimal DIFFERENT_TOLERANCE = new BigDecimal("1e-50");
         private static final BigDecimal TWO = BigDecimal.valueOf(2);
+        /** π to 110 digits, as printed in tables: not computed, so that it shares nothing with the engine. */
+        private static final BigDecimal PI = new BigDecimal("3.14159265358979323846264338327950288419716939937510"
+                + "58209749445923078164062862089986280348253421170679821480865132");
 
         private final MathContext context;
         private final MathContext inner;
         private final BigDecimal e;
         private final BigDecimal ln2;
+        private final BigDecimal ln10;
 
         DecimalNumbers(MathContext context) {
             this.context = context;
             this.inner = new MathContext(context.getPrecision() + 25, RoundingMode.HALF_EVEN);
             this.e = taylorExp(BigDecimal.ONE);
             this.ln2 = atanhSeries(BigDecimal.ONE.divide(BigDecimal.valueOf(3), inner)).multiply(TWO, inner);
+            // ln 10 = 3·ln 2 + ln(5/4), ln(5/4) = 2·atanh(1/9)
+            this.ln10 = ln2.multiply(BigDecimal.valueOf(3), inner)
+                    .add(atanhSeries(BigDecimal.ONE.divide(BigDecimal.valueOf(9), inner)).multiply(TWO, inner), inner);
         }
 
         public BigDecimal of(Rational r) { return r.toBigDecimal(context); }
@@ -462,30 +535,68 @@ final class IndependentGradients<T> {
 
         public BigDecimal log(BigDecimal x) {
             if (x.signum() <= 0) throw new UndefinedPoint("log of " + x);
-            // x = m·2^k with m in [1, 2): log x = k·ln 2 + 2·atanh((m − 1)/(m + 1)).
-            int k = x.toBigInteger().bitLength() - 1;
-            if (x.compareTo(BigDecimal.ONE) < 0) {
-                k = -1;
-                while (x.multiply(TWO.pow(-k), inner).compareTo(BigDecimal.ONE) < 0) k--;
+            // x = m·2^k·10^d with m in [1, 2): log x = d·ln 10 + k·ln 2 + 2·atanh((m − 1)/(m + 1)); the
+            // decimal exponent d comes off for free, however far from 1 x is (e^1000000 and beyond).
+            long d = (long) x.precision() - x.scale() - 1;
+            BigDecimal m = x.movePointLeft((int) d);
+            int k = 0;
+            while (m.compareTo(TWO) >= 0) {
+                m = m.divide(TWO, inner);
+                k++;
             }
-            BigDecimal m = k >= 0 ? x.divide(TWO.pow(k), inner) : x.multiply(TWO.pow(-k), inner);
             BigDecimal s = m.subtract(BigDecimal.ONE).divide(m.add(BigDecimal.ONE), inner);
-            return ln2.multiply(BigDecimal.valueOf(k), inner).add(atanhSeries(s).multiply(TWO, inner), inner)
-                    .round(context);
+            return ln10.multiply(BigDecimal.valueOf(d), inner).add(ln2.multiply(BigDecimal.valueOf(k), inner), inner)
+                    .add(atanhSeries(s).multiply(TWO, inner), inner).round(context);
         }
 
+        // tanh, σ and softplus from e^(−|x|), which cannot overflow however large |x| is.
+
         public BigDecimal tanh(BigDecimal x) {
-            // tanh x = (e^(2x) − 1)/(e^(2x) + 1); the guard digits absorb the cancellation near 0 (|x| > 10^-20).
-            BigDecimal e2 = expInner(x.multiply(TWO, inner));
-            return e2.subtract(BigDecimal.ONE, inner).divide(e2.add(BigDecimal.ONE, inner), context);
+            // tanh|x| = (1 − e^(−2|x|))/(1 + e^(−2|x|)); the guard digits absorb the cancellation near 0 (|x| > 10^-20).
+            BigDecimal t = expInner(x.abs().multiply(TWO, inner).negate());
+            BigDecimal magnitude = BigDecimal.ONE.subtract(t, inner).divide(BigDecimal.ONE.add(t, inner), context);
+            return x.signum() < 0 ? magnitude.negate() : magnitude;
         }
 
         public BigDecimal sigmoid(BigDecimal x) {
-            return BigDecimal.ONE.divide(BigDecimal.ONE.add(expInner(x.negate()), inner), context);
+            BigDecimal e = expInner(x.abs().negate());
+            BigDecimal numerator = x.signum() >= 0 ? BigDecimal.ONE : e;
+            return numerator.divide(BigDecimal.ONE.add(e, inner), context);
         }
 
         public BigDecimal softplus(BigDecimal x) {
-            return log(BigDecimal.ONE.add(expInner(x), inner));
+            // max(x, 0) + log(1 + e^(−|x|))
+            BigDecimal tail = log(BigDecimal.ONE.add(expInner(x.abs().negate()), inner));
+            return x.signum() > 0 ? x.add(tail, context) : tail;
+        }
+
+        public BigDecimal sqrt(BigDecimal x) { return x.sqrt(context); }
+
+        public BigDecimal pi() { return PI.round(context); }
+
+        /**
+         * erf x by its Maclaurin series Σ (−1)^n x^(2n+1)/(n!·(2n+1))·2/√π, whose terms grow to
+         * about e^(x²) before they fall: computed with that many more digits. Beyond |x| = 12,
+         * erf x is ±1 to 60 digits.
+         */
+        public BigDecimal erf(BigDecimal x) {
+            if (x.abs().compareTo(BigDecimal.valueOf(12)) > 0) return BigDecimal.valueOf(x.signum());
+            double m = x.doubleValue();
+            MathContext wide = new MathContext(inner.getPrecision() + (int) Math.ceil(m * m / Math.log(10)) + 5,
+                    RoundingMode.HALF_EVEN);
+            BigDecimal x2 = x.multiply(x, wide);
+            BigDecimal power = x;
+            BigDecimal sum = x;
+            BigDecimal limit = BigDecimal.ONE.movePointLeft(wide.getPrecision() + 2);
+            for (int n = 1; n < 100_000; n++) {
+                power = power.multiply(x2, wide).divide(BigDecimal.valueOf(-n), wide);
+                BigDecimal term = power.divide(BigDecimal.valueOf(2L * n + 1), wide);
+                sum = sum.add(term, wide);
+                if (term.abs().compareTo(limit) < 0) {
+                    return sum.multiply(TWO, wide).divide(PI.sqrt(wide), context);
+                }
+            }
+            throw new IllegalStateException("erf series did not converge at " + x);
         }
 
         public boolean same(BigDecimal a, BigDecimal b) {
@@ -502,6 +613,9 @@ final class IndependentGradients<T> {
 
         /** e^x at the inner precision: e^n by repeated multiplication, e^r by Taylor for |r| ≤ 1/2. */
         private BigDecimal expInner(BigDecimal x) {
+            // Out of range before x is rounded to an integer, which for x = 10^10000000 would take long.
+            if (x.compareTo(BigDecimal.valueOf(-100_000_001)) < 0) return BigDecimal.ZERO;
+            if (x.compareTo(BigDecimal.valueOf(1L << 27)) > 0) throw new UndefinedPoint("exp of " + x + " is out of range");
             BigInteger n = x.setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact();
             // The engine's range, as the README states it: e^x underflows to 0 below e^-100000000, and
             // a saturated function's tiny slope is still a slope above that.

@@ -117,6 +117,22 @@ class IndependentGradientsTest {
                     d.sigmoid(bx.multiply(BigDecimal.valueOf(2)))), BigDecimal.ONE)));
         }
         assertTrue(d.same(d.log(new BigDecimal("1e-60")), d.multiply(BigDecimal.valueOf(-60), d.log(BigDecimal.TEN))));
+        // Far out, from e^(−|x|): e^(2x) at x = 10^10 would be out of range.
+        BigDecimal far = new BigDecimal("1e10");
+        assertEquals(0, BigDecimal.ONE.compareTo(d.tanh(far)));
+        assertEquals(0, BigDecimal.ONE.negate().compareTo(d.tanh(far.negate())));
+        assertEquals(0, BigDecimal.ONE.compareTo(d.sigmoid(far)));
+        assertEquals(0, BigDecimal.ZERO.compareTo(d.sigmoid(far.negate())));
+        assertTrue(d.same(far, d.softplus(far)));
+        // The logarithm of numbers far from 1 takes its decimal exponent off first: e^±1000000.
+        BigDecimal huge = d.exp(BigDecimal.valueOf(1_000_000));
+        assertTrue(d.same(BigDecimal.valueOf(1_000_000), d.log(huge)));
+        assertTrue(d.same(BigDecimal.valueOf(-1_000_000), d.log(d.exp(BigDecimal.valueOf(-1_000_000)))));
+        // erf against values computed independently at 80 digits.
+        assertTrue(d.same(new BigDecimal("0.520499877813046537682746653891964528736451575757963700058805725"),
+                d.erf(new BigDecimal("0.5"))));
+        assertTrue(d.same(new BigDecimal("-0.999999999999999999999999999999999999999999997911512416237455"),
+                d.erf(BigDecimal.valueOf(-10))));
     }
 
     /**

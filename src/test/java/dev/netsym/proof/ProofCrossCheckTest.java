@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.netsym.Netsym;
 import dev.netsym.model.Assumption;
+import dev.netsym.model.Expr;
 import dev.netsym.model.Init;
 import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
 import dev.netsym.model.Rational;
 import dev.netsym.model.Sample;
+import dev.netsym.model.Unit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -140,7 +143,10 @@ class ProofCrossCheckTest {
             if (parsed.network().isEmpty()) fail("the generator wrote a bad spec (seed " + seed + "):\n" + spec + parsed.diagnostics());
             Network network = parsed.network().get();
             tally.specs++;
+            long start = System.nanoTime();
             checkProof(network, prove(network, seed), spec, new Random(seed * 7919 + 1), tally);
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            if (seconds >= 30) System.out.println("cross-check: seed " + seed + " took " + seconds + " s");
         }
         System.out.println(report(tally));
         if (!tally.failures.isEmpty()) fail(report(tally));
@@ -225,7 +231,19 @@ class ProofCrossCheckTest {
             checkClassesStartTogether();
             checkAtPointsOfTheSubspace();
             checkDescentFromTheInitialisation();
-            for (Separation s : proof.separations()) checkSeparation(s);
+            Checker<?> decimal = null;
+            for (Separation s : proof.separations()) {
+                // A run the engine made in decimals (its exact numbers outgrew their bound) is replayed
+                // in decimals too: exact replay of such a run can take hours.
+                if (!s.witness().run().exact() && k instanceof IndependentGradients.ExactNumbers) {
+                    if (decimal == null) {
+                        decimal = new Checker<>(IndependentGradients.decimal(network), network, proof, spec, random, tally);
+                    }
+                    decimal.checkSeparation(s);
+                } else {
+                    checkSeparation(s);
+                }
+            }
         }
 
         private void failure(String category, String detail) {
@@ -441,6 +459,7 @@ class ProofCrossCheckTest {
             T other = s.isMove() ? trajectory.get(0).get(s.first()) : opposite(s, trajectory.get(w.step()).get(s.second()));
             if (!k.surelyDifferent(after, other)) {
                 if (!network.activations().isEmpty() && separatesWithOurActivation(s, trajectory, samples, eta)) return;
+                if (!network.activations().isEmpty() && separatesWithTheRunsActivation(s, w, start, data, eta)) return;
                 failure(network.activations().isEmpty() ? "witness that does not separate"
                                 : "witness that does not separate (generic activation)",
                         what + ": after step " + w.step() + " from " + show(start) + " with data " + show(data)
@@ -477,6 +496,57 @@ class ProofCrossCheckTest {
                 return false;
             }
             return false;
+        }
+
+        /**
+         * Where the run states each activation as a formula (floating runs do), the run replayed
+         * with f(u) written out as that formula: then nothing of the engine's but the formula is
+         * used. With our own stand-in the units may saturate where the run's do not (gelu_tanh of
+         * a large negative sum is 0 to every digit), and the two stay together for a reason that
+         * has nothing to do with the claim.
+         */
+        private boolean separatesWithTheRunsActivation(Separation s, Witness w, Map<String, Rational> start,
+                                                       List<Map<String, Rational>> data, Rational eta) {
+            Map<String, Expr> formulas = new HashMap<>();
+            for (WitnessRun.Activation a : w.run().activations()) {
+                if (a.formula().isEmpty()) return false;
+                formulas.put(a.name(), a.formula().get());
+            }
+            if (!formulas.keySet().containsAll(network.activations())) return false;
+            List<Unit> units = network.units().stream()
+                    .map(u -> new Unit(u.name(), writtenOut(u.definition(), formulas), u.pos(), u.layer())).toList();
+            Network explicit = new Network(network.name(), network.inputs(), network.targets(), units,
+                    writtenOut(network.objective(), formulas), network.parameters(), Set.of(), network.layers(),
+                    network.data(), network.assumptions(), network.optimizer());
+            IndependentGradients<java.math.BigDecimal> replay = IndependentGradients.decimal(explicit);
+            var d = replay.numbers();
+            try {
+                Map<String, java.math.BigDecimal> from = new HashMap<>();
+                start.forEach((name, v) -> from.put(name, d.of(v)));
+                List<Map<String, java.math.BigDecimal>> samples = new ArrayList<>();
+                for (Map<String, Rational> sample : data) {
+                    Map<String, java.math.BigDecimal> lifted = new HashMap<>();
+                    sample.forEach((name, v) -> lifted.put(name, d.of(v)));
+                    samples.add(lifted);
+                }
+                var values = replay.descend(from, samples, d.of(eta), w.step()).get(w.step());
+                java.math.BigDecimal first = values.get(s.first());
+                java.math.BigDecimal second = s.isMove() ? from.get(s.first()) : values.get(s.second());
+                if (s.opposite()) second = second.negate();
+                return d.surelyDifferent(first, second);
+            } catch (IndependentGradients.UndefinedPoint e) {
+                return false;
+            }
+        }
+
+        /** e with every call of a declared activation f(u) replaced by f's formula in z at z = u. */
+        private static Expr writtenOut(Expr e, Map<String, Expr> formulas) {
+            List<Expr> children = e.children().stream().map(c -> writtenOut(c, formulas)).toList();
+            Expr rebuilt = children.equals(e.children()) ? e : e.withChildren(children);
+            if (rebuilt instanceof Expr.Call c && formulas.containsKey(c.function())) {
+                return formulas.get(c.function()).replaceNames(Map.of("z", c.args().get(0)));
+            }
+            return rebuilt;
         }
 
         // ---- random points, drawn here and nowhere else -----------------------------------------

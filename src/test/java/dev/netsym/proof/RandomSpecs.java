@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Random small specs that exercise what a proof engine can get wrong: assumptions (intervals
  * and one-sided bounds on inputs and on initial-value symbols), data lines, generic
- * activations, exp, log, quotients, non-integer powers, polynomial factors whose roots sit
+ * activations, every builtin function (max and min over two sums that tie under symmetric
+ * initialisations), exp, log, quotients, non-integer powers, polynomial factors whose roots sit
  * exactly where a sampler that trusts "random" grid points inside an interval would look,
  * shared weights and symmetric initialisations.
  */
@@ -140,15 +141,23 @@ final class RandomSpecs {
             for (String s : sources) transformed.put(s, features ? feature(s) : s);
             List<String> units = new ArrayList<>();
             for (int u = 1; u <= width; u++) {
-                List<String> terms = new ArrayList<>();
-                for (String s : sources) terms.add(weight("w") + "*" + transformed.get(s));
-                if (bias) terms.add(bias());
-                String z = String.join(" + ", terms);
+                String z = linear(sources, transformed, bias);
+                String value = activation.equals("max") || activation.equals("min")
+                        // Two sums alike: with equal weights they tie, where each gets half the slope.
+                        ? activation + "(" + z + ", " + linear(sources, transformed, bias && r.nextBoolean()) + ")"
+                        : apply(activation, z);
                 String unit = prefix + u;
-                spec.append(unit).append(" = ").append(apply(activation, z)).append('\n');
+                spec.append(unit).append(" = ").append(value).append('\n');
                 units.add(unit);
             }
             return units;
+        }
+
+        private String linear(List<String> sources, Map<String, String> transformed, boolean bias) {
+            List<String> terms = new ArrayList<>();
+            for (String s : sources) terms.add(weight("w") + "*" + transformed.get(s));
+            if (bias) terms.add(bias());
+            return String.join(" + ", terms);
         }
 
         /** A weight, now and then one of the same kind used before: shared, convolution-like parameters. */
@@ -173,7 +182,8 @@ final class RandomSpecs {
 
         private String activation() {
             List<String> choices = new ArrayList<>(List.of("", "tanh", "sigmoid", "relu", "softplus", "leaky",
-                    "square", "quotient", "logsquare", "exp"));
+                    "square", "quotient", "logsquare", "exp", "sqrt", "abs", "max", "min", "elu", "gelu", "gelu_tanh",
+                    "silu"));
             choices.addAll(activations);
             choices.addAll(activations);
             return choices.get(r.nextInt(choices.size()));
@@ -187,6 +197,7 @@ final class RandomSpecs {
                 case "quotient" -> "(" + z + ")/(1 + (" + z + ")^2)";
                 case "logsquare" -> "log(1 + (" + z + ")^2)";
                 case "exp" -> "exp((" + z + ")/4)";
+                case "sqrt" -> "sqrt(1 + (" + z + ")^2)";
                 default -> activation + "(" + z + ")";
             };
         }
@@ -198,8 +209,9 @@ final class RandomSpecs {
                     x + "/(1 + " + x + "^2)", "exp(" + x + "/2)", "log(1 + " + x + "^2)",
                     "log(exp(" + x + ") + exp(-" + x + "))", "tanh(" + x + ")", "sigmoid(" + x + ")"));
             if (range.positive()) {
-                choices.addAll(List.of("log(" + x + ")", "1/" + x, x + "^(1/2)"));
+                choices.addAll(List.of("log(" + x + ")", "1/" + x, x + "^(1/2)", "sqrt(" + x + ")"));
             }
+            choices.addAll(List.of("abs(" + x + ")", "elu(" + x + ")", "gelu(" + x + ")"));
             if (!activations.isEmpty()) choices.add(activations.get(0) + "(" + x + ")");
             return choices.get(r.nextInt(choices.size()));
         }

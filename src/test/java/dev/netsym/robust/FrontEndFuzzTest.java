@@ -45,6 +45,7 @@ class FrontEndFuzzTest {
     private static final String[] TOKENS = {
         "network", "input", "target", "activation", "layer", "objective", "init", "data", "assume", "optimizer",
         "all", "random", "dense", "sum", "bias", "relu", "leaky_relu", "tanh", "sigmoid", "softplus", "exp", "log",
+        "sqrt", "abs", "max", "min", "elu", "gelu", "gelu_tanh", "silu", "Erf", "Abs", "Max",
         "x", "y", "h", "w", "w1", "W_h", "t", "a", "f", "Export", "Import", "Run", "Print", "D", "N", "I", "E",
         "Pi", "Sin", "Input", "SystemDialogInput", "Get", "Put", "adam", "sgd",
         "0", "1", "2", "3", "10", "784", "0.5", ".5", "1e3", "1e-3", "2.", "1e999999", "1e99999999999999999999",

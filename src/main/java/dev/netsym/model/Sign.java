@@ -1,18 +1,18 @@
-package dev.netsym.proof;
+package dev.netsym.model;
 
 /** What is known of a value's sign on the whole subspace. */
-enum Sign {
+public enum Sign {
     NEGATIVE, NONPOSITIVE, ZERO, NONNEGATIVE, POSITIVE, UNKNOWN;
 
-    static Sign of(int signum) {
+    public static Sign of(int signum) {
         return signum < 0 ? NEGATIVE : signum > 0 ? POSITIVE : ZERO;
     }
 
-    boolean atMostZero() { return this == NEGATIVE || this == NONPOSITIVE || this == ZERO; }
+    public boolean atMostZero() { return this == NEGATIVE || this == NONPOSITIVE || this == ZERO; }
 
-    boolean atLeastZero() { return this == POSITIVE || this == NONNEGATIVE || this == ZERO; }
+    public boolean atLeastZero() { return this == POSITIVE || this == NONNEGATIVE || this == ZERO; }
 
-    Sign negate() {
+    public Sign negate() {
         return switch (this) {
             case NEGATIVE -> POSITIVE;
             case NONPOSITIVE -> NONNEGATIVE;
@@ -22,7 +22,7 @@ enum Sign {
         };
     }
 
-    Sign plus(Sign o) {
+    public Sign plus(Sign o) {
         if (this == ZERO) return o;
         if (o == ZERO) return this;
         if (atLeastZero() && o.atLeastZero()) return this == POSITIVE || o == POSITIVE ? POSITIVE : NONNEGATIVE;
@@ -30,7 +30,7 @@ enum Sign {
         return UNKNOWN;
     }
 
-    Sign times(Sign o) {
+    public Sign times(Sign o) {
         if (this == ZERO || o == ZERO) return ZERO;
         if (this == UNKNOWN || o == UNKNOWN) return UNKNOWN;
         boolean strict = (this == POSITIVE || this == NEGATIVE) && (o == POSITIVE || o == NEGATIVE);

@@ -1,0 +1,69 @@
+package dev.netsym.model;
+
+/**
+ * The operations a {@link Builtin}'s value and partial derivatives are written in: field
+ * operations, the sign, and a few elementary kernels. Each number system implements these
+ * once (to its own precision, or not at all where it has no such value); every builtin is then
+ * one formula over them, so that a new function needs no case in any number system.
+ *
+ * <p>A number system that cannot compute a kernel (exact rationals have no e^x, residues
+ * modulo a prime no order) throws an {@code UnsupportedArithmeticException}; callers ask
+ * {@link Builtin#exactness()} first.
+ *
+ * @param <T> the value type; values are immutable
+ */
+public interface Primitives<T> {
+
+    T zero();
+
+    T one();
+
+    /** The rational as a value; throws {@code DivisionByZeroException} if it has no image (modular). */
+    T fromRational(Rational value);
+
+    T add(T a, T b);
+
+    T subtract(T a, T b);
+
+    T multiply(T a, T b);
+
+    /** Throws {@code DivisionByZeroException} when {@code b} is zero. */
+    T divide(T a, T b);
+
+    T negate(T a);
+
+    /** −1, 0 or 1: the order that relu and the other piecewise functions branch on. */
+    int signum(T a);
+
+    /**
+     * −1, 0 or 1 as a &lt; b, a = b, a &gt; b: where max and min branch, and where a tie splits
+     * their slope. A floating number system throws ArithmeticException for two values that
+     * differ, but by no more than rounding noise: their true order is unknown then (they may be
+     * one value reached along two paths), and a branch taken on noise would make a witness lie.
+     */
+    int compare(T a, T b);
+
+    /** e^a; below the number system's range it underflows to 0, above it throws ArithmeticException. */
+    T exp(T a);
+
+    /** e^a − 1, accurate relative to the result also where a is tiny. */
+    T expm1(T a);
+
+    /** ln a; throws ArithmeticException for a ≤ 0. */
+    T log(T a);
+
+    /** ln(1 + a), accurate relative to the result also where a is tiny; throws for a ≤ −1. */
+    T log1p(T a);
+
+    /** √a; throws ArithmeticException for a < 0. */
+    T sqrt(T a);
+
+    /**
+     * erfc a = 1 − erf a = (2/√π)·∫_a^∞ e^(−t²) dt, accurate relative to the result also where
+     * it is tiny (large a): the tail of the normal distribution, which gelu needs.
+     */
+    T erfc(T a);
+
+    /** π. */
+    T pi();
+}
