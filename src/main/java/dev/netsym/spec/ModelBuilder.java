@@ -220,7 +220,7 @@ final class ModelBuilder {
         } else if (s instanceof ActivationStmtContext a) {
             for (IdentContext id : a.ident()) {
                 String name = id.getText();
-                if (Builtin.byName(name).isPresent() || name.equals("dense") || name.equals("sum")) {
+                if (Builtin.byName(name).isPresent() || name.equals("dense") || TENSOR_FUNCTIONS.contains(name)) {
                     error(id, "'" + name + "' is a built-in function and cannot be declared again");
                 } else if (claimName(name, pos(id), "activation")) {
                     activations.put(name, pos(id));
