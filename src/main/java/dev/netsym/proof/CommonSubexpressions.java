@@ -326,16 +326,7 @@ public final class CommonSubexpressions {
      * counting n − 1 (the same count as the calculus's size, which bounds its work).
      */
     public static int size(Expr e) {
-        long total = 0;
-        Deque<Expr> todo = new ArrayDeque<>();
-        todo.push(e);
-        while (!todo.isEmpty()) {
-            Expr x = todo.pop();
-            List<Expr> children = x.children();
-            total += (x instanceof Expr.Sum || x instanceof Expr.Product) ? Math.max(0, children.size() - 1) : 1;
-            for (Expr child : children) todo.push(child);
-        }
-        return (int) Math.min(Integer.MAX_VALUE, total);
+        return dev.netsym.calculus.SymbolicEngine.size(e);
     }
 
     /**

@@ -114,11 +114,15 @@ class SpecErrorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badSpecs")
     void reportsExactly(String what, String spec, String expected) {
+        assertEquals(expected, errorsOf(what, spec));
+    }
+
+    /** The spec's errors as a user sees them, one per line, without the file name. */
+    static String errorsOf(String what, String spec) {
         SpecResult result = SpecParser.parse(spec.getBytes(StandardCharsets.UTF_8));
         assertTrue(result.hasErrors(), what + " should be an error");
-        String shown = result.diagnostics().stream().filter(Diagnostic::isError)
+        return result.diagnostics().stream().filter(Diagnostic::isError)
                 .map(d -> d.format("f").substring(2)).collect(Collectors.joining("\n"));
-        assertEquals(expected, shown);
     }
 
     @ParameterizedTest(name = "not UTF-8")

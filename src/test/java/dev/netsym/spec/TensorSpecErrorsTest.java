@@ -1,12 +1,7 @@
 package dev.netsym.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netsym.model.Diagnostic;
-import dev.netsym.model.SpecResult;
-import java.nio.charset.StandardCharsets;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -52,10 +47,6 @@ class TensorSpecErrorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badSpecs")
     void reportsExactly(String what, String spec, String expected) {
-        SpecResult result = SpecParser.parse(spec.getBytes(StandardCharsets.UTF_8));
-        assertTrue(result.hasErrors(), what + " should be an error");
-        String shown = result.diagnostics().stream().filter(Diagnostic::isError)
-                .map(d -> d.format("f").substring(2)).collect(Collectors.joining("\n"));
-        assertEquals(expected, shown);
+        assertEquals(expected, SpecErrorsTest.errorsOf(what, spec));
     }
 }
