@@ -1,11 +1,9 @@
 package dev.netsym.proof;
 
 import dev.netsym.model.Expr;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
