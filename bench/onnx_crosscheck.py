@@ -23,7 +23,6 @@ name with 0-based indices as in PyTorch ("base.weight[2,0]"; a 0-d tensor is jus
 import argparse
 import importlib.util
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -70,7 +69,9 @@ def close(a, b):
 
 
 def train(fixture):
-    """(parameter shapes, buffer shapes, element names, trajectories [elements, steps + 1], losses)."""
+    """The run: parameter and buffer shapes, element names, trajectories [elements, steps + 1], losses,
+    and the reference point (data, output and gradient at the start) for checking an importer's
+    forward and backward pass."""
     model = fixture.model().double().train()
     initializers = {t.name for t in onnx.load(str(FIXTURES_DIR / (fixture.name + ".onnx"))).graph.initializer}
     params = dict(model.named_parameters())  # a tied tensor appears once, under its first name
@@ -80,9 +81,11 @@ def train(fixture):
     buffers = {n: list(b.shape) for n, b in model.named_buffers() if n in initializers}
 
     gen = torch.Generator().manual_seed(DATA_SEED)
-    inputs = [t if t.dtype == torch.int64 else t.double() for _, t in fixture.example_inputs(gen)]
+    named_inputs = [(n, t if t.dtype == torch.int64 else t.double()) for n, t in fixture.example_inputs(gen)]
+    inputs = [t for _, t in named_inputs]
     with torch.no_grad():
-        output_shape = model(*inputs).shape
+        start_output = model(*inputs)
+    output_shape = start_output.shape
     if fixture.loss == "mse":
         target = torch.randn(output_shape, generator=gen, dtype=torch.float64)
         loss_of = lambda out: F.mse_loss(out, target)
@@ -95,22 +98,31 @@ def train(fixture):
         return np.concatenate([p.detach().numpy().ravel() for p in params.values()])
 
     optimizer = torch.optim.SGD(params.values(), lr=LEARNING_RATE)
-    states, losses = [snapshot()], []
+    states, losses, start_gradient = [snapshot()], [], None
     for _ in range(STEPS):
         optimizer.zero_grad()
         loss = loss_of(model(*inputs))
         loss.backward()
+        if start_gradient is None:
+            start_gradient = {n: p.grad.tolist() for n, p in params.items()}
         optimizer.step()
         losses.append(float(loss))
         states.append(snapshot())
     losses.append(float(loss_of(model(*inputs))))
-    names = [e for n, p in params.items() for e in element_names(n, list(p.shape))]
-    shapes = {n: list(p.shape) for n, p in params.items()}
-    return shapes, buffers, names, np.stack(states, axis=1), losses
+    return {
+        "shapes": {n: list(p.shape) for n, p in params.items()},
+        "buffers": buffers,
+        "names": [e for n, p in params.items() for e in element_names(n, list(p.shape))],
+        "trajectories": np.stack(states, axis=1),
+        "losses": losses,
+        "reference_point": {"inputs": {n: t.tolist() for n, t in named_inputs}, "target": target.tolist(),
+                            "output": start_output.tolist(), "loss": losses[0], "gradient": start_gradient},
+    }
 
 
 def verdicts(fixture):
-    shapes, buffers, names, T, losses = train(fixture)
+    run = train(fixture)
+    names, T, losses = run["names"], run["trajectories"], run["losses"]
     frozen_mask = close(T, T[:, :1]).all(axis=1)
     classes = []  # lists of element indices; each element joins the first class it stays equal to
     for i in range(len(names)):
@@ -137,8 +149,8 @@ def verdicts(fixture):
         "loss_definition": LOSSES[fixture.loss],
         "loss_start": losses[0],
         "loss_end": losses[-1],
-        "parameters": shapes,
-        "buffers": buffers,
+        "parameters": run["shapes"],
+        "buffers": run["buffers"],
         "elements": len(names),
         "frozen": [names[i] for i in range(len(names)) if frozen_mask[i]],
         "classes": [[names[i] for i in c] for c in classes if len(c) > 1],
@@ -149,6 +161,7 @@ def verdicts(fixture):
         # that moved, and the smallest largest-gap between two classes
         "weakest_move": float(moves[~frozen_mask].min()) if (~frozen_mask).any() else None,
         "closest_classes": float(gaps.min()) if len(classes) > 1 else None,
+        "reference_point": run["reference_point"],
     }
 
 
@@ -213,6 +226,17 @@ def compare(expected, proof):
     return problems, notes
 
 
+def dump(value, indent=""):
+    """JSON with one item a line, except that a list of numbers or strings stays on one line."""
+    inner = indent + " "
+    if isinstance(value, dict) and value:
+        items = ",\n".join(inner + json.dumps(k) + ": " + dump(v, inner) for k, v in value.items())
+        return "{\n" + items + "\n" + indent + "}"
+    if isinstance(value, list) and any(isinstance(v, (list, dict)) for v in value):
+        return "[\n" + ",\n".join(inner + dump(v, inner) for v in value) + "\n" + indent + "]"
+    return json.dumps(value)
+
+
 def print_verdicts(results):
     for name, v in results.items():
         print("== %s (%s, %d elements): %d distinct values, %d trainable; loss %.6g -> %.6g"
@@ -267,12 +291,13 @@ def main():
                        "every step (frozen ones included)", "distinct_values": "number of classes, singletons "
                        "included", "trainable_values": "classes that moved", "buffers": "initializers that are "
                        "not parameters (BatchNorm running statistics)", "opposite_classes": "class "
-                       "representatives a, b with a = -b at every step"},
+                       "representatives a, b with a = -b at every step", "reference_point": "the training "
+                       "batch (inputs, target: next token ids for cross_entropy), the output and the loss at the "
+                       "starting values, and the loss's gradient there (float64), to check an importer's forward "
+                       "and backward pass"},
             "models": results,
         }
-        text = json.dumps(document, indent=1)
-        text = re.sub(r"\[\n[\d,\s]*\]", lambda m: json.dumps(json.loads(m.group())), text)  # shapes on one line
-        EXPECTED.write_text(text + "\n")
+        EXPECTED.write_text(dump(document) + "\n")
         print("wrote %s" % EXPECTED.relative_to(HOME))
 
 
