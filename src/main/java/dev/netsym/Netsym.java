@@ -1,6 +1,7 @@
 package dev.netsym;
 
 import dev.netsym.model.SpecResult;
+import dev.netsym.onnx.OnnxImporter;
 import dev.netsym.spec.SpecParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,12 @@ public final class Netsym {
     /** Parses and validates a spec file. */
     public static SpecResult read(Path file) throws IOException {
         return SpecParser.parse(Files.readAllBytes(file));
+    }
+
+    /** Imports an ONNX model file, its objective and starts as the options say. */
+    public static SpecResult readModel(Path file, OnnxImporter.Options options) throws IOException {
+        String name = file.getFileName().toString().replaceFirst("(?i)\\.onnx$", "");
+        return OnnxImporter.read(Files.readAllBytes(file), name, options);
     }
 
     /** Parses and validates spec text. */

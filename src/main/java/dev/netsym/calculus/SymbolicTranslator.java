@@ -129,6 +129,7 @@ final class SymbolicTranslator {
             case SOFTPLUS -> F.Log(F.Plus(F.C1, F.Exp(z)));
             case EXP -> F.Exp(z);
             case LOG -> F.Log(z);
+            case ERF -> F.Erf(z);
             case SQRT, ABS, MAX, MIN, ELU, GELU, GELU_TANH, SILU -> {
                 IASTAppendable ast = F.ast(opaque(builtin.get()), c.args().size());
                 for (Expr a : c.args()) ast.append(toSymja(a));

@@ -17,6 +17,7 @@ final class CheckCommand implements Command {
             .withDescription(
                 "Reads a network spec, reports every error with FILE:LINE:COLUMN, and prints a short",
                 "summary: inputs, units, parameters and how they start.")
+            .withOptions(SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Example:", "  netsym check examples/cs231n.net", "  cat my.net | netsym check -");
 

@@ -52,7 +52,7 @@ final class DeriveCommand implements Command {
                 "Derives every unit and every gradient of the objective as a person does by",
                 "hand: the chain rule through the units, the local form, the result in inputs",
                 "and parameters, and its value at the initialisation.")
-            .withOptions(PARAM, AT, FORMAT, TIMEOUT, FULL)
+            .withOptions(PARAM, AT, FORMAT, TIMEOUT, FULL, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym derive examples/cs231n.net",
                 "  netsym derive examples/cs231n.net --param w1 --param w9 --at 'w1=0, w2=b'",

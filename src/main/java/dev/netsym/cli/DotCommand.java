@@ -25,7 +25,7 @@ final class DotCommand implements Command {
             .withDescription(
                 "Writes a Graphviz picture of the network: inputs on the left, units by depth, every edge",
                 "labelled with its parameters and coloured by class (frozen: dashed).")
-            .withOptions(OUTPUT, SVG)
+            .withOptions(OUTPUT, SVG, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym dot examples/cs231n.net | dot -Tpng > cs231n.png",
                 "  netsym dot examples/cs231n.net --svg -o cs231n.svg");

@@ -38,7 +38,7 @@ final class LatexCommand implements Command {
                 "Writes a LaTeX document of the network: its equations, a picture with edges coloured by",
                 "parameter class, every gradient derived by the chain rule, and the proof of which",
                 "parameters gradient descent keeps equal forever.")
-            .withOptions(OUTPUT, PDF, FRAGMENT, FULL)
+            .withOptions(OUTPUT, PDF, FRAGMENT, FULL, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym latex examples/cs231n.net -o cs231n.tex",
                 "  netsym latex examples/cs231n.net --pdf -o cs231n.tex",

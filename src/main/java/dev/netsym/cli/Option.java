@@ -93,11 +93,21 @@ final class Option<T> {
 
     /** May be given many times; the values in command-line order, none unless given. */
     static Option<List<String>> repeatable(String longName, String label, String description) {
+        return repeatable(longName, label, description, text -> text);
+    }
+
+    /** May be given many times, each value read by {@code convert} (which throws IllegalArgumentException to refuse it). */
+    static <T> Option<List<T>> repeatable(String longName, String label, String description, Function<String, T> convert) {
         return new Option<>(longName, null, label, description, List.of(), (soFar, text) -> {
-            List<String> all = new ArrayList<>(soFar);
-            all.add(text);
+            List<T> all = new ArrayList<>(soFar);
+            all.add(convert.apply(text));
             return List.copyOf(all);
         }, true);
+    }
+
+    /** A value read by {@code convert} (which throws IllegalArgumentException to refuse it), with its default as typed. */
+    static <T> Option<T> converted(String longName, String label, String defaultText, String description, Function<String, T> convert) {
+        return single(longName, label, defaultText, description, convert);
     }
 
     /**

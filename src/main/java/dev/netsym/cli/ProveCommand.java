@@ -30,7 +30,7 @@ final class ProveCommand implements Command {
                 "",
                 "The result is the greatest set of equalities that holds from the spec's initialisation for",
                 "every dataset (or for the spec's 'data' lines), batch order and learning-rate schedule.")
-            .withOptions(FORMAT, TIMEOUT, FULL)
+            .withOptions(FORMAT, TIMEOUT, FULL, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym prove examples/cs231n.net",
                 "  netsym prove --format json examples/cs231n.net > proof.json",

@@ -1,6 +1,11 @@
 package dev.netsym.cli;
 
 import dev.netsym.model.Diagnostic;
+import dev.netsym.model.Init;
+import dev.netsym.model.Rational;
+import dev.netsym.onnx.OnnxImporter;
+import java.util.List;
+import java.util.Map;
 import dev.netsym.model.Network;
 import dev.netsym.model.SpecResult;
 import dev.netsym.spec.SpecParser;
@@ -14,12 +19,79 @@ import java.nio.file.Path;
 
 /** The FILE argument shared by every command: read it, parse it, report its diagnostics. */
 final class SpecInput {
-    static final Positional FILE = Positional.required("FILE", "The network spec file ('-' reads standard input).");
+    static final Positional FILE = Positional.required("FILE",
+            "The network spec file ('-' reads standard input), or an ONNX model (FILE.onnx).");
+
+    static final Option<OnnxImporter.Loss> LOSS = Option.converted("--loss", "LOSS", "generic",
+            "For an ONNX model: the objective on its outputs: generic (every differentiable loss at once), sum, mse"
+                    + " or cross-entropy (against targets of the output's shape). Default: {default}.",
+            text -> OnnxImporter.Loss.parse(text).orElseThrow(() -> new IllegalArgumentException(
+                    "'" + text + "' is not one of generic, sum, mse, cross-entropy")));
+    static final Option<List<OnnxImporter.InitOverride>> INIT = Option.repeatable("--init", "GLOB=VALUE",
+            "For an ONNX model: start the matching parameters (a tensor's name, or elements such as 'q.weight[0,*]')"
+                    + " at VALUE instead of their stored values: random, a number, or a symbol such as a, -a, 2*a/3.",
+            SpecInput::initOverride);
+    static final Option<List<Map.Entry<String, int[]>>> SHAPE = Option.repeatable("--shape", "NAME=2x16",
+            "For an ONNX model: fix the shape of an input whose dimensions the file leaves open.", SpecInput::inputShape);
+
 
     private final String file;
+    private final OnnxImporter.Options modelOptions;
+    private final boolean modelOptionsGiven;
 
     SpecInput(Arguments arguments) {
         file = arguments.get(FILE);
+        Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
+        for (var entry : arguments.get(SHAPE)) shapes.put(entry.getKey(), entry.getValue());
+        modelOptions = new OnnxImporter.Options(arguments.get(LOSS), arguments.get(INIT), shapes);
+        modelOptionsGiven = arguments.isGiven(LOSS) || arguments.isGiven(INIT) || arguments.isGiven(SHAPE);
+    }
+
+    /** Whether FILE names an ONNX model rather than a spec. */
+    boolean isModelFile() {
+        return file != null && file.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
+    }
+
+    private static final java.util.regex.Pattern SCALED_SYMBOL =
+            java.util.regex.Pattern.compile("(-)?(?:([0-9]+(?:\\.[0-9]*)?)\\*)?([A-Za-z_][A-Za-z_0-9]*)(?:/([0-9]+(?:\\.[0-9]*)?))?");
+
+    /** GLOB=VALUE, VALUE as a spec's init line writes it. */
+    private static OnnxImporter.InitOverride initOverride(String text) {
+        int eq = text.lastIndexOf('=');
+        if (eq <= 0 || eq == text.length() - 1) throw new IllegalArgumentException("'" + text + "' is not GLOB=VALUE (e.g. 'q.weight=0')");
+        String pattern = text.substring(0, eq).trim();
+        String value = text.substring(eq + 1).trim();
+        if (value.equals("random")) return new OnnxImporter.InitOverride(pattern, new Init.Random());
+        try {
+            return new OnnxImporter.InitOverride(pattern, new Init.Numeric(Rational.parse(value), value.contains(".") ? value : null));
+        } catch (NumberFormatException | ArithmeticException notANumber) {
+            var m = SCALED_SYMBOL.matcher(value);
+            if (!m.matches() || value.equals("random")) {
+                throw new IllegalArgumentException("'" + value + "' is not an initial value: write random, a number (0, -0.5, 1/3) or a symbol (a, -a, 2*a/3)");
+            }
+            Rational scale = m.group(2) == null ? Rational.ONE : Rational.parse(m.group(2));
+            if (m.group(4) != null) scale = scale.divide(Rational.parse(m.group(4)));
+            if (m.group(1) != null) scale = scale.negate();
+            if (scale.isZero()) throw new IllegalArgumentException("'" + value + "' scales its symbol by 0; write 0 instead");
+            return new OnnxImporter.InitOverride(pattern, new Init.Symbolic(m.group(3), scale));
+        }
+    }
+
+    /** NAME=2x16. */
+    private static Map.Entry<String, int[]> inputShape(String text) {
+        int eq = text.lastIndexOf('=');
+        String[] dims = eq < 0 ? new String[0] : text.substring(eq + 1).split("x", -1);
+        try {
+            if (eq <= 0 || dims.length == 0) throw new NumberFormatException();
+            int[] shape = new int[dims.length];
+            for (int d = 0; d < dims.length; d++) {
+                shape[d] = Integer.parseInt(dims[d].trim());
+                if (shape[d] < 1 || shape[d] > 1_000_000) throw new NumberFormatException();
+            }
+            return Map.entry(text.substring(0, eq).trim(), shape);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not NAME=SHAPE with positive dimensions (e.g. 'x=2x16')");
+        }
     }
 
     /** Thrown to end a command with an exit code after its message has been printed. */
@@ -51,6 +123,10 @@ final class SpecInput {
 
     /** The network, with warnings printed; errors are printed and end the command. */
     Network load(PrintWriter err) throws Failure {
+        if (modelOptionsGiven && !isModelFile()) {
+            err.println("netsym: --loss, --init and --shape apply to ONNX models (FILE.onnx); a spec says these in its own lines");
+            throw new Failure(ExitCodes.USAGE);
+        }
         byte[] bytes;
         try {
             if (file.equals("-")) {
@@ -62,7 +138,7 @@ final class SpecInput {
                     throw new Failure(ExitCodes.NO_INPUT);
                 }
                 try (InputStream in = Files.newInputStream(p)) {
-                    bytes = readAtMostTooMuch(in);
+                    bytes = isModelFile() ? readModel(in) : readAtMostTooMuch(in);
                 }
             }
         } catch (NoSuchFileException e) {
@@ -78,11 +154,28 @@ final class SpecInput {
             err.println("netsym: " + file + " is too large to read");
             throw new Failure(ExitCodes.BAD_SPEC);
         }
-        SpecResult result = SpecParser.parse(bytes);
+        SpecResult result = isModelFile()
+                ? OnnxImporter.read(bytes, modelName(), modelOptions)
+                : SpecParser.parse(bytes);
         for (Diagnostic d : result.diagnostics()) err.println(d.format(displayName()));
         err.flush();
         if (result.hasErrors()) throw new Failure(ExitCodes.BAD_SPEC);
         return result.network().orElseThrow();
+    }
+
+    /** The most bytes of a model file netsym reads (models with their data inside the file; ONNX caps them at 2 GB). */
+    private static final int MAX_MODEL_BYTES = 512 << 20;
+
+    private byte[] readModel(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_MODEL_BYTES + 1);
+        if (bytes.length > MAX_MODEL_BYTES) throw new OutOfMemoryError();
+        return bytes;
+    }
+
+    /** The network's name when the model gives none: the file's name without .onnx. */
+    private String modelName() {
+        String name = Path.of(file).getFileName().toString();
+        return name.substring(0, name.length() - ".onnx".length());
     }
 
     /** The network, also checked to be computable with (see {@link Preflight}): for commands that compute. */

@@ -440,6 +440,42 @@ public enum Builtin {
         }
     },
 
+    ERF("erf", 1, Exactness.TRANSCENDENTAL, "erf(z)", "the error function, (2/√π)·∫ from 0 to z of e^(−t²) dt") {
+        /** 1 − erfc(z): accurate to the working precision in absolute terms, which is what a value near 0 needs here. */
+        @Override public <T> T value(Primitives<T> r, T[] a) { return r.subtract(r.one(), r.erfc(a[0])); }
+
+        /** (2/√π)·e^(−z²). */
+        @Override
+        public <T> T partial(Primitives<T> r, int k, T[] a) {
+            T z = a[0];
+            return r.divide(r.multiply(r.fromRational(TWO), r.exp(r.negate(r.multiply(z, z)))), r.sqrt(r.pi()));
+        }
+
+        @Override
+        public Expr localPartial(int k, List<Expr> args, Expr value) {
+            return new Expr.DerivativeCall(specName(), 1, args.get(0));
+        }
+
+        @Override
+        public Fold fold(int[] colours, Sign[] signs, Rational[] constants) { return atZero(constants, Rational.ZERO); }
+
+        @Override public Sign sign(Sign[] signs) { return signs[0]; }
+
+        @Override public Parity parity() { return Parity.ODD; }
+
+        @Override public Sign partialSign(int k, Sign[] signs) { return Sign.POSITIVE; }
+
+        @Override public Parity partialParity(int k) { return Parity.EVEN; }
+
+        @Override
+        public String derivativeNote() { return "erf'(z) is (2/√π)·e^(−z²)"; }
+
+        @Override
+        public String latexDerivativeNote() { return "$\\operatorname{erf}'(z) = \\tfrac{2}{\\sqrt{\\pi}}\\,e^{-z^2}$"; }
+
+        @Override public Optional<String> latexOperator() { return Optional.of("\\operatorname{erf}"); }
+    },
+
     GELU("gelu", 1, Exactness.TRANSCENDENTAL, "gelu(z)", "z·Φ(z), Φ the standard normal distribution function") {
         /** z·Φ(z) with Φ(z) = erfc(−z/√2)/2, which keeps its digits in the left tail. */
         @Override

@@ -24,6 +24,8 @@ public record Diagnostic(Severity severity, SourcePos pos, String message) {
 
     /** The diagnostic as a compiler prints it, for the named file. */
     public String format(String file) {
+        // A model file (ONNX) has no lines: its diagnostics name the file alone.
+        if (pos.equals(SourcePos.NONE)) return file + ": " + severity.label() + ": " + message;
         return file + ":" + pos.line() + ":" + pos.column() + ": " + severity.label() + ": " + message;
     }
 }

@@ -49,13 +49,18 @@ public final class Tensor {
         return new Tensor(shape.clone(), elements);
     }
 
-    /** The name of element {@code flat} (row-major) of a tensor: W[2,3]. */
+    /** The name of element {@code flat} (row-major) of a tensor, counting from 1 as specs do: W[2,3]. */
     public static String elementName(String name, int[] shape, int flat) {
+        return elementName(name, shape, flat, 1);
+    }
+
+    /** The name of element {@code flat} with indices counted from {@code first} (0 for models from PyTorch). */
+    public static String elementName(String name, int[] shape, int flat, int first) {
         StringBuilder b = new StringBuilder(name.length() + 4 * shape.length).append(name).append('[');
         int[] index = unflatten(shape, flat);
         for (int d = 0; d < index.length; d++) {
             if (d > 0) b.append(',');
-            b.append(index[d] + 1);
+            b.append(index[d] + first);
         }
         return b.append(']').toString();
     }
@@ -160,32 +165,53 @@ public final class Tensor {
 
     /**
      * The matrix product, with the shapes of {@code @} in NumPy: [m,k]·[k,n] → [m,n],
-     * [m,k]·[k] → [m], [k]·[k,n] → [n], [k]·[k] → a single number.
+     * [m,k]·[k] → [m], [k]·[k,n] → [n], [k]·[k] → a single number; with more axes, the last
+     * two are the matrices and the leading (batch) axes broadcast.
      */
     public static Tensor matmul(Tensor a, Tensor b) {
-        if (a.rank() < 1 || a.rank() > 2 || b.rank() < 1 || b.rank() > 2) {
+        if (a.rank() < 1 || b.rank() < 1) {
             throw new ShapeException("@ multiplies vectors and matrices; the shapes are " + describe(a.shape)
                     + " and " + describe(b.shape));
         }
-        int m = a.rank() == 2 ? a.shape[0] : 1;
+        int m = a.rank() >= 2 ? a.shape[a.rank() - 2] : 1;
         int k = a.shape[a.rank() - 1];
-        int kb = b.shape[0];
-        int n = b.rank() == 2 ? b.shape[1] : 1;
+        int kb = b.rank() >= 2 ? b.shape[b.rank() - 2] : b.shape[0];
+        int n = b.rank() >= 2 ? b.shape[b.rank() - 1] : 1;
         if (k != kb) {
             throw new ShapeException("@: the shapes " + describe(a.shape) + " and " + describe(b.shape)
-                    + " do not fit (the left's last axis has " + k + ", the right's first has " + kb + ")");
+                    + " do not fit (the left's last axis has " + k + ", the right's " + (b.rank() >= 2 ? "second to last" : "first")
+                    + " has " + kb + ")");
         }
-        Expr[] out = new Expr[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                List<Expr> terms = new ArrayList<>(k);
-                for (int l = 0; l < k; l++) terms.add(product(a.elements[i * k + l], b.elements[l * n + j]));
-                out[i * n + j] = sum(terms);
+        int[] batchA = Arrays.copyOfRange(a.shape, 0, Math.max(a.rank() - 2, 0));
+        int[] batchB = Arrays.copyOfRange(b.shape, 0, Math.max(b.rank() - 2, 0));
+        int[] batch = broadcast("@", batchA, batchB, List.of(a, b));
+        int[] stridesA = broadcastStrides(batchA, batch);
+        int[] stridesB = broadcastStrides(batchB, batch);
+        int batches = size(batch);
+        Expr[] out = new Expr[batches * m * n];
+        int[] index = new int[batch.length];
+        for (int t = 0; t < batches; t++) {
+            int offsetA = 0;
+            int offsetB = 0;
+            for (int d = 0; d < batch.length; d++) {
+                offsetA += index[d] * stridesA[d];
+                offsetB += index[d] * stridesB[d];
             }
+            offsetA *= m * k;
+            offsetB *= k * n;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    List<Expr> terms = new ArrayList<>(k);
+                    for (int l = 0; l < k; l++) terms.add(product(a.elements[offsetA + i * k + l], b.elements[offsetB + l * n + j]));
+                    out[(t * m + i) * n + j] = sum(terms);
+                }
+            }
+            increment(index, batch);
         }
         List<Integer> shape = new ArrayList<>();
-        if (a.rank() == 2) shape.add(m);
-        if (b.rank() == 2) shape.add(n);
+        for (int d : batch) shape.add(d);
+        if (a.rank() >= 2) shape.add(m);
+        if (b.rank() >= 2) shape.add(n);
         return new Tensor(shape.stream().mapToInt(Integer::intValue).toArray(), out);
     }
 
@@ -198,6 +224,109 @@ public final class Tensor {
         Expr[] out = new Expr[m * n];
         for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) out[j * m + i] = elements[i * n + j];
         return new Tensor(new int[] {n, m}, out);
+    }
+
+    /** The axes in a new order: axis d of the result is axis {@code order[d]} of this tensor. */
+    public Tensor permute(int[] order) {
+        if (!isPermutation(order, rank())) {
+            throw new ShapeException("transpose: " + Arrays.toString(order) + " is not an order of the " + rank() + " axes of " + describe(shape));
+        }
+        int[] outShape = new int[rank()];
+        for (int d = 0; d < rank(); d++) outShape[d] = shape[order[d]];
+        int[] strides = strides(shape);
+        Expr[] out = new Expr[elements.length];
+        int[] index = new int[rank()];
+        for (int flat = 0; flat < out.length; flat++) {
+            int at = 0;
+            for (int d = 0; d < rank(); d++) at += index[d] * strides[order[d]];
+            out[flat] = elements[at];
+            increment(index, outShape);
+        }
+        return new Tensor(outShape, out);
+    }
+
+    private static boolean isPermutation(int[] order, int rank) {
+        if (order.length != rank) return false;
+        boolean[] seen = new boolean[rank];
+        for (int d : order) {
+            if (d < 0 || d >= rank || seen[d]) return false;
+            seen[d] = true;
+        }
+        return true;
+    }
+
+    /** Elements start, start + step, … (before end) along the axis; step ≥ 1. */
+    public Tensor slice(int axis, int start, int end, int step) {
+        int count = Math.max(0, (end - start + step - 1) / step);
+        int[] picked = new int[count];
+        for (int i = 0; i < count; i++) picked[i] = start + i * step;
+        return take(axis, new int[] {count}, picked);
+    }
+
+    /**
+     * The slices along {@code axis} at the given positions (0-based), the positions' own shape
+     * taking the axis's place: an embedding lookup is {@code E.take(0, tokens)}.
+     */
+    public Tensor take(int axis, int[] positionsShape, int[] positions) {
+        int n = shape[axis];
+        for (int p : positions) {
+            if (p < 0 || p >= n) throw new ShapeException("index " + p + " is outside axis " + (axis + 1) + " of " + describe(shape) + " (0 to " + (n - 1) + ")");
+        }
+        int outer = size(Arrays.copyOfRange(shape, 0, axis));
+        int inner = size(Arrays.copyOfRange(shape, axis + 1, rank()));
+        int[] outShape = new int[rank() - 1 + positionsShape.length];
+        System.arraycopy(shape, 0, outShape, 0, axis);
+        System.arraycopy(positionsShape, 0, outShape, axis, positionsShape.length);
+        System.arraycopy(shape, axis + 1, outShape, axis + positionsShape.length, rank() - axis - 1);
+        Expr[] out = new Expr[outer * positions.length * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int p = 0; p < positions.length; p++) {
+                System.arraycopy(elements, (o * n + positions[p]) * inner, out, (o * positions.length + p) * inner, inner);
+            }
+        }
+        return new Tensor(outShape, out);
+    }
+
+    /** Tensors joined along one axis (0-based); every other axis equal. */
+    public static Tensor concatenate(int axis, List<Tensor> parts) {
+        Tensor first = parts.get(0);
+        int total = 0;
+        for (Tensor p : parts) {
+            boolean fits = p.rank() == first.rank();
+            for (int d = 0; fits && d < p.rank(); d++) fits = d == axis || p.shape[d] == first.shape[d];
+            if (!fits) {
+                throw new ShapeException("concatenate: the shapes " + describe(first.shape) + " and " + describe(p.shape)
+                        + " differ outside axis " + (axis + 1));
+            }
+            total += p.shape[axis];
+        }
+        int outer = size(Arrays.copyOfRange(first.shape, 0, axis));
+        int inner = size(Arrays.copyOfRange(first.shape, axis + 1, first.rank()));
+        int[] outShape = first.shape.clone();
+        outShape[axis] = total;
+        Expr[] out = new Expr[outer * total * inner];
+        int offset = 0;
+        for (Tensor p : parts) {
+            int n = p.shape[axis];
+            for (int o = 0; o < outer; o++) System.arraycopy(p.elements, o * n * inner, out, (o * total + offset) * inner, n * inner);
+            offset += n;
+        }
+        return new Tensor(outShape, out);
+    }
+
+    /** This tensor repeated as NumPy broadcasting repeats it, to the given shape. */
+    public Tensor broadcastTo(int[] target) {
+        return elementwise("expand", List.of(this, new Tensor(target, new Expr[size(target)])), args -> args.get(0));
+    }
+
+    private static int[] strides(int[] shape) {
+        int[] strides = new int[shape.length];
+        int stride = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            strides[d] = stride;
+            stride *= shape[d];
+        }
+        return strides;
     }
 
     /**
@@ -264,11 +393,25 @@ public final class Tensor {
 
     /** The mean of each k×k window (k windows along a 1-d axis), stride k, over the last 1 or 2 axes. */
     public Tensor averagePool(int spatial, int k) {
-        if (rank() < spatial) throw new ShapeException("avg_pool" + spatial + "d needs " + spatial + " axes to pool; the shape is " + describe(shape));
+        return pool("avg_pool" + spatial + "d", spatial, k, k, terms -> divide(sum(terms), terms.size()));
+    }
+
+    /** The largest element of each k×k window (k along a 1-d axis), windows {@code stride} apart. */
+    public Tensor maxPool(int spatial, int k, int stride) {
+        return pool("max_pool" + spatial + "d", spatial, k, stride, terms -> {
+            Expr largest = terms.get(0);
+            for (int i = 1; i < terms.size(); i++) largest = new Expr.Call("max", List.of(largest, terms.get(i)));
+            return largest;
+        });
+    }
+
+    /** {@code reduce} applied to each window of the last 1 or 2 axes, without padding. */
+    private Tensor pool(String operation, int spatial, int k, int stride, Function<List<Expr>, Expr> reduce) {
+        if (rank() < spatial) throw new ShapeException(operation + " needs " + spatial + " axes to pool; the shape is " + describe(shape));
         int[] outShape = shape.clone();
         for (int d = rank() - spatial; d < rank(); d++) {
-            if (shape[d] < k) throw new ShapeException("avg_pool" + spatial + "d: a window of " + k + " does not fit in the shape " + describe(shape));
-            outShape[d] = shape[d] / k;
+            if (shape[d] < k) throw new ShapeException(operation + ": a window of " + k + " does not fit in the shape " + describe(shape));
+            outShape[d] = (shape[d] - k) / stride + 1;
         }
         int outer = size(Arrays.copyOfRange(shape, 0, rank() - spatial));
         int inH = spatial == 2 ? shape[rank() - 2] : 1;
@@ -276,13 +419,16 @@ public final class Tensor {
         int outH = spatial == 2 ? outShape[rank() - 2] : 1;
         int outW = outShape[rank() - 1];
         int kh = spatial == 2 ? k : 1;
+        int strideH = spatial == 2 ? stride : 1;
         Expr[] out = new Expr[size(outShape)];
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < outH; i++) {
                 for (int j = 0; j < outW; j++) {
                     List<Expr> terms = new ArrayList<>(kh * k);
-                    for (int u = 0; u < kh; u++) for (int v = 0; v < k; v++) terms.add(elements[(o * inH + i * kh + u) * inW + j * k + v]);
-                    out[(o * outH + i) * outW + j] = divide(sum(terms), kh * k);
+                    for (int u = 0; u < kh; u++) {
+                        for (int v = 0; v < k; v++) terms.add(elements[(o * inH + i * strideH + u) * inW + j * stride + v]);
+                    }
+                    out[(o * outH + i) * outW + j] = reduce.apply(terms);
                 }
             }
         }
@@ -296,35 +442,6 @@ public final class Tensor {
                     + describe(newShape) + " has " + size(newShape));
         }
         return new Tensor(newShape.clone(), elements);
-    }
-
-    /** Columns from (0-based, inclusive) to (exclusive) of the last axis. */
-    public Tensor columns(int from, int to) {
-        int n = shape[rank() - 1];
-        int rows = elements.length / n;
-        int[] outShape = shape.clone();
-        outShape[rank() - 1] = to - from;
-        Expr[] out = new Expr[rows * (to - from)];
-        for (int r = 0; r < rows; r++) for (int c = from; c < to; c++) out[r * (to - from) + c - from] = elements[r * n + c];
-        return new Tensor(outShape, out);
-    }
-
-    /** Tensors side by side along the last axis (all other axes equal). */
-    public static Tensor concatenateColumns(List<Tensor> parts) {
-        Tensor first = parts.get(0);
-        int rows = first.elements.length / first.shape[first.rank() - 1];
-        int total = 0;
-        for (Tensor p : parts) total += p.shape[p.rank() - 1];
-        int[] outShape = first.shape.clone();
-        outShape[first.rank() - 1] = total;
-        Expr[] out = new Expr[rows * total];
-        int offset = 0;
-        for (Tensor p : parts) {
-            int n = p.shape[p.rank() - 1];
-            for (int r = 0; r < rows; r++) for (int c = 0; c < n; c++) out[r * total + offset + c] = p.elements[r * n + c];
-            offset += n;
-        }
-        return new Tensor(outShape, out);
     }
 
     // ---- reductions -----------------------------------------------------------------------
@@ -348,7 +465,8 @@ public final class Tensor {
         return reduce(axis, terms -> divide(sum(terms), n));
     }
 
-    private Tensor reduce(int axis, Function<List<Expr>, Expr> f) {
+    /** {@code f} of the elements along one axis (0-based), which disappears from the shape. */
+    public Tensor reduce(int axis, Function<List<Expr>, Expr> f) {
         int[] outShape = removeAxis(shape, axis);
         int outer = 1;
         for (int d = 0; d < axis; d++) outer *= shape[d];

@@ -46,11 +46,29 @@ public final class TensorBlocks {
 
     /** exp(z) / Σ exp(z) along the axis. */
     public Tensor softmax(Tensor z, int axis) {
+        return softmax(z, axis, null);
+    }
+
+    /**
+     * The softmax along the axis of scores some of which are masked (−∞, as an attention mask
+     * writes them; {@code masked} null when none is): a masked score's weight is exactly 0, and
+     * its exponential is never computed.
+     */
+    public Tensor softmax(Tensor z, int axis, boolean[] masked) {
         z = named("in", z);
-        Tensor exp = units.define("exp", z.map(e -> call("exp", e)));
-        Tensor total = units.define("sum", exp.sum(axis));
-        return Tensor.elementwise("softmax", List.of(exp, z.keepAxis(total, axis)),
-                args -> new Expr.Quotient(args.get(0), args.get(1)));
+        Expr[] exps = new Expr[z.size()];
+        for (int i = 0; i < exps.length; i++) exps[i] = masked != null && masked[i] ? Expr.Num.of(0) : call("exp", z.element(i));
+        Tensor exp = units.define("exp", Tensor.of(z.shape(), exps));
+        // After naming, only the masked exponentials are numbers.
+        Tensor total = units.define("sum", exp.reduce(axis, terms -> {
+            List<Expr> kept = terms.stream().filter(e -> !(e instanceof Expr.Num)).toList();
+            if (kept.isEmpty()) throw new Tensor.ShapeException("softmax: every score of a row is masked (−∞)");
+            return Tensor.sum(kept);
+        }));
+        Tensor totals = z.keepAxis(total, axis).broadcastTo(z.shape());
+        Expr[] out = new Expr[z.size()];
+        for (int i = 0; i < out.length; i++) out[i] = exp.element(i) instanceof Expr.Num ? Expr.Num.of(0) : new Expr.Quotient(exp.element(i), totals.element(i));
+        return Tensor.of(z.shape(), out);
     }
 
     /** log Σ exp(z) along the axis. */
@@ -86,7 +104,8 @@ public final class TensorBlocks {
         return layerNorm(x, gain, bias, LAYER_NORM_EPSILON);
     }
 
-    private Tensor layerNorm(Tensor x, Tensor gain, Tensor bias, Rational epsilon) {
+    /** The layer norm with another ε (an imported model's own). */
+    public Tensor layerNorm(Tensor x, Tensor gain, Tensor bias, Rational epsilon) {
         int last = lastAxis(x, "layer_norm");
         x = named("in", x);
         Tensor mean = units.define("mean", x.mean(last));
@@ -138,7 +157,12 @@ public final class TensorBlocks {
         // Scores a causal mask hides are never computed.
         for (int i = 0; i < scaled.length; i++) scaled[i] = causal && i % n > i / n ? Expr.Num.of(0) : Tensor.product(raw.element(i), scale);
         Tensor scores = units.define("scores", Tensor.of(raw.shape(), scaled));
-        Tensor weights = units.define("weights", causal ? causalSoftmax(scores) : softmax(scores, 1));
+        boolean[] hidden = null;
+        if (causal) {
+            hidden = new boolean[scores.size()];
+            for (int i = 0; i < hidden.length; i++) hidden[i] = i % n > i / n;
+        }
+        Tensor weights = units.define("weights", softmax(scores, 1, hidden));
         return Tensor.matmul(weights, v);
     }
 
@@ -159,10 +183,10 @@ public final class TensorBlocks {
         for (int h = 0; h < heads; h++) {
             String prefix = "head" + (h + 1) + ".";
             TensorBlocks head = new TensorBlocks((hint, value) -> units.define(prefix + hint, value));
-            outputs.add(head.attention(q.columns(h * dk, (h + 1) * dk), k.columns(h * dk, (h + 1) * dk),
-                    v.columns(h * dv, (h + 1) * dv), causal));
+            outputs.add(head.attention(q.slice(1, h * dk, (h + 1) * dk, 1), k.slice(1, h * dk, (h + 1) * dk, 1),
+                    v.slice(1, h * dv, (h + 1) * dv, 1), causal));
         }
-        return Tensor.concatenateColumns(outputs);
+        return Tensor.concatenate(1, outputs);
     }
 
     /**
@@ -171,6 +195,11 @@ public final class TensorBlocks {
      * then times the gain and plus the bias of its channel (both optional, shape [channels]).
      */
     public Tensor batchNorm(Tensor x, Tensor gain, Tensor bias) {
+        return batchNorm(x, gain, bias, LAYER_NORM_EPSILON);
+    }
+
+    /** The batch norm with another ε (an imported model's own). */
+    public Tensor batchNorm(Tensor x, Tensor gain, Tensor bias, Rational epsilon) {
         if (x.rank() < 2) {
             throw new Tensor.ShapeException("batch_norm takes a batch [N, channels, ...], not a tensor of shape " + Tensor.describe(x.shape()));
         }
@@ -187,7 +216,7 @@ public final class TensorBlocks {
             }
         }
         Tensor rows = Tensor.of(new int[] {channels, batch * positions}, byChannel);
-        Tensor normalised = layerNorm(rows, null, null, LAYER_NORM_EPSILON);
+        Tensor normalised = layerNorm(rows, null, null, epsilon);
         Expr[] back = new Expr[x.size()];
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < channels; c++) {
@@ -209,28 +238,6 @@ public final class TensorBlocks {
                     + "; it needs one value per channel, [" + channelShape[0] + "]");
         }
         return t.reshape(channelShape);
-    }
-
-    /** Row i of the softmax over its first i scores; the masked entries are 0. */
-    private Tensor causalSoftmax(Tensor scores) {
-        int n = scores.shape()[0];
-        Expr[] exps = new Expr[n * n];
-        for (int i = 0; i < exps.length; i++) exps[i] = i % n > i / n ? Expr.Num.of(0) : call("exp", scores.element(i));
-        Tensor exp = units.define("exp", Tensor.of(new int[] {n, n}, exps));
-        Expr[] totals = new Expr[n];
-        for (int i = 0; i < n; i++) {
-            List<Expr> terms = new ArrayList<>(i + 1);
-            for (int j = 0; j <= i; j++) terms.add(exp.element(i * n + j));
-            totals[i] = Tensor.sum(terms);
-        }
-        Tensor total = units.define("sum", Tensor.of(new int[] {n}, totals));
-        Expr[] out = new Expr[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                out[i * n + j] = j <= i ? new Expr.Quotient(exp.element(i * n + j), total.element(i)) : Expr.Num.of(0);
-            }
-        }
-        return Tensor.of(new int[] {n, n}, out);
     }
 
     private static Tensor affine(Tensor x, Tensor gain, Tensor bias) {

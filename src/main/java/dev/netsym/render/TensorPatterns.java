@@ -58,11 +58,13 @@ final class TensorPatterns {
         Map<String, int[]> classGrid = new LinkedHashMap<>();
         Map<String, int[]> shapes = new HashMap<>();
         for (String name : names) {
-            int[] shape = shapeOf(indicesByTensor.get(name));
-            if (shape == null || indicesByTensor.get(name).size() < 2) continue;
+            List<int[]> indices = indicesByTensor.get(name);
+            int first = firstIndex(indices);
+            int[] shape = shapeOf(indices, first);
+            if (shape == null || indices.size() < 2) continue;
             int[] grid = new int[product(shape)];
             for (int flat = 0; flat < grid.length; flat++) {
-                Integer c = classOf.get(Tensor.elementName(name, shape, flat));
+                Integer c = classOf.get(Tensor.elementName(name, shape, flat, first));
                 grid[flat] = c == null ? -1 - flat : c;
             }
             classGrid.put(name, grid);
@@ -145,15 +147,21 @@ final class TensorPatterns {
         return index;
     }
 
+    /** Where the indices count from: 1 in specs, 0 in models imported from PyTorch. */
+    private static int firstIndex(List<int[]> indices) {
+        for (int[] index : indices) for (int i : index) if (i == 0) return 0;
+        return 1;
+    }
+
     /** The shape the indices fill, or null when they do not fill one (gaps, mixed ranks). */
-    private static int[] shapeOf(List<int[]> indices) {
+    private static int[] shapeOf(List<int[]> indices, int first) {
         int rank = indices.get(0).length;
         int[] shape = new int[rank];
         for (int[] index : indices) {
             if (index.length != rank) return null;
             for (int d = 0; d < rank; d++) {
-                if (index[d] < 1) return null;
-                shape[d] = Math.max(shape[d], index[d]);
+                if (index[d] < first) return null;
+                shape[d] = Math.max(shape[d], index[d] + 1 - first);
             }
         }
         return product(shape) == indices.size() ? shape : null;

@@ -1121,7 +1121,7 @@ final class ModelBuilder {
         if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) {
             return parameters.containsKey(pattern) ? List.of(pattern) : List.of();
         }
-        return parameters.keySet().stream().filter(name -> globMatches(pattern, name)).toList();
+        return parameters.keySet().stream().filter(name -> dev.netsym.model.Glob.matches(pattern, name)).toList();
     }
 
     /**
@@ -1129,30 +1129,6 @@ final class ModelBuilder {
      * the latest '*', so it takes at most pattern-length times name-length steps; the regex it
      * replaces backtracked exponentially on patterns such as '*a*a*a*a*a*b'.
      */
-    static boolean globMatches(String pattern, String name) {
-        int p = 0;
-        int n = 0;
-        int star = -1;
-        int resumeAt = 0;
-        while (n < name.length()) {
-            char c = p < pattern.length() ? pattern.charAt(p) : 0;
-            if (p < pattern.length() && (c == '?' || (c != '*' && c == name.charAt(n)))) {
-                p++;
-                n++;
-            } else if (c == '*' && p < pattern.length()) {
-                star = p++;
-                resumeAt = n;
-            } else if (star >= 0) {
-                p = star + 1;
-                n = ++resumeAt;
-            } else {
-                return false;
-            }
-        }
-        while (p < pattern.length() && pattern.charAt(p) == '*') p++;
-        return p == pattern.length();
-    }
-
     private Init initValue(InitValueContext v) {
         if (v.RANDOM() != null) return new Init.Random();
         if (v.signedNumber() != null) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The functions beyond the classic activations (sqrt, abs, max, min, elu, gelu, gelu_tanh, silu)
+ * The functions beyond the classic activations (sqrt, abs, max, min, elu, erf, gelu, gelu_tanh, silu)
  * end to end: {@code prove} keeps mirrored units equal with a certificate, a tie in max or min
  * splits its slope evenly, and check, derive and latex run on a spec that uses them all.
  */

@@ -341,6 +341,12 @@ final class IndependentGradients<T> {
                         numbers.multiply(half, numbers.multiply(z.value, numbers.multiply(numbers.subtract(one, numbers.multiply(t, t)), du))));
                 return scale(z, slope, value);
             }
+            case ERF: {
+                // (2/√π)·e^(−z²).
+                T slope = numbers.divide(numbers.multiply(numbers.of(Rational.of(2)), numbers.exp(numbers.negate(numbers.multiply(z.value, z.value)))),
+                        numbers.sqrt(numbers.pi()));
+                return scale(z, slope, numbers.erf(z.value));
+            }
             case SILU: {
                 T s = numbers.sigmoid(z.value);
                 T slope = numbers.add(s, numbers.multiply(z.value, numbers.multiply(s, numbers.subtract(one, s))));

@@ -24,7 +24,7 @@ class SpecErrorsTest {
                 "2:13: error: unclosed '(': expected ')' before the end of the line"),
             Arguments.of("unknown function", "input x\ny = foo(w*x)" + OK_TAIL,
                 "2:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log, "
-                    + "sqrt, abs, max, min, elu, gelu, gelu_tanh, silu; "
+                    + "sqrt, abs, max, min, elu, erf, gelu, gelu_tanh, silu; "
                     + "on tensors: sum, mean, transpose, softmax, log_softmax, logsumexp, flatten, layer_norm, rms_norm, "
                     + "batch_norm, cross_entropy, attention, causal_attention, conv1d, conv2d, avg_pool1d, avg_pool2d; "
                     + "declare your own with 'activation foo')"),
@@ -95,7 +95,7 @@ class SpecErrorsTest {
                 "2:11: error: unknown optimizer 'adamm' (known: adadelta, adagrad, adam, adamw, momentum, "
                     + "nesterov, rmsprop, sgd)\n"
                     + "3:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log, "
-                    + "sqrt, abs, max, min, elu, gelu, gelu_tanh, silu; "
+                    + "sqrt, abs, max, min, elu, erf, gelu, gelu_tanh, silu; "
                     + "on tensors: sum, mean, transpose, softmax, log_softmax, logsumexp, flatten, layer_norm, rms_norm, "
                     + "batch_norm, cross_entropy, attention, causal_attention, conv1d, conv2d, avg_pool1d, avg_pool2d; "
                     + "declare your own with 'activation foo')"),

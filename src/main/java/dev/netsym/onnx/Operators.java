@@ -1,0 +1,716 @@
+package dev.netsym.onnx;
+
+import dev.netsym.model.Expr;
+import dev.netsym.model.Rational;
+import dev.netsym.model.Tensor;
+import dev.netsym.model.TensorBlocks;
+import dev.netsym.onnx.OnnxImporter.ImportError;
+import dev.netsym.onnx.proto.OnnxProto.AttributeProto;
+import dev.netsym.onnx.proto.OnnxProto.NodeProto;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BinaryOperator;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.UnaryOperator;
+
+/**
+ * The ONNX operators netsym reads, each written once as tensor operations of the model
+ * package (on expressions) and, where shape computations need it, on numbers known at import.
+ * Semantics follow the ONNX operator documentation for opsets 13 to 17.
+ */
+final class Operators {
+
+    /** An operator: the node's input values (null for an omitted optional input) to its outputs. */
+    private interface Rule {
+        List<Value> apply(Node node);
+    }
+
+    /** A node being imported: its proto, its inputs, and the importer's services. */
+    private final class Node {
+        final NodeProto proto;
+        final List<Value> inputs;
+
+        Node(NodeProto proto, List<Value> inputs) {
+            this.proto = proto;
+            this.inputs = inputs;
+        }
+
+        Value in(int i) {
+            Value v = i < inputs.size() ? inputs.get(i) : null;
+            if (v == null) throw error("needs input " + (i + 1));
+            return v;
+        }
+
+        Value optional(int i) {
+            return i < inputs.size() ? inputs.get(i) : null;
+        }
+
+        AttributeProto attribute(String name) {
+            for (AttributeProto a : proto.getAttributeList()) if (a.getName().equals(name)) return a;
+            return null;
+        }
+
+        long integer(String name, long otherwise) {
+            AttributeProto a = attribute(name);
+            return a == null ? otherwise : a.getI();
+        }
+
+        double real(String name, double otherwise) {
+            AttributeProto a = attribute(name);
+            return a == null ? otherwise : a.getF();
+        }
+
+        long[] integers(String name) {
+            AttributeProto a = attribute(name);
+            return a == null ? null : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+        }
+
+        /** Integers given as an attribute (older opsets) or as a constant input (newer ones). */
+        long[] integersFrom(String attribute, int input) {
+            long[] fromAttribute = integers(attribute);
+            if (fromAttribute != null) return fromAttribute;
+            Value v = optional(input);
+            return v == null ? null : constantIntegers(v, attribute);
+        }
+
+        long[] constantIntegers(Value v, String what) {
+            if (!v.isConstant()) throw error("needs its " + what + " known when the model is read, not computed from the data");
+            long[] out = new long[v.numbers.length];
+            for (int i = 0; i < out.length; i++) out[i] = (long) v.numbers[i];
+            return out;
+        }
+
+        int axis(long axis, int rank) {
+            long a = axis < 0 ? axis + rank : axis;
+            if (a < 0 || a >= Math.max(rank, 1)) throw error("has axis " + axis + ", outside a tensor of " + rank + " axes");
+            return (int) a;
+        }
+
+        ImportError error(String message) {
+            return new ImportError("node " + OnnxImporter.describe(proto) + " " + message);
+        }
+
+        String owner() {
+            String out = proto.getOutputCount() > 0 ? proto.getOutput(0) : proto.getName();
+            return out.replaceFirst("_output_0$", "").replaceAll("^/+", "").replace('/', '.');
+        }
+    }
+
+    private final OnnxImporter importer;
+    private final int opset;
+    private final Map<String, Rule> rules = new TreeMap<>();
+
+    Operators(OnnxImporter importer, int opset) {
+        this.importer = importer;
+        this.opset = opset;
+        register();
+    }
+
+    List<Value> apply(NodeProto proto) {
+        if (!proto.getDomain().isEmpty() && !proto.getDomain().equals("ai.onnx")) {
+            throw new ImportError("node " + OnnxImporter.describe(proto) + " is from the operator set '" + proto.getDomain()
+                    + "', which netsym does not read (only the standard ONNX operators)");
+        }
+        Rule rule = rules.get(proto.getOpType());
+        if (rule == null) {
+            throw new ImportError("node " + OnnxImporter.describe(proto) + ": netsym does not support the operator "
+                    + proto.getOpType() + "; it supports " + String.join(", ", rules.keySet()));
+        }
+        List<Value> inputs = new ArrayList<>();
+        for (String name : proto.getInputList()) inputs.add(name.isEmpty() ? null : importer.value(name));
+        return rule.apply(new Node(proto, inputs));
+    }
+
+    private void register() {
+        // Element by element.
+        binary("Add", (a, b) -> a + b, (a, b) -> new Expr.Sum(List.of(a, b)));
+        binary("Sub", (a, b) -> a - b, (a, b) -> new Expr.Sum(List.of(a, Tensor.negate(b))));
+        binary("Mul", (a, b) -> a * b, Tensor::product);
+        binary("Div", (a, b) -> a / b, (a, b) -> b instanceof Expr.Num n && !n.value().isZero()
+                ? Tensor.product(new Expr.Num(Rational.ONE.divide(n.value())), a) : new Expr.Quotient(a, b));
+        binary("Pow", Math::pow, Expr.Power::new);
+        unary("Neg", v -> -v, Tensor::negate);
+        unary("Identity", v -> v, e -> e);
+        unary("Sqrt", Math::sqrt, e -> call("sqrt", e));
+        unary("Abs", Math::abs, e -> call("abs", e));
+        unary("Exp", Math::exp, e -> call("exp", e));
+        unary("Log", Math::log, e -> call("log", e));
+        unary("Relu", v -> Math.max(v, 0), e -> call("relu", e));
+        unary("Tanh", Math::tanh, e -> call("tanh", e));
+        unary("Sigmoid", v -> 1 / (1 + Math.exp(-v)), e -> call("sigmoid", e));
+        unary("Softplus", v -> Math.log1p(Math.exp(v)), e -> call("softplus", e));
+        unary("Erf", null, e -> call("erf", e));
+        rules.put("LeakyRelu", n -> {
+            Expr slope = new Expr.Num(Value.rational(n.real("alpha", 0.01)));
+            return List.of(Value.of(n.in(0).tensor().map(e -> new Expr.Call("leaky_relu", List.of(e, slope)))));
+        });
+        rules.put("Elu", n -> {
+            if (n.real("alpha", 1) != 1) throw n.error("has alpha " + n.real("alpha", 1) + "; netsym's elu has alpha 1");
+            return List.of(Value.of(n.in(0).tensor().map(e -> call("elu", e))));
+        });
+        rules.put("Cast", n -> List.of(n.in(0)));
+        rules.put("Dropout", n -> {
+            Value ratio = n.optional(1);
+            Value training = n.optional(2);
+            boolean active = training != null && training.isConstant() && training.numbers[0] != 0
+                    && (ratio == null || !ratio.isConstant() || ratio.numbers[0] != 0);
+            if (active) throw n.error("drops elements at random; export the model with dropout off (p = 0) to prove it");
+            return List.of(n.in(0));
+        });
+        rules.put("Where", this::where);
+
+        // Linear algebra.
+        rules.put("MatMul", n -> List.of(Value.of(Tensor.matmul(n.in(0).tensor(), n.in(1).tensor()))));
+        rules.put("Gemm", this::gemm);
+
+        // Shapes and rearrangements.
+        rules.put("Constant", this::constant);
+        rules.put("Shape", n -> {
+            int[] shape = n.in(0).shape;
+            int start = (int) clampAxis(n.integer("start", 0), shape.length);
+            int end = (int) clampAxis(n.integer("end", shape.length), shape.length);
+            double[] dims = new double[Math.max(0, end - start)];
+            for (int i = 0; i < dims.length; i++) dims[i] = shape[start + i];
+            return List.of(Value.constant(new int[] {dims.length}, dims));
+        });
+        rules.put("ConstantOfShape", n -> {
+            int[] shape = toShape(n, n.constantIntegers(n.in(0), "shape"));
+            AttributeProto value = n.attribute("value");
+            double fill = value == null ? 0 : TensorData.numbers(value.getT(), "value")[0];
+            double[] numbers = new double[Tensor.size(shape)];
+            Arrays.fill(numbers, fill);
+            return List.of(Value.constant(shape, numbers));
+        });
+        rules.put("Reshape", n -> {
+            Value x = n.in(0);
+            long[] wanted = n.constantIntegers(n.in(1), "shape");
+            return List.of(reshape(x, resolveShape(n, x.shape, wanted, n.integer("allowzero", 0) != 0)));
+        });
+        rules.put("Flatten", n -> {
+            Value x = n.in(0);
+            int axis = (int) clampAxis(n.integer("axis", 1), x.rank());
+            int outer = Tensor.size(Arrays.copyOfRange(x.shape, 0, axis));
+            return List.of(reshape(x, new int[] {outer, x.size() / Math.max(outer, 1)}));
+        });
+        rules.put("Squeeze", n -> {
+            Value x = n.in(0);
+            long[] axes = n.integersFrom("axes", 1);
+            List<Integer> kept = new ArrayList<>();
+            for (int d = 0; d < x.rank(); d++) {
+                boolean squeezed = false;
+                if (axes == null) squeezed = x.shape[d] == 1;
+                else for (long a : axes) squeezed |= n.axis(a, x.rank()) == d;
+                if (squeezed && x.shape[d] != 1) throw n.error("squeezes axis " + d + " of size " + x.shape[d]);
+                if (!squeezed) kept.add(x.shape[d]);
+            }
+            return List.of(reshape(x, kept.stream().mapToInt(Integer::intValue).toArray()));
+        });
+        rules.put("Unsqueeze", n -> {
+            Value x = n.in(0);
+            long[] axes = n.integersFrom("axes", 1);
+            if (axes == null) throw n.error("has no axes");
+            int rank = x.rank() + axes.length;
+            boolean[] inserted = new boolean[rank];
+            for (long a : axes) inserted[n.axis(a, rank)] = true;
+            int[] shape = new int[rank];
+            for (int d = 0, from = 0; d < rank; d++) shape[d] = inserted[d] ? 1 : x.shape[from++];
+            return List.of(reshape(x, shape));
+        });
+        rules.put("Transpose", n -> {
+            Value x = n.in(0);
+            long[] perm = n.integers("perm");
+            int[] order = new int[x.rank()];
+            for (int d = 0; d < order.length; d++) order[d] = perm == null ? order.length - 1 - d : (int) perm[d];
+            return List.of(rearranged(x, t -> t.permute(order)));
+        });
+        rules.put("Expand", n -> {
+            Value x = n.in(0);
+            int[] target = toShape(n, n.constantIntegers(n.in(1), "shape"));
+            return List.of(rearranged(x, t -> t.broadcastTo(broadcastShape(t.shape(), target))));
+        });
+        rules.put("Concat", n -> {
+            Value first = n.in(0);
+            int axis = n.axis(n.integer("axis", 0), first.rank());
+            List<Tensor> parts = new ArrayList<>();
+            boolean constant = true;
+            for (Value v : n.inputs) constant &= v.isConstant();
+            for (Value v : n.inputs) parts.add(v.tensor());
+            Tensor joined = Tensor.concatenate(axis, parts);
+            return List.of(constant ? numbersOf(joined) : Value.of(joined));
+        });
+        rules.put("Split", n -> {
+            Value x = n.in(0);
+            int axis = n.axis(n.integer("axis", 0), x.rank());
+            long[] sizes = n.integersFrom("split", 1);
+            int parts = n.proto.getOutputCount();
+            List<Value> out = new ArrayList<>();
+            int start = 0;
+            for (int p = 0; p < parts; p++) {
+                int size = sizes != null ? (int) sizes[p] : (x.shape[axis] + parts - 1) / parts;
+                int from = start;
+                int to = Math.min(start + size, x.shape[axis]);
+                out.add(rearranged(x, t -> t.slice(axis, from, to, 1)));
+                start = to;
+            }
+            return out;
+        });
+        rules.put("Slice", this::slice);
+        rules.put("Gather", this::gather);
+
+        // Reductions, softmaxes, norms.
+        rules.put("ReduceMean", n -> reduce(n, true));
+        rules.put("ReduceSum", n -> reduce(n, false));
+        rules.put("Softmax", n -> softmax(n, false));
+        rules.put("LogSoftmax", n -> softmax(n, true));
+        rules.put("LayerNormalization", this::layerNorm);
+        rules.put("BatchNormalization", this::batchNorm);
+
+        // Convolutions and pooling.
+        rules.put("Conv", this::conv);
+        rules.put("MaxPool", n -> pool(n, true));
+        rules.put("AveragePool", n -> pool(n, false));
+        rules.put("GlobalAveragePool", n -> {
+            Value x = n.in(0);
+            if (x.rank() < 3) throw n.error("takes a batch [N, C, ...]");
+            Tensor t = x.tensor();
+            int[] shape = x.shape.clone();
+            for (int d = x.rank() - 1; d >= 2; d--) {
+                t = t.mean(d);
+                shape[d] = 1;
+            }
+            return List.of(Value.of(t.reshape(shape)));
+        });
+    }
+
+    private void unary(String op, DoubleUnaryOperator onNumbers, UnaryOperator<Expr> onExpressions) {
+        rules.put(op, n -> {
+            Value x = n.in(0);
+            if (x.isConstant() && onNumbers != null) {
+                double[] out = new double[x.numbers.length];
+                for (int i = 0; i < out.length; i++) out[i] = onNumbers.applyAsDouble(x.numbers[i]);
+                return List.of(Value.constant(x.shape, out));
+            }
+            if (x.maskedElements() != null && !op.equals("Identity")) throw n.error("receives a masked (−∞) value; netsym reads masks only before a Softmax");
+            return List.of(Value.of(x.tensor().map(onExpressions::apply)));
+        });
+    }
+
+    private static Expr call(String function, Expr arg) {
+        return TensorBlocks.call(function, arg);
+    }
+
+    /** An element-wise operation with broadcasting; masks (−∞) pass through Add, Sub, and Mul or Div by a positive number. */
+    private void binary(String op, DoubleBinaryOperator onNumbers, BinaryOperator<Expr> onExpressions) {
+        rules.put(op, n -> {
+            Value a = n.in(0);
+            Value b = n.in(1);
+            if (a.isConstant() && b.isConstant()) return List.of(numbersOf(Tensor.elementwise(op, List.of(a.tensorOfIndices(), b.tensorOfIndices()),
+                    args -> indexOfPair(args)), a, b, onNumbers));
+            boolean[] maskA = a.maskedElements();
+            boolean[] maskB = b.maskedElements();
+            if (maskA == null && maskB == null) {
+                return List.of(Value.of(Tensor.elementwise(op, List.of(a.tensor(), b.tensor()), args -> onExpressions.apply(args.get(0), args.get(1)))));
+            }
+            boolean keepsMask = op.equals("Add") || op.equals("Sub")
+                    || ((op.equals("Mul") || op.equals("Div")) && maskB == null && b.isConstant() && allPositive(b.numbers));
+            if (!keepsMask) throw n.error("receives a masked (−∞) value; netsym reads masks only through Add, Sub, Mul and Div by positive numbers, before a Softmax");
+            Tensor out = Tensor.elementwise(op, List.of(a.tensor(), b.tensor()), args -> onExpressions.apply(args.get(0), args.get(1)));
+            Tensor maskOut = Tensor.elementwise(op, List.of(flags(a.shape, maskA), flags(b.shape, maskB)),
+                    args -> isFlag(args.get(0)) || isFlag(args.get(1)) ? FLAG : Expr.Num.of(0));
+            boolean[] masked = new boolean[out.size()];
+            Expr[] elements = new Expr[out.size()];
+            for (int i = 0; i < masked.length; i++) {
+                masked[i] = isFlag(maskOut.element(i));
+                elements[i] = masked[i] ? Expr.Num.of(0) : out.element(i);
+            }
+            return List.of(Value.masked(Tensor.of(out.shape(), elements), masked));
+        });
+    }
+
+    private static final Expr FLAG = new Expr.Ref("masked");
+
+    private static boolean isFlag(Expr e) {
+        return e == FLAG;
+    }
+
+    private static Tensor flags(int[] shape, boolean[] mask) {
+        Expr[] out = new Expr[Tensor.size(shape)];
+        for (int i = 0; i < out.length; i++) out[i] = mask != null && mask[i] ? FLAG : Expr.Num.of(0);
+        return Tensor.of(shape, out);
+    }
+
+    private static boolean allPositive(double[] numbers) {
+        for (double v : numbers) if (!(v > 0)) return false;
+        return true;
+    }
+
+    private static Expr indexOfPair(List<Expr> args) {
+        return new Expr.Sum(args);
+    }
+
+    /** The numbers of a broadcast operation on two constants, computed through index tensors. */
+    private static Value numbersOf(Tensor pairs, Value a, Value b, DoubleBinaryOperator f) {
+        double[] out = new double[pairs.size()];
+        for (int i = 0; i < out.length; i++) {
+            List<Expr> pair = ((Expr.Sum) pairs.element(i)).terms();
+            int ia = ((Expr.Num) pair.get(0)).value().numerator().intValue();
+            int ib = ((Expr.Num) pair.get(1)).value().numerator().intValue();
+            out[i] = f.applyAsDouble(a.numbers[ia], b.numbers[ib]);
+        }
+        return Value.constant(pairs.shape(), out);
+    }
+
+    /** A tensor of constants, known to be all numbers, back as a constant value. */
+    private static Value numbersOf(Tensor t) {
+        double[] out = new double[t.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ((Expr.Num) t.element(i)).value().doubleValue();
+        return Value.constant(t.shape(), out);
+    }
+
+    /** The same rearrangement applied to expressions, to numbers (through their positions), and to a mask. */
+    private static Value rearranged(Value x, UnaryOperator<Tensor> f) {
+        if (x.isConstant()) {
+            Tensor positions = f.apply(x.tensorOfIndices());
+            double[] out = new double[positions.size()];
+            for (int i = 0; i < out.length; i++) out[i] = x.numbers[((Expr.Num) positions.element(i)).value().numerator().intValue()];
+            return Value.constant(positions.shape(), out);
+        }
+        Tensor t = f.apply(x.tensor());
+        if (x.masked == null) return Value.of(t);
+        Tensor mask = f.apply(flags(x.shape, x.masked));
+        boolean[] masked = new boolean[mask.size()];
+        for (int i = 0; i < masked.length; i++) masked[i] = isFlag(mask.element(i));
+        return Value.masked(t, masked);
+    }
+
+    private static Value reshape(Value x, int[] shape) {
+        return rearranged(x, t -> t.reshape(shape));
+    }
+
+    private static long clampAxis(long axis, int rank) {
+        long a = axis < 0 ? axis + rank : axis;
+        return Math.max(0, Math.min(rank, a));
+    }
+
+    private static int[] toShape(Node n, long[] dims) {
+        int[] shape = new int[dims.length];
+        long size = 1;
+        for (int d = 0; d < dims.length; d++) {
+            if (dims[d] < 0 || dims[d] > OnnxImporter.MAX_ELEMENTS) throw n.error("asks for a shape with dimension " + dims[d]);
+            shape[d] = (int) dims[d];
+            size *= Math.max(dims[d], 1);
+            if (size > OnnxImporter.MAX_ELEMENTS) throw n.error("asks for a tensor of over " + OnnxImporter.MAX_ELEMENTS + " elements");
+        }
+        return shape;
+    }
+
+    /** Reshape's target: 0 copies the input's dimension (unless allowzero), −1 takes what is left. */
+    private static int[] resolveShape(Node n, int[] from, long[] wanted, boolean allowZero) {
+        int[] shape = new int[wanted.length];
+        int unknown = -1;
+        long known = 1;
+        for (int d = 0; d < wanted.length; d++) {
+            long w = wanted[d];
+            if (w == -1) {
+                if (unknown >= 0) throw n.error("has two −1 dimensions in its shape");
+                unknown = d;
+                continue;
+            }
+            if (w == 0 && !allowZero) {
+                if (d >= from.length) throw n.error("copies dimension " + d + " of a tensor of " + from.length + " axes");
+                w = from[d];
+            }
+            if (w < 0 || w > OnnxImporter.MAX_ELEMENTS) throw n.error("has dimension " + w + " in its shape");
+            shape[d] = (int) w;
+            known *= w;
+        }
+        int size = Tensor.size(from);
+        if (unknown >= 0) {
+            if (known == 0 || size % known != 0) throw n.error("cannot reshape " + Tensor.describe(from) + " to " + Arrays.toString(wanted));
+            shape[unknown] = (int) (size / known);
+        }
+        return shape;
+    }
+
+    private static int[] broadcastShape(int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            int da = d - (rank - a.length) >= 0 ? a[d - (rank - a.length)] : 1;
+            int db = d - (rank - b.length) >= 0 ? b[d - (rank - b.length)] : 1;
+            out[d] = Math.max(da, db);
+        }
+        return out;
+    }
+
+    // ---- the operators that need more than one line ---------------------------------------
+
+    private List<Value> constant(Node n) {
+        AttributeProto value = n.attribute("value");
+        if (value != null) return List.of(Value.constant(TensorData.shape(value.getT(), "value"), TensorData.numbers(value.getT(), "value")));
+        AttributeProto f = n.attribute("value_float");
+        if (f != null) return List.of(Value.constant(new int[0], new double[] {f.getF()}));
+        AttributeProto i = n.attribute("value_int");
+        if (i != null) return List.of(Value.constant(new int[0], new double[] {i.getI()}));
+        AttributeProto fs = n.attribute("value_floats");
+        if (fs != null) return List.of(Value.constant(new int[] {fs.getFloatsCount()}, fs.getFloatsList().stream().mapToDouble(Float::doubleValue).toArray()));
+        AttributeProto is = n.attribute("value_ints");
+        if (is != null) return List.of(Value.constant(new int[] {is.getIntsCount()}, is.getIntsList().stream().mapToDouble(Long::doubleValue).toArray()));
+        throw n.error("has no value netsym reads (value, value_float(s) or value_int(s))");
+    }
+
+    private List<Value> gemm(Node n) {
+        Tensor a = n.in(0).tensor();
+        Tensor b = n.in(1).tensor();
+        if (a.rank() != 2 || b.rank() != 2) throw n.error("takes matrices; the shapes are " + Tensor.describe(a.shape()) + " and " + Tensor.describe(b.shape()));
+        if (n.integer("transA", 0) != 0) a = a.transpose();
+        if (n.integer("transB", 0) != 0) b = b.transpose();
+        Tensor product = Tensor.matmul(a, b);
+        double alpha = n.real("alpha", 1);
+        if (alpha != 1) {
+            Expr scale = new Expr.Num(Value.rational(alpha));
+            product = product.map(e -> Tensor.product(scale, e));
+        }
+        Value c = n.optional(2);
+        if (c == null) return List.of(Value.of(product));
+        double beta = n.real("beta", 1);
+        Tensor bias = beta == 1 ? c.tensor() : c.tensor().map(e -> Tensor.product(new Expr.Num(Value.rational(beta)), e));
+        return List.of(Value.of(Tensor.elementwise("Gemm", List.of(product, bias), args -> new Expr.Sum(args))));
+    }
+
+    /**
+     * A constant condition picks between two values; a branch of −∞ (an attention mask)
+     * becomes masked elements.
+     */
+    private List<Value> where(Node n) {
+        Value condition = n.in(0);
+        Value x = n.in(1);
+        Value y = n.in(2);
+        if (!condition.isConstant()) throw n.error("has a condition computed from the data; netsym reads conditions known when the model is read");
+        if (x.isConstant() && y.isConstant()) {
+            Tensor positions = Tensor.elementwise("Where", List.of(condition.tensorOfIndices(), x.tensorOfIndices(), y.tensorOfIndices()), Expr.Sum::new);
+            double[] out = new double[positions.size()];
+            for (int i = 0; i < out.length; i++) {
+                List<Expr> p = ((Expr.Sum) positions.element(i)).terms();
+                boolean pick = condition.numbers[index(p.get(0))] != 0;
+                out[i] = pick ? x.numbers[index(p.get(1))] : y.numbers[index(p.get(2))];
+            }
+            return List.of(Value.constant(positions.shape(), out));
+        }
+        boolean[] maskX = x.maskedElements();
+        boolean[] maskY = y.maskedElements();
+        Tensor picked = Tensor.elementwise("Where", List.of(condition.tensor(), x.tensor(), y.tensor(), flags(x.shape, maskX), flags(y.shape, maskY)),
+                args -> {
+                    boolean pick = !((Expr.Num) args.get(0)).value().isZero();
+                    Expr flag = pick ? args.get(3) : args.get(4);
+                    return isFlag(flag) ? FLAG : pick ? args.get(1) : args.get(2);
+                });
+        boolean[] masked = new boolean[picked.size()];
+        Expr[] elements = new Expr[picked.size()];
+        for (int i = 0; i < masked.length; i++) {
+            masked[i] = isFlag(picked.element(i));
+            elements[i] = masked[i] ? Expr.Num.of(0) : picked.element(i);
+        }
+        return List.of(Value.masked(Tensor.of(picked.shape(), elements), masked));
+    }
+
+    private static int index(Expr position) {
+        return ((Expr.Num) position).value().numerator().intValue();
+    }
+
+    private List<Value> slice(Node n) {
+        Value x = n.in(0);
+        long[] starts = n.integersFrom("starts", 1);
+        long[] ends = n.integersFrom("ends", 2);
+        long[] axes = n.integersFrom("axes", 3);
+        long[] steps = opset >= 10 && n.optional(4) != null ? n.constantIntegers(n.in(4), "steps") : null;
+        if (starts == null || ends == null) throw n.error("has no starts or ends");
+        Value out = x;
+        for (int i = 0; i < starts.length; i++) {
+            int axis = n.axis(axes == null ? i : axes[i], x.rank());
+            long step = steps == null ? 1 : steps[i];
+            if (step < 1) throw n.error("has step " + step + "; netsym reads forward slices (step ≥ 1)");
+            int size = x.shape[axis];
+            int from = (int) clampAxis(starts[i], size);
+            int to = (int) clampAxis(Math.max(Math.min(ends[i], (long) size), (long) -size - 1), size);
+            int fromAxis = from;
+            int toAxis = Math.max(to, from);
+            out = rearranged(out, t -> t.slice(axis, fromAxis, toAxis, (int) step));
+        }
+        return List.of(out);
+    }
+
+    /**
+     * Rows picked by index: from a constant (shape computations), by constant indices, or, for
+     * token ids given as input, as the product of their one-hot rows with the table.
+     */
+    private List<Value> gather(Node n) {
+        Value data = n.in(0);
+        Value indices = n.in(1);
+        int axis = n.axis(n.integer("axis", 0), data.rank());
+        OnnxImporter.TokenIds tokens = importer.tokenIds(n.proto.getInput(1));
+        if (tokens != null) {
+            if (axis != 0) throw n.error("looks token ids up along axis " + axis + "; netsym reads embedding lookups along axis 0");
+            Tensor oneHot = tokens.oneHot(data.shape[0]);
+            return List.of(Value.of(Tensor.matmul(oneHot, data.tensor())));
+        }
+        if (!indices.isConstant()) throw n.error("has indices computed from the data; netsym reads token ids given as an input, or constant indices");
+        int[] positions = new int[indices.numbers.length];
+        for (int i = 0; i < positions.length; i++) {
+            long p = (long) indices.numbers[i];
+            positions[i] = (int) (p < 0 ? p + data.shape[axis] : p);
+        }
+        return List.of(rearranged(data, t -> t.take(axis, indices.shape, positions)));
+    }
+
+    private List<Value> reduce(Node n, boolean mean) {
+        Value x = n.in(0);
+        long[] axes = n.integersFrom("axes", 1);
+        boolean keep = n.integer("keepdims", 1) != 0;
+        boolean[] reduced = new boolean[x.rank()];
+        if (axes == null || axes.length == 0) {
+            if (n.integer("noop_with_empty_axes", 0) != 0) return List.of(x);
+            Arrays.fill(reduced, true);
+        } else {
+            for (long a : axes) reduced[n.axis(a, x.rank())] = true;
+        }
+        Tensor t = x.tensor();
+        List<Integer> shape = new ArrayList<>();
+        for (int d = x.rank() - 1; d >= 0; d--) if (reduced[d]) t = mean ? t.mean(d) : t.sum(d);
+        for (int d = 0; d < x.rank(); d++) if (!reduced[d]) shape.add(x.shape[d]); else if (keep) shape.add(1);
+        Tensor out = t.reshape(shape.stream().mapToInt(Integer::intValue).toArray());
+        return List.of(x.isConstant() ? Value.constant(out.shape(), foldSums(out)) : Value.of(out));
+    }
+
+    /** The numbers of a tensor of sums and means of constants (a reduction of a constant). */
+    private static double[] foldSums(Tensor t) {
+        double[] out = new double[t.size()];
+        for (int i = 0; i < out.length; i++) out[i] = fold(t.element(i));
+        return out;
+    }
+
+    private static double fold(Expr e) {
+        if (e instanceof Expr.Num n) return n.value().doubleValue();
+        if (e instanceof Expr.Sum s) return s.terms().stream().mapToDouble(Operators::fold).sum();
+        if (e instanceof Expr.Product p) return p.factors().stream().mapToDouble(Operators::fold).reduce(1, (a, b) -> a * b);
+        throw new IllegalStateException("not a constant: " + e);
+    }
+
+    private List<Value> softmax(Node n, boolean log) {
+        Value x = n.in(0);
+        int axis = n.axis(n.integer("axis", opset >= 13 ? -1 : 1), x.rank());
+        if (opset < 13 && axis != x.rank() - 1) throw n.error("normalises the flattened axes from " + axis + " on (opset " + opset + "); netsym reads opset 13 and later, or the last axis");
+        TensorBlocks blocks = importer.blocksFor(n.owner());
+        boolean[] masked = x.maskedElements();
+        if (log) {
+            if (masked != null) throw n.error("receives masked (−∞) scores; netsym reads masks before Softmax, not LogSoftmax");
+            return List.of(Value.of(blocks.logSoftmax(x.tensor(), axis)));
+        }
+        return List.of(Value.of(blocks.softmax(x.tensor(), axis, masked)));
+    }
+
+    private List<Value> layerNorm(Node n) {
+        Value x = n.in(0);
+        int axis = n.axis(n.integer("axis", -1), x.rank());
+        if (axis != x.rank() - 1) throw n.error("normalises from axis " + axis + "; netsym reads layer norms over the last axis");
+        Rational epsilon = Value.rational(n.real("epsilon", 1e-5));
+        Value scale = n.optional(1);
+        Value bias = n.optional(2);
+        if (n.proto.getOutputCount() > 1 && !n.proto.getOutput(1).isEmpty()) throw n.error("has its mean as an output; netsym reads LayerNormalization's first output only");
+        return List.of(Value.of(importer.blocksFor(n.owner()).layerNorm(x.tensor(), scale == null ? null : scale.tensor(),
+                bias == null ? null : bias.tensor(), epsilon)));
+    }
+
+    private List<Value> batchNorm(Node n) {
+        boolean training = n.integer("training_mode", 0) != 0 || n.proto.getOutputCount() > 1;
+        if (!training) {
+            throw n.error("is in inference mode (fixed running statistics); export the model with"
+                    + " training=torch.onnx.TrainingMode.TRAINING to prove what training does");
+        }
+        Value x = n.in(0);
+        Rational epsilon = Value.rational(n.real("epsilon", 1e-5));
+        Tensor out = importer.blocksFor(n.owner()).batchNorm(x.tensor(), n.in(1).tensor(), n.in(2).tensor(), epsilon);
+        List<Value> outputs = new ArrayList<>(List.of(Value.of(out)));
+        // The running statistics (outputs 2 and 3) are buffers, not part of the computation.
+        for (int i = 1; i < n.proto.getOutputCount(); i++) outputs.add(Value.constant(new int[0], new double[] {0}));
+        return outputs;
+    }
+
+    private List<Value> conv(Node n) {
+        Value x = n.in(0);
+        Value w = n.in(1);
+        int spatial = w.rank() - 2;
+        if (spatial < 1 || spatial > 2 || x.rank() != spatial + 2) {
+            throw n.error("takes an input [N, C, ...] and a kernel [C_out, C_in, ...] of 1 or 2 spatial axes; the shapes are "
+                    + Tensor.describe(x.shape) + " and " + Tensor.describe(w.shape));
+        }
+        if (n.integer("group", 1) != 1) throw n.error("has groups; netsym reads convolutions with group 1");
+        int stride = uniform(n, "strides", 1, spatial);
+        int padding = uniformPads(n, spatial);
+        if (uniform(n, "dilations", 1, spatial) != 1) throw n.error("is dilated; netsym reads dilation 1");
+        String autoPad = n.attribute("auto_pad") == null ? "NOTSET" : n.attribute("auto_pad").getS().toStringUtf8();
+        if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) throw n.error("has auto_pad " + autoPad + "; netsym reads explicit pads");
+        Tensor input = x.tensor();
+        Tensor kernel = w.tensor();
+        List<Tensor> samples = new ArrayList<>();
+        int batch = x.shape[0];
+        int[] sampleShape = Arrays.copyOfRange(x.shape, 1, x.rank());
+        for (int s = 0; s < batch; s++) {
+            Tensor sample = input.slice(0, s, s + 1, 1).reshape(sampleShape);
+            Tensor y = Tensor.convolution(sample, kernel, stride, padding);
+            int[] withBatch = new int[y.rank() + 1];
+            withBatch[0] = 1;
+            System.arraycopy(y.shape(), 0, withBatch, 1, y.rank());
+            samples.add(y.reshape(withBatch));
+        }
+        Tensor out = Tensor.concatenate(0, samples);
+        Value bias = n.optional(2);
+        if (bias != null) {
+            int[] channelShape = new int[spatial + 1];
+            Arrays.fill(channelShape, 1);
+            channelShape[0] = bias.size();
+            out = Tensor.elementwise("Conv", List.of(out, bias.tensor().reshape(channelShape)), args -> new Expr.Sum(args));
+        }
+        return List.of(Value.of(out));
+    }
+
+    private List<Value> pool(Node n, boolean max) {
+        Value x = n.in(0);
+        long[] kernel = n.integers("kernel_shape");
+        int spatial = kernel == null ? 0 : kernel.length;
+        if (spatial < 1 || spatial > 2 || x.rank() != spatial + 2) throw n.error("pools 1 or 2 spatial axes of a batch [N, C, ...]");
+        int k = uniform(n, "kernel_shape", 1, spatial);
+        int stride = uniform(n, "strides", 1, spatial);
+        if (uniformPads(n, spatial) != 0 || n.integer("ceil_mode", 0) != 0) throw n.error("pads its input; netsym reads pooling without padding");
+        if (max && uniform(n, "dilations", 1, spatial) != 1) throw n.error("is dilated; netsym reads dilation 1");
+        if (max && n.proto.getOutputCount() > 1 && !n.proto.getOutput(1).isEmpty()) throw n.error("outputs its indices; netsym reads the pooled values only");
+        if (!max && stride != k) throw n.error("has stride " + stride + " with windows of " + k + "; netsym reads average pooling with stride = window");
+        Tensor t = x.tensor();
+        return List.of(Value.of(max ? t.maxPool(spatial, k, stride) : t.averagePool(spatial, k)));
+    }
+
+    /** An attribute that must be the same along every spatial axis (PyTorch's usual square case). */
+    private static int uniform(Node n, String name, int otherwise, int spatial) {
+        long[] values = n.integers(name);
+        if (values == null || values.length == 0) return otherwise;
+        for (long v : values) {
+            if (v != values[0]) throw n.error("has " + name + " " + Arrays.toString(values) + "; netsym reads the same value along every axis");
+        }
+        if (values[0] < 1 || values[0] > 4096) throw n.error("has " + name + " " + values[0]);
+        return (int) values[0];
+    }
+
+    private static int uniformPads(Node n, int spatial) {
+        long[] pads = n.integers("pads");
+        if (pads == null || pads.length == 0) return 0;
+        for (long p : pads) {
+            if (p != pads[0]) throw n.error("has pads " + Arrays.toString(pads) + "; netsym reads the same padding on every side");
+        }
+        if (pads[0] < 0 || pads[0] > 4096) throw n.error("has pads " + pads[0]);
+        return (int) pads[0];
+    }
+}

@@ -1,0 +1,174 @@
+package dev.netsym.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netsym.onnx.proto.OnnxProto.GraphProto;
+import dev.netsym.onnx.proto.OnnxProto.ModelProto;
+import dev.netsym.onnx.proto.OnnxProto.NodeProto;
+import dev.netsym.onnx.proto.OnnxProto.OperatorSetIdProto;
+import dev.netsym.onnx.proto.OnnxProto.TensorProto;
+import dev.netsym.onnx.proto.OnnxProto.TensorShapeProto;
+import dev.netsym.onnx.proto.OnnxProto.TypeProto;
+import dev.netsym.onnx.proto.OnnxProto.ValueInfoProto;
+import dev.netsym.robust.CliRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code netsym COMMAND model.onnx} as a user runs it: the committed models, options, and bad files made here. */
+class OnnxImportCommandTest {
+    private static final String MODELS = "examples/onnx/";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void provesAnExportedModelInItsOwnNames() {
+        CliRun r = CliRun.of("prove", MODELS + "mlp_constant.onnx");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("every parameter starts at 1/2"), r.out());
+        assertTrue(r.out().contains("{hidden.weight[0,0], hidden.weight[1,0], hidden.weight[2,0]}"), r.out());
+        assertTrue(r.out().contains("What the network really is: 3 trainable values of 9 parameters."), r.out());
+    }
+
+    @Test
+    void zeroLoraIsStuckAndSaysSoTensorByTensor() {
+        CliRun r = CliRun.of("prove", MODELS + "lora_zero.onnx");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("lora_A.weight [2,4]: never moves (all 8 elements stay at 0)"), r.out());
+        assertTrue(r.out().contains("lora_B.weight [3,2]: never moves (all 6 elements stay at 0)"), r.out());
+        CliRun json = CliRun.of("prove", "--format", "json", MODELS + "lora_zero.onnx");
+        assertEquals(0, json.exitCode(), json.err());
+        assertTrue(json.out().contains("\"lora_B.weight[2,1]\""), json.out());
+    }
+
+    @Test
+    void initOverridesAskWhatIf() {
+        // LoRA as its authors start it: A random, B zero. B then moves, so nothing is stuck.
+        CliRun r = CliRun.of("prove", "--init", "lora_A.weight=random", MODELS + "lora_zero.onnx");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("no parameter is sure to stay at its initial value"), r.out());
+        CliRun symbols = CliRun.of("check", "--init", "lora_A.weight[0,*]=-2*a/3", MODELS + "lora_zero.onnx");
+        assertEquals(0, symbols.exitCode(), symbols.err());
+        CliRun unmatched = CliRun.of("check", "--init", "nothing.like.this=0", MODELS + "lora_zero.onnx");
+        assertEquals(65, unmatched.exitCode());
+        assertTrue(unmatched.err().startsWith(MODELS + "lora_zero.onnx: error: --init nothing.like.this: no parameter matches"), unmatched.err());
+        CliRun badValue = CliRun.of("check", "--init", "lora_A.weight=a+b", MODELS + "lora_zero.onnx");
+        assertEquals(64, badValue.exitCode());
+    }
+
+    @Test
+    void everyLossReadsTheOutputs() {
+        for (String loss : new String[] {"generic", "sum", "mse", "cross-entropy"}) {
+            CliRun r = CliRun.of("prove", "--loss", loss, MODELS + "embedding_tied.onnx");
+            assertEquals(0, r.exitCode(), loss + ": " + r.err());
+            assertTrue(r.out().contains("44 trainable values of 44 parameters"), loss + ": " + r.out());
+        }
+        assertEquals(64, CliRun.of("prove", "--loss", "hinge", MODELS + "lora.onnx").exitCode());
+        CliRun spec = CliRun.of("check", "--loss", "mse", "examples/cs231n.net");
+        assertEquals(64, spec.exitCode());
+        assertTrue(spec.err().contains("apply to ONNX models"), spec.err());
+    }
+
+    @Test
+    void openShapesAreFixedOnTheCommandLine() {
+        CliRun open = CliRun.of("check", MODELS + "dynamic_batch.onnx");
+        assertEquals(65, open.exitCode());
+        assertEquals(MODELS + "dynamic_batch.onnx: error: the input 'x' has a shape that is not fixed ([batch,3]); give it with --shape x=2x3\n",
+                open.err());
+        CliRun fixed = CliRun.of("prove", "--shape", "x=2x3", MODELS + "dynamic_batch.onnx");
+        assertEquals(0, fixed.exitCode(), fixed.err());
+        CliRun wrong = CliRun.of("check", "--shape", "x=2x3x4", MODELS + "dynamic_batch.onnx");
+        assertEquals(65, wrong.exitCode());
+        assertTrue(wrong.err().contains("has 2 axes, not 3"), wrong.err());
+    }
+
+    @Test
+    void mergedInitializersAreWarnedAbout() {
+        CliRun r = CliRun.of("check", MODELS + "eval_experts.onnx");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.err().startsWith(MODELS + "eval_experts.onnx: warning: initializers are aliases of others"), r.err());
+        assertTrue(r.err().contains("training=torch.onnx.TrainingMode.TRAINING, do_constant_folding=False"), r.err());
+    }
+
+    @Test
+    void filesThatAreNotModelsAreRefused() throws IOException {
+        Path text = dir.resolve("notes.onnx");
+        Files.writeString(text, "network x\ninput x\n");
+        CliRun r = CliRun.of("check", text.toString());
+        assertEquals(65, r.exitCode());
+        assertTrue(r.err().startsWith(text + ": error: not an ONNX model"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace");
+
+        byte[] whole = Files.readAllBytes(Path.of(MODELS + "lora.onnx"));
+        for (int cut : new int[] {1, 17, whole.length / 2, whole.length - 3}) {
+            Path truncated = dir.resolve("cut" + cut + ".onnx");
+            Files.write(truncated, Arrays.copyOf(whole, cut));
+            CliRun t = CliRun.of("check", truncated.toString());
+            assertEquals(65, t.exitCode(), "cut at " + cut + ": " + t.err());
+            assertTrue(t.err().startsWith(truncated + ": error: "), t.err());
+        }
+        assertEquals(66, CliRun.of("check", dir.resolve("missing.onnx").toString()).exitCode());
+    }
+
+    @Test
+    void anUnsupportedOperatorIsNamedWithWhatIsSupported() throws IOException {
+        Path model = write("cos.onnx", graph(node("Cos", "the_cosine", "x", "y")));
+        CliRun r = CliRun.of("check", model.toString());
+        assertEquals(65, r.exitCode());
+        assertTrue(r.err().startsWith(model + ": error: node 'the_cosine' (Cos): netsym does not support the operator Cos; it supports "),
+                r.err());
+        assertTrue(r.err().contains("MatMul"), r.err());
+    }
+
+    @Test
+    void dataThatDisagreesWithItsShapeIsRefused() throws IOException {
+        TensorProto weight = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(2).addDims(3).addFloatData(1).addFloatData(2).build();
+        Path model = write("short.onnx", graph(node("MatMul", "mm", "x", "w", "y")).toBuilder().addInitializer(weight).build());
+        CliRun r = CliRun.of("check", model.toString());
+        assertEquals(65, r.exitCode());
+        assertEquals(model + ": error: the tensor 'w' has 2 values, but its shape [2,3] needs 6\n", r.err());
+    }
+
+    @Test
+    void aNodeUsingAValueNobodyMakesIsRefused() throws IOException {
+        Path model = write("dangling.onnx", graph(node("Tanh", "t", "nowhere", "y")));
+        CliRun r = CliRun.of("check", model.toString());
+        assertEquals(65, r.exitCode());
+        assertTrue(r.err().contains("node 't' (Tanh) uses 'nowhere', which no earlier node produces"), r.err());
+    }
+
+    private Path write(String name, GraphProto graph) throws IOException {
+        ModelProto model = ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
+        Path file = dir.resolve(name);
+        Files.write(file, model.toByteArray());
+        return file;
+    }
+
+    /** A graph with input x [2,3] and output y around the node. */
+    private static GraphProto graph(NodeProto node) {
+        return GraphProto.newBuilder().setName("test").addNode(node).addInput(floatInput("x", 2, 3))
+                .addOutput(ValueInfoProto.newBuilder().setName("y")).build();
+    }
+
+    private static NodeProto node(String op, String name, String... inputsThenOutput) {
+        NodeProto.Builder b = NodeProto.newBuilder().setOpType(op).setName(name);
+        for (int i = 0; i < inputsThenOutput.length - 1; i++) b.addInput(inputsThenOutput[i]);
+        return b.addOutput(inputsThenOutput[inputsThenOutput.length - 1]).build();
+    }
+
+    private static ValueInfoProto floatInput(String name, int... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (int d : dims) shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+    }
+}
