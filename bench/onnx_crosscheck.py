@@ -170,25 +170,19 @@ def all_verdicts():
     return {f.name: verdicts(f) for f in export.FIXTURES if f.verdicts}
 
 
-# ---- ADAPTER: the one place that reads netsym's JSON; adjust it to what the ONNX importer prints ----
-# Assumed (from `prove --format json` on spec files): "parameters" (element count), "frozen" (element
-# names), "classes" (lists of element names, "-name" for a member equal to minus the others), elements
-# named INITIALIZER[i,j] with 1-based indices as in the spec language.
+# ---- ADAPTER: the one place that reads netsym's JSON ----
+# `prove --format json` on a model: "parameters" (a list of element names, or their count), "frozen"
+# (element names), "classes" (lists of element names, "-name" for a member equal to minus the others);
+# imported elements are named INITIALIZER[i,j] with 0-based indices, as in PyTorch and this script.
 def netsym_verdicts(proof):
-    """(element count, set of frozen elements, list of classes as (members, negated members) sets),
-    every name in this script's form (0-based indices)."""
-    def ours(name):
-        base, bracket, rest = name.partition("[")
-        if not bracket:
-            return base
-        return base + "[" + ",".join(str(int(i) - 1) for i in rest.rstrip("]").split(",")) + "]"
-
+    """(element count, set of frozen elements, list of classes as (members, negated members) sets)."""
     def unsigned(name):
         return name[1:] if name.startswith(("-", "\u2212")) else name
 
-    classes = [({ours(m) for m in c if unsigned(m) == m}, {ours(unsigned(m)) for m in c if unsigned(m) != m})
+    classes = [({m for m in c if unsigned(m) == m}, {unsigned(m) for m in c if unsigned(m) != m})
                for c in proof["classes"]]
-    return proof["parameters"], {ours(f) for f in proof["frozen"]}, classes
+    count = proof["parameters"] if isinstance(proof["parameters"], int) else len(proof["parameters"])
+    return count, set(proof["frozen"]), classes
 # ---- end of adapter ----
 
 
