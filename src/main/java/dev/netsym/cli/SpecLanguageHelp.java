@@ -58,7 +58,8 @@ final class SpecLanguageHelp {
                 param W[3,4], b[3]
                 h = tanh(W @ x + b)           h[1] ... h[3]; W @ x is the matrix product
               Indices and axes count from 1 (W[2,3] is row 2, column 3; axis -1 is the last).
-              @                               matrix product: [m,k]@[k,n] is [m,n], [m,k]@[k] is [m]
+              @                               matrix product: [m,k]@[k,n] is [m,n], [m,k]@[k] is [m];
+                                              leading axes are a batch: [b,m,k]@[k,n] is [b,m,n]
               transpose(A)                    rows and columns exchanged
               sum(X), mean(X)                 over all elements; sum(X, axis), mean(X, axis) over one
               softmax(X), log_softmax(X),     over the last axis, or over the axis given second:
@@ -75,6 +76,10 @@ final class SpecLanguageHelp {
               conv2d(X, K, stride, padding)   X [C_in,H,W], K [C_out,C_in,kh,kw], as in PyTorch (stride
                                               and padding optional); conv1d on [C_in,L], [C_out,C_in,k]
               avg_pool2d(X, k), avg_pool1d    the mean of each k x k (or k) window, stride k
+              max_pool2d(X, k, s), max_pool1d the largest of each k x k (or k) window, windows s apart
+                                              (s optional: k)
+              reshape(X, d1, ..., dn)         the same elements, row by row, in the shape [d1,...,dn]
+              permute(X, a1, ..., an)         axis i of the result is axis ai of X
               batch_norm(X, gain, bias)       training mode: each channel (axis 2) over the batch
               flatten(X)                      the elements as one vector, row by row
               Values used twice inside a function (softmax's normaliser, a norm's mean) become units

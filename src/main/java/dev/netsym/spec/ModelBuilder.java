@@ -459,7 +459,7 @@ final class ModelBuilder {
     /** The functions that take whole tensors (the builtins and declared activations apply element by element). */
     static final List<String> TENSOR_FUNCTIONS = List.of("sum", "mean", "transpose", "softmax", "log_softmax",
             "logsumexp", "flatten", "layer_norm", "rms_norm", "batch_norm", "cross_entropy", "attention", "causal_attention",
-            "conv1d", "conv2d", "avg_pool1d", "avg_pool2d");
+            "conv1d", "conv2d", "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d", "reshape", "permute");
 
     /**
      * Converts expressions to tensors: a number, a scalar name or an element such as W[2,3] is a
@@ -618,6 +618,8 @@ final class ModelBuilder {
                 case "layer_norm", "batch_norm" -> new int[] {1, 3};
                 case "rms_norm" -> new int[] {1, 2};
                 case "cross_entropy", "avg_pool1d", "avg_pool2d" -> new int[] {2, 2};
+                case "max_pool1d", "max_pool2d" -> new int[] {2, 3};
+                case "reshape", "permute" -> new int[] {2, 9};
                 case "conv1d", "conv2d" -> new int[] {2, 4};
                 default -> new int[] {3, 4};
             };
@@ -654,7 +656,7 @@ final class ModelBuilder {
             // Sizes (a stride, a window, a number of heads) are whole numbers written out.
             int firstSize = switch (name) {
                 case "conv1d", "conv2d", "attention", "causal_attention" -> name.startsWith("conv") ? 2 : 3;
-                case "avg_pool1d", "avg_pool2d" -> 1;
+                case "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d", "reshape", "permute" -> 1;
                 default -> args.size();
             };
             List<Tensor> rest = new ArrayList<>();
@@ -682,6 +684,29 @@ final class ModelBuilder {
                         yield out;
                     }
                     case "avg_pool1d", "avg_pool2d" -> x.averagePool(name.equals("avg_pool1d") ? 1 : 2, sizes.get(0));
+                    case "max_pool1d", "max_pool2d" -> x.maxPool(name.equals("max_pool1d") ? 1 : 2, sizes.get(0),
+                            sizes.size() < 2 ? sizes.get(0) : sizes.get(1));
+                    case "reshape" -> {
+                        int[] shape = sizes.stream().mapToInt(Integer::intValue).toArray();
+                        if (Tensor.size(shape) != x.size()) {
+                            throw new Tensor.ShapeException("reshape: " + Tensor.describe(x.shape()) + " has " + x.size() + " elements, "
+                                    + Tensor.describe(shape) + " has " + Tensor.size(shape));
+                        }
+                        yield x.reshape(shape);
+                    }
+                    case "permute" -> {
+                        int[] order = new int[sizes.size()];
+                        boolean[] seen = new boolean[x.rank()];
+                        for (int d = 0; d < order.length; d++) {
+                            order[d] = sizes.get(d) - 1;
+                            if (order.length != x.rank() || order[d] >= x.rank() || seen[order[d]]) {
+                                throw new Tensor.ShapeException("permute: " + sizes + " is not an order of the " + x.rank()
+                                        + " axes of " + Tensor.describe(x.shape()) + " (write each axis 1 to " + x.rank() + " once)");
+                            }
+                            seen[order[d]] = true;
+                        }
+                        yield x.permute(order);
+                    }
                     case "batch_norm" -> blocks.batchNorm(x, rest.isEmpty() ? null : rest.get(0), rest.size() < 2 ? null : rest.get(1));
                     case "layer_norm" -> blocks.layerNorm(x, rest.isEmpty() ? null : rest.get(0), rest.size() < 2 ? null : rest.get(1));
                     case "rms_norm" -> blocks.rmsNorm(x, rest.isEmpty() ? null : rest.get(0));

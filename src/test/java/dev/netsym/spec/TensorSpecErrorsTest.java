@@ -39,6 +39,12 @@ class TensorSpecErrorsTest {
                 "3:14: error: +: the shapes [4] and [3] do not fit together (an axis must have the same size in both, or size 1)"),
             Arguments.of("matrix data of the wrong length", HEAD + "y = sum(X)\nobjective y\ndata x = [1, 2, 3], X = [1, 2]\n",
                 "5:25: error: 'X' has 6 elements (shape [2,3], row by row); the list gives 2"),
+            Arguments.of("a reshape to another size", HEAD + "y = reshape(X, 4, 2)\nobjective sum(y)\n",
+                "3:5: error: reshape: [2,3] has 6 elements, [4,2] has 8"),
+            Arguments.of("a permutation with an axis twice", HEAD + "y = permute(X, 1, 1)\nobjective sum(y)\n",
+                "3:5: error: permute: [1, 1] is not an order of the 2 axes of [2,3] (write each axis 1 to 2 once)"),
+            Arguments.of("a pooling window larger than the input", HEAD + "y = max_pool1d(x, 4)\nobjective sum(y)\n",
+                "3:5: error: max_pool1d: a window of 4 does not fit in the shape [3]"),
             Arguments.of("all errors in one run", HEAD + "y = V @ x\nz = x + W @ x\nobjective sum(y) + sum(z)\n",
                 "3:9: error: @: the shapes [2,2] and [3] do not fit (the left's last axis has 2, the right's first has 3)\n"
                     + "4:5: error: +: the shapes [3] and [4] do not fit together (an axis must have the same size in both, or size 1)"));
