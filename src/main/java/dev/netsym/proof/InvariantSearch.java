@@ -5,6 +5,7 @@ import dev.netsym.calculus.DoubleDouble;
 import dev.netsym.calculus.DoubleDoubleArithmetic;
 import dev.netsym.calculus.ModularArithmetic;
 import dev.netsym.calculus.Tape;
+import dev.netsym.model.Assumption;
 import dev.netsym.model.Init;
 import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
@@ -54,6 +55,8 @@ final class InvariantSearch<T> {
      */
     private boolean[] negated;
     private final List<Event> events = new ArrayList<>();
+    /** The state after each round, the initial state first: what the timeline certifies step by step. */
+    private final List<State> states = new ArrayList<>();
     private int rounds;
     private boolean timedOut;
 
@@ -62,6 +65,34 @@ final class InvariantSearch<T> {
      * the proof makes only once a witness run shows it, else reports as undecided.
      */
     record Event(int first, int second, int round) {}
+
+    /** A state (P, F): class id per parameter, ids dense and numbered by first member, and the pins. */
+    record State(int[] classOf, boolean[] pinned) {
+        /** Ids renumbered by first member, so that equal partitions have equal arrays. */
+        State {
+            int[] dense = new int[classOf.length];
+            Map<Integer, Integer> ids = new HashMap<>();
+            for (int p = 0; p < classOf.length; p++) dense[p] = ids.computeIfAbsent(classOf[p], k -> ids.size());
+            classOf = dense;
+            pinned = pinned.clone();
+        }
+
+        /** Both states' equalities and pins at once: the classes that are classes in both. */
+        State meet(State other) {
+            int[] key = new int[classOf.length];
+            boolean[] both = new boolean[classOf.length];
+            LongIds ids = new LongIds(classOf.length);
+            for (int p = 0; p < key.length; p++) {
+                both[p] = pinned[p] && other.pinned[p];
+                key[p] = ids.idOf(LongIds.pair(2 * classOf[p] + (both[p] ? 1 : 0), other.classOf[p]));
+            }
+            return new State(key, both);
+        }
+
+        boolean sameAs(State other) {
+            return Arrays.equals(classOf, other.classOf) && Arrays.equals(pinned, other.pinned);
+        }
+    }
 
     private final Consumer<String> progress;
 
@@ -80,6 +111,7 @@ final class InvariantSearch<T> {
         this.deadlineNanos = deadlineNanos;
         this.parameters = Parameters.inTapeOrder(network, tape);
         initialState();
+        states.add(new State(classOf, pinned));
     }
 
     /**
@@ -110,6 +142,9 @@ final class InvariantSearch<T> {
     List<Event> events() { return events; }
 
     int rounds() { return rounds; }
+
+    /** The state after each round, from the initial state (index 0) to the fixed point (index {@link #rounds()}). */
+    List<State> states() { return states; }
 
     boolean timedOut() { return timedOut; }
 
@@ -149,6 +184,8 @@ final class InvariantSearch<T> {
             if (timedOut) return;
             progress.accept("certifying the classes (colour refinement of the computation graph)");
             if (!certifier.certifyOrSplit(this)) return;
+            // What the certifier split off belongs to the last round's state.
+            states.set(rounds, new State(classOf, pinned));
         }
     }
 
@@ -165,6 +202,7 @@ final class InvariantSearch<T> {
                 rounds--;
                 return;
             }
+            states.add(new State(classOf, pinned));
         }
     }
 
@@ -192,13 +230,8 @@ final class InvariantSearch<T> {
     }
 
     private void evaluatePoint(int point, int perPoint, int[][] ids) {
-        T[] params = pointInSubspace();
-        List<T[]> samples = new ArrayList<>();
-        if (network.data().isEmpty()) {
-            samples.add(randomData());
-        } else {
-            for (Sample s : network.data()) samples.add(tape.dataValues(arithmetic, s));
-        }
+        T[] params = pointIn(new State(classOf, pinned), new boolean[n], random);
+        List<T[]> samples = samples(random);
         int[][] computed = new int[samples.size()][];
         for (int s = 0; s < samples.size(); s++) {
             computed[s] = valueIds(tape.gradient(arithmetic, params, samples.get(s)));
@@ -207,8 +240,23 @@ final class InvariantSearch<T> {
         for (int s = 0; s < samples.size(); s++) ids[point * perPoint + s] = computed[s];
     }
 
-    /** Ids for one coordinate of the signatures. */
-    /** Ids of s_p·g_p, the gradient as seen by the class value: equal ids keep θ_i = s_i·c. */
+    /** The spec's samples, or one random sample when the spec gives none. */
+    private List<T[]> samples(RandomValues draw) {
+        List<T[]> samples = new ArrayList<>();
+        if (network.data().isEmpty()) {
+            T[] values = arithmetic.newArray(tape.dataNames().size());
+            for (int i = 0; i < values.length; i++) values[i] = randomValue(draw, tape.dataNames().get(i));
+            samples.add(values);
+        } else {
+            for (Sample s : network.data()) samples.add(tape.dataValues(arithmetic, s));
+        }
+        return samples;
+    }
+
+    /**
+     * Ids for one coordinate of the signatures: ids of s_p·g_p, the gradient as seen by the
+     * class value; equal ids keep θ_i = s_i·c.
+     */
     private int[] valueIds(T[] values) {
         for (int p = 0; p < values.length; p++) if (negated[p]) values[p] = arithmetic.negate(values[p]);
         if (values instanceof DoubleDouble[] dd) return clusterIds(dd);
@@ -265,38 +313,70 @@ final class InvariantSearch<T> {
         return ids;
     }
 
-    /** A random point of S(P, F): one value per free class, initial values for pinned parameters. */
-    T[] pointInSubspace() {
+    /**
+     * Per parameter: whether its gradient is not 0 at one of {@code points} random points of
+     * S(state) on which the released parameters take values of their own, every value drawn
+     * under the {@code kept} assumptions only. A non-zero value is a fact in exact and modular
+     * arithmetic, and beyond rounding noise in decimals: it shows what keeps a gradient at 0.
+     */
+    boolean[] nonZeroGradients(State state, boolean[] released, List<Assumption> kept, int points) {
+        RandomValues draw = new RandomValues(kept, random.nextSeed()).scaledDownBy(magnitudeDivisor(tape));
+        boolean[] nonZero = new boolean[n];
+        for (int point = 0; point < points; point++) {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    T[] params = pointIn(state, released, draw);
+                    for (T[] sample : samples(draw)) {
+                        int[] ids = valueIds(tape.gradient(arithmetic, params, sample));
+                        for (int p = 0; p < n; p++) nonZero[p] |= ids[p] != 0;
+                    }
+                    break;
+                } catch (ArithmeticException e) {
+                    // A point where a denominator vanishes: draw again, and give up on this point after a while.
+                    if (attempt == 20) break;
+                }
+            }
+        }
+        return nonZero;
+    }
+
+    /**
+     * A random point of S(state): one value per free class, initial values for pinned
+     * parameters, and a value of its own for each released one (drawn as its initial
+     * symbol's assumptions allow).
+     */
+    private T[] pointIn(State state, boolean[] released, RandomValues draw) {
         Map<String, T> symbolValues = new HashMap<>();
         T[] classValues = arithmetic.newArray(n);
         T[] values = arithmetic.newArray(n);
         for (int p = 0; p < n; p++) {
-            if (pinned[p]) {
-                values[p] = initialValue(p, symbolValues);
+            int c = state.classOf()[p];
+            if (released[p]) {
+                values[p] = randomValue(draw, initialSymbol(p));
+            } else if (state.pinned()[p]) {
+                values[p] = initialValue(p, symbolValues, draw);
             } else {
-                if (classValues[classOf[p]] == null) classValues[classOf[p]] = randomValue(null);
-                values[p] = negated[p] ? arithmetic.negate(classValues[classOf[p]]) : classValues[classOf[p]];
+                if (classValues[c] == null) classValues[c] = randomValue(draw, null);
+                values[p] = negated[p] ? arithmetic.negate(classValues[c]) : classValues[c];
             }
         }
         return values;
     }
 
-    private T initialValue(int p, Map<String, T> symbolValues) {
+    /** The symbol a parameter starts at: its own name for a random or numeric start. */
+    private String initialSymbol(int p) {
+        return parameter(p).init() instanceof Init.Symbolic s ? s.symbol() : parameter(p).name();
+    }
+
+    private T initialValue(int p, Map<String, T> symbolValues, RandomValues draw) {
         Parameter param = parameter(p);
         Init init = param.init();
         if (init instanceof Init.Numeric num) return arithmetic.fromRational(num.value());
-        String symbol = init instanceof Init.Symbolic s ? s.symbol() : param.name();
-        T value = symbolValues.computeIfAbsent(symbol, this::randomValue);
+        T value = symbolValues.computeIfAbsent(initialSymbol(p), name -> randomValue(draw, name));
         if (init instanceof Init.Symbolic s && !s.coefficient().isOne()) {
             value = arithmetic.multiply(arithmetic.fromRational(s.coefficient()), value);
         }
         return value;
-    }
-
-    T[] randomData() {
-        T[] values = arithmetic.newArray(tape.dataNames().size());
-        for (int i = 0; i < values.length; i++) values[i] = randomValue(tape.dataNames().get(i));
-        return values;
     }
 
     /**
@@ -306,9 +386,9 @@ final class InvariantSearch<T> {
      * function that vanishes on a box with interior vanishes identically). Elsewhere values
      * respect the assumptions: relu's kinks make them matter there.
      */
-    private T randomValue(String name) {
-        if (arithmetic instanceof ModularArithmetic) return arithmetic.fromRational(Rational.of(random.residue()));
-        return arithmetic.fromRational(random.generic(name == null ? "" : name));
+    private T randomValue(RandomValues draw, String name) {
+        if (arithmetic instanceof ModularArithmetic) return arithmetic.fromRational(Rational.of(draw.residue()));
+        return arithmetic.fromRational(draw.generic(name == null ? "" : name));
     }
 
     /** A value as a key for grouping: exact values as they are; decimals rounded well past their noise. */

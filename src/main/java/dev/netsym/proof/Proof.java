@@ -18,16 +18,17 @@ import java.util.Optional;
  * @param timedOut whether a time limit cut any decision short (the budget, or one computer-algebra call)
  * @param details expressions on the subspace, for small networks (units, gradients, collapsed objective)
  * @param cutShort what the time limits cut short, in words (empty unless {@code timedOut})
+ * @param timeline when each parameter can first move, and why each frozen one never does
  */
 public record Proof(Network network, List<ParameterClass> classes, List<Separation> separations,
                     List<List<String>> undecided, List<List<String>> unitClasses, String arithmetic,
                     int rounds, boolean timedOut, List<SpecialValue> specialValues, Optional<ProofDetails> details,
-                    List<String> cutShort) {
+                    List<String> cutShort, Timeline timeline) {
     public Proof(Network network, List<ParameterClass> classes, List<Separation> separations,
                  List<List<String>> undecided, List<List<String>> unitClasses, String arithmetic,
                  int rounds, boolean timedOut, List<SpecialValue> specialValues) {
         this(network, classes, separations, undecided, unitClasses, arithmetic, rounds, timedOut, specialValues,
-                Optional.empty(), timedOut ? List.of("the proof") : List.of());
+                Optional.empty(), timedOut ? List.of("the proof") : List.of(), Timeline.NONE);
     }
 
     public Proof {
@@ -63,7 +64,7 @@ public record Proof(Network network, List<ParameterClass> classes, List<Separati
 
     public Proof withSpecialValues(List<SpecialValue> values) {
         return new Proof(network, classes, separations, undecided, unitClasses, arithmetic, rounds, timedOut, values,
-                details, cutShort);
+                details, cutShort, timeline);
     }
 
     /**
@@ -85,7 +86,7 @@ public record Proof(Network network, List<ParameterClass> classes, List<Separati
         }).toList();
         ProofDetails shown = d.withShown(shownExpressions(network, withGradients, d));
         return new Proof(network, withGradients, d.separations(), undecided, unitClasses, arithmetic, rounds, timedOut,
-                specialValues, Optional.of(shown), cutShort);
+                specialValues, Optional.of(shown), cutShort, timeline);
     }
 
     /**

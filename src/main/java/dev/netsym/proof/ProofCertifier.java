@@ -139,6 +139,55 @@ final class ProofCertifier implements InvariantSearch.Certifier {
         return false;
     }
 
+    /**
+     * One step of the timeline: the part of {@code claim} (a refinement of {@code sub}) that is
+     * proved on S(sub) — each pin a zero gradient there, each class equal gradients there — so
+     * that from θ_t in S(sub) one step of gradient descent lands in the result. What no
+     * certificate proves is unpinned or split off. The randomized certificate counts only when
+     * the refinement's random points were drawn from S(sub) itself ({@code sampled}).
+     */
+    InvariantSearch.State certifyStep(InvariantSearch.State sub, InvariantSearch.State claim, boolean[] negated,
+                                      boolean sampled) {
+        int[] classOf = sub.classOf();
+        boolean[] subPinned = sub.pinned();
+        int n = classOf.length;
+        randomizedForState = null;
+        statePinned = subPinned.clone();
+        int[] group = claim.classOf().clone();
+        boolean[] zeroProved = new boolean[n];
+        Arrays.fill(zeroProved, true);
+        for (StructuralColouring c : colourings(classOf, subPinned, negated)) {
+            LongIds ids = new LongIds(n);
+            for (int p = 0; p < n; p++) {
+                group[p] = ids.idOf(LongIds.pair(group[p], c.signedGradientColour(p, negated[p])));
+                zeroProved[p] &= c.gradientIsZero(p);
+            }
+        }
+        double degree = sampled && modular && tape.genericActivationsUsed().isEmpty()
+                ? DegreeBound.ofGradientDifference(tape) : Double.POSITIVE_INFINITY;
+        boolean[] pinned = new boolean[n];
+        Map<Integer, Integer> firstOfClass = new HashMap<>();
+        Map<Integer, Boolean> provedEqual = new HashMap<>();
+        int[] merged = group.clone();
+        for (int p = 0; p < n; p++) {
+            final int member = p;
+            int first = firstOfClass.computeIfAbsent(claim.classOf()[p], k -> member);
+            pinned[p] = claim.pinned()[p] && (zeroProved[p]
+                    || decide(prover -> prover.proveZero(classOf, subPinned, negated, member), degree).isProved());
+            if (group[p] != group[first] && provedEqual.computeIfAbsent(group[p], g -> decide(
+                    prover -> prover.proveEqual(classOf, subPinned, negated, first, member), degree).isProved())) {
+                merged[p] = group[first];
+            }
+        }
+        // Pinned members of a claimed class share their start; moving ones need a proved equal gradient.
+        int[] key = new int[n];
+        LongIds ids = new LongIds(n);
+        for (int p = 0; p < n; p++) {
+            key[p] = ids.idOf(pinned[p] ? LongIds.pair(claim.classOf()[p], -1) : LongIds.pair(merged[p], -2));
+        }
+        return new InvariantSearch.State(key, pinned);
+    }
+
     private static String structuralDetail(boolean pinned) {
         return pinned ? "every gradient is structurally 0 on the subspace"
                 : "the members' gradients are the same expression over the same classes";

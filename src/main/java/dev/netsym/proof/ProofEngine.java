@@ -108,18 +108,30 @@ public final class ProofEngine {
                     ms.stream().map(names::get).toList(), frozen, initial, certificate, minus));
         }
 
+        progress.accept("certifying the refinement rounds as steps");
+        TimelineProof<T> timelineProof = new TimelineProof<>(network, tape, search);
+        List<InvariantSearch.State> chain = search.timedOut() ? List.of(search.states().get(0))
+                : timelineProof.certifiedChain(certifier, deadline);
         List<InvariantSearch.Event> events = search.events();
         progress.accept("finding witness runs for " + events.size() + " separations");
-        List<Optional<Witness>> witnesses = new WitnessFinder(network, tape, doubleDouble, negated)
-                .find(events, seed, deadline);
+        WitnessFinder finder = new WitnessFinder(network, tape, doubleDouble, negated);
+        // A step is exact only when a run moves the parameter there: frozen ones need no run.
+        int[] notBefore = new int[names.size()];
+        for (int p = 0; p < notBefore.length; p++) {
+            if (!pinned[p] && !search.timedOut()) notBefore[p] = TimelineProof.notBefore(chain, p);
+        }
+        List<Optional<Witness>> witnesses = finder.find(events, notBefore, seed, deadline);
         // A separation is claimed only with a run that shows it; the rest is reported as undecided.
         List<Separation> separations = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             InvariantSearch.Event e = events.get(i);
             String second = e.second() < 0 ? null : names.get(e.second());
             if (witnesses.get(i).isPresent()) {
+                int stepBound = second == null ? TimelineProof.notBefore(chain, e.first())
+                        : TimelineProof.splitNotBefore(chain, e.first(), e.second());
                 separations.add(new Separation(names.get(e.first()), second, e.round(), Optional.empty(),
-                        witnesses.get(i).get(), second != null && negated[e.first()] != negated[e.second()]));
+                        witnesses.get(i).get(), second != null && negated[e.first()] != negated[e.second()],
+                        Math.max(1, stepBound)));
             } else {
                 undecided.add(second == null ? List.of(names.get(e.first())) : List.of(names.get(e.first()), second));
             }
@@ -127,9 +139,14 @@ public final class ProofEngine {
         List<String> cutShort = new ArrayList<>(certifier.cutShort());
         if (search.timedOut()) cutShort.add(0, "the refinement and certification of the classes");
         if (System.nanoTime() > deadline && !undecided.isEmpty()) cutShort.add("the search for witness runs");
+        Timeline timeline = Timeline.NONE;
+        if (!search.timedOut()) {
+            progress.accept("explaining the frozen parameters");
+            timeline = timelineProof.timeline(chain, pinned, finder.earliestMoves(), deadline);
+        }
         return new Proof(network, classes, separations, undecided, certifier.unitClasses(),
                 doubleDouble ? "double-double" : kind.name().toLowerCase(), search.rounds(), !cutShort.isEmpty(),
-                List.of(), Optional.empty(), cutShort);
+                List.of(), Optional.empty(), cutShort, timeline);
     }
 
     /** The same spec always gives the same random choices, hence byte-identical output. */

@@ -100,7 +100,8 @@ public final class SymbolicProofDetails {
             if (difference.isEmpty()) {
                 notReached.add("the difference for " + s.first() + (s.isMove() ? "" : " and " + s.second()));
             }
-            separations.add(new Separation(s.first(), s.second(), s.round(), difference, s.witness(), s.opposite()));
+            separations.add(new Separation(s.first(), s.second(), s.round(), difference, s.witness(), s.opposite(),
+                    s.notBefore()));
         }
         if (!notReached.isEmpty()) {
             boolean outOfTime = System.nanoTime() > deadline;

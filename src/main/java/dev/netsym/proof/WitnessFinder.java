@@ -44,6 +44,8 @@ final class WitnessFinder {
 
     /** Which parameters are the negatives of their class's value: their pairs are compared up to sign. */
     private final boolean[] negated;
+    /** Per parameter, the first step at which one of the runs moved it (0: none did). */
+    private final int[] earliestMoves;
 
     WitnessFinder(Network network, Tape tape, boolean doubleDouble, boolean[] negated) {
         this.negated = negated;
@@ -51,16 +53,30 @@ final class WitnessFinder {
         this.tape = tape;
         this.doubleDouble = doubleDouble;
         parameters = Parameters.inTapeOrder(network, tape);
+        earliestMoves = new int[parameters.length];
     }
+
+    /** Per parameter, the first step at which one of the runs {@link #find} made moved it (0: none did). */
+    int[] earliestMoves() { return earliestMoves; }
 
     /** A witness per event, in event order; empty where none was found within a few tries. */
     List<Optional<Witness>> find(List<InvariantSearch.Event> events, long seed, long deadlineNanos) {
+        return find(events, new int[parameters.length], seed, deadlineNanos);
+    }
+
+    /**
+     * The same, also trying further runs (within the few tries) until each parameter with a
+     * proved first step {@code notBefore[p] > 0} is seen moving at exactly that step.
+     */
+    List<Optional<Witness>> find(List<InvariantSearch.Event> events, int[] notBefore, long seed, long deadlineNanos) {
         List<Optional<Witness>> found = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) found.add(Optional.empty());
         if (events.isEmpty()) return found;
-        int steps = events.stream().mapToInt(InvariantSearch.Event::round).max().orElse(1) + 1;
+        int steps = Math.max(java.util.Arrays.stream(notBefore).max().orElse(0),
+                events.stream().mapToInt(InvariantSearch.Event::round).max().orElse(1)) + 1;
         RandomValues random = new RandomValues(network.assumptions(), seed).scaledDownBy(magnitudeDivisor());
-        for (int attempt = 0; attempt < TRIES && found.contains(Optional.<Witness>empty()); attempt++) {
+        for (int attempt = 0; attempt < TRIES && (found.contains(Optional.<Witness>empty())
+                || firstMoveUnseen(notBefore)); attempt++) {
             if (System.nanoTime() > deadlineNanos) break;
             try {
                 runOnce(events, steps + attempt, random, attempt, found);
@@ -69,6 +85,11 @@ final class WitnessFinder {
             }
         }
         return found;
+    }
+
+    private boolean firstMoveUnseen(int[] notBefore) {
+        for (int p = 0; p < notBefore.length; p++) if (notBefore[p] > 0 && earliestMoves[p] != notBefore[p]) return true;
+        return false;
     }
 
     /**
@@ -165,6 +186,12 @@ final class WitnessFinder {
                     record ? recorder.values(name, v -> exactly(arithmetic, v)) : List.of()));
         }
         WitnessRun run = new WitnessRun(start, shownData, eta.toString(), activations, exact, how);
+        for (int p = 0; p < parameters.length; p++) {
+            OptionalInt moved = trajectory.firstStepWhereMoved(p);
+            if (moved.isPresent() && (earliestMoves[p] == 0 || moved.getAsInt() < earliestMoves[p])) {
+                earliestMoves[p] = moved.getAsInt();
+            }
+        }
         for (int i = 0; i < events.size(); i++) {
             if (found.get(i).isPresent()) continue;
             InvariantSearch.Event e = events.get(i);

@@ -7,6 +7,7 @@ import dev.netsym.proof.ProofDetails;
 import dev.netsym.proof.Separation;
 import dev.netsym.proof.ShownExpressions;
 import dev.netsym.proof.SpecialValue;
+import dev.netsym.proof.Timeline;
 import dev.netsym.proof.Witness;
 import dev.netsym.proof.WitnessRun;
 import java.io.PrintWriter;
@@ -61,6 +62,8 @@ public final class ProofJsonRenderer {
         Map<WitnessRun, String> runs = WitnessRuns.labels(proof.separations());
         field(j, "witness_runs", array(runs.entrySet().stream().map(e -> run(e.getValue(), e.getKey())).toList()));
         field(j, "separations", array(proof.separations().stream().map(s -> separation(s, runs, shown)).toList()));
+        field(j, "moves", array(proof.timeline().moves().stream().map(ProofJsonRenderer::move).toList()));
+        field(j, "frozen_reasons", array(proof.timeline().frozen().stream().map(ProofJsonRenderer::frozen).toList()));
         field(j, "special_values", array(proof.specialValues().stream().map(ProofJsonRenderer::special).toList()));
         field(j, "unit_classes", array(proof.unitClasses().stream().map(ProofJsonRenderer::strings).toList()));
         field(j, "arithmetic", str(proof.arithmetic()));
@@ -98,8 +101,23 @@ public final class ProofJsonRenderer {
         return "{\"first\": " + str(s.first()) + ", \"second\": " + (s.second() == null ? "null" : str(s.second()))
                 + ", \"opposite\": " + s.opposite()
                 + ", \"kind\": " + str(s.isMove() ? "moves" : "separate") + ", \"round\": " + s.round()
+                + ", \"first_split_step\": " + (s.exactStep() ? String.valueOf(s.notBefore()) : "null")
+                + ", \"not_before_step\": " + s.notBefore()
                 + ", \"difference\": " + s.difference().map(e -> expr(e, shown)).orElse("null")
                 + ", \"witness\": " + witness(s.witness(), runs.get(s.witness().run())) + "}";
+    }
+
+    /** A step is stated as first only when proved not earlier and witnessed there. */
+    private static String move(Timeline.Move m) {
+        return "{\"parameter\": " + str(m.parameter()) + ", \"first_move_step\": "
+                + (m.exact() ? String.valueOf(m.notBefore()) : "null") + ", \"not_before_step\": " + m.notBefore()
+                + ", \"witness_step\": " + (m.witnessStep() == 0 ? "null" : String.valueOf(m.witnessStep()))
+                + ", \"waits_for\": " + strings(m.waitsFor()) + "}";
+    }
+
+    private static String frozen(Timeline.Frozen f) {
+        return "{\"parameter\": " + str(f.parameter()) + ", \"reason\": " + str(f.reason().key())
+                + ", \"blocked_by\": " + strings(f.blockedBy()) + "}";
     }
 
     private static String witness(Witness w, String run) {

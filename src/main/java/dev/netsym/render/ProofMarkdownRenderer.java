@@ -74,6 +74,7 @@ public final class ProofMarkdownRenderer {
         out.println();
         induction(proof);
         separations(proof);
+        timeline(proof);
         if (!proof.undecided().isEmpty()) {
             out.println("## Undecided");
             out.println();
@@ -101,6 +102,27 @@ public final class ProofMarkdownRenderer {
                 + proof.details().flatMap(ProofDetails::objective)
                         .map(o -> " It computes $" + objective(proof) + " = " + show(o) + "$.").orElse(""));
         out.flush();
+    }
+
+    /** When each parameter first moves, and why each frozen one never does. */
+    private void timeline(Proof proof) {
+        timelineList("## When each parameter first moves", "Proved not earlier; a witness run moves it then.",
+                TimelineSentences.moves(proof));
+        timelineList("## Why the frozen parameters never move", null, TimelineSentences.frozen(proof));
+    }
+
+    private void timelineList(String heading, String note, List<TimelineSentences.Line> lines) {
+        if (lines.isEmpty()) return;
+        out.println(heading);
+        out.println();
+        if (note != null) {
+            out.println(note);
+            out.println();
+        }
+        lines.stream().limit(LISTED).forEach(l -> out.println("- $" + String.join(", ",
+                l.names().stream().map(tex::name).toList()) + "$: " + l.description()));
+        if (lines.size() > LISTED) out.println("- … and " + (lines.size() - LISTED) + " more");
+        out.println();
     }
 
     private void induction(Proof proof) {

@@ -61,6 +61,7 @@ public final class ProofTextRenderer {
         scope(proof);
         induction(proof, everything);
         separations(proof, everything);
+        timeline(proof, everything);
         undecided(proof);
         specialValues(proof);
         reality(proof);
@@ -224,6 +225,31 @@ public final class ProofTextRenderer {
         if (shownSeparations.size() < seps.size()) {
             out.println("  ... and " + (seps.size() - shownSeparations.size()) + " more (--full lists them)");
         }
+        out.println();
+    }
+
+    /** When each parameter first moves, and why each frozen one never does. */
+    private void timeline(Proof proof, boolean everything) {
+        List<TimelineSentences.Line> moves = TimelineSentences.moves(proof);
+        if (!moves.isEmpty()) {
+            out.println("When each parameter first moves (proved not earlier; a witness run moves it then):");
+            timelineLines(moves, everything);
+        }
+        List<TimelineSentences.Line> frozen = TimelineSentences.frozen(proof);
+        if (!frozen.isEmpty()) {
+            out.println("Why the frozen parameters never move:");
+            timelineLines(frozen, everything);
+        }
+    }
+
+    private void timelineLines(List<TimelineSentences.Line> lines, boolean everything) {
+        int shownLines = everything ? lines.size() : Math.min(lines.size(), SHOWN_SEPARATIONS);
+        for (TimelineSentences.Line line : lines.subList(0, shownLines)) {
+            String names = everything || line.names().size() <= 6 ? String.join(", ", line.names())
+                    : abbreviate(line.names());
+            wrap("  ", "      ", List.of((names + ": " + line.description()).split(" ")), " ");
+        }
+        if (shownLines < lines.size()) out.println("  ... and " + (lines.size() - shownLines) + " more (--full lists them)");
         out.println();
     }
 
