@@ -45,7 +45,7 @@ final class LawsCommand implements Command {
         Network network = input.loadForComputation(err);
         ConservationLaws laws;
         try {
-            laws = ConservationLawSearch.run(network, SEED, new LawCertifier(Duration.ofSeconds(10)));
+            laws = ConservationLawSearch.run(network, SEED, new LawCertifier(Duration.ofSeconds(5), Duration.ofSeconds(30)));
         } catch (ConservationLawSearch.Unsupported e) {
             err.println(input.displayName() + ": error: laws cannot use the exact method here: " + e.getMessage());
             return ExitCodes.BAD_SPEC;

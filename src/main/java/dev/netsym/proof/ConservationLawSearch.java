@@ -99,7 +99,10 @@ public final class ConservationLawSearch {
         for (int s = 0; s < points.size(); s++) lie.add(flatten(gradient(base, theta0, s, field.one(), null)));
 
         List<long[]> lawVectors = quadraticLaws();
-        List<ConservationLaws.Law> candidates = certifier.certify(network, holdingAtRandomPoint(toLaws(lawVectors)));
+        // Lower degrees first, so that w is listed rather than w^2 when both are laws.
+        List<ConservationLaws.Law> candidates = new ArrayList<>(
+                certifier.certify(network, holdingAtRandomPoint(toLaws(lawVectors))));
+        candidates.sort(java.util.Comparator.comparingInt(ConservationLaws.Law::degree));
         // Functionally independent laws: their gradients at θ0 are independent.
         ModularEchelon lawGradients = new ModularEchelon(field, parameters);
         List<ConservationLaws.Law> independent = new ArrayList<>();

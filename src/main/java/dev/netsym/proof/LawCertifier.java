@@ -8,6 +8,7 @@ import dev.netsym.model.Builtin;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Network;
 import dev.netsym.model.Rational;
+import dev.netsym.model.Sample;
 import dev.netsym.model.Unit;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,12 +25,15 @@ import java.util.Map;
  */
 public final class LawCertifier {
     /** Objectives written out larger than this are not handed to computer algebra. */
-    public static final int MAX_EXPRESSION_SIZE = 40_000;
+    public static final int MAX_EXPRESSION_SIZE = 4_000;
 
     private final Duration timeoutPerCall;
+    private final Duration budget;
 
-    public LawCertifier(Duration timeoutPerCall) {
+    /** @param budget the time all proofs together may take; laws left when it runs out stay unproved */
+    public LawCertifier(Duration timeoutPerCall, Duration budget) {
         this.timeoutPerCall = timeoutPerCall;
+        this.budget = budget;
     }
 
     /** The laws with {@code proof} set where the identity reduced to 0. */
@@ -38,22 +42,39 @@ public final class LawCertifier {
         Expr objective = new Inliner(network).objective();
         if (SymbolicEngine.size(objective) > MAX_EXPRESSION_SIZE) return laws;
         List<ConservationLaws.Law> certified = new ArrayList<>();
+        long deadline = System.nanoTime() + budget.toNanos();
         try (SymbolicEngine engine = new SymbolicEngine(timeoutPerCall)) {
-            Map<String, SymbolicResult<Expr>> derivatives = new HashMap<>();
+            // For the spec's data, one identity per sample with its values in; otherwise the data stay symbols.
+            List<SymbolicResult<Expr>> objectives = new ArrayList<>();
+            if (network.data().isEmpty()) objectives.add(SymbolicResult.known(objective));
+            for (Sample sample : network.data()) {
+                Map<String, Expr> values = new HashMap<>();
+                sample.values().forEach((name, value) -> values.put(name, new Expr.Num(value)));
+                objectives.add(engine.substitute(objective, values));
+            }
+            List<Map<String, SymbolicResult<Expr>>> derivatives = new ArrayList<>();
+            for (int k = 0; k < objectives.size(); k++) derivatives.add(new HashMap<>());
             for (ConservationLaws.Law law : laws) {
-                List<Expr> terms = new ArrayList<>();
-                boolean known = true;
-                for (Map.Entry<String, Expr> partial : gradient(law).entrySet()) {
-                    SymbolicResult<Expr> d = derivatives.computeIfAbsent(partial.getKey(),
-                            p -> engine.differentiate(objective, p));
-                    if (!d.isKnown()) {
-                        known = false;
-                        break;
-                    }
-                    terms.add(new Expr.Product(List.of(partial.getValue(), d.value())));
-                }
                 String proof = null;
-                if (known) proof = zeroProof(engine, new Expr.Sum(terms));
+                for (int k = 0; k < objectives.size(); k++) {
+                    SymbolicResult<Expr> sampleObjective = objectives.get(k);
+                    proof = null;
+                    if (!sampleObjective.isKnown() || System.nanoTime() >= deadline) break;
+                    List<Expr> terms = new ArrayList<>();
+                    boolean known = true;
+                    for (Map.Entry<String, Expr> partial : gradient(law).entrySet()) {
+                        SymbolicResult<Expr> d = derivatives.get(k).computeIfAbsent(partial.getKey(),
+                                p -> engine.differentiate(sampleObjective.value(), p));
+                        if (!d.isKnown() || System.nanoTime() >= deadline) {
+                            known = false;
+                            break;
+                        }
+                        terms.add(new Expr.Product(List.of(partial.getValue(), d.value())));
+                    }
+                    if (known) proof = zeroProof(engine, new Expr.Sum(terms));
+                    if (proof == null) break;
+                }
+                if (proof != null && !network.data().isEmpty()) proof += ", for each sample of the spec's data";
                 certified.add(new ConservationLaws.Law(law.terms(), proof));
             }
         }
