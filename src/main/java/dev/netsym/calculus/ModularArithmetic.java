@@ -143,7 +143,7 @@ public final class ModularArithmetic implements Arithmetic<Long> {
      * The Montgomery product a·b·2^-64 mod m of a, b in [0, m): with u = lo(ab)·m^-1 mod 2^64, u·m
      * has the same low word as ab, so (ab − u·m)/2^64 = hi(ab) − hi(u·m), which lies in (−m, m).
      */
-    private long mulmod(long a, long b) {
+    public long mulmod(long a, long b) {
         long productHigh = Math.multiplyHigh(a, b);   // a, b < 2^63: the signed high word is the unsigned one
         long u = a * b * modulusInverse;
         // multiplyHigh is signed; a negative u stands for u + 2^64, whose product is m·2^64 larger.
@@ -152,7 +152,7 @@ public final class ModularArithmetic implements Arithmetic<Long> {
         return result < 0 ? result + modulus : result;
     }
 
-    private long addmod(long a, long b) {
+    public long addmod(long a, long b) {
         long s = a + b;
         return s >= modulus ? s - modulus : s;
     }
@@ -170,7 +170,7 @@ public final class ModularArithmetic implements Arithmetic<Long> {
     }
 
     /** The inverse by Fermat's little theorem: a^(m-2). */
-    private long inverse(long a) {
+    public long inverse(long a) {
         if (a == 0) throw new DivisionByZeroException("division by zero " + this);
         return powmod(a, modulus - 2);
     }
@@ -199,6 +199,9 @@ public final class ModularArithmetic implements Arithmetic<Long> {
     @Override public Long divide(Long a, Long b) { return mulmod(a, inverse(b)); }
 
     @Override public Long negate(Long a) { return a == 0 ? 0L : modulus - a; }
+
+    /** a − b on primitive residues (Montgomery form, as every value here): for loops that avoid boxing. */
+    public long submod(long a, long b) { return addmod(a, b == 0 ? 0 : modulus - b); }
 
     @Override
     public Long power(Long base, int exponent) {

@@ -1,0 +1,68 @@
+package dev.netsym.proof;
+
+import dev.netsym.model.Rational;
+import java.util.List;
+
+/**
+ * What gradient flow keeps constant: how many independent conservation laws the network has
+ * (the codimension of the Lie algebra its per-sample gradient fields generate), and the
+ * polynomial ones of low degree, each with its certificate. A value, rendered by {@code render}.
+ *
+ * @param everyDataset    whether the fields are those of every possible sample (else the spec's data)
+ * @param samples         how many samples' fields generated the Lie algebra
+ * @param piecewise       whether the network has relu-type units, so that the count is per activation region
+ * @param activationPatterns how many distinct activation patterns those samples have at the chosen point
+ * @param parameters      the dimension D of the parameter space
+ * @param lieRank         the dimension r of the Lie algebra at a random point (proved ≥ r; = r when certified)
+ * @param bracketDepth    the longest brackets computed
+ * @param count           D − r, the number of independent conservation laws
+ * @param certified       whether proved laws account for every one of them, which makes the count exact
+ *                        without any probability
+ * @param errorBound      otherwise, Schwartz–Zippel's bound on the chance that the count is too large
+ * @param laws            functionally independent polynomial laws, in order
+ * @param dependentLaws   further polynomial laws of the same degree that are functions of those listed
+ * @param degree          the largest degree searched
+ * @param modulus         the prime of the modular arithmetic
+ */
+public record ConservationLaws(
+        boolean everyDataset,
+        int samples,
+        boolean piecewise,
+        int activationPatterns,
+        int parameters,
+        int lieRank,
+        int bracketDepth,
+        int count,
+        boolean certified,
+        double errorBound,
+        List<Law> laws,
+        int dependentLaws,
+        int degree,
+        long modulus) {
+
+    public ConservationLaws {
+        laws = List.copyOf(laws);
+    }
+
+    /** Whether the polynomial laws found are all the laws there are. */
+    public boolean complete() { return provedLaws() == count; }
+
+    public long provedLaws() { return laws.stream().filter(Law::proved).count(); }
+
+    /** One monomial c·p·q (q null for a linear term c·p). */
+    public record Term(Rational coefficient, String first, String second) {
+        public boolean square() { return first.equals(second); }
+    }
+
+    /**
+     * A conservation law h(θ) = Σ terms, and how it was shown: {@code proof} is the sentence of
+     * the symbolic proof that ⟨∇h, ∇ℓ⟩ ≡ 0, or null when only exact modular identity tests back it.
+     */
+    public record Law(List<Term> terms, String proof) {
+        public Law { terms = List.copyOf(terms); }
+
+        public boolean proved() { return proof != null; }
+
+        public int degree() { return terms.stream().mapToInt(t -> t.second() == null ? 1 : 2).max().orElse(0); }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.netsym.render;
+
+import dev.netsym.model.Rational;
+import dev.netsym.proof.ConservationLaws;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Conservation laws written in the network's names, and grouped where they are one law per
+ * index: laws that read the same once one index value (in every W[j,i]-style name) is
+ * replaced by k form a group "for each k in {...}: ...".
+ */
+final class LawPatterns {
+    /** Laws of one pattern: the text with k, and the index values (empty for a single law written out). */
+    record Group(String pattern, List<String> values, List<ConservationLaws.Law> laws) {
+        boolean single() { return values.isEmpty(); }
+    }
+
+    private static final Pattern INDEXED = Pattern.compile("\\[([^\\]]*)\\]");
+
+    private LawPatterns() {}
+
+    static String text(ConservationLaws.Law law) {
+        return text(law, null);
+    }
+
+    /**
+     * h written out, with index value {@code k} (if not null) shown as k in every index slot
+     * (tensor and position) that holds k alone throughout the law: in W_h[1,1]^2 + W_h[1,2]^2 the
+     * first slot of W_h is the unit's, the second is summed over.
+     */
+    static String text(ConservationLaws.Law law, String k) {
+        Set<String> slots = k == null ? Set.of() : constantSlots(law, k);
+        StringBuilder s = new StringBuilder();
+        for (ConservationLaws.Term t : law.terms()) {
+            Rational c = t.coefficient();
+            boolean negative = c.signum() < 0;
+            Rational magnitude = negative ? c.negate() : c;
+            if (s.length() == 0) {
+                if (negative) s.append("-");
+            } else {
+                s.append(negative ? " - " : " + ");
+            }
+            String monomial = t.second() == null ? name(t.first(), slots)
+                    : t.square() ? name(t.first(), slots) + "^2" : name(t.first(), slots) + "*" + name(t.second(), slots);
+            s.append(magnitude.equals(Rational.ONE) ? monomial : magnitude + "*" + monomial);
+        }
+        return s.toString();
+    }
+
+    private static String name(String parameter, Set<String> slots) {
+        if (slots.isEmpty()) return parameter;
+        Matcher m = INDEXED.matcher(parameter);
+        if (!m.find()) return parameter;
+        String tensor = parameter.substring(0, m.start());
+        String[] parts = m.group(1).split(",", -1);
+        for (int p = 0; p < parts.length; p++) if (slots.contains(tensor + "#" + p)) parts[p] = "k";
+        return tensor + "[" + String.join(",", parts) + "]" + parameter.substring(m.end());
+    }
+
+    /** Index slot (tensor#position) → the values it takes in the law's names. */
+    private static Map<String, Set<String>> slotValues(ConservationLaws.Law law) {
+        Map<String, Set<String>> slots = new LinkedHashMap<>();
+        for (ConservationLaws.Term t : law.terms()) {
+            for (String p : t.second() == null ? List.of(t.first()) : List.of(t.first(), t.second())) {
+                Matcher m = INDEXED.matcher(p);
+                if (!m.find()) continue;
+                String[] parts = m.group(1).split(",", -1);
+                for (int i = 0; i < parts.length; i++) {
+                    slots.computeIfAbsent(p.substring(0, m.start()) + "#" + i, x -> new LinkedHashSet<>()).add(parts[i].trim());
+                }
+            }
+        }
+        return slots;
+    }
+
+    private static Set<String> constantSlots(ConservationLaws.Law law, String k) {
+        Set<String> constant = new LinkedHashSet<>();
+        slotValues(law).forEach((slot, values) -> {
+            if (values.size() == 1 && values.contains(k)) constant.add(slot);
+        });
+        return constant;
+    }
+
+    private static Set<String> indexValues(ConservationLaws.Law law) {
+        Set<String> values = new LinkedHashSet<>();
+        slotValues(law).values().forEach(v -> {
+            if (v.size() == 1) values.addAll(v);
+        });
+        return values;
+    }
+
+    /** Groups in order of first law; each law in the largest group its patterns allow. */
+    static List<Group> group(List<ConservationLaws.Law> laws) {
+        Map<String, List<Integer>> byPattern = new LinkedHashMap<>();
+        List<Map<String, String>> patternsOfLaw = new ArrayList<>();
+        for (int i = 0; i < laws.size(); i++) {
+            Map<String, String> patterns = new LinkedHashMap<>();
+            for (String v : indexValues(laws.get(i))) {
+                String pattern = text(laws.get(i), v);
+                if (!pattern.equals(text(laws.get(i)))) patterns.put(pattern, v);
+            }
+            patternsOfLaw.add(patterns);
+            for (String p : patterns.keySet()) byPattern.computeIfAbsent(p, x -> new ArrayList<>()).add(i);
+        }
+        List<Group> groups = new ArrayList<>();
+        boolean[] placed = new boolean[laws.size()];
+        for (int i = 0; i < laws.size(); i++) {
+            if (placed[i]) continue;
+            String best = null;
+            int bestSize = 1;
+            for (String p : patternsOfLaw.get(i).keySet()) {
+                int size = (int) byPattern.get(p).stream().filter(j -> !placed[j]).count();
+                if (size > bestSize) {
+                    best = p;
+                    bestSize = size;
+                }
+            }
+            if (best == null) {
+                placed[i] = true;
+                groups.add(new Group(text(laws.get(i)), List.of(), List.of(laws.get(i))));
+                continue;
+            }
+            List<String> values = new ArrayList<>();
+            List<ConservationLaws.Law> members = new ArrayList<>();
+            for (int j : byPattern.get(best)) {
+                if (placed[j]) continue;
+                placed[j] = true;
+                values.add(patternsOfLaw.get(j).get(best));
+                members.add(laws.get(j));
+            }
+            groups.add(new Group(best, values, members));
+        }
+        return groups;
+    }
+
+    /**
+     * One full-batch gradient descent step θ → θ − η·g changes a law h = Σ q·θ_i·θ_j + Σ c·θ_i by
+     * exactly −η·⟨∇h, g⟩ + η²·Σ q·g_i·g_j, and the first term is 0: what is left.
+     */
+    static String drift(ConservationLaws.Law law) {
+        List<String> parts = new ArrayList<>();
+        for (ConservationLaws.Term t : law.terms()) {
+            if (t.second() == null) continue;
+            Rational c = t.coefficient();
+            String g = t.square() ? "g(" + t.first() + ")^2" : "g(" + t.first() + ")*g(" + t.second() + ")";
+            Rational magnitude = c.signum() < 0 ? c.negate() : c;
+            parts.add((c.signum() < 0 ? "- " : parts.isEmpty() ? "" : "+ ")
+                    + (magnitude.equals(Rational.ONE) ? "" : magnitude + "*") + g);
+        }
+        return parts.isEmpty() ? "0" : "eta^2 * (" + String.join(" ", parts) + ")";
+    }
+}

@@ -1,0 +1,51 @@
+package dev.netsym.render;
+
+import dev.netsym.proof.ConservationLaws;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Conservation laws as one JSON object; the schema is in the README. */
+public final class LawsJsonRenderer {
+    private final PrintWriter out;
+
+    public LawsJsonRenderer(PrintWriter out) {
+        this.out = out;
+    }
+
+    public void render(ConservationLaws laws) {
+        String lawList = laws.laws().stream().map(LawsJsonRenderer::law).collect(Collectors.joining(",\n    ", "[\n    ", "\n  ]"));
+        String groups = LawPatterns.group(laws.laws()).stream()
+                .map(g -> "{\"pattern\": " + s(g.pattern()) + ", \"k\": "
+                        + g.values().stream().map(LawsJsonRenderer::s).collect(Collectors.joining(", ", "[", "]")) + "}")
+                .collect(Collectors.joining(", ", "[", "]"));
+        out.println("{");
+        out.println("  \"parameters\": " + laws.parameters() + ",");
+        out.println("  \"data\": " + (laws.everyDataset() ? s("all") : String.valueOf(laws.samples())) + ",");
+        out.println("  \"count\": " + laws.count() + ",");
+        out.println("  \"exact\": " + laws.certified() + ",");
+        out.println("  \"error_bound\": " + (laws.certified() ? "0" : String.format("%.3e", laws.errorBound())) + ",");
+        out.println("  \"lie_algebra_dimension\": " + laws.lieRank() + ",");
+        out.println("  \"bracket_depth\": " + laws.bracketDepth() + ",");
+        out.println("  \"samples\": " + laws.samples() + ",");
+        out.println("  \"modulus\": " + laws.modulus() + ",");
+        out.println("  \"activation_patterns\": " + (laws.piecewise() ? String.valueOf(laws.activationPatterns()) : "null") + ",");
+        out.println("  \"degree\": " + laws.degree() + ",");
+        out.println("  \"laws\": " + (laws.laws().isEmpty() ? "[]" : lawList) + ",");
+        out.println("  \"patterns\": " + groups + ",");
+        out.println("  \"dependent_laws\": " + laws.dependentLaws() + ",");
+        out.println("  \"complete\": " + laws.complete());
+        out.println("}");
+        out.flush();
+    }
+
+    private static String law(ConservationLaws.Law law) {
+        List<String> terms = law.terms().stream().map(t -> "[" + s(t.coefficient().toString()) + ", " + s(t.first())
+                + (t.second() == null ? "" : ", " + s(t.second())) + "]").toList();
+        return "{\"expression\": " + s(LawPatterns.text(law)) + ", \"terms\": [" + String.join(", ", terms)
+                + "], \"degree\": " + law.degree() + ", \"certificate\": " + (law.proved() ? s(law.proof()) : "null")
+                + ", \"drift_per_gd_step\": " + s(LawPatterns.drift(law)) + "}";
+    }
+
+    private static String s(String text) { return DerivationJsonRenderer.string(text); }
+}

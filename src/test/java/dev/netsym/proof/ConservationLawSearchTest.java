@@ -1,0 +1,167 @@
+package dev.netsym.proof;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netsym.calculus.DoubleArithmetic;
+import dev.netsym.calculus.Tape;
+import dev.netsym.model.Network;
+import dev.netsym.model.Rational;
+import dev.netsym.spec.SpecParser;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Counts and laws worked out by hand, each law also checked in floating point, independently. */
+class ConservationLawSearchTest {
+    private static Network network(String spec) {
+        return SpecParser.parse(spec).network().orElseThrow();
+    }
+
+    private static ConservationLaws laws(Network network) throws ConservationLawSearch.Unsupported {
+        return ConservationLawSearch.run(network, 7, new LawCertifier(Duration.ofSeconds(5), Duration.ofSeconds(30)));
+    }
+
+    /** h as "coefficient:first*second" terms, for comparison with a law written by hand. */
+    private static Map<String, Rational> terms(ConservationLaws.Law law) {
+        return law.terms().stream().collect(Collectors.toMap(
+                t -> t.second() == null ? t.first() : t.first() + "*" + t.second(), ConservationLaws.Term::coefficient));
+    }
+
+    /** ⟨∇h, ∇ℓ⟩ at random real points and data, in doubles through the tape: the independent check. */
+    private static void assertConservedNumerically(Network network, ConservationLaws.Law law) {
+        Tape tape = Tape.compile(network);
+        DoubleArithmetic doubles = new DoubleArithmetic();
+        Random random = new Random(11);
+        for (int trial = 0; trial < 20; trial++) {
+            Double[] theta = new Double[tape.parameterCount()];
+            for (int i = 0; i < theta.length; i++) theta[i] = random.nextGaussian();
+            Double[] data = new Double[tape.dataNames().size()];
+            for (int i = 0; i < data.length; i++) data[i] = random.nextGaussian();
+            Double[] g = tape.gradient(doubles, theta, data);
+            double dot = 0, scale = 0;
+            for (ConservationLaws.Term t : law.terms()) {
+                int i = tape.parameterIndex(t.first());
+                double c = t.coefficient().doubleValue();
+                if (t.second() == null) {
+                    dot += c * g[i];
+                    scale += Math.abs(c * g[i]);
+                    continue;
+                }
+                int j = tape.parameterIndex(t.second());
+                dot += c * (theta[j] * g[i] + theta[i] * g[j]);
+                scale += Math.abs(c * theta[j] * g[i]) + Math.abs(c * theta[i] * g[j]);
+            }
+            assertTrue(Math.abs(dot) <= 1e-9 * (1 + scale), "not conserved: " + law + " gives " + dot);
+        }
+    }
+
+    @Test
+    void twoLayerReluHasOneBalancednessLawPerHiddenUnit() throws Exception {
+        Network net = network("""
+                input x1, x2
+                target t
+                h1 = relu(a1*x1 + a2*x2 + c1)
+                h2 = relu(b1*x1 + b2*x2 + c2)
+                y = v1*h1 + v2*h2
+                objective (y - t)^2
+                """);
+        ConservationLaws laws = laws(net);
+        assertEquals(2, laws.count());
+        assertTrue(laws.certified() && laws.complete());
+        assertEquals(2, laws.laws().size());
+        assertEquals(Map.of("a1*a1", Rational.ONE, "a2*a2", Rational.ONE, "c1*c1", Rational.ONE, "v1*v1", Rational.of(-1)),
+                terms(laws.laws().get(0)));
+        assertEquals(Map.of("b1*b1", Rational.ONE, "b2*b2", Rational.ONE, "c2*c2", Rational.ONE, "v2*v2", Rational.of(-1)),
+                terms(laws.laws().get(1)));
+        laws.laws().forEach(l -> assertTrue(l.proved(), l.toString()));
+        laws.laws().forEach(l -> assertConservedNumerically(net, l));
+    }
+
+    @Test
+    void twoLayerLinearHasTheMatrixLawsUTransposeUMinusVVTranspose() throws Exception {
+        Network net = network("""
+                input x1, x2
+                target t1, t2
+                h1 = u11*x1 + u12*x2
+                h2 = u21*x1 + u22*x2
+                y1 = v11*h1 + v12*h2
+                y2 = v21*h1 + v22*h2
+                objective (y1 - t1)^2 + (y2 - t2)^2
+                """);
+        ConservationLaws laws = laws(net);
+        // r(r+1)/2 = 3 for two hidden units, and no others: the rotations of the hidden layer are in the Lie algebra.
+        assertEquals(3, laws.count());
+        assertEquals(5, laws.lieRank());
+        assertTrue(laws.bracketDepth() >= 2, "the fields alone miss the rotations: brackets are needed");
+        assertTrue(laws.certified() && laws.complete());
+        assertTrue(laws.laws().stream().map(ConservationLawSearchTest::terms).anyMatch(t -> t.equals(Map.of(
+                "u11*u21", Rational.ONE, "u12*u22", Rational.ONE, "v11*v12", Rational.of(-1), "v21*v22", Rational.of(-1)))),
+                laws.laws().toString());
+        laws.laws().forEach(l -> assertConservedNumerically(net, l));
+    }
+
+    @Test
+    void aPolynomialModelWithNoSymmetryHasNoLaws() throws Exception {
+        ConservationLaws laws = laws(network("""
+                input x
+                target t
+                objective (w1*x + w2*x^2 - t)^2
+                """));
+        assertEquals(0, laws.count());
+        assertEquals(List.of(), laws.laws());
+        assertTrue(laws.certified() && laws.complete());
+    }
+
+    @Test
+    void aSharedWeightBalancesAgainstEveryWeightItFeeds() throws Exception {
+        Network net = network("""
+                input x1, x2
+                target t
+                y = v1*relu(w*x1) + v2*relu(w*x2)
+                objective (y - t)^2
+                """);
+        ConservationLaws laws = laws(net);
+        assertEquals(1, laws.count());
+        // Scaled so that the first parameter in order (v1) has coefficient 1.
+        assertEquals(Map.of("w*w", Rational.of(-1), "v1*v1", Rational.ONE, "v2*v2", Rational.ONE),
+                terms(laws.laws().get(0)));
+        assertTrue(laws.certified());
+        assertConservedNumerically(net, laws.laws().get(0));
+    }
+
+    @Test
+    void theSpecsDataCanAddLaws() throws Exception {
+        // With one sample x = 0, a weight on x never moves: a linear law of that dataset only.
+        ConservationLaws laws = laws(network("""
+                input x
+                target t
+                objective (w*x + b - t)^2
+                data x = 0, t = 1
+                """));
+        assertEquals(1, laws.count());
+        assertEquals(Map.of("w", Rational.ONE), terms(laws.laws().get(0)));
+        assertTrue(!laws.everyDataset() && laws.certified());
+    }
+
+    @Test
+    void refusesWhatTheExactMethodCannotDo() {
+        var tanh = assertThrows(ConservationLawSearch.Unsupported.class, () -> laws(network("""
+                input x
+                objective v*tanh(w*x)
+                """)));
+        assertTrue(tanh.getMessage().contains("tanh"), tanh.getMessage());
+        var big = assertThrows(ConservationLawSearch.Unsupported.class, () -> laws(network("""
+                input x[30]
+                layer h[20] = relu(dense(x))
+                layer out[1] = dense(h)
+                objective sum(out)
+                """)));
+        assertTrue(big.getMessage().contains("620 parameters") && big.getMessage().contains("at most "
+                + ConservationLawSearch.MAX_PARAMETERS), big.getMessage());
+    }
+}
