@@ -62,7 +62,6 @@ public final class ConservationLawSearch {
     private final List<RegionEvaluator.Pieces> pieces = new ArrayList<>();
     private final JetRing base;
     private long[][] theta0;
-    private double errorBound;
 
     private ConservationLawSearch(Network network, long seed) throws Unsupported {
         this.network = network;
@@ -123,7 +122,6 @@ public final class ConservationLawSearch {
             int before = lie.rank();
             depth = level;
             int misses = 0;
-            int degreeBound = level * Math.max(1, evaluator.objectiveDegree());
             while (misses < 2 && lie.rank() < target) {
                 List<long[]> alphas = new ArrayList<>();
                 for (int k = 0; k < level; k++) alphas.add(randomVector(points.size()));
@@ -131,7 +129,6 @@ public final class ConservationLawSearch {
                     misses = 0;
                 } else {
                     misses++;
-                    errorBound += (level + (double) parameters * degreeBound) / field.modulus();
                 }
             }
             if (lie.rank() == before) break;
@@ -139,7 +136,7 @@ public final class ConservationLawSearch {
         int count = parameters - lie.rank();
         boolean certified = provedIndependent == count;
         return new ConservationLaws(network.data().isEmpty(), points.size(), piecewise, distinctPatterns(),
-                parameters, lie.rank(), depth, count, certified, certified ? 0 : errorBound, independent, dependent, 2,
+                parameters, lie.rank(), depth, count, certified, independent, dependent, 2,
                 field.modulus());
     }
 
@@ -411,7 +408,6 @@ public final class ConservationLawSearch {
                 if (!grew) {
                     done[s] = true;
                     remaining--;
-                    errorBound += (double) (2 * Math.max(1, evaluator.objectiveDegree())) / field.modulus();
                 }
             }
         }

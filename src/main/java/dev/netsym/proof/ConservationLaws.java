@@ -17,8 +17,7 @@ import java.util.List;
  * @param bracketDepth    the longest brackets computed
  * @param count           D − r, the number of independent conservation laws
  * @param certified       whether proved laws account for every one of them, which makes the count exact
- *                        without any probability
- * @param errorBound      otherwise, Schwartz–Zippel's bound on the chance that the count is too large
+ *                        without any probability; otherwise the count is an upper bound
  * @param laws            functionally independent polynomial laws, in order
  * @param dependentLaws   further polynomial laws of the same degree that are functions of those listed
  * @param degree          the largest degree searched
@@ -34,7 +33,6 @@ public record ConservationLaws(
         int bracketDepth,
         int count,
         boolean certified,
-        double errorBound,
         List<Law> laws,
         int dependentLaws,
         int degree,

@@ -152,7 +152,7 @@ public final class LawCertifier {
                         new Expr.Product(List.of(rest, args.get(1))))), args.get(0)));
                 case MAX, MIN -> new Expr.Sum(List.of(new Expr.Product(List.of(sigma, args.get(0))),
                         new Expr.Product(List.of(rest, args.get(1)))));
-                case TANH, SIGMOID, SOFTPLUS, EXP, LOG, SQRT, ELU, GELU, GELU_TANH, SILU -> new Expr.Call(b.specName(), args);
+                case TANH, SIGMOID, SOFTPLUS, EXP, LOG, SQRT, ELU, ERF, GELU, GELU_TANH, SILU -> new Expr.Call(b.specName(), args);
             };
         }
     }

@@ -103,7 +103,7 @@ final class WitnessFinder {
         if (kind != ArithmeticKind.DECIMAL && tape.parameterCount() <= EXACT_LIMIT) {
             try {
                 simulate(new SizeBoundedArithmetic(new ExactArithmetic(seed), MAX_EXACT_BITS), events, steps,
-                        draws(seed), attempt, found);
+                        draws(seed), seed, attempt, found);
                 return;
             } catch (SizeBoundedArithmetic.TooLarge e) {
                 // Fall through to a cheaper arithmetic with the same random choices.
@@ -111,7 +111,7 @@ final class WitnessFinder {
         }
         Arithmetic<?> arithmetic = kind == ArithmeticKind.MODULAR ? new ModularArithmetic(seed)
                 : doubleDouble ? new DoubleDoubleArithmetic(seed) : new DecimalArithmetic(seed, new MathContext(40));
-        simulate(arithmetic, events, steps, draws(seed), attempt, found);
+        simulate(arithmetic, events, steps, draws(seed), seed, attempt, found);
     }
 
     /** The random choices of one attempt, replayable in a second arithmetic. */
@@ -130,7 +130,7 @@ final class WitnessFinder {
     }
 
     private <T> void simulate(Arithmetic<T> arithmetic, List<InvariantSearch.Event> events, int steps,
-                              RandomValues random, int attempt, List<Optional<Witness>> found) {
+                              RandomValues random, long seed, int attempt, List<Optional<Witness>> found) {
         // Where f is only a choice of values (exact, modular), the run notes the values it used.
         boolean record = !tape.genericActivationsUsed().isEmpty()
                 && arithmetic.genericFormula(tape.genericActivationsUsed().iterator().next(), "z").isEmpty();
@@ -139,6 +139,8 @@ final class WitnessFinder {
         Map<String, String> start = new LinkedHashMap<>();
         Map<String, Rational> symbolValues = new HashMap<>();
         T[] initial = a.newArray(parameters.length);
+        Rational[] startValues = new Rational[parameters.length];
+        List<Rational[]> drawnData = new ArrayList<>();
         for (int p = 0; p < parameters.length; p++) {
             Init init = parameters[p].init();
             Rational v;
@@ -155,20 +157,24 @@ final class WitnessFinder {
                 if (init instanceof Init.Symbolic s) v = v.multiply(s.coefficient());
             }
             initial[p] = a.fromRational(v);
+            startValues[p] = v;
         }
         List<Map<String, String>> shownData = new ArrayList<>();
         List<T[]> samples = new ArrayList<>();
         List<Sample> data = network.data();
         if (data.isEmpty()) {
             T[] values = a.newArray(tape.dataNames().size());
+            Rational[] drawn = new Rational[values.length];
             Map<String, String> shown = new LinkedHashMap<>();
             for (int i = 0; i < values.length; i++) {
                 String name = tape.dataNames().get(i);
                 Rational v = attempt == 0 ? random.small(name) : random.generic(name);
                 values[i] = a.fromRational(v);
+                drawn[i] = v;
                 shown.put(name, v.toString());
             }
             samples.add(values);
+            drawnData.add(drawn);
             shownData.add(shown);
         } else {
             for (Sample s : data) samples.add(tape.dataValues(a, s));
@@ -186,8 +192,17 @@ final class WitnessFinder {
                     record ? recorder.values(name, v -> exactly(arithmetic, v)) : List.of()));
         }
         WitnessRun run = new WitnessRun(start, shownData, eta.toString(), activations, exact, how);
+        // Rounding noise can look like a move where the true values are equal: an ill-conditioned
+        // step (a norm of a row with no variance divides by √ε) can lift it far above the
+        // arithmetic's tolerance. A small difference counts only if a replay with many more digits
+        // shows the same difference; past the replay's size limit it does not count at all.
+        Replay replay = exact ? null : new Replay(startValues, drawnData, samples.size(), eta, steps, seed);
         for (int p = 0; p < parameters.length; p++) {
             OptionalInt moved = trajectory.firstStepWhereMoved(p);
+            if (moved.isPresent() && replay != null
+                    && !replay.confirms(moved.getAsInt(), p, -1, false, trajectory.value(moved.getAsInt(), p), trajectory.value(0, p))) {
+                continue;
+            }
             if (moved.isPresent() && (earliestMoves[p] == 0 || moved.getAsInt() < earliestMoves[p])) {
                 earliestMoves[p] = moved.getAsInt();
             }
@@ -202,8 +217,79 @@ final class WitnessFinder {
             T first = trajectory.value(t, e.first());
             T second = e.second() < 0 ? trajectory.value(0, e.first()) : trajectory.value(t, e.second());
             boolean opposite = e.second() >= 0 && negated[e.first()] != negated[e.second()];
+            if (replay != null && !replay.confirms(t, e.first(), e.second(), opposite, first, second)) continue;
             int digits = digitsToTellApart(first, second, opposite);
             found.set(i, Optional.of(new Witness(run, t, show(arithmetic, first, digits), show(arithmetic, second, digits))));
+        }
+    }
+
+    /** A difference below this (relative) in a rounded run is confirmed by a replay before it counts. */
+    private static final double CONFIRM_BELOW = 1e-6;
+    /** The replay's digits: far beyond double-double's 31 and the 40-digit decimals. */
+    private static final int REPLAY_DIGITS = 100;
+    /** Networks up to this many parameters are replayed; past it, small differences do not count. */
+    private static final int REPLAY_LIMIT = 20_000;
+
+    /** The same run in 100-digit decimals, made on first need, to tell real differences from rounding noise. */
+    private final class Replay {
+        private final Rational[] start;
+        private final List<Rational[]> drawnData;
+        private final int sampleCount;
+        private final Rational eta;
+        private final int steps;
+        private final long seed;
+        private GradientDescentSimulation.Trajectory<BigDecimal> trajectory;
+        private DecimalArithmetic arithmetic;
+
+        Replay(Rational[] start, List<Rational[]> drawnData, int sampleCount, Rational eta, int steps, long seed) {
+            this.start = start;
+            this.drawnData = drawnData;
+            this.sampleCount = sampleCount;
+            this.eta = eta;
+            this.steps = steps;
+            this.seed = seed;
+        }
+
+        /** Whether the difference seen at {@code step} (second < 0: a move from the start) is real. */
+        boolean confirms(int step, int first, int second, boolean opposite, Object seenFirst, Object seenSecond) {
+            BigDecimal a = decimal(seenFirst);
+            BigDecimal b = opposite ? decimal(seenSecond).negate() : decimal(seenSecond);
+            BigDecimal seen = a.subtract(b).abs();
+            BigDecimal scale = a.abs().max(b.abs()).max(BigDecimal.ONE);
+            if (seen.compareTo(scale.multiply(BigDecimal.valueOf(CONFIRM_BELOW))) > 0) return true;
+            if (tape.parameterCount() > REPLAY_LIMIT) return false;
+            if (trajectory == null) run();
+            BigDecimal x = trajectory.value(step, first);
+            BigDecimal y = second < 0 ? trajectory.value(0, first) : trajectory.value(step, second);
+            if (opposite) y = y.negate();
+            BigDecimal replayed = x.subtract(y).abs();
+            if (arithmetic.equal(x, y)) return false;
+            // The same difference to 1%: noise would have shrunk by many orders of magnitude.
+            return replayed.subtract(seen).abs().compareTo(replayed.multiply(new BigDecimal("0.01"))) <= 0;
+        }
+
+        private void run() {
+            arithmetic = new DecimalArithmetic(seed, new MathContext(REPLAY_DIGITS));
+            BigDecimal[] initial = arithmetic.newArray(start.length);
+            for (int p = 0; p < start.length; p++) initial[p] = arithmetic.fromRational(start[p]);
+            List<BigDecimal[]> samples = new ArrayList<>();
+            if (drawnData.isEmpty()) {
+                for (Sample s : network.data()) samples.add(tape.dataValues(arithmetic, s));
+            } else {
+                for (Rational[] drawn : drawnData) {
+                    BigDecimal[] values = arithmetic.newArray(drawn.length);
+                    for (int i = 0; i < drawn.length; i++) values[i] = arithmetic.fromRational(drawn[i]);
+                    samples.add(values);
+                }
+            }
+            if (samples.size() != sampleCount) throw new IllegalStateException("replay with " + samples.size() + " samples, not " + sampleCount);
+            trajectory = new GradientDescentSimulation<>(tape, arithmetic).run(initial, samples, arithmetic.fromRational(eta), steps);
+        }
+
+        private static BigDecimal decimal(Object value) {
+            if (value instanceof BigDecimal d) return d;
+            if (value instanceof dev.netsym.calculus.DoubleDouble d) return d.toBigDecimal();
+            throw new IllegalArgumentException("not a rounded value: " + value);
         }
     }
 

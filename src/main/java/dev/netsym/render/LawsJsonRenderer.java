@@ -24,7 +24,8 @@ public final class LawsJsonRenderer {
         out.println("  \"data\": " + (laws.everyDataset() ? s("all") : String.valueOf(laws.samples())) + ",");
         out.println("  \"count\": " + laws.count() + ",");
         out.println("  \"exact\": " + laws.certified() + ",");
-        out.println("  \"error_bound\": " + (laws.certified() ? "0" : String.format("%.3e", laws.errorBound())) + ",");
+        out.println("  \"count_is_upper_bound\": " + !laws.certified() + ",");
+        out.println("  \"proved_laws\": " + laws.provedLaws() + ",");
         out.println("  \"lie_algebra_dimension\": " + laws.lieRank() + ",");
         out.println("  \"bracket_depth\": " + laws.bracketDepth() + ",");
         out.println("  \"samples\": " + laws.samples() + ",");
@@ -34,7 +35,7 @@ public final class LawsJsonRenderer {
         out.println("  \"laws\": " + (laws.laws().isEmpty() ? "[]" : lawList) + ",");
         out.println("  \"patterns\": " + groups + ",");
         out.println("  \"dependent_laws\": " + laws.dependentLaws() + ",");
-        out.println("  \"complete\": " + laws.complete());
+        out.println("  \"complete\": " + (laws.certified() ? String.valueOf(laws.complete()) : "null"));
         out.println("}");
         out.flush();
     }

@@ -18,8 +18,11 @@ final class LawsSentences {
             lines.add("Exact: the proved independent laws below number " + laws.count() + ", and a rank modulo a prime never"
                     + " exceeds the true one, so the count is certain (no probability involved).");
         } else {
-            lines.add(String.format("Probabilistic: the chance that a random choice made the count too large is at most"
-                    + " %.1e (Schwartz-Zippel); it is never too small.", Math.max(laws.errorBound(), Double.MIN_NORMAL)));
+            // The rank found is a lower bound (modulo a prime, at one point, over the brackets tried), so the count
+            // is an upper bound; a probability would cover the point, not brackets or samples never tried.
+            lines.add("An upper bound: the rank found can only fall short of the true dimension (a rank modulo a prime"
+                    + " at one point, over the brackets and samples tried), so there are at most " + laws.count()
+                    + " independent laws, and at least the " + laws.provedLaws() + " proved below.");
         }
         if (laws.piecewise()) {
             lines.add("Activation region: that of a random point where the samples show " + laws.activationPatterns()
@@ -32,6 +35,10 @@ final class LawsSentences {
 
     static String completeness(ConservationLaws laws) {
         long proved = laws.provedLaws();
+        if (!laws.certified()) {
+            return "undecided: " + proved + " law" + (proved == 1 ? " is" : "s are") + " proved, and there are at most "
+                    + laws.count() + "; the rest may be further laws or a rank that fell short.";
+        }
         if (laws.complete()) {
             return "yes: the " + proved + " proved law" + (proved == 1 ? " is" : "s are") + " all of them (their number"
                     + " matches the count), so every conservation law is locally a function of them.";

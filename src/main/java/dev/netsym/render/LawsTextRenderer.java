@@ -17,7 +17,8 @@ public final class LawsTextRenderer {
     public void render(ConservationLaws laws) {
         out.println("Conservation laws of gradient flow for " + source + " (" + laws.parameters() + " parameters)");
         out.println();
-        out.println("Count: " + laws.count() + " independent conservation law" + (laws.count() == 1 ? "" : "s") + ", "
+        out.println("Count: " + (laws.certified() ? "" : "at most ") + laws.count() + " independent conservation law"
+                + (laws.count() == 1 ? "" : "s") + ", "
                 + (laws.everyDataset() ? "for every dataset" : "for the spec's " + laws.samples() + " data sample"
                 + (laws.samples() == 1 ? "" : "s")) + (laws.piecewise() ? ", on one activation region" : ""));
         for (String line : LawsSentences.countBasis(laws)) out.println("  " + line);
