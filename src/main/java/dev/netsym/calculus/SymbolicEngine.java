@@ -65,10 +65,11 @@ public final class SymbolicEngine implements AutoCloseable {
             S.D, S.Derivative, S.N, S.Expand, S.Factor, S.Simplify, S.Together, S.Numerator, S.Denominator, S.Solve);
 
     /**
-     * Loading Symja (thousands of classes and their static tables) is most of a small spec's
-     * run. A command that will need an engine starts it here first thing, on a thread of its
-     * own, so that it overlaps reading and checking the spec; the first engine then waits for
-     * what is left. A nested class, so that calling it does not load Symja on the caller's thread.
+     * Loading Symja (thousands of classes, and F's static set-up of its built-ins: rule tables,
+     * logging, formats) is most of a small spec's run. A command that will need an engine
+     * starts it here first thing, on a thread of its own, so that it overlaps reading and
+     * checking the spec; the first engine then waits for what is left. A nested class, so that
+     * calling it does not load Symja on the caller's thread.
      */
     public static final class Loading {
         private Loading() {}
@@ -82,8 +83,10 @@ public final class SymbolicEngine implements AutoCloseable {
         private static void load() {
             try {
                 // Class initialisation only, which the JVM makes safe across threads: this class's
-                // sets Symja's global switches and then loads F and S.
-                Class.forName(SymbolicEngine.class.getName(), true, SymbolicEngine.class.getClassLoader());
+                // first (it sets Symja's global switches), then F's, which builds Symja's built-ins.
+                for (Class<?> c : List.of(SymbolicEngine.class, F.class)) {
+                    Class.forName(c.getName(), true, c.getClassLoader());
+                }
             } catch (Throwable failed) {
                 // The first engine meets the same failure on its own thread and reports it there.
             }
