@@ -64,6 +64,35 @@ public final class SymbolicEngine implements AutoCloseable {
             S.List, S.Greater, S.Less, S.LessEqual, S.Equal, S.Rule, S.ReplaceAll, S.Function, S.Slot,
             S.D, S.Derivative, S.N, S.Expand, S.Factor, S.Simplify, S.Together, S.Numerator, S.Denominator, S.Solve);
 
+    /**
+     * Loading Symja (thousands of classes, and F's static set-up of its built-ins: rule tables,
+     * logging, formats) is most of a small spec's run. A command that will need an engine
+     * starts it here first thing, on a thread of its own, so that it overlaps reading and
+     * checking the spec; the first engine then waits for what is left. A nested class, so that
+     * calling it does not load Symja on the caller's thread.
+     */
+    public static final class Loading {
+        private Loading() {}
+
+        public static void startInBackground() {
+            Thread t = new Thread(null, Loading::load, "netsym-symja-loading", STACK_BYTES);
+            t.setDaemon(true); // a run that ends early (bad spec, big network) does not wait for it
+            t.start();
+        }
+
+        private static void load() {
+            try {
+                // Class initialisation only, which the JVM makes safe across threads: this class's
+                // first (it sets Symja's global switches), then F's, which builds Symja's built-ins.
+                for (Class<?> c : List.of(SymbolicEngine.class, F.class)) {
+                    Class.forName(c.getName(), true, c.getClassLoader());
+                }
+            } catch (Throwable failed) {
+                // The first engine meets the same failure on its own thread and reports it there.
+            }
+        }
+    }
+
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final long STACK_BYTES = 512L << 20;
     private static final Duration GRACE = Duration.ofMillis(500);

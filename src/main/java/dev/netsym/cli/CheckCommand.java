@@ -27,6 +27,11 @@ final class CheckCommand implements Command {
     }
 
     @Override
+    public boolean usesComputerAlgebra() {
+        return true;
+    }
+
+    @Override
     public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws SpecInput.Failure {
         Network network = new SpecInput(arguments).load(err);
         new NetworkSummaryRenderer(out).render(network);

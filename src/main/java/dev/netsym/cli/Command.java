@@ -6,6 +6,11 @@ import java.io.PrintWriter;
 interface Command {
     CommandSyntax syntax();
 
+    /** Whether the command computes with Symja on a small spec: Main then starts loading it at once. */
+    default boolean usesComputerAlgebra() {
+        return false;
+    }
+
     /**
      * Runs the command; returns the exit code. Failures with a message already printed end it
      * with {@link SpecInput.Failure}; other exceptions are reported by {@link Main}.

@@ -64,6 +64,11 @@ final class DeriveCommand implements Command {
     }
 
     @Override
+    public boolean usesComputerAlgebra() {
+        return true;
+    }
+
+    @Override
     public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws Exception {
         double timeoutSeconds = arguments.get(TIMEOUT);
         Derivation derivation;

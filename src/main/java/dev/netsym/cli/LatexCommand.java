@@ -49,6 +49,11 @@ final class LatexCommand implements Command {
         return SYNTAX;
     }
 
+    @Override
+    public boolean usesComputerAlgebra() {
+        return true;
+    }
+
     /** The complete proof, with the symbolic details the document shows. */
     private static Proof proofOf(Network network, Consumer<String> progress) {
         return ProofRunner.prove(network, Duration.ofSeconds(60), progress);

@@ -1,5 +1,6 @@
 package dev.netsym.cli;
 
+import dev.netsym.calculus.SymbolicEngine;
 import dev.netsym.model.NearestName;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -90,6 +91,7 @@ public final class Main {
     }
 
     private static int execute(Command command, Arguments arguments, PrintWriter out, PrintWriter err) {
+        if (command.usesComputerAlgebra()) SymbolicEngine.Loading.startInBackground();
         try {
             return command.run(arguments, out, err);
         } catch (UsageError e) {

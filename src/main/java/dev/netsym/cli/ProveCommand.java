@@ -43,6 +43,11 @@ final class ProveCommand implements Command {
     }
 
     @Override
+    public boolean usesComputerAlgebra() {
+        return true;
+    }
+
+    @Override
     public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws SpecInput.Failure {
         double timeoutSeconds = arguments.get(TIMEOUT);
         SpecInput input = new SpecInput(arguments);

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The ./netsym launcher, run on a copy of itself with stand-ins for Maven and Java: what a
@@ -40,15 +42,21 @@ class LauncherTest {
         return new Run(p.exitValue(), out.text(), Files.readString(dir.resolve("stderr")));
     }
 
-    @Test
-    void theFirstRunSaysOnOneLineThatItBuildsAndLaterRunsSayNothing() throws Exception {
+    /** A copy of the launcher with sources, and a Maven that makes the jar (quietly, as with -q). */
+    private Path home() throws IOException {
         Path home = Files.createDirectories(dir.resolve("netsym"));
         Files.copy(Path.of("netsym"), home.resolve("netsym"));
         Files.createDirectories(home.resolve("src/main"));
         Files.createDirectories(home.resolve("grammar"));
         Files.writeString(home.resolve("pom.xml"), "<project/>");
-        // Maven makes the jar (quietly, as with -q); Java says what it was asked to run.
         script(dir.resolve("tools/mvn"), "mkdir -p target && echo jar > target/netsym.jar\n");
+        return home;
+    }
+
+    @Test
+    void theFirstRunSaysOnOneLineThatItBuildsAndLaterRunsSayNothing() throws Exception {
+        Path home = home();
+        // Java says what it was asked to run.
         script(dir.resolve("jdk/bin/java"), "echo \"java ${@: -3}\"\n");
 
         Run first = launch(home);
@@ -59,5 +67,42 @@ class LauncherTest {
         Run second = launch(home);
         assertEquals(0, second.exitCode(), second::toString);
         assertEquals("", second.err());
+    }
+
+    /**
+     * Java 25 and later record an ahead-of-time cache, older ones a class-data-sharing archive:
+     * after the build, one training run writes it, and every run then starts with it.
+     */
+    @ParameterizedTest
+    @CsvSource({"25.0.3, -XX:AOTCacheOutput=, -XX:AOTCache=, netsym.aot",
+                "17.0.15, -XX:ArchiveClassesAtExit=, -XX:SharedArchiveFile=, netsym.jsa"})
+    void eachJavaStartsFromTheArchiveItsTrainingRunRecorded(String version, String record, String use, String file)
+            throws Exception {
+        Path home = home();
+        Files.createDirectories(home.resolve("examples"));
+        Files.writeString(home.resolve("examples/cs231n.net"), "");
+        Files.createDirectories(dir.resolve("jdk"));
+        Files.writeString(dir.resolve("jdk/release"), "IMPLEMENTOR=\"Someone\"\nJAVA_VERSION=\"" + version + "\"\n");
+        // Java writes its arguments to a log, and the archive where a training run is told to.
+        script(dir.resolve("jdk/bin/java"), String.join("\n",
+                "echo \"$*\" >> \"" + dir.resolve("java.log") + "\"",
+                "for a in \"$@\"; do",
+                "  case \"$a\" in " + record + "*) echo archive > \"${a#" + record + "}\" ;; esac",
+                "done", ""));
+
+        Run first = launch(home);
+        Run second = launch(home);
+        assertEquals(0, first.exitCode(), first::toString);
+        assertEquals(0, second.exitCode(), second::toString);
+        assertEquals("", second.err());
+        List<String> calls = Files.readAllLines(dir.resolve("java.log"));
+        assertEquals(3, calls.size(), calls::toString); // training, then the two runs
+        assertTrue(calls.get(0).contains(record) && calls.get(0).endsWith("prove " + home.resolve("examples/cs231n.net")),
+                calls.get(0));
+        Path archive = home.resolve("target").resolve(file);
+        assertTrue(Files.isRegularFile(archive), "the archive is in place under its own name");
+        for (String run : calls.subList(1, 3)) {
+            assertTrue(run.contains(use + archive) && run.endsWith("check x.net"), run);
+        }
     }
 }
