@@ -35,7 +35,9 @@ final class ProveCommand implements Command {
             .withFooter("", "Examples:", "  netsym prove examples/cs231n.net",
                 "  netsym prove --format json examples/cs231n.net > proof.json",
                 "  netsym prove --format markdown examples/cs231n.net > proof.md",
-                "  netsym prove --timeout 10 big.net");
+                "  netsym prove --timeout 10 big.net",
+                "  netsym prove examples/onnx/lora_zero.onnx",
+                "  netsym prove --init 'lora_A.weight=random' --loss mse examples/onnx/lora_zero.onnx");
 
     @Override
     public CommandSyntax syntax() {

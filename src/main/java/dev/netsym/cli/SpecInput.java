@@ -24,7 +24,7 @@ final class SpecInput {
 
     static final Option<OnnxImporter.Loss> LOSS = Option.converted("--loss", "LOSS", "generic",
             "For an ONNX model: the objective on its outputs: generic (every differentiable loss at once), sum, mse"
-                    + " or cross-entropy (against targets of the output's shape). Default: {default}.",
+                    + " or cross-entropy (against targets of the output's shape) (default: {default}).",
             text -> OnnxImporter.Loss.parse(text).orElseThrow(() -> new IllegalArgumentException(
                     "'" + text + "' is not one of generic, sum, mse, cross-entropy")));
     static final Option<List<OnnxImporter.InitOverride>> INIT = Option.repeatable("--init", "GLOB=VALUE",
