@@ -142,7 +142,7 @@ class OnnxImportCommandTest {
         Path model = write("dangling.onnx", graph(node("Tanh", "t", "nowhere", "y")));
         CliRun r = CliRun.of("check", model.toString());
         assertEquals(65, r.exitCode());
-        assertTrue(r.err().contains("node 't' (Tanh) uses 'nowhere', which no earlier node produces"), r.err());
+        assertTrue(r.err().contains("node 't' (Tanh) uses 'nowhere', which is not an input or initializer and no node computes"), r.err());
     }
 
     private Path write(String name, GraphProto graph) throws IOException {
