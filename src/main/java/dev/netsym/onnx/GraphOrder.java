@@ -4,7 +4,6 @@ import dev.netsym.onnx.OnnxImporter.ImportError;
 import dev.netsym.onnx.proto.OnnxProto.NodeProto;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -79,15 +78,14 @@ final class GraphOrder {
             }
             at = next;
         }
-        List<Integer> loop = path.subList(seenAt.get(at), path.size());
+        // The walk went against the data's flow; say it along the flow, from the cycle's first node in the file.
+        List<Integer> loop = new ArrayList<>(path.subList(seenAt.get(at), path.size()));
+        java.util.Collections.reverse(loop);
+        java.util.Collections.rotate(loop, -loop.indexOf(java.util.Collections.min(loop)));
         StringBuilder b = new StringBuilder("the graph has a cycle: ");
-        Set<Integer> shown = new HashSet<>();
-        for (int k = loop.size() - 1; k >= 0 && shown.size() < 6; k--) {
-            shown.add(loop.get(k));
-            b.append("node ").append(OnnxImporter.describe(nodes.get(loop.get(k)))).append(" → ");
-        }
-        if (shown.size() < loop.size()) b.append("… → ");
-        b.append("node ").append(OnnxImporter.describe(nodes.get(loop.get(loop.size() - 1))));
+        for (int k = 0; k < Math.min(loop.size(), 6); k++) b.append("node ").append(OnnxImporter.describe(nodes.get(loop.get(k)))).append(" → ");
+        if (loop.size() > 6) b.append("… → ");
+        b.append("node ").append(OnnxImporter.describe(nodes.get(loop.get(0))));
         return b.toString();
     }
 }

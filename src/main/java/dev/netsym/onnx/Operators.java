@@ -100,6 +100,14 @@ final class Operators {
         }
     }
 
+    /**
+     * The operators that keep −∞ elements (an attention mask) as a mask, or refuse them
+     * themselves; any other would read them as numbers, so a masked input is refused there.
+     */
+    private static final java.util.Set<String> MASK_AWARE = java.util.Set.of("Add", "Sub", "Mul", "Div", "Pow", "Where", "Softmax",
+            "LogSoftmax", "Identity", "Cast", "Dropout", "Shape", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Expand",
+            "Split", "Slice", "Gather", "Neg", "Sqrt", "Abs", "Exp", "Log", "Relu", "Tanh", "Sigmoid", "Softplus", "Erf");
+
     private final OnnxImporter importer;
     private final int opset;
     private final Map<String, Rule> rules = new TreeMap<>();
@@ -122,6 +130,14 @@ final class Operators {
         }
         List<Value> inputs = new ArrayList<>();
         for (String name : proto.getInputList()) inputs.add(name.isEmpty() ? null : importer.value(name));
+        if (!MASK_AWARE.contains(proto.getOpType())) {
+            for (Value v : inputs) {
+                if (v != null && v.maskedElements() != null) {
+                    throw new ImportError("node " + OnnxImporter.describe(proto) + " receives a masked (−∞) value; netsym reads masks"
+                            + " only through element-wise arithmetic, Where and rearrangements, before a Softmax");
+                }
+            }
+        }
         try {
             return rule.apply(new Node(proto, inputs));
         } catch (Value.NotFinite e) {
