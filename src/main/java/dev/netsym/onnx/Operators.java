@@ -142,6 +142,10 @@ final class Operators {
             return rule.apply(new Node(proto, inputs));
         } catch (Value.NotFinite e) {
             throw new ImportError("node " + OnnxImporter.describe(proto) + " has or computes " + e.value + ", not a finite number");
+        } catch (IndexOutOfBoundsException | NegativeArraySizeException | IllegalArgumentException | ArithmeticException e) {
+            // Attribute and input combinations the checks above do not yet name one by one: still this node's fault, said so.
+            throw new ImportError("node " + OnnxImporter.describe(proto) + " has inputs or attributes that do not fit together ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -176,8 +180,8 @@ final class Operators {
         rules.put("Dropout", n -> {
             Value ratio = n.optional(1);
             Value training = n.optional(2);
-            boolean active = training != null && training.isConstant() && training.numbers[0] != 0
-                    && (ratio == null || !ratio.isConstant() || ratio.numbers[0] != 0);
+            boolean active = training != null && training.isConstant() && training.size() == 1 && training.numbers[0] != 0
+                    && (ratio == null || !ratio.isConstant() || ratio.size() != 1 || ratio.numbers[0] != 0);
             if (active) throw n.error("drops elements at random; export the model with dropout off (p = 0) to prove it");
             return List.of(n.in(0));
         });
@@ -236,8 +240,13 @@ final class Operators {
             long[] axes = n.integersFrom("axes", 1);
             if (axes == null) throw n.error("has no axes");
             int rank = x.rank() + axes.length;
+            if (rank > TensorData.MAX_RANK) throw n.error("makes a tensor of " + rank + " axes; netsym reads at most " + TensorData.MAX_RANK);
             boolean[] inserted = new boolean[rank];
-            for (long a : axes) inserted[n.axis(a, rank)] = true;
+            for (long a : axes) {
+                int axis = n.axis(a, rank);
+                if (inserted[axis]) throw n.error("inserts axis " + axis + " twice");
+                inserted[axis] = true;
+            }
             int[] shape = new int[rank];
             for (int d = 0, from = 0; d < rank; d++) shape[d] = inserted[d] ? 1 : x.shape[from++];
             return List.of(reshape(x, shape));
@@ -246,7 +255,13 @@ final class Operators {
             Value x = n.in(0);
             long[] perm = n.integers("perm");
             int[] order = new int[x.rank()];
-            for (int d = 0; d < order.length; d++) order[d] = perm == null ? order.length - 1 - d : (int) perm[d];
+            if (perm != null && perm.length != order.length) throw n.error("has perm " + Arrays.toString(perm) + " for a tensor of " + order.length + " axes");
+            boolean[] used = new boolean[order.length];
+            for (int d = 0; d < order.length; d++) {
+                order[d] = perm == null ? order.length - 1 - d : n.axis(perm[d], order.length);
+                if (used[order[d]]) throw n.error("has perm " + Arrays.toString(perm) + ", which is not a permutation");
+                used[order[d]] = true;
+            }
             return List.of(rearranged(x, t -> t.permute(order)));
         });
         rules.put("Expand", n -> {
@@ -276,6 +291,8 @@ final class Operators {
             int axis = n.axis(n.integer("axis", 0), x.rank());
             long[] sizes = n.integersFrom("split", 1);
             int parts = n.proto.getOutputCount();
+            if (sizes != null && sizes.length != parts) throw n.error("has " + sizes.length + " sizes for " + parts + " outputs");
+            if (sizes != null) for (long size : sizes) if (size < 0 || size > x.shape[axis]) throw n.error("has a part of size " + size);
             List<Value> out = new ArrayList<>();
             int start = 0;
             for (int p = 0; p < parts; p++) {
@@ -427,6 +444,7 @@ final class Operators {
     }
 
     private static int[] toShape(Node n, long[] dims) {
+        requireRank(n, dims.length);
         int[] shape = new int[dims.length];
         long size = 1;
         for (int d = 0; d < dims.length; d++) {
@@ -440,6 +458,7 @@ final class Operators {
 
     /** Reshape's target: 0 copies the input's dimension (unless allowzero), −1 takes what is left. */
     private static int[] resolveShape(Node n, int[] from, long[] wanted, boolean allowZero) {
+        requireRank(n, wanted.length);
         int[] shape = new int[wanted.length];
         int unknown = -1;
         long known = 1;
@@ -456,7 +475,7 @@ final class Operators {
             }
             if (w < 0 || w > OnnxImporter.MAX_ELEMENTS) throw n.error("has dimension " + w + " in its shape");
             shape[d] = (int) w;
-            known *= w;
+            known = Math.min(known * w, OnnxImporter.MAX_ELEMENTS + 1);
         }
         int size = Tensor.size(from);
         if (unknown >= 0) {
@@ -471,6 +490,10 @@ final class Operators {
         long size = 1;
         for (int d : broadcastShape(a, b)) size = Math.min(size * Math.max(d, 1), OnnxImporter.MAX_ELEMENTS + 1) * (d == 0 ? 0 : 1);
         return size;
+    }
+
+    private static void requireRank(Node n, int rank) {
+        if (rank > TensorData.MAX_RANK) throw n.error("asks for a shape of " + rank + " axes; netsym reads at most " + TensorData.MAX_RANK);
     }
 
     /** Refuses a result larger than a network may be in all, before any of it is built. */
@@ -592,6 +615,9 @@ final class Operators {
         long[] axes = n.integersFrom("axes", 3);
         long[] steps = opset >= 10 && n.optional(4) != null ? n.constantIntegers(n.in(4), "steps") : null;
         if (starts == null || ends == null) throw n.error("has no starts or ends");
+        for (long[] list : new long[][] {ends, axes, steps}) {
+            if (list != null && list.length != starts.length) throw n.error("has starts, ends, axes and steps of different lengths");
+        }
         Value out = x;
         for (int i = 0; i < starts.length; i++) {
             int axis = n.axis(axes == null ? i : axes[i], x.rank());
@@ -626,6 +652,7 @@ final class Operators {
         int[] positions = new int[indices.numbers.length];
         for (int i = 0; i < positions.length; i++) {
             long p = (long) indices.numbers[i];
+            if (p < -data.shape[axis] || p >= data.shape[axis]) throw n.error("picks index " + p + " of an axis of " + data.shape[axis]);
             positions[i] = (int) (p < 0 ? p + data.shape[axis] : p);
         }
         return List.of(rearranged(data, t -> t.take(axis, indices.shape, positions)));
