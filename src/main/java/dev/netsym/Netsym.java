@@ -27,8 +27,7 @@ public final class Netsym {
 
     /** Imports an ONNX model file, its objective and starts as the options say. */
     public static SpecResult readModel(Path file, OnnxImporter.Options options) throws IOException {
-        String name = file.getFileName().toString().replaceFirst("(?i)\\.onnx$", "");
-        return OnnxImporter.read(Files.readAllBytes(file), name, options);
+        return OnnxImporter.read(file, options);
     }
 
     /** Parses and validates spec text. */

@@ -138,7 +138,7 @@ final class SpecInput {
                     throw new Failure(ExitCodes.NO_INPUT);
                 }
                 try (InputStream in = Files.newInputStream(p)) {
-                    bytes = isModelFile() ? readModel(in) : readAtMostTooMuch(in);
+                    bytes = isModelFile() ? in.readNBytes(OnnxImporter.MAX_FILE_BYTES + 1) : readAtMostTooMuch(in);
                 }
             }
         } catch (NoSuchFileException e) {
@@ -155,27 +155,12 @@ final class SpecInput {
             throw new Failure(ExitCodes.BAD_SPEC);
         }
         SpecResult result = isModelFile()
-                ? OnnxImporter.read(bytes, modelName(), modelOptions)
+                ? OnnxImporter.read(bytes, path(), modelOptions)
                 : SpecParser.parse(bytes);
         for (Diagnostic d : result.diagnostics()) err.println(d.format(displayName()));
         err.flush();
         if (result.hasErrors()) throw new Failure(ExitCodes.BAD_SPEC);
         return result.network().orElseThrow();
-    }
-
-    /** The most bytes of a model file netsym reads (models with their data inside the file; ONNX caps them at 2 GB). */
-    private static final int MAX_MODEL_BYTES = 512 << 20;
-
-    private byte[] readModel(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_MODEL_BYTES + 1);
-        if (bytes.length > MAX_MODEL_BYTES) throw new OutOfMemoryError();
-        return bytes;
-    }
-
-    /** The network's name when the model gives none: the file's name without .onnx. */
-    private String modelName() {
-        String name = Path.of(file).getFileName().toString();
-        return name.substring(0, name.length() - ".onnx".length());
     }
 
     /** The network, also checked to be computable with (see {@link Preflight}): for commands that compute. */

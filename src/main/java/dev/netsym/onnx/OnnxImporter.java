@@ -20,8 +20,12 @@ import dev.netsym.onnx.proto.OnnxProto.OperatorSetIdProto;
 import dev.netsym.onnx.proto.OnnxProto.TensorProto;
 import dev.netsym.onnx.proto.OnnxProto.TensorShapeProto;
 import dev.netsym.onnx.proto.OnnxProto.ValueInfoProto;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -71,8 +75,12 @@ public final class OnnxImporter {
     /** The most elements the tensors of one imported network may have in all. */
     static final long MAX_ELEMENTS = 6_000_000;
 
+    /** The largest model file netsym reads; a caller reads one byte more so that a larger one is refused here. */
+    public static final int MAX_FILE_BYTES = ModelLimits.MAX_FILE_BYTES;
+
     private final String fileStem;
     private final Options options;
+    private final ExternalData external;
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final Map<String, Value> values = new HashMap<>();
     private final Set<String> parameterTensors = new HashSet<>();
@@ -86,20 +94,36 @@ public final class OnnxImporter {
     private long elements;
     private int opset;
 
-    private OnnxImporter(String fileStem, Options options) {
-        this.fileStem = fileStem;
+    private OnnxImporter(Path file, Options options) {
+        String stem = file.getFileName() == null ? "model" : file.getFileName().toString().replaceFirst("(?i)\\.onnx$", "");
+        this.fileStem = stem;
         this.options = options;
+        this.external = new ExternalData(file);
     }
 
-    /** Reads a model file's bytes; {@code fileStem} names the network when the graph has no name. */
-    public static SpecResult read(byte[] bytes, String fileStem, Options options) {
-        OnnxImporter importer = new OnnxImporter(fileStem, options);
+    /** Reads a model file, at most {@link #MAX_FILE_BYTES} and one more. */
+    public static SpecResult read(Path file, Options options) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in.readNBytes(MAX_FILE_BYTES + 1), file, options);
+        }
+    }
+
+    /**
+     * Reads a model from the bytes of {@code file}: the file's name names the network when the
+     * graph has none, and its folder holds the external data the model refers to, if any.
+     */
+    public static SpecResult read(byte[] bytes, Path file, Options options) {
+        OnnxImporter importer = new OnnxImporter(file, options);
         ModelProto model;
         try {
+            // Limits first: protobuf would allocate whatever the file claims.
+            ModelLimits.check(bytes);
             CodedInputStream in = CodedInputStream.newInstance(bytes);
             in.setRecursionLimit(64);
             model = ModelProto.parseFrom(in);
-        } catch (java.io.IOException e) {
+        } catch (ImportError e) {
+            return importer.fail(e.getMessage());
+        } catch (IOException e) {
             // Protobuf's own words ("While parsing a protocol message, the input ended unexpectedly …").
             return importer.fail("not an ONNX model, or a damaged one: " + e.getMessage());
         }
@@ -109,6 +133,8 @@ public final class OnnxImporter {
             return importer.fail(e.getMessage());
         } catch (Tensor.ShapeException e) {
             return importer.fail(e.getMessage());
+        } catch (Value.NotFinite e) {
+            return importer.fail("the model computes " + e.value + " from its constants, not a finite number");
         }
     }
 
@@ -133,33 +159,37 @@ public final class OnnxImporter {
             if (set.getDomain().isEmpty() || set.getDomain().equals("ai.onnx")) opset = (int) set.getVersion();
         }
         GraphProto graph = model.getGraph();
+        if (graph.getSparseInitializerCount() > 0) {
+            throw new ImportError("the graph has sparse initializers (" + quote(graph.getSparseInitializer(0).getValues().getName())
+                    + " …); netsym reads dense tensors");
+        }
         readInitializers(graph);
         warnMergedInitializers(graph);
+        Set<String> inputNames = new HashSet<>();
         for (ValueInfoProto input : graph.getInputList()) {
+            if (!inputNames.add(input.getName())) throw new ImportError("two inputs are called " + quote(input.getName()));
             if (values.containsKey(input.getName())) continue; // an initializer listed as an input too (older exporters)
             declareInput(input);
         }
         Operators operators = new Operators(this, opset);
-        for (NodeProto node : graph.getNodeList()) {
-            for (String in : node.getInputList()) {
-                if (!in.isEmpty() && !values.containsKey(in)) {
-                    throw new ImportError("node " + describe(node) + " uses '" + in + "', which no earlier node produces"
-                            + " (the graph is not in order, or it is incomplete)");
-                }
-            }
+        for (NodeProto node : GraphOrder.of(graph.getNodeList(), values.keySet())) {
             List<Value> outputs = operators.apply(node);
             for (int i = 0; i < node.getOutputCount() && i < outputs.size(); i++) {
                 String name = node.getOutput(i);
                 if (name.isEmpty()) continue;
-                if (values.containsKey(name)) throw new ImportError("two values are called '" + name + "'");
-                values.put(name, materialise(name, outputs.get(i)));
+                Value v = outputs.get(i);
+                if (v.isConstant()) {
+                    charge(v.size(), "node " + describe(node));
+                    requireFinite(node, v);
+                }
+                values.put(name, materialise(name, v));
             }
         }
         List<Value> outputs = new ArrayList<>();
         List<String> outputNames = new ArrayList<>();
         for (ValueInfoProto output : graph.getOutputList()) {
             Value v = values.get(output.getName());
-            if (v == null) throw new ImportError("the graph's output '" + output.getName() + "' is never computed");
+            if (v == null) throw new ImportError("the graph's output " + quote(output.getName()) + " is never computed");
             if (v.isConstant()) continue; // does not depend on anything trainable
             outputs.add(v);
             outputNames.add(unitName(output.getName()));
@@ -167,8 +197,8 @@ public final class OnnxImporter {
         if (outputs.isEmpty()) throw new ImportError("no output of the graph depends on its parameters or inputs");
         Expr objective = objective(outputs, outputNames);
         List<Parameter> parameters = parameters(objective);
-        String name = graph.getName().isEmpty() || graph.getName().equals("torch_jit") || graph.getName().equals("main_graph")
-                ? fileStem : graph.getName();
+        String name = printableName(graph.getName().isEmpty() || graph.getName().equals("torch_jit") || graph.getName().equals("main_graph")
+                ? fileStem : graph.getName());
         Network network = new Network(name, inputElements, targetElements, units, objective, parameters,
                 Set.of(), List.of(), List.of(), List.of(), "sgd");
         return new SpecResult(Optional.of(network), diagnostics);
@@ -180,13 +210,13 @@ public final class OnnxImporter {
         for (TensorProto t : graph.getInitializerList()) {
             String name = t.getName();
             if (name.isEmpty()) throw new ImportError("an initializer has no name");
-            if (values.containsKey(name)) throw new ImportError("two initializers are called '" + name + "'");
+            if (values.containsKey(name)) throw new ImportError("two initializers are called " + quote(name));
             int[] shape = TensorData.shape(t, name);
-            charge(Tensor.size(shape), "initializer '" + name + "'");
-            double[] numbers = TensorData.numbers(t, name);
+            charge(Tensor.size(shape), "the initializer " + quote(name));
+            double[] numbers = TensorData.numbers(t, name, external);
             if (TensorData.isFloating(t)) {
                 boolean finite = true;
-                for (double v : numbers) finite &= Double.isFinite(v);
+                for (double v : numbers) finite &= Double.isFinite(v); // −∞: an attention mask, a constant
                 if (finite) {
                     // A trainable tensor: its elements are the parameters (those that reach the objective).
                     String tensorName = parameterName(name);
@@ -213,7 +243,7 @@ public final class OnnxImporter {
         List<String> aliases = new ArrayList<>();
         for (NodeProto node : graph.getNodeList()) {
             if (node.getOpType().equals("Identity") && node.getInputCount() == 1 && initializers.contains(node.getInput(0))) {
-                aliases.add(node.getOutput(0) + " = " + node.getInput(0));
+                aliases.add(quote(node.getOutput(0)) + " = " + quote(node.getInput(0)));
             }
         }
         if (aliases.isEmpty()) return;
@@ -224,9 +254,9 @@ public final class OnnxImporter {
 
     private void declareInput(ValueInfoProto input) {
         String name = input.getName();
-        if (!input.getType().hasTensorType()) throw new ImportError("the input '" + name + "' is not a tensor");
+        if (!input.getType().hasTensorType()) throw new ImportError("the input " + quote(name) + " is not a tensor");
         int[] shape = inputShape(input);
-        charge(Tensor.size(shape), "input '" + name + "'");
+        charge(TensorData.requireSize(shape, "the input " + quote(name)), "the input " + quote(name));
         int type = input.getType().getTensorType().getElemType();
         if (TensorData.isInteger(type)) {
             // Token ids: netsym reads them one-hot, so an embedding lookup is a product with the table.
@@ -234,7 +264,7 @@ public final class OnnxImporter {
             return;
         }
         if (!TensorData.isFloating(type)) {
-            throw new ImportError("the input '" + name + "' holds " + TensorData.typeName(type) + " values; netsym reads float and integer inputs");
+            throw new ImportError("the input " + quote(name) + " holds " + TensorData.typeName(type) + " values; netsym reads float and integer inputs");
         }
         String unitName = freshName(name);
         Expr[] refs = new Expr[Tensor.size(shape)];
@@ -256,7 +286,10 @@ public final class OnnxImporter {
             return given;
         }
         if (!input.getType().getTensorType().hasShape()) {
-            throw new ImportError("the input '" + name + "' has no declared shape; give it with --shape " + name + "=2x16");
+            throw new ImportError("the input " + quote(name) + " has no declared shape; give it with --shape " + quote(name) + "=2x16");
+        }
+        if (proto.getDimCount() > TensorData.MAX_RANK) {
+            throw new ImportError("the input " + quote(name) + " has " + proto.getDimCount() + " axes; netsym reads at most " + TensorData.MAX_RANK);
         }
         int[] shape = new int[proto.getDimCount()];
         StringBuilder example = new StringBuilder();
@@ -272,8 +305,8 @@ public final class OnnxImporter {
             }
         }
         if (!fixed) {
-            throw new ImportError("the input '" + name + "' has a shape that is not fixed (" + describeDims(proto)
-                    + "); give it with --shape " + name + "=" + example);
+            throw new ImportError("the input " + quote(name) + " has a shape that is not fixed (" + describeDims(proto)
+                    + "); give it with --shape " + printable(name) + "=" + example);
         }
         return shape;
     }
@@ -282,7 +315,7 @@ public final class OnnxImporter {
         StringBuilder b = new StringBuilder("[");
         for (int d = 0; d < proto.getDimCount(); d++) {
             TensorShapeProto.Dimension dim = proto.getDim(d);
-            b.append(d == 0 ? "" : ",").append(dim.hasDimValue() ? String.valueOf(dim.getDimValue()) : dim.getDimParam().isEmpty() ? "?" : dim.getDimParam());
+            b.append(d == 0 ? "" : ",").append(dim.hasDimValue() ? String.valueOf(dim.getDimValue()) : dim.getDimParam().isEmpty() ? "?" : printable(dim.getDimParam()));
         }
         return b.append(']').toString();
     }
@@ -310,6 +343,7 @@ public final class OnnxImporter {
         Tensor oneHot(int rows) {
             int[] oneHotShape = java.util.Arrays.copyOf(shape, shape.length + 1);
             oneHotShape[shape.length] = rows;
+            charge(TensorData.requireSize(oneHotShape, "the one-hot input " + quote(name)), "the one-hot input " + quote(name));
             return oneHots.computeIfAbsent(name + "/" + rows, k -> {
                 String unitName = freshName(name + "_onehot");
                 Expr[] refs = new Expr[Tensor.size(oneHotShape)];
@@ -329,6 +363,10 @@ public final class OnnxImporter {
         return values.get(name);
     }
 
+    ExternalData external() {
+        return external;
+    }
+
     /** The token-id input a value is, if it is one (its numbers are then placeholders). */
     TokenIds tokenIds(String valueName) {
         return tokenInputs.get(valueName);
@@ -342,7 +380,7 @@ public final class OnnxImporter {
      */
     private Value materialise(String valueName, Value v) {
         if (v.isConstant()) return v;
-        charge(v.size(), "'" + valueName + "'");
+        charge(v.size(), quote(valueName));
         Tensor t = v.tensor;
         boolean computed = false;
         for (int i = 0; i < t.size() && !computed; i++) computed = !(t.element(i) instanceof Expr.Ref || t.element(i) instanceof Expr.Num);
@@ -545,7 +583,53 @@ public final class OnnxImporter {
     }
 
     static String describe(NodeProto node) {
-        return (node.getName().isEmpty() ? "" : "'" + node.getName() + "' ") + "(" + node.getOpType() + ")";
+        return (node.getName().isEmpty() ? "" : quote(node.getName()) + " ") + "(" + printable(node.getOpType()) + ")";
+    }
+
+    /** A name from the file, quoted for a message: see {@link #printable}. */
+    static String quote(String name) {
+        return "'" + printable(name) + "'";
+    }
+
+    /** The most characters of a name from the file that a message shows. */
+    private static final int SHOWN_CHARACTERS = 60;
+
+    /**
+     * Text from the file made safe for a terminal: characters that could start an escape
+     * sequence, reorder the line (bidi controls) or end it are shown as U+XXXX, and a long
+     * name is cut short.
+     */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder();
+        int shown = 0;
+        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+            if (shown++ == SHOWN_CHARACTERS) return b.append("...").toString();
+            int cp = text.codePointAt(i);
+            int type = Character.getType(cp);
+            boolean invisible = Character.isISOControl(cp) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
+                    || type == Character.SURROGATE || (Character.isSpaceChar(cp) && cp != ' ');
+            if (invisible) b.append(String.format("<U+%04X>", cp));
+            else b.appendCodePoint(cp);
+        }
+        return b.toString();
+    }
+
+    /** The network's name: a graph's name from the file kept to the characters a spec's names have. */
+    private static String printableName(String name) {
+        String safe = name.replaceAll("[^A-Za-z0-9_.]", "_");
+        if (safe.length() > SHOWN_CHARACTERS) safe = safe.substring(0, SHOWN_CHARACTERS);
+        return safe.isEmpty() || !Character.isLetter(safe.charAt(0)) ? "model_" + safe : safe;
+    }
+
+    /** Constants are numbers the importer computes with: NaN and +∞ (from 1/0, log of a negative …) have no place there. */
+    private static void requireFinite(NodeProto node, Value v) {
+        for (double x : v.numbers) {
+            if (Double.isNaN(x) || x == Double.POSITIVE_INFINITY) {
+                throw new ImportError("node " + describe(node) + " computes " + (Double.isNaN(x) ? "NaN" : "+∞")
+                        + " from constants; netsym reads finite numbers (and −∞ as a mask)");
+            }
+        }
     }
 
     private static String abbreviate(List<String> items) {

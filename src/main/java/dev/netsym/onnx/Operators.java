@@ -100,6 +100,14 @@ final class Operators {
         }
     }
 
+    /**
+     * The operators that keep −∞ elements (an attention mask) as a mask, or refuse them
+     * themselves; any other would read them as numbers, so a masked input is refused there.
+     */
+    private static final java.util.Set<String> MASK_AWARE = java.util.Set.of("Add", "Sub", "Mul", "Div", "Pow", "Where", "Softmax",
+            "LogSoftmax", "Identity", "Cast", "Dropout", "Shape", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Expand",
+            "Split", "Slice", "Gather", "Neg", "Sqrt", "Abs", "Exp", "Log", "Relu", "Tanh", "Sigmoid", "Softplus", "Erf");
+
     private final OnnxImporter importer;
     private final int opset;
     private final Map<String, Rule> rules = new TreeMap<>();
@@ -112,17 +120,33 @@ final class Operators {
 
     List<Value> apply(NodeProto proto) {
         if (!proto.getDomain().isEmpty() && !proto.getDomain().equals("ai.onnx")) {
-            throw new ImportError("node " + OnnxImporter.describe(proto) + " is from the operator set '" + proto.getDomain()
-                    + "', which netsym does not read (only the standard ONNX operators)");
+            throw new ImportError("node " + OnnxImporter.describe(proto) + " is from the operator set " + OnnxImporter.quote(proto.getDomain())
+                    + ", which netsym does not read (only the standard ONNX operators)");
         }
         Rule rule = rules.get(proto.getOpType());
         if (rule == null) {
             throw new ImportError("node " + OnnxImporter.describe(proto) + ": netsym does not support the operator "
-                    + proto.getOpType() + "; it supports " + String.join(", ", rules.keySet()));
+                    + OnnxImporter.printable(proto.getOpType()) + "; it supports " + String.join(", ", rules.keySet()));
         }
         List<Value> inputs = new ArrayList<>();
         for (String name : proto.getInputList()) inputs.add(name.isEmpty() ? null : importer.value(name));
-        return rule.apply(new Node(proto, inputs));
+        if (!MASK_AWARE.contains(proto.getOpType())) {
+            for (Value v : inputs) {
+                if (v != null && v.maskedElements() != null) {
+                    throw new ImportError("node " + OnnxImporter.describe(proto) + " receives a masked (−∞) value; netsym reads masks"
+                            + " only through element-wise arithmetic, Where and rearrangements, before a Softmax");
+                }
+            }
+        }
+        try {
+            return rule.apply(new Node(proto, inputs));
+        } catch (Value.NotFinite e) {
+            throw new ImportError("node " + OnnxImporter.describe(proto) + " has or computes " + e.value + ", not a finite number");
+        } catch (IndexOutOfBoundsException | NegativeArraySizeException | IllegalArgumentException | ArithmeticException e) {
+            // Attribute and input combinations the checks above do not yet name one by one: still this node's fault, said so.
+            throw new ImportError("node " + OnnxImporter.describe(proto) + " has inputs or attributes that do not fit together ("
+                    + e.getClass().getSimpleName() + ")");
+        }
     }
 
     private void register() {
@@ -156,15 +180,15 @@ final class Operators {
         rules.put("Dropout", n -> {
             Value ratio = n.optional(1);
             Value training = n.optional(2);
-            boolean active = training != null && training.isConstant() && training.numbers[0] != 0
-                    && (ratio == null || !ratio.isConstant() || ratio.numbers[0] != 0);
+            boolean active = training != null && training.isConstant() && training.size() == 1 && training.numbers[0] != 0
+                    && (ratio == null || !ratio.isConstant() || ratio.size() != 1 || ratio.numbers[0] != 0);
             if (active) throw n.error("drops elements at random; export the model with dropout off (p = 0) to prove it");
             return List.of(n.in(0));
         });
         rules.put("Where", this::where);
 
         // Linear algebra.
-        rules.put("MatMul", n -> List.of(Value.of(Tensor.matmul(n.in(0).tensor(), n.in(1).tensor()))));
+        rules.put("MatMul", n -> List.of(Value.of(matmul(n, n.in(0).tensor(), n.in(1).tensor()))));
         rules.put("Gemm", this::gemm);
 
         // Shapes and rearrangements.
@@ -180,7 +204,9 @@ final class Operators {
         rules.put("ConstantOfShape", n -> {
             int[] shape = toShape(n, n.constantIntegers(n.in(0), "shape"));
             AttributeProto value = n.attribute("value");
-            double fill = value == null ? 0 : TensorData.numbers(value.getT(), "value")[0];
+            double[] given = value == null ? new double[] {0} : TensorData.numbers(value.getT(), "value", importer.external());
+            if (given.length != 1) throw n.error("fills with a value of " + given.length + " elements, not one");
+            double fill = given[0];
             double[] numbers = new double[Tensor.size(shape)];
             Arrays.fill(numbers, fill);
             return List.of(Value.constant(shape, numbers));
@@ -214,8 +240,13 @@ final class Operators {
             long[] axes = n.integersFrom("axes", 1);
             if (axes == null) throw n.error("has no axes");
             int rank = x.rank() + axes.length;
+            if (rank > TensorData.MAX_RANK) throw n.error("makes a tensor of " + rank + " axes; netsym reads at most " + TensorData.MAX_RANK);
             boolean[] inserted = new boolean[rank];
-            for (long a : axes) inserted[n.axis(a, rank)] = true;
+            for (long a : axes) {
+                int axis = n.axis(a, rank);
+                if (inserted[axis]) throw n.error("inserts axis " + axis + " twice");
+                inserted[axis] = true;
+            }
             int[] shape = new int[rank];
             for (int d = 0, from = 0; d < rank; d++) shape[d] = inserted[d] ? 1 : x.shape[from++];
             return List.of(reshape(x, shape));
@@ -224,12 +255,19 @@ final class Operators {
             Value x = n.in(0);
             long[] perm = n.integers("perm");
             int[] order = new int[x.rank()];
-            for (int d = 0; d < order.length; d++) order[d] = perm == null ? order.length - 1 - d : (int) perm[d];
+            if (perm != null && perm.length != order.length) throw n.error("has perm " + Arrays.toString(perm) + " for a tensor of " + order.length + " axes");
+            boolean[] used = new boolean[order.length];
+            for (int d = 0; d < order.length; d++) {
+                order[d] = perm == null ? order.length - 1 - d : n.axis(perm[d], order.length);
+                if (used[order[d]]) throw n.error("has perm " + Arrays.toString(perm) + ", which is not a permutation");
+                used[order[d]] = true;
+            }
             return List.of(rearranged(x, t -> t.permute(order)));
         });
         rules.put("Expand", n -> {
             Value x = n.in(0);
             int[] target = toShape(n, n.constantIntegers(n.in(1), "shape"));
+            requireAtMost(n, broadcastSize(x.shape, target));
             return List.of(rearranged(x, t -> t.broadcastTo(broadcastShape(t.shape(), target))));
         });
         rules.put("Concat", n -> {
@@ -237,7 +275,13 @@ final class Operators {
             int axis = n.axis(n.integer("axis", 0), first.rank());
             List<Tensor> parts = new ArrayList<>();
             boolean constant = true;
-            for (Value v : n.inputs) constant &= v.isConstant();
+            long size = 0;
+            for (Value v : n.inputs) {
+                if (v == null) throw n.error("has an omitted input");
+                constant &= v.isConstant();
+                size += v.size();
+            }
+            requireAtMost(n, size);
             for (Value v : n.inputs) parts.add(v.tensor());
             Tensor joined = Tensor.concatenate(axis, parts);
             return List.of(constant ? numbersOf(joined) : Value.of(joined));
@@ -247,6 +291,8 @@ final class Operators {
             int axis = n.axis(n.integer("axis", 0), x.rank());
             long[] sizes = n.integersFrom("split", 1);
             int parts = n.proto.getOutputCount();
+            if (sizes != null && sizes.length != parts) throw n.error("has " + sizes.length + " sizes for " + parts + " outputs");
+            if (sizes != null) for (long size : sizes) if (size < 0 || size > x.shape[axis]) throw n.error("has a part of size " + size);
             List<Value> out = new ArrayList<>();
             int start = 0;
             for (int p = 0; p < parts; p++) {
@@ -308,6 +354,7 @@ final class Operators {
         rules.put(op, n -> {
             Value a = n.in(0);
             Value b = n.in(1);
+            requireAtMost(n, broadcastSize(a.shape, b.shape));
             if (a.isConstant() && b.isConstant()) return List.of(numbersOf(Tensor.elementwise(op, List.of(a.tensorOfIndices(), b.tensorOfIndices()),
                     args -> indexOfPair(args)), a, b, onNumbers));
             boolean[] maskA = a.maskedElements();
@@ -397,6 +444,7 @@ final class Operators {
     }
 
     private static int[] toShape(Node n, long[] dims) {
+        requireRank(n, dims.length);
         int[] shape = new int[dims.length];
         long size = 1;
         for (int d = 0; d < dims.length; d++) {
@@ -410,6 +458,7 @@ final class Operators {
 
     /** Reshape's target: 0 copies the input's dimension (unless allowzero), −1 takes what is left. */
     private static int[] resolveShape(Node n, int[] from, long[] wanted, boolean allowZero) {
+        requireRank(n, wanted.length);
         int[] shape = new int[wanted.length];
         int unknown = -1;
         long known = 1;
@@ -426,7 +475,7 @@ final class Operators {
             }
             if (w < 0 || w > OnnxImporter.MAX_ELEMENTS) throw n.error("has dimension " + w + " in its shape");
             shape[d] = (int) w;
-            known *= w;
+            known = Math.min(known * w, OnnxImporter.MAX_ELEMENTS + 1);
         }
         int size = Tensor.size(from);
         if (unknown >= 0) {
@@ -434,6 +483,42 @@ final class Operators {
             shape[unknown] = (int) (size / known);
         }
         return shape;
+    }
+
+    /** The elements of the broadcast of two shapes, without overflowing, for {@link #requireAtMost}. */
+    private static long broadcastSize(int[] a, int[] b) {
+        long size = 1;
+        for (int d : broadcastShape(a, b)) size = Math.min(size * Math.max(d, 1), OnnxImporter.MAX_ELEMENTS + 1) * (d == 0 ? 0 : 1);
+        return size;
+    }
+
+    private static void requireRank(Node n, int rank) {
+        if (rank > TensorData.MAX_RANK) throw n.error("asks for a shape of " + rank + " axes; netsym reads at most " + TensorData.MAX_RANK);
+    }
+
+    /** Refuses a result larger than a network may be in all, before any of it is built. */
+    private static void requireAtMost(Node n, long elements) {
+        if (elements > OnnxImporter.MAX_ELEMENTS) {
+            throw n.error("would compute over " + String.format("%,d", OnnxImporter.MAX_ELEMENTS) + " elements, more than netsym reads");
+        }
+    }
+
+    /**
+     * A matrix product, charged to the network's budget by the terms it writes (rows × inner ×
+     * columns, per batch) before it is built, as the spec language charges {@code @}.
+     */
+    private Tensor matmul(Node n, Tensor a, Tensor b) {
+        int[] sa = a.shape();
+        int[] sb = b.shape();
+        if (sa.length == 0 || sb.length == 0) return Tensor.matmul(a, b); // refused there, with both shapes
+        long rows = sa.length >= 2 ? sa[sa.length - 2] : 1;
+        long inner = sa[sa.length - 1];
+        long columns = sb.length >= 2 ? sb[sb.length - 1] : 1;
+        long batches = broadcastSize(Arrays.copyOfRange(sa, 0, Math.max(0, sa.length - 2)), Arrays.copyOfRange(sb, 0, Math.max(0, sb.length - 2)));
+        long terms = 1;
+        for (long factor : new long[] {batches, rows, inner, columns}) terms = Math.min(terms * factor, OnnxImporter.MAX_ELEMENTS + 1);
+        importer.charge(terms, "node " + OnnxImporter.describe(n.proto));
+        return Tensor.matmul(a, b);
     }
 
     private static int[] broadcastShape(int[] a, int[] b) {
@@ -451,7 +536,7 @@ final class Operators {
 
     private List<Value> constant(Node n) {
         AttributeProto value = n.attribute("value");
-        if (value != null) return List.of(Value.constant(TensorData.shape(value.getT(), "value"), TensorData.numbers(value.getT(), "value")));
+        if (value != null) return List.of(Value.constant(TensorData.shape(value.getT(), "value"), TensorData.numbers(value.getT(), "value", importer.external())));
         AttributeProto f = n.attribute("value_float");
         if (f != null) return List.of(Value.constant(new int[0], new double[] {f.getF()}));
         AttributeProto i = n.attribute("value_int");
@@ -469,7 +554,7 @@ final class Operators {
         if (a.rank() != 2 || b.rank() != 2) throw n.error("takes matrices; the shapes are " + Tensor.describe(a.shape()) + " and " + Tensor.describe(b.shape()));
         if (n.integer("transA", 0) != 0) a = a.transpose();
         if (n.integer("transB", 0) != 0) b = b.transpose();
-        Tensor product = Tensor.matmul(a, b);
+        Tensor product = matmul(n, a, b);
         double alpha = n.real("alpha", 1);
         if (alpha != 1) {
             Expr scale = new Expr.Num(Value.rational(alpha));
@@ -490,6 +575,7 @@ final class Operators {
         Value condition = n.in(0);
         Value x = n.in(1);
         Value y = n.in(2);
+        requireAtMost(n, broadcastSize(condition.shape, broadcastShape(x.shape, y.shape)));
         if (!condition.isConstant()) throw n.error("has a condition computed from the data; netsym reads conditions known when the model is read");
         if (x.isConstant() && y.isConstant()) {
             Tensor positions = Tensor.elementwise("Where", List.of(condition.tensorOfIndices(), x.tensorOfIndices(), y.tensorOfIndices()), Expr.Sum::new);
@@ -529,6 +615,9 @@ final class Operators {
         long[] axes = n.integersFrom("axes", 3);
         long[] steps = opset >= 10 && n.optional(4) != null ? n.constantIntegers(n.in(4), "steps") : null;
         if (starts == null || ends == null) throw n.error("has no starts or ends");
+        for (long[] list : new long[][] {ends, axes, steps}) {
+            if (list != null && list.length != starts.length) throw n.error("has starts, ends, axes and steps of different lengths");
+        }
         Value out = x;
         for (int i = 0; i < starts.length; i++) {
             int axis = n.axis(axes == null ? i : axes[i], x.rank());
@@ -556,12 +645,14 @@ final class Operators {
         if (tokens != null) {
             if (axis != 0) throw n.error("looks token ids up along axis " + axis + "; netsym reads embedding lookups along axis 0");
             Tensor oneHot = tokens.oneHot(data.shape[0]);
-            return List.of(Value.of(Tensor.matmul(oneHot, data.tensor())));
+            return List.of(Value.of(matmul(n, oneHot, data.tensor())));
         }
         if (!indices.isConstant()) throw n.error("has indices computed from the data; netsym reads token ids given as an input, or constant indices");
+        requireAtMost(n, (long) indices.size() * (data.size() / Math.max(1, data.shape[axis])));
         int[] positions = new int[indices.numbers.length];
         for (int i = 0; i < positions.length; i++) {
             long p = (long) indices.numbers[i];
+            if (p < -data.shape[axis] || p >= data.shape[axis]) throw n.error("picks index " + p + " of an axis of " + data.shape[axis]);
             positions[i] = (int) (p < 0 ? p + data.shape[axis] : p);
         }
         return List.of(rearranged(data, t -> t.take(axis, indices.shape, positions)));
@@ -653,7 +744,7 @@ final class Operators {
         int padding = uniformPads(n, spatial);
         if (uniform(n, "dilations", 1, spatial) != 1) throw n.error("is dilated; netsym reads dilation 1");
         String autoPad = n.attribute("auto_pad") == null ? "NOTSET" : n.attribute("auto_pad").getS().toStringUtf8();
-        if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) throw n.error("has auto_pad " + autoPad + "; netsym reads explicit pads");
+        if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) throw n.error("has auto_pad " + OnnxImporter.quote(autoPad) + "; netsym reads explicit pads");
         Tensor input = x.tensor();
         Tensor kernel = w.tensor();
         List<Tensor> samples = new ArrayList<>();

@@ -9,21 +9,35 @@ import java.nio.ByteBuffer;
 final class TensorData {
     private TensorData() {}
 
+    /** The most axes a tensor may have. */
+    static final int MAX_RANK = 32;
+
     static int[] shape(TensorProto t, String name) {
+        if (t.getDimsCount() > MAX_RANK) {
+            throw new ImportError("the tensor " + OnnxImporter.quote(name) + " has " + t.getDimsCount() + " axes; netsym reads at most " + MAX_RANK);
+        }
         int[] shape = new int[t.getDimsCount()];
-        long size = 1;
         for (int d = 0; d < shape.length; d++) {
             long dim = t.getDims(d);
-            if (dim < 0 || dim > Integer.MAX_VALUE) throw new ImportError("the tensor '" + name + "' has a dimension of " + dim);
+            if (dim < 0 || dim > Integer.MAX_VALUE) throw new ImportError("the tensor " + OnnxImporter.quote(name) + " has a dimension of " + dim);
             shape[d] = (int) dim;
+        }
+        requireSize(shape, "the tensor " + OnnxImporter.quote(name));
+        return shape;
+    }
+
+    /** The number of elements of a shape, refused (without overflowing) when over netsym's limit. */
+    static int requireSize(int[] shape, String what) {
+        long size = 1;
+        for (int dim : shape) {
             // Capped rather than multiplied on: declared sizes are untrusted and may overflow.
             size = dim != 0 && size > OnnxImporter.MAX_ELEMENTS / dim ? OnnxImporter.MAX_ELEMENTS + 1 : size * dim;
         }
         if (size > OnnxImporter.MAX_ELEMENTS) {
-            throw new ImportError("the tensor '" + name + "' declares over " + String.format("%,d", OnnxImporter.MAX_ELEMENTS)
+            throw new ImportError(what + " declares over " + String.format("%,d", OnnxImporter.MAX_ELEMENTS)
                     + " elements, more than netsym reads");
         }
-        return shape;
+        return (int) size;
     }
 
     static boolean isFloating(TensorProto t) {
@@ -45,27 +59,61 @@ final class TensorData {
         return t == null ? "unknown (" + type + ")" : t.name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The elements as doubles (integers and booleans exactly, floats widened). */
-    static double[] numbers(TensorProto t, String name) {
-        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new ImportError("the tensor '" + name + "' keeps its data in an external file; netsym reads models"
-                    + " whose data is inside the .onnx file (export models under 2 GB without external data)");
-        }
+    /**
+     * The elements as doubles (integers and booleans exactly, floats widened), from whichever
+     * field holds them or from the external file. NaN and +∞ are refused, naming the tensor;
+     * −∞ is kept (an attention mask).
+     */
+    static double[] numbers(TensorProto t, String name, ExternalData external) {
+        String tensor = OnnxImporter.quote(name);
         int type = t.getDataType();
-        int size = 1;
-        for (long d : t.getDimsList()) size *= (int) d;
-        int width = rawWidth(type, name);
-        double[] out = new double[size];
-        if (t.hasRawData()) {
+        int[] shape = shape(t, name);
+        int size = requireSize(shape, "the tensor " + tensor);
+        int width = rawWidth(type, tensor);
+        if (t.hasSegment()) throw new ImportError("the tensor " + tensor + " is stored in segments; netsym reads whole tensors");
+        double[] out;
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            if (t.hasRawData()) throw new ImportError("the tensor " + tensor + " has data both in the model and in an external file");
+            out = decode(external.read(t, tensor, (long) size * width), type, size);
+        } else if (t.hasRawData()) {
             long expected = (long) size * width;
             if (t.getRawData().size() != expected) {
-                throw new ImportError("the tensor '" + name + "' has " + t.getRawData().size() + " bytes of data, but its shape and type ("
-                        + typeName(type) + ") need " + expected);
+                throw new ImportError("the tensor " + tensor + " has " + t.getRawData().size() + " bytes of data, but its shape "
+                        + dev.netsym.model.Tensor.describe(shape) + " and type (" + typeName(type) + ") need " + expected);
             }
-            ByteBuffer b = OnnxImporter.littleEndian(t.getRawData().toByteArray());
-            for (int i = 0; i < size; i++) out[i] = rawElement(b, type);
-            return out;
+            out = decode(t.getRawData().toByteArray(), type, size);
+        } else {
+            out = typedFields(t, tensor, shape, size);
         }
+        for (int i = 0; i < out.length; i++) {
+            if (Double.isNaN(out[i]) || out[i] == Double.POSITIVE_INFINITY) {
+                throw new ImportError("the tensor " + tensor + " holds " + (Double.isNaN(out[i]) ? "NaN" : "+∞") + " at "
+                        + (shape.length == 0 ? "its only element" : "element " + dev.netsym.model.Tensor.describe(indices(shape, i)))
+                        + "; netsym reads finite numbers (and −∞ as a mask)");
+            }
+        }
+        return out;
+    }
+
+    /** The 0-based index of the flat position {@code flat}, as PyTorch writes it. */
+    private static int[] indices(int[] shape, int flat) {
+        int[] index = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            index[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+        return index;
+    }
+
+    private static double[] decode(byte[] raw, int type, int size) {
+        ByteBuffer b = OnnxImporter.littleEndian(raw);
+        double[] out = new double[size];
+        for (int i = 0; i < size; i++) out[i] = rawElement(b, type);
+        return out;
+    }
+
+    private static double[] typedFields(TensorProto t, String tensor, int[] shape, int size) {
+        int type = t.getDataType();
         int count = switch (DataType.forNumber(type)) {
             case FLOAT -> t.getFloatDataCount();
             case DOUBLE -> t.getDoubleDataCount();
@@ -74,9 +122,10 @@ final class TensorData {
             default -> t.getInt32DataCount();
         };
         if (count != size) {
-            throw new ImportError("the tensor '" + name + "' has " + count + " values, but its shape " + dev.netsym.model.Tensor.describe(shape(t, name))
+            throw new ImportError("the tensor " + tensor + " has " + count + " values, but its shape " + dev.netsym.model.Tensor.describe(shape)
                     + " needs " + size);
         }
+        double[] out = new double[size];
         for (int i = 0; i < size; i++) {
             out[i] = switch (DataType.forNumber(type)) {
                 case FLOAT -> t.getFloatData(i);
@@ -89,15 +138,15 @@ final class TensorData {
         return out;
     }
 
-    private static int rawWidth(int type, String name) {
+    private static int rawWidth(int type, String tensor) {
         DataType t = DataType.forNumber(type);
-        if (t == null) throw new ImportError("the tensor '" + name + "' has an unknown element type (" + type + ")");
+        if (t == null) throw new ImportError("the tensor " + tensor + " has an unknown element type (" + type + ")");
         return switch (t) {
             case FLOAT, INT32, UINT32 -> 4;
             case DOUBLE, INT64, UINT64 -> 8;
             case INT16, UINT16 -> 2;
             case INT8, UINT8, BOOL -> 1;
-            default -> throw new ImportError("the tensor '" + name + "' holds " + typeName(type)
+            default -> throw new ImportError("the tensor " + tensor + " holds " + typeName(type)
                     + " values, which netsym does not read (it reads float, double, integers and booleans)");
         };
     }

@@ -75,11 +75,22 @@ final class Value {
         return any ? out : null;
     }
 
+    /** A number that has no exact fraction (NaN, ±∞) where the importer needed one. */
+    static final class NotFinite extends RuntimeException {
+        final double value;
+
+        NotFinite(double value) {
+            super(null, null, false, false);
+            this.value = value;
+        }
+    }
+
     /**
      * A stored number as an exact fraction: the shortest decimal that reads back as the same
      * float (1e-5 as 1/100000, not 0.0000099999997…), as a person wrote it in the model.
      */
     static Rational rational(double v) {
+        if (!Double.isFinite(v)) throw new NotFinite(v);
         float f = (float) v;
         String text = f == v ? Float.toString(f) : Double.toString(v);
         return Rational.parse(new BigDecimal(text).toPlainString());

@@ -59,7 +59,7 @@ public record CliRun(int exitCode, String out, String err) {
     }
 
     /** Characters that could move the cursor, start an escape sequence or reorder text. */
-    static boolean unsafeForTerminal(int cp) {
+    public static boolean unsafeForTerminal(int cp) {
         int type = Character.getType(cp);
         return Character.isISOControl(cp) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
                 || type == Character.PARAGRAPH_SEPARATOR;
