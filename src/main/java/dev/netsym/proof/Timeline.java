@@ -61,7 +61,9 @@ public record Timeline(List<Move> moves, List<Frozen> frozen) {
         /** Only the assume lines keep it at 0 (a dead ReLU). */
         ASSUMPTION("blocked_by_assumption"),
         /** Its gradient was 0 at every point tried, even with every start value and assumption freed. */
-        NO_DEPENDENCE_FOUND("no_dependence_found");
+        NO_DEPENDENCE_FOUND("no_dependence_found"),
+        /** The objective depends on it; why its gradient stays 0 was not examined within the time budget. */
+        NOT_EXAMINED("not_examined");
 
         private final String key;
 

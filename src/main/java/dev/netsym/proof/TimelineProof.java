@@ -26,12 +26,15 @@ final class TimelineProof<T> {
     private final InvariantSearch<T> search;
     private final List<String> names;
     private long workLeft = MAX_WORK;
+    /** A node in decimals (exp and log by series) costs about a hundred in the other arithmetics. */
+    private final long nodeCost;
 
     TimelineProof(Network network, Tape tape, InvariantSearch<T> search) {
         this.network = network;
         this.tape = tape;
         this.search = search;
         this.names = tape.parameterNames();
+        this.nodeCost = dev.netsym.calculus.ArithmeticKind.requiredFor(tape) == dev.netsym.calculus.ArithmeticKind.DECIMAL ? 100 : 1;
     }
 
     /**
@@ -99,13 +102,15 @@ final class TimelineProof<T> {
         InvariantSearch.State fixed = search.states().get(search.states().size() - 1);
         boolean[] connected = connectedToObjective();
         boolean[] all = fixed.pinned().clone();
-        boolean[] withAssumptions = search.nonZeroGradients(fixed, all, network.assumptions(), POINTS);
-        boolean[] withoutAssumptions = network.assumptions().isEmpty() ? withAssumptions
+        boolean examined = System.nanoTime() < deadlineNanos && spend(network.assumptions().isEmpty() ? 1 : 2);
+        boolean[] withAssumptions = examined ? search.nonZeroGradients(fixed, all, network.assumptions(), POINTS) : new boolean[n];
+        boolean[] withoutAssumptions = !examined || network.assumptions().isEmpty() ? withAssumptions
                 : search.nonZeroGradients(fixed, all, List.of(), POINTS);
         Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
         for (int p = 0; p < n; p++) {
             if (!frozen[p]) continue;
             Timeline.Reason reason = !connected[p] ? Timeline.Reason.DISCONNECTED
+                    : !examined ? Timeline.Reason.NOT_EXAMINED
                     : withAssumptions[p] ? Timeline.Reason.ZERO_ON_INVARIANT_SET
                     : withoutAssumptions[p] ? Timeline.Reason.ASSUMPTION : Timeline.Reason.NO_DEPENDENCE_FOUND;
             groups.computeIfAbsent(List.of(unit(p), reason), k -> new ArrayList<>()).add(p);
@@ -115,8 +120,8 @@ final class TimelineProof<T> {
             Timeline.Reason reason = (Timeline.Reason) entry.getKey().get(1);
             List<Integer> members = entry.getValue();
             List<String> blockedBy = System.nanoTime() > deadlineNanos ? List.of()
-                    : reason == Timeline.Reason.ZERO_ON_INVARIANT_SET ? blockingUnits(fixed, members, network.assumptions())
-                    : reason == Timeline.Reason.ASSUMPTION ? blockingAssumptions(fixed, members)
+                    : reason == Timeline.Reason.ZERO_ON_INVARIANT_SET ? blockingUnits(fixed, members, network.assumptions(), deadlineNanos)
+                    : reason == Timeline.Reason.ASSUMPTION ? blockingAssumptions(fixed, members, deadlineNanos)
                     : List.of();
             for (int p : members) result.add(new Timeline.Frozen(names.get(p), reason, blockedBy));
         }
@@ -130,7 +135,7 @@ final class TimelineProof<T> {
      * at its start when the gradient stays non-zero without it (the targets' own first).
      * Empty when even releasing all of them leaves the gradient 0, or the tests run out.
      */
-    private List<String> blockingUnits(InvariantSearch.State state, List<Integer> targets, List<Assumption> kept) {
+    private List<String> blockingUnits(InvariantSearch.State state, List<Integer> targets, List<Assumption> kept, long deadlineNanos) {
         Map<String, List<Integer>> units = new LinkedHashMap<>();
         String own = unit(targets.get(0));
         units.put(own, new ArrayList<>());
@@ -144,6 +149,7 @@ final class TimelineProof<T> {
         if (!anyNonZero(search.nonZeroGradients(state, released, kept, POINTS), targets)) return List.of();
         List<String> needed = new ArrayList<>();
         for (var unit : units.entrySet()) {
+            if (System.nanoTime() > deadlineNanos) return List.of();
             unit.getValue().forEach(p -> released[p] = false);
             if (!anyNonZero(search.nonZeroGradients(state, released, kept, POINTS), targets)) {
                 unit.getValue().forEach(p -> released[p] = true);
@@ -154,13 +160,14 @@ final class TimelineProof<T> {
     }
 
     /** The same for assume lines, with every frozen start value released. */
-    private List<String> blockingAssumptions(InvariantSearch.State state, List<Integer> targets) {
+    private List<String> blockingAssumptions(InvariantSearch.State state, List<Integer> targets, long deadlineNanos) {
         List<Assumption> assumptions = network.assumptions();
         if (!spend(assumptions.size())) return List.of();
         boolean[] released = state.pinned().clone();
         List<Assumption> kept = new ArrayList<>();
         List<String> needed = new ArrayList<>();
         for (int i = 0; i < assumptions.size(); i++) {
+            if (System.nanoTime() > deadlineNanos) return List.of();
             List<Assumption> trial = new ArrayList<>(kept);
             trial.add(assumptions.get(i));
             if (anyNonZero(search.nonZeroGradients(state, released, trial, POINTS), targets)) {
@@ -174,7 +181,7 @@ final class TimelineProof<T> {
 
     /** Whether {@code tests} release tests fit in what is left of the work budget; if so, spends it. */
     private boolean spend(int tests) {
-        long work = (long) tests * POINTS * Math.max(1, network.data().size()) * (tape.nodeCount() + 1);
+        long work = (long) tests * POINTS * Math.max(1, network.data().size()) * (tape.nodeCount() + 1) * nodeCost;
         if (work > workLeft) return false;
         workLeft -= work;
         return true;

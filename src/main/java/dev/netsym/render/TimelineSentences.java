@@ -57,6 +57,7 @@ final class TimelineSentences {
                     + " (without " + (f.blockedBy().size() == 1 ? "it" : "them") + ", its gradient is not 0)";
             case NO_DEPENDENCE_FOUND -> "its gradient was 0 at every point tried, even with start values and"
                     + " assumptions freed";
+            case NOT_EXAMINED -> "the objective depends on it; why its gradient stays 0 was not examined in the time budget";
         };
     }
 
