@@ -84,7 +84,7 @@ final class TimelineProof<T> {
             if (System.nanoTime() > deadlineNanos) break;
             // Before step k the gradient is 0 on S(C_{k−2}), the subspace step k − 1 starts from.
             InvariantSearch.State state = chain.get(notBefore[group.get(0)] - 2);
-            List<String> blocking = blockingUnits(state, group, network.assumptions());
+            List<String> blocking = blockingUnits(state, group, network.assumptions(), deadlineNanos);
             for (int p : group) waitsFor.put(p, blocking);
         }
         List<Timeline.Move> moves = new ArrayList<>();
