@@ -8,7 +8,7 @@ import java.util.List;
 /** The netsym command line: picks the command, reads its arguments, and turns failures into exit codes. */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(new CheckCommand(), new DeriveCommand(),
-            new ProveCommand(), new LatexCommand(), new DotCommand(), new HelpCommand());
+            new ProveCommand(), new SimulateCommand(), new LatexCommand(), new DotCommand(), new HelpCommand());
 
     private static final CommandSyntax NETSYM = CommandSyntax.of("netsym", null)
             .withDescription(
@@ -21,6 +21,7 @@ public final class Main {
                 "Examples:",
                 "  netsym prove examples/cs231n.net",
                 "  netsym derive --param w5 examples/cs231n.net",
+                "  netsym simulate examples/cs231n.net -o cs231n.png",
                 "  netsym latex examples/cs231n.net -o cs231n.tex --pdf",
                 "",
                 "The spec language (statements, expressions, what becomes a parameter, what prove reports):",
@@ -33,6 +34,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Pictures are drawn off screen: never reach for a display, even where one is set.
+        System.setProperty("java.awt.headless", "true");
         System.exit(run(args, new PrintWriter(System.out, false, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, false, StandardCharsets.UTF_8)));
     }
