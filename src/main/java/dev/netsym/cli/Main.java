@@ -34,14 +34,14 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        // Pictures are drawn off screen: never reach for a display, even where one is set.
-        System.setProperty("java.awt.headless", "true");
         System.exit(run(args, new PrintWriter(System.out, false, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, false, StandardCharsets.UTF_8)));
     }
 
     /** Runs the command line with the given streams; returns the exit code. Used by tests too. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        // Pictures are drawn off screen: never reach for a display, even where one is set.
+        System.setProperty("java.awt.headless", "true");
         int code;
         try {
             code = dispatch(List.of(args), out, err);
