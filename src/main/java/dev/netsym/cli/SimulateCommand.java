@@ -21,15 +21,15 @@ final class SimulateCommand implements Command {
     private static final Option<Path> OUTPUT = Option.converted("--output", "OUT", null,
             "Write the picture here, as SVG or PNG by its ending (default: FILE's name with -simulate.svg,"
                     + " in the current folder).", SimulateCommand::picturePath).withShortName("-o");
-    private static final Option<Integer> STEPS = Option.converted("--steps", "N", "200",
+    static final Option<Integer> STEPS = Option.converted("--steps", "N", "200",
             "Steps of gradient descent (default: {default}, at most " + MAX_STEPS + ").",
             text -> count(text, "steps", MAX_STEPS));
-    private static final Option<Double> RATE = Option.converted("--rate", "RATE", "0.05",
+    static final Option<Double> RATE = Option.converted("--rate", "RATE", "0.05",
             "Learning rate η, on the gradient of the mean objective over the samples (default: {default}).",
             SimulateCommand::rate);
-    private static final Option<Long> SEED = Option.converted("--seed", "SEED", "1",
+    static final Option<Long> SEED = Option.converted("--seed", "SEED", "1",
             "Seed of every random draw: initial values, data samples (default: {default}).", SimulateCommand::seed);
-    private static final Option<Integer> SAMPLES = Option.converted("--samples", "N", "8",
+    static final Option<Integer> SAMPLES = Option.converted("--samples", "N", "8",
             "Random samples of inputs and targets, for a spec without 'data' lines (default: {default}).",
             text -> count(text, "samples", 10_000));
     private static final Option<Double> TIMEOUT = Option.seconds("--timeout", "60",
@@ -62,8 +62,7 @@ final class SimulateCommand implements Command {
             err.println("netsym: refusing to write the picture over the spec file " + input.displayName());
             return ExitCodes.USAGE;
         }
-        TrainingSimulation.Settings settings = new TrainingSimulation.Settings(arguments.get(STEPS),
-                arguments.get(RATE), arguments.get(SEED), arguments.get(SAMPLES));
+        TrainingSimulation.Settings settings = settings(arguments);
         TrainingSimulation.Result result;
         byte[] picture;
         String name;
@@ -100,6 +99,12 @@ final class SimulateCommand implements Command {
         }
         out.println(summary.checkLine());
         return result.violations().isEmpty() ? code : ExitCodes.INTERNAL;
+    }
+
+    /** The run's settings from --steps, --rate, --seed and --samples (also for latex --simulate). */
+    static TrainingSimulation.Settings settings(Arguments arguments) {
+        return new TrainingSimulation.Settings(arguments.get(STEPS), arguments.get(RATE), arguments.get(SEED),
+                arguments.get(SAMPLES));
     }
 
     /** FILE's name with -simulate.svg, in the current folder: examples/cs231n.net → cs231n-simulate.svg. */

@@ -147,4 +147,21 @@ class SimulateCommandTest {
         assertTrue(unwritable.err().contains("cannot write"), unwritable.err());
         assertTrue(lastLine(unwritable.out()).startsWith("checked: "), "the check is still reported");
     }
+
+    @Test
+    void latexSimulateAddsAPgfplotsFigureWithTheCheck(@TempDir Path dir) throws Exception {
+        Path tex = dir.resolve("cs231n.tex");
+        CliRun r = CliRun.of("latex", "examples/cs231n.net", "--simulate", "--steps", "20", "--rate", "0.02", "--pdf",
+                "-o", tex.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        String doc = Files.readString(tex);
+        assertTrue(doc.contains("\\usepackage{pgfplots}"), "pgfplots loaded");
+        assertTrue(doc.contains("\\section*{Training, simulated}"), doc);
+        assertTrue(doc.contains("\\addplot[color=netsymclassa] coordinates {(0,"), doc);
+        assertTrue(doc.contains("Checked: 4 classes stayed equal and 0 frozen parameters stayed put over 20 steps"), doc);
+        if (OutputFile.onPath("pdflatex")) assertTrue(Files.size(dir.resolve("cs231n.pdf")) > 1000, r.err());
+
+        CliRun plain = CliRun.of("latex", "examples/cs231n.net");
+        assertFalse(plain.out().contains("pgfplots"), "without --simulate the document is as before");
+    }
 }
