@@ -25,6 +25,12 @@ public final class TrainingSimulation {
     /** At most this many iterates are kept for drawing; the check sees every step. */
     static final int MAX_RECORDED = 500;
     /**
+     * At most this many parameters are kept for drawing, each class's first member before the
+     * others, so that every class shows up: a picture of a million lines says no more, and
+     * their trajectories would not fit in memory. The check sees every parameter.
+     */
+    static final int MAX_DRAWN = 1_000;
+    /**
      * How far two values the proof keeps equal may drift apart in doubles, relative to their
      * size (at least 1): room for rounding, far below a real split, which moves values by
      * about a step's size at once.
@@ -47,7 +53,7 @@ public final class TrainingSimulation {
      * @param drawn the values drawn for the spec's initial-value symbols, in order of first use
      *     (empty for the random start, where every parameter is drawn)
      * @param steps the recorded steps, ascending, from 0 to {@code stepsTaken}
-     * @param values per recorded step, every parameter in the network's order
+     * @param values per recorded step, the drawn parameters in the order of {@link Result#drawn()}
      * @param loss per recorded step, the objective averaged over the samples
      * @param stopReason why the run ended before the steps asked for, or null
      */
@@ -61,21 +67,24 @@ public final class TrainingSimulation {
     /**
      * Both runs and the check of the first.
      *
+     * @param drawn the parameters whose trajectories the runs keep, by name, in the order of their values
      * @param initialDeviation the standard deviation of every initial value drawn
      * @param specData whether the samples are the spec's own data lines
      * @param classesChecked classes of two or more parameters that move, each checked to stay equal
      * @param frozenChecked frozen parameters, each checked to stay put
      * @param largestGap the largest relative difference seen inside a class or from a frozen start
      */
-    public record Result(Proof proof, Settings settings, double initialDeviation, boolean specData, int sampleCount,
+    public record Result(Proof proof, Settings settings, List<String> drawn, double initialDeviation, boolean specData, int sampleCount,
                          Run fromSpec, Run fromRandom, int classesChecked, int frozenChecked, double largestGap,
                          List<Violation> violations) {
         public Result {
+            drawn = List.copyOf(drawn);
             violations = List.copyOf(violations);
         }
 
-        public List<String> parameterNames() {
-            return proof.network().parameters().stream().map(Parameter::name).toList();
+        /** The position of the parameter's values in a run's {@code values}, or −1 when it is not drawn. */
+        public int drawnIndex(String parameter) {
+            return drawn.indexOf(parameter);
         }
     }
 
@@ -100,10 +109,12 @@ public final class TrainingSimulation {
 
         var simulation = new GradientDescentSimulation<>(tape, arithmetic);
         Checker checker = new Checker(proof, tape, specStart);
-        Run fromSpec = descend(simulation, specStart, samples, settings, checker, drawn);
-        Run fromRandom = descend(simulation, randomStart, samples, settings, null, Map.of());
-        return new Result(proof, settings, deviation, !network.data().isEmpty(), samples.size(), fromSpec, fromRandom,
-                checker.classesChecked, checker.frozenChecked, checker.largestGap, checker.violations);
+        List<String> drawnNames = drawnParameters(proof);
+        int[] kept = drawnNames.stream().mapToInt(tape::parameterIndex).toArray();
+        Run fromSpec = descend(simulation, specStart, samples, settings, checker, drawn, kept);
+        Run fromRandom = descend(simulation, randomStart, samples, settings, null, Map.of(), kept);
+        return new Result(proof, settings, drawnNames, deviation, !network.data().isEmpty(), samples.size(), fromSpec,
+                fromRandom, checker.classesChecked, checker.frozenChecked, checker.largestGap, checker.violations);
     }
 
     /**
@@ -129,6 +140,20 @@ public final class TrainingSimulation {
             samples.add(values);
         }
         return samples;
+    }
+
+    /** Each class's first member, then the other members, at most {@link #MAX_DRAWN}. */
+    private static List<String> drawnParameters(Proof proof) {
+        List<String> drawn = new ArrayList<>();
+        for (ParameterClass c : proof.classes()) {
+            if (drawn.size() < MAX_DRAWN) drawn.add(c.members().get(0));
+        }
+        for (ParameterClass c : proof.classes()) {
+            for (String m : c.members().subList(1, c.members().size())) {
+                if (drawn.size() < MAX_DRAWN) drawn.add(m);
+            }
+        }
+        return drawn;
     }
 
     /** Numbers as written, one draw per symbol (times its coefficient, and noted), one per random parameter. */
@@ -157,7 +182,7 @@ public final class TrainingSimulation {
     }
 
     private static Run descend(GradientDescentSimulation<Double> simulation, Double[] start, List<Double[]> samples,
-                               Settings settings, Checker checker, Map<String, Double> drawn) {
+                               Settings settings, Checker checker, Map<String, Double> drawn, int[] kept) {
         int steps = settings.steps();
         int every = (steps + MAX_RECORDED - 1) / MAX_RECORDED;
         List<Integer> recordedSteps = new ArrayList<>();
@@ -172,14 +197,14 @@ public final class TrainingSimulation {
         try {
             simulation.run(start, samples, settings.learningRate() / n, steps, (step, current, loss) -> {
                 double mean = loss / n;
-                double[] plain = new double[current.length];
-                for (int i = 0; i < plain.length; i++) plain[i] = current[i];
-                if (!Double.isFinite(mean) || !allFinite(plain)) {
+                if (!Double.isFinite(mean) || !allFinite(current)) {
                     stopReason[0] = step == 0 ? "the loss is not a finite number at the start"
                             : "the values overflowed at step " + step + "; a smaller --rate keeps them finite";
                     return false;
                 }
                 if (checker != null) checker.check(step, current);
+                double[] plain = new double[kept.length];
+                for (int j = 0; j < kept.length; j++) plain[j] = current[kept[j]];
                 last[0] = plain;
                 lastLoss[0] = mean;
                 lastStep[0] = step;
@@ -205,8 +230,8 @@ public final class TrainingSimulation {
                 Math.max(0, lastStep[0]), stopReason[0]);
     }
 
-    private static boolean allFinite(double[] values) {
-        for (double v : values) {
+    private static boolean allFinite(Double[] values) {
+        for (Double v : values) {
             if (!Double.isFinite(v)) return false;
         }
         return true;
@@ -254,7 +279,8 @@ public final class TrainingSimulation {
                 for (int m = 0; m < indices.length; m++) {
                     int i = indices[m];
                     double expected = c.frozen() ? start[i] : sign[m] * reference;
-                    double gap = Math.abs(values[i] - expected) / Math.max(1, Math.max(Math.abs(values[i]), Math.abs(expected)));
+                    double size = Math.max(1, Math.max(Math.abs(values[i]), Math.abs(expected)));
+                    double gap = Math.abs(values[i] - expected) / size;
                     largestGap = Math.max(largestGap, gap);
                     if (gap > TOLERANCE) {
                         violated[k] = true;

@@ -19,13 +19,14 @@ final class LatexTrajectoryFigure {
     private final PrintWriter out;
     private final TrainingSimulation.Result result;
     private final ClassColours colours;
-    private final List<String> names;
+    /** Where each drawn parameter's values are in a run. */
+    private final java.util.Map<String, Integer> drawnIndex = new java.util.HashMap<>();
 
     LatexTrajectoryFigure(PrintWriter out, TrainingSimulation.Result result, ClassColours colours) {
         this.out = out;
         this.result = result;
+        for (int i = 0; i < result.drawn().size(); i++) drawnIndex.put(result.drawn().get(i), i);
         this.colours = colours;
-        this.names = result.parameterNames();
     }
 
     void write() {
@@ -44,7 +45,7 @@ final class LatexTrajectoryFigure {
         out.println();
         // On the left a class is one line (its members coincide), on the right every member is its own.
         int specLines = result.proof().classes().size();
-        int randomLines = names.size();
+        int randomLines = result.drawn().size();
         out.println("\\begin{center}");
         out.println("\\begin{tikzpicture}");
         panel("spec", null, result.fromSpec(), true);
@@ -73,10 +74,11 @@ final class LatexTrajectoryFigure {
         for (ParameterClass c : classes) {
             List<String> members = oneLinePerClass ? List.of(c.members().get(0)) : c.members();
             for (String m : members) {
+                if (drawnIndex.getOrDefault(m, -1) < 0) continue;
                 if (drawn++ == LINES) break lines;
                 String colour = colours.ofClass(c).name();
                 out.println("\\addplot[color=" + colour + (c.frozen() ? ", dashed" : "") + "] coordinates {"
-                        + coordinates(run, names.indexOf(m)) + "};");
+                        + coordinates(run, drawnIndex.getOrDefault(m, -1)) + "};");
             }
         }
         out.println("\\end{axis}");

@@ -38,9 +38,8 @@ public final class SimulationSummary {
         out.println("  loss " + lossChange(spec));
         List<ParameterClass> classes = result.proof().classes();
         int width = classes.stream().limit(CLASSES_SHOWN).mapToInt(c -> label(c).length()).max().orElse(0);
-        List<String> names = result.parameterNames();
         for (ParameterClass c : classes.subList(0, Math.min(CLASSES_SHOWN, classes.size()))) {
-            int index = names.indexOf(c.members().get(0));
+            int index = result.drawnIndex(c.members().get(0));
             double first = spec.values()[0][index];
             double last = spec.values()[spec.values().length - 1][index];
             String sign = c.negated().contains(c.members().get(0)) ? "-" : "";
@@ -53,8 +52,13 @@ public final class SimulationSummary {
         out.println("From a random initialisation (every parameter from " + deviation(result) + "):");
         out.println("  loss " + lossChange(random));
         stopped(out, random);
+        int parameters = result.proof().network().parameters().size();
+        if (result.drawn().size() < parameters) {
+            out.println("The picture draws " + result.drawn().size() + " of the " + parameters + " parameters: each"
+                    + " class's first member, then others; the check covers them all.");
+        }
         out.println("Trained values: " + result.proof().trainableValues() + " from the spec's start (one per class that"
-                + " moves), " + names.size() + " from the random one.");
+                + " moves), " + parameters + " from the random one.");
     }
 
     /**

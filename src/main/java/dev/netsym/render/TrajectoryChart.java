@@ -15,9 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
@@ -59,15 +57,15 @@ public final class TrajectoryChart {
     private final TrainingSimulation.Result result;
     private final String name;
     private final ClassColours colours;
-    private final Map<String, Integer> parameterIndex = new HashMap<>();
+    /** Where each drawn parameter's values are in a run. */
+    private final java.util.Map<String, Integer> drawnIndex = new java.util.HashMap<>();
 
     /** @param name what the title calls the network: its name or file */
     public TrajectoryChart(TrainingSimulation.Result result, String name) {
         this.result = result;
         this.name = name;
+        for (int i = 0; i < result.drawn().size(); i++) drawnIndex.put(result.drawn().get(i), i);
         this.colours = ClassColours.of(result.proof());
-        List<String> names = result.parameterNames();
-        for (int i = 0; i < names.size(); i++) parameterIndex.put(names.get(i), i);
     }
 
     /** The picture as an SVG document. */
@@ -139,7 +137,8 @@ public final class TrajectoryChart {
         for (ParameterClass c : order) {
             Color colour = Color.decode(colours.ofClass(c).hashHex());
             for (String member : c.members()) {
-                int index = parameterIndex.get(member);
+                int index = drawnIndex.getOrDefault(member, -1);
+                if (index < 0) continue;
                 XYSeries series = new XYSeries(member, false, true);
                 for (int k = 0; k < run.steps().length; k++) series.add(run.steps()[k], run.values()[k][index]);
                 int s = parameters.getSeriesCount();
