@@ -67,24 +67,65 @@ public final class GradientDescentSimulation<T> {
      * vector in {@link Tape#dataNames()} order) with learning rate {@code learningRate}.
      */
     public Trajectory<T> run(T[] initialValues, List<T[]> samples, T learningRate, int steps) {
-        if (steps < 0) throw new IllegalArgumentException("negative step count " + steps);
         List<T[]> trajectory = new ArrayList<>(steps + 1);
+        descend(initialValues, samples, learningRate, steps, false, (step, values, loss) -> {
+            trajectory.add(values);
+            return true;
+        });
+        return new Trajectory<>(trajectory, arithmetic);
+    }
+
+    /** Sees each iterate as the run makes it; answers whether the run goes on. */
+    @FunctionalInterface
+    public interface Observer<T> {
+        /**
+         * @param values the parameters after {@code step} steps (0 = initial), not to be changed
+         * @param loss the objective summed over the samples at these values
+         */
+        boolean observe(int step, T[] values, T loss);
+    }
+
+    /**
+     * The same run, handing each iterate and its loss to {@code observer} instead of keeping
+     * them, so that memory stays one iterate however many steps; it ends early when the observer
+     * says so (a floating-point run that overflowed). Returns the number of steps taken.
+     */
+    public int run(T[] initialValues, List<T[]> samples, T learningRate, int steps, Observer<T> observer) {
+        return descend(initialValues, samples, learningRate, steps, true, observer);
+    }
+
+    /** The one loop of both runs; without {@code withLoss} the loss passed on is null. */
+    private int descend(T[] initialValues, List<T[]> samples, T learningRate, int steps, boolean withLoss,
+                        Observer<T> observer) {
+        if (steps < 0) throw new IllegalArgumentException("negative step count " + steps);
         T[] current = initialValues.clone();
-        trajectory.add(current);
-        for (int step = 0; step < steps; step++) {
+        for (int step = 0; ; step++) {
             T[] total = arithmetic.newArray(current.length);
             java.util.Arrays.fill(total, arithmetic.zero());
-            for (T[] sample : samples) {
-                T[] gradient = tape.gradient(arithmetic, current, sample);
-                for (int i = 0; i < total.length; i++) total[i] = arithmetic.add(total[i], gradient[i]);
+            T loss = withLoss ? arithmetic.zero() : null;
+            // The last iterate needs its loss only; its gradient is skipped unless the loss comes with it.
+            boolean last = step == steps;
+            if (withLoss || !last) {
+                for (T[] sample : samples) {
+                    if (withLoss) {
+                        Evaluation<T> evaluation = tape.evaluate(arithmetic, current, sample);
+                        loss = arithmetic.add(loss, evaluation.objective());
+                        addTo(total, evaluation.gradient());
+                    } else {
+                        addTo(total, java.util.Arrays.asList(tape.gradient(arithmetic, current, sample)));
+                    }
+                }
             }
+            if (!observer.observe(step, current, loss) || last) return step;
             T[] next = arithmetic.newArray(current.length);
             for (int i = 0; i < next.length; i++) {
                 next[i] = arithmetic.subtract(current[i], arithmetic.multiply(learningRate, total[i]));
             }
-            trajectory.add(next);
             current = next;
         }
-        return new Trajectory<>(trajectory, arithmetic);
+    }
+
+    private void addTo(T[] total, List<T> gradient) {
+        for (int i = 0; i < total.length; i++) total[i] = arithmetic.add(total[i], gradient.get(i));
     }
 }

@@ -6,6 +6,8 @@ import dev.netsym.calculus.SymbolicEngine;
 import dev.netsym.model.Network;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.ProofRunner;
+import dev.netsym.proof.TrainingSimulation;
+import dev.netsym.render.SimulationSummary;
 import java.time.Duration;
 import dev.netsym.render.LatexDocumentRenderer;
 import java.io.IOException;
@@ -32,17 +34,23 @@ final class LatexCommand implements Command {
             "Write every expression out as computed, however long: no names for repeated parts, no"
                     + " unit names kept, nothing left out.");
 
+    private static final Option<Boolean> SIMULATE = Option.flag("--simulate",
+            "Also simulate training as 'netsym simulate' does, and draw it with pgfplots after the proof"
+                    + " (--steps, --rate, --seed and --samples as there).");
+
     private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym latex",
                     "Write the derivation and the proof as a LaTeX document with a picture.")
             .withDescription(
                 "Writes a LaTeX document of the network: its equations, a picture with edges coloured by",
                 "parameter class, every gradient derived by the chain rule, and the proof of which",
                 "parameters gradient descent keeps equal forever.")
-            .withOptions(OUTPUT, PDF, FRAGMENT, FULL, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
+            .withOptions(OUTPUT, PDF, FRAGMENT, FULL, SIMULATE, SimulateCommand.STEPS, SimulateCommand.RATE,
+                    SimulateCommand.SEED, SimulateCommand.SAMPLES, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym latex examples/cs231n.net -o cs231n.tex",
                 "  netsym latex examples/cs231n.net --pdf -o cs231n.tex",
-                "  netsym latex examples/cs231n.net --fragment > body.tex");
+                "  netsym latex examples/cs231n.net --fragment > body.tex",
+                "  netsym latex examples/attention-zero-qk.net --simulate --pdf -o attention.tex");
 
     @Override
     public CommandSyntax syntax() {
@@ -83,6 +91,7 @@ final class LatexCommand implements Command {
             return ExitCodes.USAGE;
         }
         StringWriter text = new StringWriter();
+        TrainingSimulation.Result simulation = null;
         try (Progress progress = Progress.onConsole(err)) {
             Consumer<String> phase = Progress.sink(progress);
             PrintWriter messages = Progress.messages(progress, err);
@@ -92,9 +101,18 @@ final class LatexCommand implements Command {
             // Too large to derive by hand: the document leaves the gradients section out.
             Derivation derivation = deriveWithin(network, DERIVATION_BUDGET, messages);
             Proof proof = proofOf(network, phase);
+            if (arguments.get(SIMULATE)) {
+                phase.accept("running gradient descent");
+                simulation = TrainingSimulation.run(proof, SimulateCommand.settings(arguments));
+            }
             phase.accept("writing the document");
-            new LatexDocumentRenderer(new PrintWriter(text), fragment, arguments.get(FULL))
+            new LatexDocumentRenderer(new PrintWriter(text), fragment, arguments.get(FULL)).withSimulation(simulation)
                     .render(network, derivation, proof);
+        }
+        if (simulation != null && !simulation.violations().isEmpty()) {
+            // A bug, not a result: no document that would present it as one.
+            err.println("netsym: " + new SimulationSummary(simulation, input.displayName()).checkLine());
+            return ExitCodes.INTERNAL;
         }
         if (output == null) {
             out.print(text);

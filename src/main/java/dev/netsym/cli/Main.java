@@ -9,7 +9,8 @@ import java.util.List;
 /** The netsym command line: picks the command, reads its arguments, and turns failures into exit codes. */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(new CheckCommand(), new DeriveCommand(),
-            new ProveCommand(), new LawsCommand(), new LatexCommand(), new DotCommand(), new HelpCommand());
+            new ProveCommand(), new LawsCommand(), new SimulateCommand(), new LatexCommand(), new DotCommand(),
+            new HelpCommand());
 
     private static final CommandSyntax NETSYM = CommandSyntax.of("netsym", null)
             .withDescription(
@@ -22,6 +23,7 @@ public final class Main {
                 "Examples:",
                 "  netsym prove examples/cs231n.net",
                 "  netsym derive --param w5 examples/cs231n.net",
+                "  netsym simulate examples/cs231n.net -o cs231n.png",
                 "  netsym latex examples/cs231n.net -o cs231n.tex --pdf",
                 "",
                 "The spec language (statements, expressions, what becomes a parameter, what prove reports):",
@@ -40,6 +42,8 @@ public final class Main {
 
     /** Runs the command line with the given streams; returns the exit code. Used by tests too. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        // Pictures are drawn off screen: never reach for a display, even where one is set.
+        System.setProperty("java.awt.headless", "true");
         int code;
         try {
             code = dispatch(List.of(args), out, err);

@@ -83,6 +83,25 @@ final class RandomValues {
 
     private int smallCount;
 
+    /**
+     * A uniform draw from (0, 1), to three decimals, inside the name's interval: targets that
+     * keep a cross-entropy or a squared error bounded below, as real targets do.
+     */
+    Rational fraction(String name) {
+        Rational magnitude = Rational.of(1 + random.nextInt(999), 1000);
+        return place(name, magnitude, false);
+    }
+
+    /**
+     * A normal draw of standard deviation {@code deviation}, to three decimals and never 0,
+     * inside the name's interval: values that look like a real initialisation or data set.
+     */
+    Rational normal(String name, double deviation) {
+        double draw = random.nextGaussian() * deviation;
+        Rational magnitude = Rational.of(Math.max(1, Math.round(Math.abs(draw) * 1000)), 1000);
+        return place(name, magnitude, draw < 0);
+    }
+
     /** Uniform on {1, ..., 2^61 − 1}: the sampling set the Schwartz–Zippel bound is computed over. */
     long residue() {
         long r;

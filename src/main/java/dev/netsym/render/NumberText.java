@@ -41,6 +41,15 @@ final class NumberText {
         return init instanceof Init.Numeric n ? n.written() : init.toString();
     }
 
+    /** A floating-point value to three significant digits: 0.707, -12.5, 3.2e-7. */
+    static String approximate(double value) {
+        if (value == 0 || !Double.isFinite(value)) return value == 0 ? "0" : Double.toString(value);
+        BigDecimal rounded = new BigDecimal(value).round(new MathContext(3)).stripTrailingZeros();
+        double magnitude = Math.abs(value);
+        if (magnitude >= 1e-4 && magnitude < 1e6) return rounded.toPlainString();
+        return rounded.toString().replace("E+", "e").replace("E", "e");
+    }
+
     /** Text that is already a decimal ("-0.0125", "1e-3"), as a plain decimal; otherwise null. */
     static String decimalLiteral(String text) {
         if (!DECIMAL_LITERAL.matcher(text).matches()) return null;

@@ -149,7 +149,7 @@ class ProveCommandTest {
     void topLevelHelpListsEveryCommandOnOneLine() {
         CliRun r = run("--help");
         assertEquals(ExitCodes.OK, r.exitCode());
-        assertTrue(r.out().contains("  prove   Prove which parameters stay equal, which never move, which separate.\n"),
+        assertTrue(r.out().contains("  prove     Prove which parameters stay equal, which never move, which separate.\n"),
                 r.out());
         r.out().lines().forEach(l -> assertTrue(l.length() <= 100, "longer than 100 columns: " + l));
     }
