@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Reading the command line, through Main as a user runs it: options, help, version and the mistakes. */
 class CommandLineTest {
     private static final String SPEC = "examples/cs231n.net";
-    private static final List<String> COMMANDS = List.of("check", "derive", "prove", "simulate", "latex", "dot", "help");
+    private static final List<String> COMMANDS = List.of("check", "derive", "prove", "laws", "simulate", "latex", "dot", "help");
 
     /** A wrong command line: exit 64, nothing on stdout, the problem on one line, then where to read more. */
     private static void assertUsageError(String problem, String helpCommand, String... args) {
@@ -185,7 +185,7 @@ class CommandLineTest {
                                      [--shape=NAME=2x16]... FILE
                 """), derive);
         assertTrue(CliRun.of("latex", "--help").out().contains(
-                "  -o, --output=OUT.tex   Write the document here (default: standard output).\n"));
+                "  -o, --output=OUT.tex    Write the document here (default: standard output).\n"));
     }
 
     @Test
