@@ -3,7 +3,6 @@ package dev.netsym.onnx;
 import static dev.netsym.onnx.OnnxFiles.floatInput;
 import static dev.netsym.onnx.OnnxFiles.node;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.protobuf.ByteString;
 import dev.netsym.onnx.proto.OnnxProto.AttributeProto;
@@ -13,6 +12,7 @@ import dev.netsym.onnx.proto.OnnxProto.StringStringEntryProto;
 import dev.netsym.onnx.proto.OnnxProto.TensorProto;
 import dev.netsym.onnx.proto.OnnxProto.ValueInfoProto;
 import dev.netsym.robust.CliRun;
+import dev.netsym.robust.FuzzLoop;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,31 +88,8 @@ class OnnxFuzzTest {
 
     @Test
     void everyModelFileEndsInAResultOrDiagnostics() throws Exception {
-        SplittableRandom random = new SplittableRandom(SEED);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
-        List<String> failures = new ArrayList<>();
-        int tried = 0;
-        int accepted = 0;
-        long start = System.nanoTime();
-        while (SECONDS > 0 ? System.nanoTime() < deadline : tried < INPUTS) {
-            byte[] input = generate(random);
-            tried++;
-            String problem = problemWith(input);
-            if (problem == null) continue;
-            if (problem.isEmpty()) {
-                accepted++;
-                continue;
-            }
-            failures.add(save(input, failures.size()) + ": " + problem);
-            if (failures.size() >= 20) break;
-        }
-        System.out.printf("onnx fuzz: seed %d, %d inputs, %d accepted, %d failures, %d s%n", SEED, tried, accepted,
-                failures.size(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
-        if (!failures.isEmpty()) fail(failures.size() + " inputs failed:\n" + String.join("\n\n", failures));
-        // A generator that never produced a readable model would only be testing the error paths.
-        int valid = accepted;
-        int total = tried;
-        assertTrue(valid > total / 50, () -> "only " + valid + " of " + total + " inputs were readable models");
+        FuzzLoop.run("onnx fuzz", SEED, SECONDS, INPUTS, OnnxFuzzTest::generate, OnnxFuzzTest::problemWith,
+                OnnxFuzzTest::save, "readable models");
     }
 
     /** Null if refused cleanly, "" if accepted, otherwise what went wrong. */

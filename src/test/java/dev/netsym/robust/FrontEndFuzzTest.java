@@ -1,7 +1,6 @@
 package dev.netsym.robust;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,31 +80,8 @@ class FrontEndFuzzTest {
 
     @Test
     void everyInputEndsInAResultOrDiagnostics() throws Exception {
-        SplittableRandom random = new SplittableRandom(SEED);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
-        List<String> failures = new ArrayList<>();
-        int tried = 0;
-        int accepted = 0;
-        long start = System.nanoTime();
-        while (SECONDS > 0 ? System.nanoTime() < deadline : tried < INPUTS) {
-            byte[] input = generate(random);
-            tried++;
-            String problem = problemWith(input);
-            if (problem == null) continue;
-            if (problem.isEmpty()) {
-                accepted++;
-                continue;
-            }
-            failures.add(save(input, failures.size()) + ": " + problem);
-            if (failures.size() >= 20) break;
-        }
-        System.out.printf("fuzz: seed %d, %d inputs, %d accepted, %d failures, %d s%n", SEED, tried, accepted,
-                failures.size(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
-        if (!failures.isEmpty()) fail(failures.size() + " inputs failed:\n" + String.join("\n\n", failures));
-        // A generator that never produced a valid spec would only be testing the error paths.
-        int valid = accepted;
-        int total = tried;
-        assertTrue(valid > total / 50, () -> "only " + valid + " of " + total + " inputs were valid specs");
+        FuzzLoop.run("fuzz", SEED, SECONDS, INPUTS, FrontEndFuzzTest::generate, FrontEndFuzzTest::problemWith,
+                FrontEndFuzzTest::save, "valid specs");
     }
 
     /** Null if refused cleanly, "" if accepted, otherwise what went wrong. */
