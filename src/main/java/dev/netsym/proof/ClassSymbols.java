@@ -32,7 +32,7 @@ public final class ClassSymbols {
         Set<String> taken = specNames(network);
         for (String letter : LETTERS) {
             Pattern numbered = Pattern.compile(Pattern.quote(letter) + "_?[0-9]+");
-            if (taken.stream().noneMatch(n -> numbered.matcher(n).matches())) return new ClassSymbols(letter, taken);
+            if (noneMatches(taken, letter, numbered)) return new ClassSymbols(letter, taken);
         }
         // Every letter in use: c1, with primes where a name is taken.
         return new ClassSymbols(LETTERS.get(0), taken);
@@ -49,9 +49,14 @@ public final class ClassSymbols {
         taken.addAll(alsoTaken);
         for (String letter : PART_LETTERS) {
             Pattern numbered = Pattern.compile(Pattern.quote(letter) + "(_?[0-9]+|\\[.*])?");
-            if (taken.stream().noneMatch(n -> numbered.matcher(n).matches())) return new ClassSymbols(letter, taken);
+            if (noneMatches(taken, letter, numbered)) return new ClassSymbols(letter, taken);
         }
         return new ClassSymbols(PART_LETTERS.get(0), taken);
+    }
+
+    /** No name that starts with the letter matches: the cheap test first, as networks have millions of names. */
+    private static boolean noneMatches(Set<String> names, String letter, Pattern pattern) {
+        return names.stream().noneMatch(n -> n.startsWith(letter) && pattern.matcher(n).matches());
     }
 
     /** Symbol 1, 2, 3, ... one per call. */

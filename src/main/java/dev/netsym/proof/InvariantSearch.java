@@ -92,6 +92,19 @@ final class InvariantSearch<T> {
         boolean sameAs(State other) {
             return Arrays.equals(classOf, other.classOf) && Arrays.equals(pinned, other.pinned);
         }
+
+        /** Whether S(this) ⊆ S(other): each of other's classes lies in one of ours, each of its pins is ours. */
+        boolean within(State other) {
+            int[] ours = new int[classOf.length];
+            Arrays.fill(ours, -1);
+            for (int p = 0; p < classOf.length; p++) {
+                if (other.pinned[p] && !pinned[p]) return false;
+                int c = other.classOf[p];
+                if (ours[c] < 0) ours[c] = classOf[p];
+                else if (ours[c] != classOf[p]) return false;
+            }
+            return true;
+        }
     }
 
     private final Consumer<String> progress;

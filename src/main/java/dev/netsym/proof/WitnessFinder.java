@@ -154,7 +154,7 @@ final class WitnessFinder {
                     symbolValues.put(symbol, v);
                     start.put(symbol, v.toString());
                 }
-                if (init instanceof Init.Symbolic s) v = v.multiply(s.coefficient());
+                if (init instanceof Init.Symbolic s && !s.coefficient().isOne()) v = v.multiply(s.coefficient());
             }
             initial[p] = a.fromRational(v);
             startValues[p] = v;
@@ -252,6 +252,7 @@ final class WitnessFinder {
 
         /** Whether the difference seen at {@code step} (second < 0: a move from the start) is real. */
         boolean confirms(int step, int first, int second, boolean opposite, Object seenFirst, Object seenSecond) {
+            if (clearlyLarge(seenFirst, seenSecond, opposite)) return true;
             BigDecimal a = decimal(seenFirst);
             BigDecimal b = opposite ? decimal(seenSecond).negate() : decimal(seenSecond);
             BigDecimal seen = a.subtract(b).abs();
@@ -286,9 +287,23 @@ final class WitnessFinder {
             trajectory = new GradientDescentSimulation<>(tape, arithmetic).run(initial, samples, arithmetic.fromRational(eta), steps);
         }
 
+        /**
+         * Whether a double-double difference is far enough above the confirmation threshold that
+         * rounding in this test cannot matter: the common case, decided without the cost of
+         * decimals (a network's every parameter passes here). Anything closer goes the exact way.
+         */
+        private static boolean clearlyLarge(Object seenFirst, Object seenSecond, boolean opposite) {
+            if (!(seenFirst instanceof DoubleDouble a) || !(seenSecond instanceof DoubleDouble b)) return false;
+            double x = a.doubleValue();
+            double y = opposite ? -b.doubleValue() : b.doubleValue();
+            double scale = Math.max(1, Math.max(Math.abs(x), Math.abs(y)));
+            double difference = a.subtract(opposite ? b.negate() : b).abs().doubleValue();
+            return Double.isFinite(difference) && Double.isFinite(scale) && difference > 1.01 * CONFIRM_BELOW * scale;
+        }
+
         private static BigDecimal decimal(Object value) {
             if (value instanceof BigDecimal d) return d;
-            if (value instanceof dev.netsym.calculus.DoubleDouble d) return d.toBigDecimal();
+            if (value instanceof DoubleDouble d) return d.toBigDecimal();
             throw new IllegalArgumentException("not a rounded value: " + value);
         }
     }

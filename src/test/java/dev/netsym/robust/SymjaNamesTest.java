@@ -1,6 +1,7 @@
 package dev.netsym.robust;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -38,8 +39,15 @@ class SymjaNamesTest {
                     random (each its own) 5: Get, N, Pi, Print, Put
                     1/2                   1: Import
                     Integrate             1: Run
-                  translation: evaluation tape of 23 nodes; computer algebra ok
+                  translation: evaluation tape of 23 nodes
                 """, run.out());
+
+        // Computer algebra sees the same names: derive differentiates through all of them.
+        CliRun derive = CliRun.of("derive", dir.resolve("spec.net").toString());
+        assertEquals(0, derive.exitCode(), derive::toString);
+        assertEquals("", derive.err());
+        assertTrue(derive.out().contains("∂L/∂Import"), derive::out);
+        assertTrue(derive.out().contains("Integrate"), derive::out);
     }
 
     @Test
