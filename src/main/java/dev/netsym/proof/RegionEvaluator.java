@@ -2,6 +2,7 @@ package dev.netsym.proof;
 
 import dev.netsym.calculus.Evaluation;
 import dev.netsym.calculus.ExactArithmetic;
+import dev.netsym.calculus.ForwardingArithmetic;
 import dev.netsym.calculus.Tape;
 import dev.netsym.model.Builtin;
 import dev.netsym.model.Primitives;
@@ -218,12 +219,11 @@ final class RegionEvaluator {
     }
 
     /** Exact rationals that note every order decision: the region's pieces. */
-    private static final class Recorder implements Primitives<Rational> {
-        private final ExactArithmetic exact;
+    private static final class Recorder extends ForwardingArithmetic<Rational> {
         private final List<Integer> answers = new ArrayList<>();
         boolean tie;
 
-        Recorder(ExactArithmetic exact) { this.exact = exact; }
+        Recorder(ExactArithmetic exact) { super(exact); }
 
         int[] take() {
             int[] a = answers.stream().mapToInt(Integer::intValue).toArray();
@@ -237,22 +237,9 @@ final class RegionEvaluator {
             return answer;
         }
 
-        @Override public int signum(Rational a) { return note(a.signum()); }
-        @Override public int compare(Rational a, Rational b) { return note(Integer.signum(a.compareTo(b))); }
-        @Override public Rational zero() { return Rational.ZERO; }
-        @Override public Rational one() { return Rational.ONE; }
-        @Override public Rational fromRational(Rational value) { return value; }
-        @Override public Rational add(Rational a, Rational b) { return a.add(b); }
-        @Override public Rational subtract(Rational a, Rational b) { return a.subtract(b); }
-        @Override public Rational multiply(Rational a, Rational b) { return a.multiply(b); }
-        @Override public Rational divide(Rational a, Rational b) { return exact.divide(a, b); }
-        @Override public Rational negate(Rational a) { return a.negate(); }
-        @Override public Rational exp(Rational a) { return exact.exp(a); }
-        @Override public Rational expm1(Rational a) { return exact.expm1(a); }
-        @Override public Rational log(Rational a) { return exact.log(a); }
-        @Override public Rational log1p(Rational a) { return exact.log1p(a); }
-        @Override public Rational sqrt(Rational a) { return exact.sqrt(a); }
-        @Override public Rational erfc(Rational a) { return exact.erfc(a); }
-        @Override public Rational pi() { return exact.pi(); }
+        @Override public int signum(Rational a) { return note(inner.signum(a)); }
+        @Override public int compare(Rational a, Rational b) { return note(inner.compare(a, b)); }
+        /** Builtins' formulas run here, so that their order decisions are noted too. */
+        @Override public Primitives<Rational> working() { return this; }
     }
 }
