@@ -28,4 +28,16 @@ public record Diagnostic(Severity severity, SourcePos pos, String message) {
         if (pos.equals(SourcePos.NONE)) return file + ": " + severity.label() + ": " + message;
         return file + ":" + pos.line() + ":" + pos.column() + ": " + severity.label() + ": " + message;
     }
+
+    /**
+     * Whether a message should name this character (as U+XXXX) rather than print it: raw
+     * controls (U+009B starts a terminal escape), bidi overrides, line separators and unusual
+     * spaces would let hostile input rewrite the user's terminal or split the message.
+     */
+    public static boolean invisible(int codePoint) {
+        int type = Character.getType(codePoint);
+        return Character.isISOControl(codePoint) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
+                || type == Character.SURROGATE || (Character.isSpaceChar(codePoint) && codePoint != ' ');
+    }
 }

@@ -605,11 +605,7 @@ public final class OnnxImporter {
         for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
             if (shown++ == SHOWN_CHARACTERS) return b.append("...").toString();
             int cp = text.codePointAt(i);
-            int type = Character.getType(cp);
-            boolean invisible = Character.isISOControl(cp) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
-                    || type == Character.SURROGATE || (Character.isSpaceChar(cp) && cp != ' ');
-            if (invisible) b.append(String.format("<U+%04X>", cp));
+            if (Diagnostic.invisible(cp)) b.append(String.format("<U+%04X>", cp));
             else b.appendCodePoint(cp);
         }
         return b.toString();

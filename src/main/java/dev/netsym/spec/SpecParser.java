@@ -239,13 +239,8 @@ public final class SpecParser {
 
     private static String describe(String text) {
         int cp = text.codePointAt(0);
-        // Named, not printed: raw C1 controls (U+009B starts a terminal escape), bidi overrides and
-        // line separators would let a hostile spec rewrite the user's terminal or split the message.
-        int type = Character.getType(cp);
-        boolean invisible = Character.isISOControl(cp) || Character.isWhitespace(cp) || Character.isSpaceChar(cp)
-                || type == Character.FORMAT || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
-                || type == Character.SURROGATE;
-        if (invisible) return String.format("U+%04X", cp);
+        // A lone space or tab is named too: quoted, it would be hard to see.
+        if (Diagnostic.invisible(cp) || Character.isWhitespace(cp)) return String.format("U+%04X", cp);
         return "'" + text + "'";
     }
 
