@@ -67,7 +67,11 @@ final class IndependentGradients<T> {
     }
 
     static IndependentGradients<BigDecimal> decimal(Network network) {
-        return new IndependentGradients<>(network, new DecimalNumbers(new MathContext(DIGITS)));
+        return decimal(network, DIGITS);
+    }
+
+    static IndependentGradients<BigDecimal> decimal(Network network, int digits) {
+        return new IndependentGradients<>(network, new DecimalNumbers(new MathContext(digits)));
     }
 
     Numbers<T> numbers() { return numbers; }

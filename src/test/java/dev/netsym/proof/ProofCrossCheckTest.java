@@ -12,6 +12,7 @@ import dev.netsym.model.Parameter;
 import dev.netsym.model.Rational;
 import dev.netsym.model.Sample;
 import dev.netsym.model.Unit;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -355,7 +356,8 @@ class ProofCrossCheckTest {
                     Map<String, Rational> start = initialisation(new HashMap<>());
                     List<Map<String, T>> samples = samples();
                     if (network.data().isEmpty()) samples.addAll(samples());
-                    T eta = k.of(Rational.of(1, 3 + random.nextInt(8)));
+                    Rational rate = Rational.of(1, 3 + random.nextInt(8));
+                    T eta = k.of(rate);
                     var trajectory = evaluator.descend(lift(start), samples, eta, DESCENT_STEPS);
                     for (int step = 1; step < trajectory.size(); step++) {
                         Map<String, T> now = trajectory.get(step);
@@ -363,6 +365,10 @@ class ProofCrossCheckTest {
                             for (String m : c.members()) {
                                 boolean ok = c.frozen() ? k.same(now.get(m), trajectory.get(0).get(m))
                                         : k.same(signed(c, m, now.get(m)), now.get(c.members().get(0)));
+                                if (!ok && roundingNoise(start, samples, rate, step, c, m)) {
+                                    tally.skippedPoints++;
+                                    return;
+                                }
                                 if (!ok) {
                                     failure(c.frozen() ? "frozen parameter moves under gradient descent"
                                                     : "class splits under gradient descent",
@@ -380,6 +386,29 @@ class ProofCrossCheckTest {
                 }
             }
             tally.skippedPoints++;
+        }
+
+        /**
+         * Whether what the decimal run showed at {@code step} for member m of c is rounding noise:
+         * the same run with four times the digits keeps m with its class (or put). A run that
+         * grows fast (values of 10^90 and beyond in a few steps) turns 70 digits of noise into
+         * differences of order one; a real split does not vanish with more digits.
+         */
+        @SuppressWarnings("unchecked")
+        private boolean roundingNoise(Map<String, Rational> start, List<Map<String, T>> samples, Rational rate, int step,
+                                      ParameterClass c, String m) {
+            if (!(k instanceof IndependentGradients.DecimalNumbers)) return false;
+            var precise = IndependentGradients.decimal(network, 4 * IndependentGradients.DIGITS);
+            var pk = precise.numbers();
+            Map<String, BigDecimal> preciseStart = new HashMap<>();
+            start.forEach((name, v) -> preciseStart.put(name, pk.of(v)));
+            List<Map<String, BigDecimal>> preciseSamples = new ArrayList<>();
+            for (Map<String, T> sample : samples) preciseSamples.add((Map<String, BigDecimal>) sample);
+            var run = precise.descend(preciseStart, preciseSamples, pk.of(rate), step);
+            Map<String, BigDecimal> now = run.get(step);
+            BigDecimal value = opposite(c, m) ? now.get(m).negate() : now.get(m);
+            BigDecimal reference = c.frozen() ? run.get(0).get(m) : now.get(c.members().get(0));
+            return pk.same(value, reference);
         }
 
         /** (b) and (c): a witness exists, respects the assumptions, and replays. */
