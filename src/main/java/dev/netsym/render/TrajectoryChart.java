@@ -158,6 +158,7 @@ public final class TrajectoryChart {
 
         NumberAxis steps = axis("step");
         steps.setRange(new Range(0, Math.max(1, result.settings().steps())));
+        steps.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(steps);
         plot.setGap(14);
         plot.add(parameterPlot, 3);
