@@ -9,7 +9,7 @@ import java.util.List;
 /** The netsym command line: picks the command, reads its arguments, and turns failures into exit codes. */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(new CheckCommand(), new DeriveCommand(),
-            new ProveCommand(), new LawsCommand(), new SimulateCommand(), new LatexCommand(), new DotCommand(),
+            new ProveCommand(), new LawsCommand(), new SimulateCommand(), new LatexCommand(), new DotCommand(), new SpecCommand(),
             new HelpCommand());
 
     private static final CommandSyntax NETSYM = CommandSyntax.of("netsym", null)
