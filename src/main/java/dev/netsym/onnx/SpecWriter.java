@@ -402,10 +402,11 @@ final class SpecWriter {
         b.append("network ").append(fresh(networkName)).append('\n');
         for (String line : inputLines) b.append(line).append('\n');
         for (String line : targetLines) b.append(line).append('\n');
+        byTensor.values().removeIf(List::isEmpty);
+        Map<String, String> copies = copies(byTensor);
         List<String> inits = new ArrayList<>();
         for (var entry : byTensor.entrySet()) {
             List<Parameter> elements = entry.getValue();
-            if (elements.isEmpty()) continue;
             int[] shape = parameterShapes.get(entry.getKey());
             if (elements.size() != Tensor.size(shape)) {
                 throw new OnnxImporter.ImportError("the objective depends on only some elements of the initializer "
@@ -413,7 +414,9 @@ final class SpecWriter {
             }
             String name = tensorNames.get(entry.getKey());
             b.append("param ").append(declaration(name, shape)).append('\n');
-            inits.addAll(initLines(name, elements));
+            String source = copies.get(entry.getKey());
+            if (source == null) inits.addAll(initLines(name, elements));
+            else if (!source.isEmpty()) inits.add("init " + name + " = " + tensorNames.get(source));
         }
         for (Line line : unitLines) b.append(live(line, liveUnits));
         b.append("objective ").append(String.join(" + ", objectiveTerms)).append('\n');
@@ -439,12 +442,58 @@ final class SpecWriter {
         return b.toString();
     }
 
-    /** One line for a tensor started all at one number; one per element otherwise (random is the default). */
+    /**
+     * Tensors that start as element-by-element copies of an earlier one (identical experts),
+     * written 'init E2 = E1': tensor → the tensor it copies, or "" for a source whose starts
+     * need no line of their own (each element's symbol is held by it and its copies alone, so
+     * it may start at random and be copied).
+     */
+    private static Map<String, String> copies(Map<String, List<Parameter>> byTensor) {
+        Map<String, Integer> symbolUses = new HashMap<>();
+        for (List<Parameter> elements : byTensor.values()) {
+            for (Parameter p : elements) if (p.init() instanceof Init.Symbolic sym) symbolUses.merge(sym.symbol(), 1, Integer::sum);
+        }
+        Map<String, String> copyOf = new LinkedHashMap<>();
+        List<String> earlier = new ArrayList<>();
+        for (var entry : byTensor.entrySet()) {
+            List<Parameter> elements = entry.getValue();
+            for (String source : earlier) {
+                if (!copyOf.containsKey(source) && startsEqual(byTensor.get(source), elements)) {
+                    copyOf.put(entry.getKey(), source);
+                    break;
+                }
+            }
+            earlier.add(entry.getKey());
+        }
+        Map<String, String> out = new HashMap<>(copyOf);
+        for (String source : new HashSet<>(copyOf.values())) {
+            long copiesOfSource = copyOf.values().stream().filter(source::equals).count();
+            Set<String> symbols = new HashSet<>();
+            boolean ownSymbols = true;
+            for (Parameter p : byTensor.get(source)) {
+                ownSymbols &= p.init() instanceof Init.Symbolic sym && sym.coefficient().isOne() && symbols.add(sym.symbol())
+                        && symbolUses.get(sym.symbol()) == 1 + copiesOfSource;
+            }
+            if (ownSymbols) out.put(source, "");
+        }
+        return out;
+    }
+
+    /** The same shared starts, element by element. */
+    private static boolean startsEqual(List<Parameter> a, List<Parameter> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) {
+            if (!(a.get(i).init() instanceof Init.Symbolic) || !a.get(i).init().equals(b.get(i).init())) return false;
+        }
+        return true;
+    }
+
+    /** One line for a tensor started all at one value; one per element otherwise (random is the default). */
     private List<String> initLines(String tensor, List<Parameter> elements) {
         Init first = elements.get(0).init();
-        boolean uniform = first instanceof Init.Numeric;
+        boolean uniform = !(first instanceof Init.Random);
         for (Parameter p : elements) uniform &= p.init().equals(first);
-        if (uniform) return List.of("init " + tensor + " = " + number(((Init.Numeric) first).value()));
+        if (uniform) return List.of("init " + tensor + " = " + start(first));
         List<String> lines = new ArrayList<>();
         for (Parameter p : elements) {
             if (p.init() instanceof Init.Random) continue;
