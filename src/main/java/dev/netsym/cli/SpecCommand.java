@@ -56,7 +56,6 @@ final class SpecCommand implements Command {
             // A fault of netsym's writer, not of the model: no spec that would read back as another network.
             err.println("netsym: internal error: the spec written for " + input.displayName() + " does not read back as the"
                     + " same network (" + difference.get() + ")");
-            if (System.getenv("SPEC_DEBUG") != null) out.print(text);
             return ExitCodes.INTERNAL;
         }
         if (output == null) {

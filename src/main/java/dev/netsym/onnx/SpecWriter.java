@@ -403,16 +403,20 @@ final class SpecWriter {
         for (String line : inputLines) b.append(line).append('\n');
         for (String line : targetLines) b.append(line).append('\n');
         byTensor.values().removeIf(List::isEmpty);
-        Map<String, String> copies = copies(byTensor);
+        Map<String, List<Parameter>> whole = new LinkedHashMap<>(byTensor);
+        whole.entrySet().removeIf(e -> e.getValue().size() != Tensor.size(parameterShapes.get(e.getKey())));
+        Map<String, String> copies = copies(whole);
         List<String> inits = new ArrayList<>();
         for (var entry : byTensor.entrySet()) {
             List<Parameter> elements = entry.getValue();
             int[] shape = parameterShapes.get(entry.getKey());
-            if (elements.size() != Tensor.size(shape)) {
-                throw new OnnxImporter.ImportError("the objective depends on only some elements of the initializer "
-                        + OnnxImporter.quote(entry.getKey()) + "; a spec's 'param' would make every element a parameter");
-            }
             String name = tensorNames.get(entry.getKey());
+            if (!whole.containsKey(entry.getKey())) {
+                // Only some elements reach the objective (a Gather or Slice of a weight): 'param' would make
+                // every element a parameter, so the elements used are left undeclared, parameters by use.
+                for (Parameter p : elements) if (!(p.init() instanceof Init.Random)) inits.add("init " + renamed.get(p.name()) + " = " + start(p.init()));
+                continue;
+            }
             b.append("param ").append(declaration(name, shape)).append('\n');
             String source = copies.get(entry.getKey());
             if (source == null) inits.addAll(initLines(name, elements));
