@@ -20,9 +20,11 @@ final class SpecCommand implements Command {
                     "Write an ONNX model as a netsym spec.")
             .withDescription(
                 "Writes the network an ONNX model is, as netsym reads it, in the spec language: its",
-                "parameters with their shapes and starts, its inputs, one line per node, and the objective",
-                "--loss chose. Read back by check, prove or any command, the spec is the same network; the",
-                "spec is checked to be so before it is written.")
+                "parameters with their shapes and starts, its inputs, one tensor line per node (unit by unit",
+                "where the language has no tensor form: a convolution over a batch, a masked softmax,",
+                "Concat), and the objective --loss chose. The spec is checked to read back as the same",
+                "network before it is written. Names lose their dots and indices count from 1 there:",
+                "PyTorch's w.weight[0,1] is w_weight[1,2].")
             .withOptions(OUTPUT, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(MODEL)
             .withFooter("", "Examples:", "  netsym spec examples/onnx/lora.onnx",
