@@ -24,6 +24,12 @@ final class SpecRoundTrip {
     /** Points at which the two networks are evaluated. */
     static final int POINTS = 3;
 
+    /** Random points tried for those, some of which may have no value (a log of a negative number). */
+    private static final int MAX_ATTEMPTS = 30;
+
+    /** The difference reported when the model has no value at any point tried: nothing could be compared. */
+    static final String UNCHECKED = "no random point gave the model a value to compare";
+
     /** What differs between the imported network and the one its spec reads back as; empty when nothing does. */
     static Optional<String> difference(Network imported, Network read, Map<String, String> renamed, long seed) {
         TreeSet<String> expected = new TreeSet<>();
@@ -65,7 +71,8 @@ final class SpecRoundTrip {
         }
         DoubleArithmetic arithmetic = new DoubleArithmetic();
         Random random = new Random(seed);
-        for (int point = 0; point < POINTS; point++) {
+        int evaluated = 0;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS && evaluated < POINTS; attempt++) {
             Map<String, Double> at = new HashMap<>();
             Double[] paramsA = new Double[a.parameterCount()];
             Double[] dataA = new Double[a.dataNames().size()];
@@ -75,8 +82,19 @@ final class SpecRoundTrip {
             Double[] dataB = new Double[b.dataNames().size()];
             for (int i = 0; i < paramsB.length; i++) paramsB[i] = at.get(b.parameterNames().get(i));
             for (int i = 0; i < dataB.length; i++) dataB[i] = at.get(b.dataNames().get(i));
-            Evaluation<Double> ea = a.evaluate(arithmetic, paramsA, dataA);
-            Evaluation<Double> eb = b.evaluate(arithmetic, paramsB, dataB);
+            Evaluation<Double> ea;
+            try {
+                ea = a.evaluate(arithmetic, paramsA, dataA);
+            } catch (ArithmeticException undefined) {
+                continue; // a log of a negative number, a division by 0: another point
+            }
+            Evaluation<Double> eb;
+            try {
+                eb = b.evaluate(arithmetic, paramsB, dataB);
+            } catch (ArithmeticException undefined) {
+                return Optional.of("the spec has no value at a point where the model has one (" + undefined.getMessage() + ")");
+            }
+            evaluated++;
             if (!close(ea.objective(), eb.objective())) {
                 return Optional.of("the objective differs at a random point: " + ea.objective() + " against " + eb.objective());
             }
@@ -87,6 +105,7 @@ final class SpecRoundTrip {
                 if (!close(ga, gb)) return Optional.of("the gradient of " + name + " differs at a random point: " + ga + " against " + gb);
             }
         }
+        if (evaluated == 0) return Optional.of(UNCHECKED);
         return Optional.empty();
     }
 

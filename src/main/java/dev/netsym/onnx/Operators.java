@@ -280,7 +280,7 @@ final class Operators {
             return List.of(reshape(x, resolveShape(n, x.shape, wanted, n.integer("allowzero", 0) != 0)));
         });
         for (String op : List.of("Reshape", "Flatten", "Squeeze", "Unsqueeze")) {
-            spellers.put(op, (n, in) -> List.of(reshaped(in.get(0), n.in(0).shape, rules.get(op).apply(n).get(0).shape)));
+            spellers.put(op, (n, in) -> List.of(reshaped(in.get(0), n.in(0).shape, in.outputShape(0))));
         }
         rules.put("Flatten", n -> {
             Value x = n.in(0);
@@ -449,7 +449,7 @@ final class Operators {
         });
     }
 
-    /** sum(X, axis) or mean(X, axis) for each reduced axis, last first, then the kept axes of size 1. */
+    /** sum(X, axis) or mean(X, axis) for each reduced axis, last first, then reshaped to keep axes of size 1 (keepdims). */
     private List<Spelling> spellReduce(Node n, SpecWriter.Inputs in, String function) {
         Value x = n.in(0);
         long[] axes = n.integersFrom("axes", 1);
@@ -462,14 +462,9 @@ final class Operators {
         }
         String text = in.get(0).text();
         List<Integer> left = new ArrayList<>();
-        List<Integer> kept = new ArrayList<>();
         for (int d = x.rank() - 1; d >= 0; d--) if (reduced[d]) text = function + "(" + text + ", " + (d + 1) + ")";
-        for (int d = 0; d < x.rank(); d++) {
-            if (!reduced[d]) left.add(x.shape[d]);
-            kept.add(reduced[d] ? 1 : x.shape[d]);
-        }
-        int[] out = (n.integer("keepdims", 1) != 0 ? kept : left).stream().mapToInt(Integer::intValue).toArray();
-        return List.of(reshaped(Spelling.atom(text), left.stream().mapToInt(Integer::intValue).toArray(), out));
+        for (int d = 0; d < x.rank(); d++) if (!reduced[d]) left.add(x.shape[d]);
+        return List.of(reshaped(Spelling.atom(text), left.stream().mapToInt(Integer::intValue).toArray(), in.outputShape(0)));
     }
 
     /** spelling: a function's name, "-" for negation, "" for the value itself. */

@@ -48,9 +48,11 @@ final class SpecWriter {
         }
     }
 
-    /** The node's inputs as spec expressions; {@link Unspellable} when one has none in tensor syntax. */
+    /** The node's inputs as spec expressions ({@link Unspellable} when one has none in tensor syntax), and its outputs' shapes. */
     interface Inputs {
         Spelling get(int input);
+
+        int[] outputShape(int output);
 
         /** A tensor the importer declared itself (a one-hot input) by its spec name. */
         Spelling declared(Tensor tensor);
@@ -150,7 +152,7 @@ final class SpecWriter {
         List<Spelling> spelled = null;
         if (!masked(inputs) && !masked(outputs)) {
             try {
-                spelled = operators.spell(proto, inputs, inputsOf(proto, inputs));
+                spelled = operators.spell(proto, inputs, inputsOf(proto, inputs, outputs));
             } catch (Unspellable e) {
                 spelled = null;
             }
@@ -158,7 +160,12 @@ final class SpecWriter {
         Set<String> createdBases = new HashSet<>();
         for (Unit u : created) createdBases.add(base(u.name()));
         if (spelled == null) {
-            writeElementByElement(outputs, created, createdBases);
+            try {
+                writeElementByElement(outputs, created, createdBases);
+            } catch (Unspellable e) {
+                throw new OnnxImporter.ImportError("node " + OnnxImporter.describe(proto) + " computes something the spec language"
+                        + " cannot write, so 'netsym spec' cannot write this model");
+            }
             return;
         }
         for (int o = 0; o < outputs.size(); o++) {
@@ -177,8 +184,13 @@ final class SpecWriter {
         }
     }
 
-    private Inputs inputsOf(NodeProto proto, List<Value> inputs) {
+    private Inputs inputsOf(NodeProto proto, List<Value> inputs, List<Value> outputs) {
         return new Inputs() {
+            @Override
+            public int[] outputShape(int output) {
+                return outputs.get(output).shape;
+            }
+
             @Override
             public Spelling get(int input) {
                 Value v = input < inputs.size() ? inputs.get(input) : null;

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netsym.onnx.proto.OnnxProto.AttributeProto;
 import dev.netsym.onnx.proto.OnnxProto.GraphProto;
+import dev.netsym.onnx.proto.OnnxProto.NodeProto;
 import dev.netsym.onnx.proto.OnnxProto.TensorProto;
+import dev.netsym.onnx.proto.OnnxProto.ValueInfoProto;
 import dev.netsym.robust.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,6 +79,64 @@ class SpecCommandTest {
         assertFalse(r.out().contains("param w"), r.out());
         CliRun check = CliRun.of("check", model.toString());
         assertTrue(check.out().contains("parameters   3: w[0,0], w[1,0], w[2,0]"), check.out());
+    }
+
+    private static TensorProto longs(String name, long... values) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE).addDims(values.length);
+        for (long v : values) t.addInt64Data(v);
+        return t.build();
+    }
+
+    private static NodeProto withAttributes(NodeProto node, AttributeProto... attributes) {
+        return node.toBuilder().addAllAttribute(java.util.List.of(attributes)).build();
+    }
+
+    private static AttributeProto real(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
+    }
+
+    private static AttributeProto integer(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    @Test
+    void operatorsNoFixtureUsesRoundTripToo() throws IOException {
+        // Gemm with alpha, beta and transB; LeakyRelu; Slice; Concat; Unsqueeze; ReduceSum without
+        // keepdims; Expand; Softmax over the first axis; Neg and Pow: the command checks its spec.
+        TensorProto w = OnnxFiles.floats("w", new long[] {3, 3}, 0.1f, -0.2f, 0.3f, 0.4f, -0.5f, 0.6f, 0.7f, 0.8f, -0.9f);
+        TensorProto b = OnnxFiles.floats("b", new long[] {3}, 0.5f, 0.5f, -0.25f);
+        TensorProto two = longs("two", 2); // an integer: a constant exponent, not a parameter
+        GraphProto graph = GraphProto.newBuilder().setName("ops").addInput(OnnxFiles.floatInput("x", 2, 3))
+                .addNode(withAttributes(node("Gemm", "gemm", "x", "w", "b", "g"), real("alpha", 0.5f), real("beta", 2f), integer("transB", 1)))
+                .addNode(withAttributes(node("LeakyRelu", "leaky", "g", "l"), real("alpha", 0.1f)))
+                .addNode(node("Slice", "slice", "l", "starts", "ends", "axes", "s"))
+                .addNode(withAttributes(node("Concat", "concat", "l", "s", "c"), integer("axis", 1)))
+                .addNode(node("Unsqueeze", "unsqueeze", "c", "zero", "u"))
+                .addNode(withAttributes(node("ReduceSum", "reduce", "u", "two_axis", "r"), integer("keepdims", 0)))
+                .addNode(node("Expand", "expand", "r", "shape", "e"))
+                .addNode(withAttributes(node("Softmax", "softmax", "e", "p"), integer("axis", 0)))
+                .addNode(node("Neg", "neg", "p", "n"))
+                .addNode(node("Pow", "pow", "n", "two", "y"))
+                .addInitializer(w).addInitializer(b).addInitializer(two)
+                .addInitializer(longs("starts", 0)).addInitializer(longs("ends", 2)).addInitializer(longs("axes", 1))
+                .addInitializer(longs("zero", 0)).addInitializer(longs("two_axis", 2)).addInitializer(longs("shape", 3, 2))
+                .addOutput(ValueInfoProto.newBuilder().setName("y")).build();
+        Path model = OnnxFiles.write(dir, "ops.onnx", graph);
+        for (String loss : java.util.List.of("generic", "mse", "cross-entropy")) {
+            CliRun r = CliRun.of("spec", "--loss", loss, model.toString());
+            assertEquals(0, r.exitCode(), r.err());
+            assertEquals("", r.err());
+            assertTrue(r.out().contains("\ng = 0.5 * (x @ transpose(w)) + (2) * b\n"), r.out());
+            assertTrue(r.out().contains("\nl = leaky_relu(g, 0.1)\n"), r.out());
+        }
+        // A trainable exponent of a negative base: no point has a value, so the values go unchecked, with a warning.
+        GraphProto trainableExponent = graph.toBuilder().removeInitializer(2)
+                .addInitializer(OnnxFiles.floats("two", new long[] {}, 2f)).build();
+        Path undefined = OnnxFiles.write(dir, "undefined.onnx", trainableExponent);
+        CliRun r = CliRun.of("spec", undefined.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith(undefined + ": warning: the spec could not be compared with the model at random points"), r.err());
+        assertTrue(r.out().contains("\ny = n^two\n"), r.out());
     }
 
     @Test
