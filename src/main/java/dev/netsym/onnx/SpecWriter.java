@@ -168,6 +168,9 @@ final class SpecWriter {
             }
             return;
         }
+        Set<String> outputBases = new HashSet<>();
+        for (Value v : outputs) if (v != null && !v.isConstant() && computedBase(v, createdBases) != null) outputBases.add(computedBase(v, createdBases));
+        boolean first = true;
         for (int o = 0; o < outputs.size(); o++) {
             Value v = outputs.get(o);
             if (v == null || v.isConstant()) continue;
@@ -177,8 +180,15 @@ final class SpecWriter {
                 spellings.put(v, s); // a rearrangement: written where it is used
                 continue;
             }
+            // The line stands for its output's units, and the first also for the node's values on the way (a softmax's sums).
+            List<Unit> units = new ArrayList<>();
+            for (Unit u : created) {
+                String base = base(u.name());
+                if (base.equals(computedBase) || first && !outputBases.contains(base)) units.add(u);
+            }
+            first = false;
             String name = fresh(computedBase);
-            unitLines.add(new Line(name + " = " + s.text(), List.copyOf(created), true));
+            unitLines.add(new Line(name + " = " + s.text(), units, true));
             tensorNames.put(computedBase, name);
             spellings.put(v, Spelling.atom(name));
         }
