@@ -200,21 +200,15 @@ final class Operators {
         binary("Pow", "^", Math::pow, Expr.Power::new);
         unary("Neg", "-", v -> -v, Tensor::negate);
         unary("Identity", "", v -> v, e -> e);
-        for (String function : List.of("sqrt", "abs", "exp", "log", "relu", "tanh", "sigmoid", "softplus", "erf")) {
-            DoubleUnaryOperator onNumbers = switch (function) {
-                case "sqrt" -> Math::sqrt;
-                case "abs" -> Math::abs;
-                case "exp" -> Math::exp;
-                case "log" -> Math::log;
-                case "relu" -> v -> Math.max(v, 0);
-                case "tanh" -> Math::tanh;
-                case "sigmoid" -> v -> 1 / (1 + Math.exp(-v));
-                case "softplus" -> v -> Math.log1p(Math.exp(v));
-                default -> null; // erf: no constant folding
-            };
-            String op = Character.toUpperCase(function.charAt(0)) + function.substring(1);
-            unary(op, function, onNumbers, e -> call(function, e));
-        }
+        function("Sqrt", "sqrt", Math::sqrt);
+        function("Abs", "abs", Math::abs);
+        function("Exp", "exp", Math::exp);
+        function("Log", "log", Math::log);
+        function("Relu", "relu", v -> Math.max(v, 0));
+        function("Tanh", "tanh", Math::tanh);
+        function("Sigmoid", "sigmoid", v -> 1 / (1 + Math.exp(-v)));
+        function("Softplus", "softplus", v -> Math.log1p(Math.exp(v)));
+        function("Erf", "erf", null);
         rules.put("LeakyRelu", n -> {
             Expr slope = new Expr.Num(Value.rational(n.real("alpha", 0.01)));
             return List.of(Value.of(n.in(0).tensor().map(e -> new Expr.Call("leaky_relu", List.of(e, slope)))));
@@ -247,11 +241,11 @@ final class Operators {
             Spelling b = n.integer("transB", 0) != 0 ? call("transpose", in.get(1)).get(0) : in.get(1);
             String product = a.operand() + " @ " + b.operand();
             double alpha = n.real("alpha", 1);
-            if (alpha != 1) product = SpecWriter.number(Value.rational(alpha)) + " * (" + product + ")";
+            if (alpha != 1) product = SpecWriter.numberOperand(Value.rational(alpha)) + " * (" + product + ")";
             if (n.optional(2) == null) return one(product);
             double beta = n.real("beta", 1);
             Spelling c = in.get(2);
-            return one(product + " + " + (beta == 1 ? c.operand() : "(" + SpecWriter.number(Value.rational(beta)) + ") * " + c.operand()));
+            return one(product + " + " + (beta == 1 ? c.operand() : SpecWriter.numberOperand(Value.rational(beta)) + " * " + c.operand()));
         });
 
         // Shapes and rearrangements.
@@ -465,6 +459,11 @@ final class Operators {
         for (int d = x.rank() - 1; d >= 0; d--) if (reduced[d]) text = function + "(" + text + ", " + (d + 1) + ")";
         for (int d = 0; d < x.rank(); d++) if (!reduced[d]) left.add(x.shape[d]);
         return List.of(reshaped(Spelling.atom(text), left.stream().mapToInt(Integer::intValue).toArray(), in.outputShape(0)));
+    }
+
+    /** An element-wise function the spec language has under {@code name}. */
+    private void function(String op, String name, DoubleUnaryOperator onNumbers) {
+        unary(op, name, onNumbers, e -> call(name, e));
     }
 
     /** spelling: a function's name, "-" for negation, "" for the value itself. */

@@ -384,6 +384,12 @@ final class SpecWriter {
         return sign + num + "/" + den;
     }
 
+    /** A number as an operand: in parentheses when negative or a fraction. */
+    static String numberOperand(Rational value) {
+        String text = number(value);
+        return text.matches("[0-9.]+") ? text : "(" + text + ")";
+    }
+
     /** {@code wanted} as a spec name: letters, digits and '_', not a keyword or function, unused so far. */
     private String fresh(String wanted) {
         String base = wanted.replaceAll("[^A-Za-z0-9_]", "_");

@@ -126,7 +126,7 @@ class SpecCommandTest {
             CliRun r = CliRun.of("spec", "--loss", loss, model.toString());
             assertEquals(0, r.exitCode(), r.err());
             assertEquals("", r.err());
-            assertTrue(r.out().contains("\ng = 0.5 * (x @ transpose(w)) + (2) * b\n"), r.out());
+            assertTrue(r.out().contains("\ng = 0.5 * (x @ transpose(w)) + 2 * b\n"), r.out());
             assertTrue(r.out().contains("\nl = leaky_relu(g, 0.1)\n"), r.out());
         }
         // A trainable exponent of a negative base: no point has a value, so the values go unchecked, with a warning.
