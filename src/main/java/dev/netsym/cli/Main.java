@@ -9,7 +9,7 @@ import java.util.List;
 /** The netsym command line: picks the command, reads its arguments, and turns failures into exit codes. */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(new CheckCommand(), new DeriveCommand(),
-            new ProveCommand(), new LawsCommand(), new SimulateCommand(), new LatexCommand(), new DotCommand(),
+            new ProveCommand(), new LawsCommand(), new SimulateCommand(), new LatexCommand(), new DotCommand(), new SpecCommand(),
             new HelpCommand());
 
     private static final CommandSyntax NETSYM = CommandSyntax.of("netsym", null)
@@ -146,7 +146,8 @@ public final class Main {
                         "Show the help of a command, or the reference of the spec language.")
                 .withDescription("Shows what a command does, its options and arguments, and examples of its use;",
                         "'netsym help spec' shows the spec language: statements, expressions, initial values,",
-                        "what becomes a parameter, data, assumptions, and what prove reports.")
+                        "what becomes a parameter, data, assumptions, and what prove reports (the command",
+                        "that writes an ONNX model as a spec explains itself with 'netsym spec --help').")
                 .withPositionals(COMMAND)
                 .withFooter("", "Examples:", "  netsym help prove", "  netsym help spec");
 

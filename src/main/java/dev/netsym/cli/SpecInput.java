@@ -40,7 +40,12 @@ final class SpecInput {
     private final boolean modelOptionsGiven;
 
     SpecInput(Arguments arguments) {
-        file = arguments.get(FILE);
+        this(arguments, FILE);
+    }
+
+    /** The file named by another positional than FILE (a command that reads only models). */
+    SpecInput(Arguments arguments, Positional fileArgument) {
+        file = arguments.get(fileArgument);
         Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
         for (var entry : arguments.get(SHAPE)) shapes.put(entry.getKey(), entry.getValue());
         modelOptions = new OnnxImporter.Options(arguments.get(LOSS), arguments.get(INIT), shapes);
@@ -127,6 +132,28 @@ final class SpecInput {
             err.println("netsym: --loss, --init and --shape apply to ONNX models (FILE.onnx); a spec says these in its own lines");
             throw new Failure(ExitCodes.USAGE);
         }
+        byte[] bytes = readBytes(err);
+        SpecResult result = isModelFile()
+                ? OnnxImporter.read(bytes, path(), modelOptions)
+                : SpecParser.parse(bytes);
+        report(result, err);
+        return result.network().orElseThrow();
+    }
+
+    /** An ONNX model read and written as a spec, with warnings printed; errors are printed and end the command. */
+    OnnxImporter.Translation translate(PrintWriter err) throws Failure {
+        OnnxImporter.Translation translation = OnnxImporter.translate(readBytes(err), path(), modelOptions);
+        report(translation.imported(), err);
+        return translation;
+    }
+
+    private void report(SpecResult result, PrintWriter err) throws Failure {
+        for (Diagnostic d : result.diagnostics()) err.println(d.format(displayName()));
+        err.flush();
+        if (result.hasErrors()) throw new Failure(ExitCodes.BAD_SPEC);
+    }
+
+    private byte[] readBytes(PrintWriter err) throws Failure {
         byte[] bytes;
         try {
             if (file.equals("-")) {
@@ -154,13 +181,7 @@ final class SpecInput {
             err.println("netsym: " + file + " is too large to read");
             throw new Failure(ExitCodes.BAD_SPEC);
         }
-        SpecResult result = isModelFile()
-                ? OnnxImporter.read(bytes, path(), modelOptions)
-                : SpecParser.parse(bytes);
-        for (Diagnostic d : result.diagnostics()) err.println(d.format(displayName()));
-        err.flush();
-        if (result.hasErrors()) throw new Failure(ExitCodes.BAD_SPEC);
-        return result.network().orElseThrow();
+        return bytes;
     }
 
     /** The network, also checked to be computable with (see {@link Preflight}): for commands that compute. */

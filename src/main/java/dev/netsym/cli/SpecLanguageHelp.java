@@ -131,7 +131,8 @@ final class SpecLanguageHelp {
                            claim stays sound.
 
             Examples of every feature are in examples/; 'netsym check FILE' reads a spec and reports
-            every error as FILE:LINE:COL: error: message.
+            every error as FILE:LINE:COL: error: message. 'netsym spec MODEL.onnx' writes an ONNX
+            model as a spec (its options: netsym spec --help).
             """.formatted(functions());
 
     /** One line per builtin function, from the table of functions: its call and what it is. */

@@ -91,14 +91,33 @@ public final class OnnxImporter {
     private final List<String> inputElements = new ArrayList<>();
     private final List<String> targetElements = new ArrayList<>();
     private final Map<String, String> renamed = new HashMap<>();
+    private final List<String> objectiveTargets = new ArrayList<>();
+    /** Writes the model as a spec while it is lowered; null when only the network is wanted. */
+    private final SpecWriter writer;
+    private String specText;
     private long elements;
     private int opset;
 
-    private OnnxImporter(Path file, Options options) {
+    private OnnxImporter(Path file, Options options, boolean writeSpec) {
         String stem = file.getFileName() == null ? "model" : file.getFileName().toString().replaceFirst("(?i)\\.onnx$", "");
         this.fileStem = stem;
         this.options = options;
         this.external = new ExternalData(file);
+        this.writer = writeSpec ? new SpecWriter() : null;
+    }
+
+    /**
+     * A model read as a spec: the imported network (with its diagnostics) and, when it imports,
+     * the spec text that reads back as the same network, with {@code renamed} mapping each
+     * parameter, input and target element of the import to its name in the spec.
+     */
+    public record Translation(SpecResult imported, String spec, Map<String, String> renamed) {}
+
+    /** Reads a model as {@link #read(byte[], Path, Options)} does, and writes it as a netsym spec. */
+    public static Translation translate(byte[] bytes, Path file, Options options) {
+        OnnxImporter importer = new OnnxImporter(file, options, true);
+        SpecResult result = importer.run(bytes);
+        return new Translation(result, result.hasErrors() ? null : importer.specText, importer.writer.renamed());
     }
 
     /** Reads a model file, at most {@link #MAX_FILE_BYTES} and one more. */
@@ -113,7 +132,10 @@ public final class OnnxImporter {
      * graph has none, and its folder holds the external data the model refers to, if any.
      */
     public static SpecResult read(byte[] bytes, Path file, Options options) {
-        OnnxImporter importer = new OnnxImporter(file, options);
+        return new OnnxImporter(file, options, false).run(bytes);
+    }
+
+    private SpecResult run(byte[] bytes) {
         ModelProto model;
         try {
             // Limits first: protobuf would allocate whatever the file claims.
@@ -122,19 +144,19 @@ public final class OnnxImporter {
             in.setRecursionLimit(64);
             model = ModelProto.parseFrom(in);
         } catch (ImportError e) {
-            return importer.fail(e.getMessage());
+            return fail(e.getMessage());
         } catch (IOException e) {
             // Protobuf's own words ("While parsing a protocol message, the input ended unexpectedly …").
-            return importer.fail("not an ONNX model, or a damaged one: " + e.getMessage());
+            return fail("not an ONNX model, or a damaged one: " + e.getMessage());
         }
         try {
-            return importer.build(model);
+            return build(model);
         } catch (ImportError e) {
-            return importer.fail(e.getMessage());
+            return fail(e.getMessage());
         } catch (Tensor.ShapeException e) {
-            return importer.fail(e.getMessage());
+            return fail(e.getMessage());
         } catch (Value.NotFinite e) {
-            return importer.fail("the model computes " + e.value + " from its constants, not a finite number");
+            return fail("the model computes " + e.value + " from its constants, not a finite number");
         }
     }
 
@@ -173,17 +195,27 @@ public final class OnnxImporter {
         }
         Operators operators = new Operators(this, opset);
         for (NodeProto node : GraphOrder.of(graph.getNodeList(), values.keySet())) {
+            int unitsBefore = units.size();
+            List<Value> inputs = new ArrayList<>();
+            for (String name : node.getInputList()) inputs.add(name.isEmpty() ? null : values.get(name));
             List<Value> outputs = operators.apply(node);
+            List<Value> kept = new ArrayList<>();
             for (int i = 0; i < node.getOutputCount() && i < outputs.size(); i++) {
                 String name = node.getOutput(i);
-                if (name.isEmpty()) continue;
+                if (name.isEmpty()) {
+                    kept.add(null);
+                    continue;
+                }
                 Value v = outputs.get(i);
                 if (v.isConstant()) {
                     charge(v.size(), "node " + describe(node));
                     requireFinite(node, v);
                 }
-                values.put(name, materialise(name, v));
+                Value named = materialise(name, v);
+                values.put(name, named);
+                kept.add(named);
             }
+            if (writer != null) writer.node(node, inputs, kept, units.subList(unitsBefore, units.size()), operators);
         }
         List<Value> outputs = new ArrayList<>();
         List<String> outputNames = new ArrayList<>();
@@ -199,9 +231,26 @@ public final class OnnxImporter {
         List<Parameter> parameters = parameters(objective);
         String name = printableName(graph.getName().isEmpty() || graph.getName().equals("torch_jit") || graph.getName().equals("main_graph")
                 ? fileStem : graph.getName());
+        if (writer != null) specText = writeSpec(name, outputs, outputNames, parameters, objective);
         Network network = new Network(name, inputElements, targetElements, units, objective, parameters,
                 Set.of(), List.of(), List.of(), List.of(), "sgd");
         return new SpecResult(Optional.of(network), diagnostics);
+    }
+
+    private String writeSpec(String name, List<Value> outputs, List<String> outputNames, List<Parameter> parameters, Expr objective) {
+        List<String> terms = new ArrayList<>();
+        for (int o = 0; o < outputs.size(); o++) {
+            try {
+                terms.add(writer.objectiveTerm(options.loss(), outputs.get(o), options.loss() == Loss.SUM ? null : objectiveTargets.get(o)));
+            } catch (SpecWriter.Unspellable e) {
+                throw new ImportError("the output " + quote(outputNames.get(o))
+                        + " has no spelling in the spec language (it is masked, or has more than 8 axes)");
+            }
+        }
+        String header = "The ONNX model " + printable(fileStem) + ".onnx as a netsym spec (written by 'netsym spec'), loss "
+                + options.loss().spelling + ".\nNames are the model's with '.' written '_', and indices count from 1:"
+                + " PyTorch's w.weight[0,1] is w_weight[1,2] here.";
+        return writer.text(name, header, parameters, terms, liveUnits(objective));
     }
 
     // ---- initializers and inputs ---------------------------------------------------------
@@ -225,7 +274,9 @@ public final class OnnxImporter {
                     parameterTensors.add(tensorName);
                     Expr[] refs = new Expr[numbers.length];
                     for (int i = 0; i < refs.length; i++) refs[i] = new Expr.Ref(elementName(tensorName, shape, i));
-                    values.put(name, Value.of(Tensor.of(shape, refs)));
+                    Value value = Value.of(Tensor.of(shape, refs));
+                    values.put(name, value);
+                    if (writer != null) writer.parameter(tensorName, shape, value);
                     continue;
                 }
             }
@@ -272,7 +323,9 @@ public final class OnnxImporter {
             refs[i] = new Expr.Ref(elementName(unitName, shape, i));
             inputElements.add(((Expr.Ref) refs[i]).name());
         }
-        values.put(name, Value.of(Tensor.of(shape, refs)));
+        Value value = Value.of(Tensor.of(shape, refs));
+        values.put(name, value);
+        if (writer != null) writer.input(unitName, shape, value);
     }
 
     private int[] inputShape(ValueInfoProto input) {
@@ -351,6 +404,7 @@ public final class OnnxImporter {
                     refs[i] = new Expr.Ref(elementName(unitName, oneHotShape, i));
                     inputElements.add(((Expr.Ref) refs[i]).name());
                 }
+                if (writer != null) writer.input(unitName, oneHotShape, null);
                 return Tensor.of(oneHotShape, refs);
             });
         }
@@ -489,6 +543,8 @@ public final class OnnxImporter {
             refs[i] = new Expr.Ref(elementName(name, shape, i));
             targetElements.add(((Expr.Ref) refs[i]).name());
         }
+        objectiveTargets.add(name);
+        if (writer != null) writer.target(name, shape);
         return Tensor.of(shape, refs);
     }
 
@@ -565,6 +621,23 @@ public final class OnnxImporter {
         String suffix = "_0";
         while (takenNames.contains(base + suffix)) suffix = "_" + suffix;
         return base + suffix + index;
+    }
+
+    /** The units the objective depends on, through other units or directly. */
+    private Set<String> liveUnits(Expr objective) {
+        Map<String, Unit> byName = new HashMap<>();
+        for (Unit u : units) byName.put(u.name(), u);
+        Set<String> live = new HashSet<>();
+        java.util.ArrayDeque<Expr> todo = new java.util.ArrayDeque<>();
+        Set<Expr> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        todo.push(objective);
+        while (!todo.isEmpty()) {
+            Expr e = todo.pop();
+            if (!seen.add(e)) continue;
+            if (e instanceof Expr.Ref r && byName.containsKey(r.name()) && live.add(r.name())) todo.push(byName.get(r.name()).definition());
+            for (Expr c : e.children()) todo.push(c);
+        }
+        return live;
     }
 
     private Set<String> referencedNames(Expr objective) {

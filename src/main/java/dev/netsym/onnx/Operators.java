@@ -7,8 +7,10 @@ import dev.netsym.model.TensorBlocks;
 import dev.netsym.onnx.OnnxImporter.ImportError;
 import dev.netsym.onnx.proto.OnnxProto.AttributeProto;
 import dev.netsym.onnx.proto.OnnxProto.NodeProto;
+import dev.netsym.onnx.SpecWriter.Spelling;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,6 +29,15 @@ final class Operators {
     /** An operator: the node's input values (null for an omitted optional input) to its outputs. */
     private interface Rule {
         List<Value> apply(Node node);
+    }
+
+    /**
+     * How an operator writes itself in the spec language, from its inputs' spellings: one
+     * spelling per output (null for an output that is a constant), or {@link SpecWriter.Unspellable}
+     * when this node's attributes have none (the node is then written element by element).
+     */
+    private interface Speller {
+        List<Spelling> spell(Node node, SpecWriter.Inputs in);
     }
 
     /** A node being imported: its proto, its inputs, and the importer's services. */
@@ -111,6 +122,7 @@ final class Operators {
     private final OnnxImporter importer;
     private final int opset;
     private final Map<String, Rule> rules = new TreeMap<>();
+    private final Map<String, Speller> spellers = new HashMap<>();
 
     Operators(OnnxImporter importer, int opset) {
         this.importer = importer;
@@ -149,34 +161,66 @@ final class Operators {
         }
     }
 
+    /** The node in the spec language (see {@link Speller}); null for an operator that has no spelling. */
+    List<Spelling> spell(NodeProto proto, List<Value> inputs, SpecWriter.Inputs in) {
+        Speller speller = spellers.get(proto.getOpType());
+        return speller == null ? null : speller.spell(new Node(proto, inputs), in);
+    }
+
+    private static List<Spelling> one(String text) {
+        return List.of(Spelling.compound(text));
+    }
+
+    private static List<Spelling> call(String function, Spelling... args) {
+        StringBuilder b = new StringBuilder(function).append('(');
+        for (int i = 0; i < args.length; i++) b.append(i == 0 ? "" : ", ").append(args[i].text());
+        return List.of(Spelling.atom(b.append(')').toString()));
+    }
+
+    private static String axes(int[] shape, int from) {
+        StringBuilder b = new StringBuilder();
+        for (int d = from; d < shape.length; d++) b.append(", ").append(shape[d]);
+        return b.toString();
+    }
+
+    /** reshape(X, dims), or X when the shape is already right; a single number has no spelling as a reshape. */
+    private static Spelling reshaped(Spelling x, int[] from, int[] to) {
+        if (Arrays.equals(from, to)) return x;
+        if (to.length == 0 || to.length > 8) throw new SpecWriter.Unspellable();
+        return Spelling.atom("reshape(" + x.text() + axes(to, 0) + ")");
+    }
+
     private void register() {
         // Element by element.
-        binary("Add", (a, b) -> a + b, (a, b) -> new Expr.Sum(List.of(a, b)));
-        binary("Sub", (a, b) -> a - b, (a, b) -> new Expr.Sum(List.of(a, Tensor.negate(b))));
-        binary("Mul", (a, b) -> a * b, Tensor::product);
-        binary("Div", (a, b) -> a / b, (a, b) -> b instanceof Expr.Num n && !n.value().isZero()
+        binary("Add", "+", (a, b) -> a + b, (a, b) -> new Expr.Sum(List.of(a, b)));
+        binary("Sub", "-", (a, b) -> a - b, (a, b) -> new Expr.Sum(List.of(a, Tensor.negate(b))));
+        binary("Mul", "*", (a, b) -> a * b, Tensor::product);
+        binary("Div", "/", (a, b) -> a / b, (a, b) -> b instanceof Expr.Num n && !n.value().isZero()
                 ? Tensor.product(new Expr.Num(Rational.ONE.divide(n.value())), a) : new Expr.Quotient(a, b));
-        binary("Pow", Math::pow, Expr.Power::new);
-        unary("Neg", v -> -v, Tensor::negate);
-        unary("Identity", v -> v, e -> e);
-        unary("Sqrt", Math::sqrt, e -> call("sqrt", e));
-        unary("Abs", Math::abs, e -> call("abs", e));
-        unary("Exp", Math::exp, e -> call("exp", e));
-        unary("Log", Math::log, e -> call("log", e));
-        unary("Relu", v -> Math.max(v, 0), e -> call("relu", e));
-        unary("Tanh", Math::tanh, e -> call("tanh", e));
-        unary("Sigmoid", v -> 1 / (1 + Math.exp(-v)), e -> call("sigmoid", e));
-        unary("Softplus", v -> Math.log1p(Math.exp(v)), e -> call("softplus", e));
-        unary("Erf", null, e -> call("erf", e));
+        binary("Pow", "^", Math::pow, Expr.Power::new);
+        unary("Neg", "-", v -> -v, Tensor::negate);
+        unary("Identity", "", v -> v, e -> e);
+        function("Sqrt", "sqrt", Math::sqrt);
+        function("Abs", "abs", Math::abs);
+        function("Exp", "exp", Math::exp);
+        function("Log", "log", Math::log);
+        function("Relu", "relu", v -> Math.max(v, 0));
+        function("Tanh", "tanh", Math::tanh);
+        function("Sigmoid", "sigmoid", v -> 1 / (1 + Math.exp(-v)));
+        function("Softplus", "softplus", v -> Math.log1p(Math.exp(v)));
+        function("Erf", "erf", null);
         rules.put("LeakyRelu", n -> {
             Expr slope = new Expr.Num(Value.rational(n.real("alpha", 0.01)));
             return List.of(Value.of(n.in(0).tensor().map(e -> new Expr.Call("leaky_relu", List.of(e, slope)))));
         });
+        spellers.put("LeakyRelu", (n, in) -> call("leaky_relu", in.get(0), Spelling.atom(SpecWriter.number(Value.rational(n.real("alpha", 0.01))))));
         rules.put("Elu", n -> {
             if (n.real("alpha", 1) != 1) throw n.error("has alpha " + n.real("alpha", 1) + "; netsym's elu has alpha 1");
             return List.of(Value.of(n.in(0).tensor().map(e -> call("elu", e))));
         });
+        spellers.put("Elu", (n, in) -> call("elu", in.get(0)));
         rules.put("Cast", n -> List.of(n.in(0)));
+        spellers.put("Cast", (n, in) -> List.of(in.get(0)));
         rules.put("Dropout", n -> {
             Value ratio = n.optional(1);
             Value training = n.optional(2);
@@ -185,11 +229,24 @@ final class Operators {
             if (active) throw n.error("drops elements at random; export the model with dropout off (p = 0) to prove it");
             return List.of(n.in(0));
         });
+        spellers.put("Dropout", (n, in) -> List.of(in.get(0)));
         rules.put("Where", this::where);
 
         // Linear algebra.
         rules.put("MatMul", n -> List.of(Value.of(matmul(n, n.in(0).tensor(), n.in(1).tensor()))));
+        spellers.put("MatMul", (n, in) -> one(in.get(0).operand() + " @ " + in.get(1).operand()));
         rules.put("Gemm", this::gemm);
+        spellers.put("Gemm", (n, in) -> {
+            Spelling a = n.integer("transA", 0) != 0 ? call("transpose", in.get(0)).get(0) : in.get(0);
+            Spelling b = n.integer("transB", 0) != 0 ? call("transpose", in.get(1)).get(0) : in.get(1);
+            String product = a.operand() + " @ " + b.operand();
+            double alpha = n.real("alpha", 1);
+            if (alpha != 1) product = SpecWriter.numberOperand(Value.rational(alpha)) + " * (" + product + ")";
+            if (n.optional(2) == null) return one(product);
+            double beta = n.real("beta", 1);
+            Spelling c = in.get(2);
+            return one(product + " + " + (beta == 1 ? c.operand() : SpecWriter.numberOperand(Value.rational(beta)) + " * " + c.operand()));
+        });
 
         // Shapes and rearrangements.
         rules.put("Constant", this::constant);
@@ -216,6 +273,9 @@ final class Operators {
             long[] wanted = n.constantIntegers(n.in(1), "shape");
             return List.of(reshape(x, resolveShape(n, x.shape, wanted, n.integer("allowzero", 0) != 0)));
         });
+        for (String op : List.of("Reshape", "Flatten", "Squeeze", "Unsqueeze")) {
+            spellers.put(op, (n, in) -> List.of(reshaped(in.get(0), n.in(0).shape, in.outputShape(0))));
+        }
         rules.put("Flatten", n -> {
             Value x = n.in(0);
             int axis = (int) clampAxis(n.integer("axis", 1), x.rank());
@@ -264,6 +324,15 @@ final class Operators {
             }
             return List.of(rearranged(x, t -> t.permute(order)));
         });
+        spellers.put("Transpose", (n, in) -> {
+            int rank = n.in(0).rank();
+            long[] perm = n.integers("perm");
+            if (rank < 2) return List.of(in.get(0));
+            if (rank == 2 && (perm == null || perm[0] == 1)) return call("transpose", in.get(0));
+            StringBuilder order = new StringBuilder();
+            for (int d = 0; d < rank; d++) order.append(", ").append((perm == null ? rank - 1 - d : n.axis(perm[d], rank)) + 1);
+            return List.of(Spelling.atom("permute(" + in.get(0).text() + order + ")"));
+        });
         rules.put("Expand", n -> {
             Value x = n.in(0);
             int[] target = toShape(n, n.constantIntegers(n.in(1), "shape"));
@@ -309,16 +378,45 @@ final class Operators {
 
         // Reductions, softmaxes, norms.
         rules.put("ReduceMean", n -> reduce(n, true));
+        spellers.put("ReduceMean", (n, in) -> spellReduce(n, in, "mean"));
         rules.put("ReduceSum", n -> reduce(n, false));
+        spellers.put("ReduceSum", (n, in) -> spellReduce(n, in, "sum"));
         rules.put("Softmax", n -> softmax(n, false));
         rules.put("LogSoftmax", n -> softmax(n, true));
+        for (String op : List.of("Softmax", "LogSoftmax")) {
+            spellers.put(op, (n, in) -> {
+                int axis = n.axis(n.integer("axis", opset >= 13 ? -1 : 1), n.in(0).rank());
+                return call(op.equals("Softmax") ? "softmax" : "log_softmax", in.get(0), Spelling.atom(String.valueOf(axis + 1)));
+            });
+        }
         rules.put("LayerNormalization", this::layerNorm);
+        spellers.put("LayerNormalization", (n, in) -> {
+            boolean scale = n.optional(1) != null;
+            boolean bias = n.optional(2) != null;
+            if (!Value.rational(n.real("epsilon", 1e-5)).equals(TensorBlocks.LAYER_NORM_EPSILON) || bias && !scale) throw new SpecWriter.Unspellable();
+            return bias ? call("layer_norm", in.get(0), in.get(1), in.get(2)) : scale ? call("layer_norm", in.get(0), in.get(1)) : call("layer_norm", in.get(0));
+        });
         rules.put("BatchNormalization", this::batchNorm);
+        spellers.put("BatchNormalization", (n, in) -> {
+            if (!Value.rational(n.real("epsilon", 1e-5)).equals(TensorBlocks.LAYER_NORM_EPSILON)) throw new SpecWriter.Unspellable();
+            List<Spelling> out = new ArrayList<>(call("batch_norm", in.get(0), in.get(1), in.get(2)));
+            for (int i = 1; i < n.proto.getOutputCount(); i++) out.add(null); // running statistics: constants
+            return out;
+        });
 
         // Convolutions and pooling.
         rules.put("Conv", this::conv);
         rules.put("MaxPool", n -> pool(n, true));
         rules.put("AveragePool", n -> pool(n, false));
+        for (String op : List.of("MaxPool", "AveragePool")) {
+            spellers.put(op, (n, in) -> {
+                int spatial = n.integers("kernel_shape").length;
+                Spelling k = Spelling.atom(String.valueOf(uniform(n, "kernel_shape", 1, spatial)));
+                return op.equals("MaxPool")
+                        ? call("max_pool" + spatial + "d", in.get(0), k, Spelling.atom(String.valueOf(uniform(n, "strides", 1, spatial))))
+                        : call("avg_pool" + spatial + "d", in.get(0), k);
+            });
+        }
         rules.put("GlobalAveragePool", n -> {
             Value x = n.in(0);
             if (x.rank() < 3) throw n.error("takes a batch [N, C, ...]");
@@ -330,9 +428,48 @@ final class Operators {
             }
             return List.of(Value.of(t.reshape(shape)));
         });
+        spellers.put("GlobalAveragePool", (n, in) -> {
+            Value x = n.in(0);
+            String text = in.get(0).text();
+            for (int d = x.rank() - 1; d >= 2; d--) text = "mean(" + text + ", " + (d + 1) + ")";
+            int[] shape = x.shape.clone();
+            for (int d = 2; d < shape.length; d++) shape[d] = 1;
+            return List.of(reshaped(Spelling.atom(text), Arrays.copyOf(x.shape, 2), shape));
+        });
+        spellers.put("Gather", (n, in) -> {
+            OnnxImporter.TokenIds tokens = importer.tokenIds(n.proto.getInput(1));
+            if (tokens == null) throw new SpecWriter.Unspellable(); // constant indices: written element by element
+            return one(in.declared(tokens.oneHot(n.in(0).shape[0])).operand() + " @ " + in.get(0).operand());
+        });
     }
 
-    private void unary(String op, DoubleUnaryOperator onNumbers, UnaryOperator<Expr> onExpressions) {
+    /** sum(X, axis) or mean(X, axis) for each reduced axis, last first, then reshaped to keep axes of size 1 (keepdims). */
+    private List<Spelling> spellReduce(Node n, SpecWriter.Inputs in, String function) {
+        Value x = n.in(0);
+        long[] axes = n.integersFrom("axes", 1);
+        boolean[] reduced = new boolean[x.rank()];
+        if (axes == null || axes.length == 0) {
+            if (n.integer("noop_with_empty_axes", 0) != 0) return List.of(in.get(0));
+            Arrays.fill(reduced, true);
+        } else {
+            for (long a : axes) reduced[n.axis(a, x.rank())] = true;
+        }
+        String text = in.get(0).text();
+        List<Integer> left = new ArrayList<>();
+        for (int d = x.rank() - 1; d >= 0; d--) if (reduced[d]) text = function + "(" + text + ", " + (d + 1) + ")";
+        for (int d = 0; d < x.rank(); d++) if (!reduced[d]) left.add(x.shape[d]);
+        return List.of(reshaped(Spelling.atom(text), left.stream().mapToInt(Integer::intValue).toArray(), in.outputShape(0)));
+    }
+
+    /** An element-wise function the spec language has under {@code name}. */
+    private void function(String op, String name, DoubleUnaryOperator onNumbers) {
+        unary(op, name, onNumbers, e -> call(name, e));
+    }
+
+    /** spelling: a function's name, "-" for negation, "" for the value itself. */
+    private void unary(String op, String spelling, DoubleUnaryOperator onNumbers, UnaryOperator<Expr> onExpressions) {
+        spellers.put(op, (n, in) -> spelling.isEmpty() ? List.of(in.get(0))
+                : spelling.equals("-") ? one("-" + in.get(0).operand()) : call(spelling, in.get(0)));
         rules.put(op, n -> {
             Value x = n.in(0);
             if (x.isConstant() && onNumbers != null) {
@@ -350,7 +487,8 @@ final class Operators {
     }
 
     /** An element-wise operation with broadcasting; masks (−∞) pass through Add, Sub, and Mul or Div by a positive number. */
-    private void binary(String op, DoubleBinaryOperator onNumbers, BinaryOperator<Expr> onExpressions) {
+    private void binary(String op, String symbol, DoubleBinaryOperator onNumbers, BinaryOperator<Expr> onExpressions) {
+        spellers.put(op, (n, in) -> one(in.get(0).operand() + (symbol.equals("^") ? "^" : " " + symbol + " ") + in.get(1).operand()));
         rules.put(op, n -> {
             Value a = n.in(0);
             Value b = n.in(1);

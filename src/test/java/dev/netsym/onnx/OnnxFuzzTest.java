@@ -92,30 +92,44 @@ class OnnxFuzzTest {
                 OnnxFuzzTest::save, "readable models");
     }
 
-    /** Null if refused cleanly, "" if accepted, otherwise what went wrong. */
+    /**
+     * Null if refused cleanly, "" if accepted, otherwise what went wrong. An accepted model is
+     * also written as a spec, which 'netsym spec' checks reads back as the same network: a
+     * difference would be exit 70.
+     */
     private static String problemWith(byte[] input) throws Exception {
         Path file = dir.resolve("model.onnx");
         Files.write(file, input);
-        Future<CliRun> future = runner.submit(() -> CliRun.of("check", file.toString()));
-        CliRun run;
-        try {
-            run = future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            runner.shutdownNow();
-            runner = newRunner();
-            return "no answer within " + TIMEOUT_SECONDS + " s";
-        }
+        CliRun run = runWithin("check", file);
+        if (run == null) return "no answer within " + TIMEOUT_SECONDS + " s";
         try {
             if (run.err().contains("than the JVM has")) return "out of memory: " + run;
             OnnxHostileFilesTest.assertOnlyModelDiagnostics(run);
             if (run.exitCode() == 0) {
                 assertTrue(run.out().startsWith("network "), run::toString);
+                CliRun spec = runWithin("spec", file);
+                if (spec == null) return "spec: no answer within " + TIMEOUT_SECONDS + " s";
+                OnnxHostileFilesTest.assertOnlyModelDiagnostics(spec);
+                assertTrue(spec.exitCode() == 0 && spec.out().startsWith("# ") || spec.exitCode() == 65 && spec.err().contains(": error: "),
+                        () -> "spec: expected the spec or exit 65 with an error: " + spec);
                 return "";
             }
             assertTrue(run.exitCode() == 65 && run.err().contains(": error: "), () -> "expected exit 65 with an error: " + run);
             return null;
         } catch (AssertionError e) {
             return e.getMessage();
+        }
+    }
+
+    /** The command's run, or null (with a fresh runner) when it hangs. */
+    private static CliRun runWithin(String command, Path file) throws Exception {
+        Future<CliRun> future = runner.submit(() -> CliRun.of(command, file.toString()));
+        try {
+            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            runner.shutdownNow();
+            runner = newRunner();
+            return null;
         }
     }
 
