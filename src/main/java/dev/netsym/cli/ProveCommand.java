@@ -63,37 +63,38 @@ final class ProveCommand implements Command {
     }
 
     @Override
-    public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws SpecInput.Failure {
+    public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws SpecInput.Failure, UsageError {
         double timeoutSeconds = arguments.get(TIMEOUT);
         SpecInput input = new SpecInput(arguments);
         WitnessScriptRenderer.Language script = arguments.get(WITNESS_SCRIPT);
         Path output = arguments.get(OUTPUT);
         if (script != null && output == null) {
-            err.println("netsym: --witness-script needs -o FILE, the file to write the script to");
-            return ExitCodes.USAGE;
+            throw new UsageError(SYNTAX, "--witness-script needs -o FILE, the file to write the script to");
         }
         if (script == null && output != null) {
-            err.println("netsym: -o names the witness script's file; give --witness-script " + languages() + " too");
-            return ExitCodes.USAGE;
+            throw new UsageError(SYNTAX, "-o names the witness script's file; give --witness-script "
+                    + languages() + " too");
         }
         if (output != null && OutputFile.isInput(output, input)) {
-            err.println("netsym: refusing to write the witness script over the spec file " + input.displayName());
-            return ExitCodes.USAGE;
+            throw new UsageError(SYNTAX, "refusing to write the witness script over the spec file " + input.displayName());
         }
-        Proof proof;
+        Proof proof = null;
+        long nodes;
         try (Progress progress = Progress.onConsole(err)) {
             Consumer<String> phase = Progress.sink(progress);
             phase.accept("reading the spec");
             Network network = input.loadForComputation(Progress.messages(progress, err));
-            long nodes = WitnessScriptRenderer.nodeCount(network);
-            if (script != null && nodes > WitnessScriptRenderer.MAX_NODES) {
-                progress.close();
-                err.println(input.displayName() + ": error: the network has " + nodes + " expression nodes; a witness"
-                        + " script evaluates one scalar at a time in Python and is written for at most "
-                        + WitnessScriptRenderer.MAX_NODES + " (it would run for many minutes per step)");
-                return ExitCodes.BAD_SPEC;
+            nodes = WitnessScriptRenderer.nodeCount(network);
+            // A script too big to run is refused before the proof, not after minutes of it.
+            if (script == null || nodes <= WitnessScriptRenderer.MAX_NODES) {
+                proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)), phase);
             }
-            proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)), phase);
+        }
+        if (proof == null) {
+            err.println(input.displayName() + ": error: the network has " + nodes + " expression nodes; a witness"
+                    + " script evaluates one scalar at a time in Python and is written for at most "
+                    + WitnessScriptRenderer.MAX_NODES + " (it would run for many minutes per step)");
+            return ExitCodes.BAD_SPEC;
         }
         switch (arguments.get(FORMAT)) {
             case json -> new ProofJsonRenderer(out, arguments.get(FULL)).render(proof);
