@@ -73,6 +73,13 @@ def verdict(a, b, expected_a, expected_b):
     return "too small for float64"
 
 
+def claim(kind, first, second, step):
+    """What netsym claims, as the script's lines say it: -second for a pair that started opposite."""
+    if kind == "moves":
+        return "moves: %s at step %d" % (first, step)
+    return "separates: %s %s%s at step %d" % (first, "-" if kind == "opposite" else "", second, step)
+
+
 def check_run(run, tally):
     """Replays one witness run and prints one line per witness."""
     label, how, start, samples, eta, activations, witnesses = run
@@ -82,17 +89,19 @@ def check_run(run, tally):
         data = [{name: number(v) for name, v in sample.items()} for sample in samples]
         trajectory = descend(theta, data, number(eta), steps, activations)
     except (FloatingPointError, ZeroDivisionError, OverflowError, LookupError) as e:
-        print("cannot replay run %s in float64: %s" % (label, e))
+        for kind, first, second, step, _, _ in witnesses:
+            print("not replayed in float64: %s: run %s stopped: %s (netsym: %s)" % (claim(kind, first, second, step),
+                                                                                  label, e, how))
         tally["not replayed"] += len(witnesses)
         return
     for kind, first, second, step, netsym_first, netsym_second in witnesses:
         a = trajectory[step][first]
         if kind == "moves":
-            claim, b = "moves: %s at step %d" % (first, step), trajectory[0][first]
+            b = trajectory[0][first]
         elif kind == "separates":
-            claim, b = "separates: %s %s at step %d" % (first, second, step), trajectory[step][second]
+            b = trajectory[step][second]
         else:  # started as each other's negatives and stop being so: compare with the negative
-            claim, b = "separates: %s -%s at step %d" % (first, second, step), -trajectory[step][second]
+            b = -trajectory[step][second]
         expected_a, expected_b = netsym_value(netsym_first), netsym_value(netsym_second)
         if kind == "opposite" and expected_b is not None:
             expected_b = -expected_b
@@ -100,14 +109,15 @@ def check_run(run, tally):
         shape = "%.12g" if abs(a - b) > SHOWN_ABOVE * max(1.0, abs(a), abs(b)) else "%.17g"
         values = (shape + " (started at " + shape + ")" if kind == "moves" else shape + " vs " + shape) % (a, b)
         netsym = "netsym: %s %s %s" % (netsym_first, "from" if kind == "moves" else "vs", netsym_second)
+        what = claim(kind, first, second, step)
         outcome = verdict(a, b, expected_a, expected_b)
         if outcome == "disagree":
-            print("DISAGREES with netsym: %s: float64 gives %s; %s" % (claim, values, netsym))
+            print("DISAGREES with netsym: %s: float64 gives %s; %s" % (what, values, netsym))
         elif outcome == "too small for float64":
             print("too small for float64: %s: %s, a difference float64 cannot tell from rounding (%s, %s)"
-                  % (claim, values, netsym, how))
+                  % (what, values, netsym, how))
         else:
-            print("%s: %s" % (claim, values))
+            print("%s: %s" % (what, values))
         tally[outcome] += 1
 
 

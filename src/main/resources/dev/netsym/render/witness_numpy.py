@@ -227,4 +227,6 @@ def gradient(theta, samples, activations):
         loss += float(output.value)
         for name, g in backward(output, leaves).items():
             total[name] += g
+    if not math.isfinite(loss) or not all(math.isfinite(g) for g in total.values()):
+        raise FloatingPointError("the objective or its gradient is not finite in float64 (overflow)")
     return loss, total

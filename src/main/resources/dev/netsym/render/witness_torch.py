@@ -124,4 +124,8 @@ def gradient(theta, samples, activations):
     for sample in samples:
         loss = loss + lift(objective(leaves, sample, activations))
     grads = torch.autograd.grad(loss, [leaves[n] for n in names], allow_unused=True)
-    return loss.item(), {n: (0.0 if g is None else g.item()) for n, g in zip(names, grads)}
+    total = {n: (0.0 if g is None else g.item()) for n, g in zip(names, grads)}
+    # PyTorch goes on with inf and nan where float64 overflows: stop, as the NumPy script does.
+    if not math.isfinite(loss.item()) or not all(math.isfinite(g) for g in total.values()):
+        raise FloatingPointError("the objective or its gradient is not finite in float64 (overflow)")
+    return loss.item(), total
