@@ -92,8 +92,8 @@ final class ProveCommand implements Command {
         }
         if (proof == null) {
             err.println(input.displayName() + ": error: the network has " + nodes + " expression nodes; a witness"
-                    + " script evaluates one scalar at a time in Python and is written for at most "
-                    + WitnessScriptRenderer.MAX_NODES + " (it would run for many minutes per step)");
+                    + " script evaluates one scalar at a time in Python, with about 3 KB of memory per node, and is"
+                    + " written for at most " + WitnessScriptRenderer.MAX_NODES);
             return ExitCodes.BAD_SPEC;
         }
         switch (arguments.get(FORMAT)) {
