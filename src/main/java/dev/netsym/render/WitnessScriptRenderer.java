@@ -279,6 +279,8 @@ public final class WitnessScriptRenderer {
                     } else if (term instanceof Expr.Neg n) {
                         sb.append(" - ");
                         print(n.operand(), PRODUCT, sb);
+                    } else if (term instanceof Expr.Num n && n.value().signum() < 0) {
+                        sb.append(" - ").append(number(n.value().negate()));
                     } else {
                         sb.append(" + ");
                         print(term, SUM, sb);

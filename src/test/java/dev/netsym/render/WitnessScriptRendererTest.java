@@ -124,6 +124,9 @@ class WitnessScriptRendererTest {
         assertEquals("x ** -2", printer.print(new Expr.Power(x, new Expr.Neg(Expr.Num.of(2)))));
         assertEquals("x ** (1/2)", printer.print(new Expr.Power(x, new Expr.Num(Rational.of(1, 2)))));
         assertEquals("x - (x - y)", printer.print(new Expr.Sum(List.of(x, new Expr.Neg(new Expr.Sum(List.of(x, new Expr.Neg(y))))))));
+        assertEquals("13/25 * x - 11/25 - 2", printer.print(new Expr.Sum(List.of(
+                new Expr.Product(List.of(new Expr.Num(Rational.of(13, 25)), x)), new Expr.Num(Rational.of(-11, 25)),
+                Expr.Num.of(-2)))));
         assertEquals("x * (x + y)", printer.print(new Expr.Product(List.of(x, new Expr.Sum(List.of(x, y))))));
         assertEquals("x / (x * y)", printer.print(new Expr.Quotient(x, new Expr.Product(List.of(x, y)))));
         assertEquals("x * y / x", printer.print(new Expr.Quotient(new Expr.Product(List.of(x, y)), x)));
