@@ -6,7 +6,13 @@ import dev.netsym.proof.ProofRunner;
 import dev.netsym.render.ProofJsonRenderer;
 import dev.netsym.render.ProofMarkdownRenderer;
 import dev.netsym.render.ProofTextRenderer;
+import dev.netsym.render.WitnessScriptRenderer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -21,6 +27,12 @@ final class ProveCommand implements Command {
     private static final Option<Boolean> FULL = Option.flag("--full",
             "List every class and separation, even for big networks, and write every expression out"
                     + " as computed, however long.");
+    private static final Option<WitnessScriptRenderer.Language> WITNESS_SCRIPT = Option.converted("--witness-script",
+            "LANG", null, "Also write every witness as a Python script that replays it in float64 and prints what"
+                    + " it shows: " + languages() + " (NumPy, or PyTorch with autograd); needs -o.",
+            ProveCommand::language);
+    private static final Option<Path> OUTPUT = Option.path("--output", "FILE",
+            "Where --witness-script writes the script (the proof still goes to standard output).").withShortName("-o");
 
     private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym prove",
                     "Prove which parameters stay equal, which never move, which separate.")
@@ -30,12 +42,13 @@ final class ProveCommand implements Command {
                 "",
                 "The result is the greatest set of equalities that holds from the spec's initialisation for",
                 "every dataset (or for the spec's 'data' lines), batch order and learning-rate schedule.")
-            .withOptions(FORMAT, TIMEOUT, FULL, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
+            .withOptions(FORMAT, TIMEOUT, FULL, WITNESS_SCRIPT, OUTPUT, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym prove examples/cs231n.net",
                 "  netsym prove --format json examples/cs231n.net > proof.json",
                 "  netsym prove --format markdown examples/cs231n.net > proof.md",
                 "  netsym prove --timeout 10 big.net",
+                "  netsym prove examples/cs231n.net --witness-script python -o witness.py && python3 witness.py",
                 "  netsym prove examples/onnx/lora_zero.onnx",
                 "  netsym prove --init 'lora_A.weight=random' --loss mse examples/onnx/lora_zero.onnx");
 
@@ -50,21 +63,65 @@ final class ProveCommand implements Command {
     }
 
     @Override
-    public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws SpecInput.Failure {
+    public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws SpecInput.Failure, UsageError {
         double timeoutSeconds = arguments.get(TIMEOUT);
         SpecInput input = new SpecInput(arguments);
-        Proof proof;
+        WitnessScriptRenderer.Language script = arguments.get(WITNESS_SCRIPT);
+        Path output = arguments.get(OUTPUT);
+        if (script != null && output == null) {
+            throw new UsageError(SYNTAX, "--witness-script needs -o FILE, the file to write the script to");
+        }
+        if (script == null && output != null) {
+            throw new UsageError(SYNTAX, "-o names the witness script's file; give --witness-script "
+                    + languages() + " too");
+        }
+        if (output != null && OutputFile.isInput(output, input)) {
+            throw new UsageError(SYNTAX, "refusing to write the witness script over the spec file " + input.displayName());
+        }
+        Proof proof = null;
+        long nodes;
         try (Progress progress = Progress.onConsole(err)) {
             Consumer<String> phase = Progress.sink(progress);
             phase.accept("reading the spec");
             Network network = input.loadForComputation(Progress.messages(progress, err));
-            proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)), phase);
+            nodes = WitnessScriptRenderer.nodeCount(network);
+            // A script too big to run is refused before the proof, not after minutes of it.
+            if (script == null || nodes <= WitnessScriptRenderer.MAX_NODES) {
+                proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)), phase);
+            }
+        }
+        if (proof == null) {
+            err.println(input.displayName() + ": error: the network has " + nodes + " expression nodes; a witness"
+                    + " script evaluates one scalar at a time in Python, with about 3 KB of memory per node, and is"
+                    + " written for at most " + WitnessScriptRenderer.MAX_NODES);
+            return ExitCodes.BAD_SPEC;
         }
         switch (arguments.get(FORMAT)) {
             case json -> new ProofJsonRenderer(out, arguments.get(FULL)).render(proof);
             case markdown -> new ProofMarkdownRenderer(out, input.displayName(), arguments.get(FULL)).render(proof);
             default -> new ProofTextRenderer(out, input.displayName(), arguments.get(FULL)).render(proof);
         }
+        if (script != null) {
+            StringWriter text = new StringWriter();
+            new WitnessScriptRenderer(new PrintWriter(text), script, input.displayName()).render(proof);
+            try {
+                OutputFile.write(output, text.toString());
+            } catch (IOException e) {
+                err.println("netsym: cannot write " + output + ": " + OutputFile.reason(e));
+                return ExitCodes.CANNOT_WRITE;
+            }
+        }
         return proof.timedOut() ? ExitCodes.TIMED_OUT : ExitCodes.OK;
+    }
+
+    private static String languages() {
+        return Arrays.stream(WitnessScriptRenderer.Language.values()).map(Enum::name).collect(Collectors.joining(" or "));
+    }
+
+    private static WitnessScriptRenderer.Language language(String text) {
+        for (WitnessScriptRenderer.Language l : WitnessScriptRenderer.Language.values()) {
+            if (l.name().equals(text)) return l;
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a witness script language (" + languages() + ")");
     }
 }

@@ -147,36 +147,42 @@ class CommandLineTest {
     void helpLaysOutOptionsInColumnsWithDefaultsAndChoices() {
         assertEquals("""
                 Prove which parameters stay equal, which never move, which separate.
-                Usage: netsym prove [-hV] [--full] [--format=FORMAT] [--loss=LOSS] [--timeout=SECONDS]
-                                    [--init=GLOB=VALUE]... [--shape=NAME=2x16]... FILE
+                Usage: netsym prove [-hV] [--full] [--format=FORMAT] [--loss=LOSS] [-o=FILE] [--timeout=SECONDS]
+                                    [--witness-script=LANG] [--init=GLOB=VALUE]... [--shape=NAME=2x16]... FILE
                 Proves which parameters gradient descent keeps equal at every step (classes), which never
                 move (frozen), and which separate, each claim with a certificate or a witness.
 
                 The result is the greatest set of equalities that holds from the spec's initialisation for
                 every dataset (or for the spec's 'data' lines), batch order and learning-rate schedule.
-                      FILE                The network spec file ('-' reads standard input), or an ONNX model
-                                            (FILE.onnx).
-                      --format=FORMAT     Output format: text, json, markdown (default: text).
-                      --full              List every class and separation, even for big networks, and write every
-                                            expression out as computed, however long.
-                  -h, --help              Show this help and exit.
-                      --init=GLOB=VALUE   For an ONNX model: start the matching parameters (a tensor's name, or
-                                            elements such as 'q.weight[0,*]') at VALUE instead of their stored
-                                            values: random, a number, or a symbol such as a, -a, 2*a/3.
-                      --loss=LOSS         For an ONNX model: the objective on its outputs: generic (every
-                                            differentiable loss at once), sum, mse or cross-entropy (against targets
-                                            of the output's shape) (default: generic).
-                      --shape=NAME=2x16   For an ONNX model: fix the shape of an input whose dimensions the file
-                                            leaves open.
-                      --timeout=SECONDS   Time budget of the whole proof (default: 60); when it runs out the output
-                                            says what is undecided and netsym exits with 75.
-                  -V, --version           Print the version of netsym and exit.
+                      FILE                    The network spec file ('-' reads standard input), or an ONNX model
+                                                (FILE.onnx).
+                      --format=FORMAT         Output format: text, json, markdown (default: text).
+                      --full                  List every class and separation, even for big networks, and write
+                                                every expression out as computed, however long.
+                  -h, --help                  Show this help and exit.
+                      --init=GLOB=VALUE       For an ONNX model: start the matching parameters (a tensor's name, or
+                                                elements such as 'q.weight[0,*]') at VALUE instead of their stored
+                                                values: random, a number, or a symbol such as a, -a, 2*a/3.
+                      --loss=LOSS             For an ONNX model: the objective on its outputs: generic (every
+                                                differentiable loss at once), sum, mse or cross-entropy (against
+                                                targets of the output's shape) (default: generic).
+                  -o, --output=FILE           Where --witness-script writes the script (the proof still goes to
+                                                standard output).
+                      --shape=NAME=2x16       For an ONNX model: fix the shape of an input whose dimensions the file
+                                                leaves open.
+                      --timeout=SECONDS       Time budget of the whole proof (default: 60); when it runs out the
+                                                output says what is undecided and netsym exits with 75.
+                  -V, --version               Print the version of netsym and exit.
+                      --witness-script=LANG   Also write every witness as a Python script that replays it in float64
+                                                and prints what it shows: python or torch (NumPy, or PyTorch with
+                                                autograd); needs -o.
 
                 Examples:
                   netsym prove examples/cs231n.net
                   netsym prove --format json examples/cs231n.net > proof.json
                   netsym prove --format markdown examples/cs231n.net > proof.md
                   netsym prove --timeout 10 big.net
+                  netsym prove examples/cs231n.net --witness-script python -o witness.py && python3 witness.py
                   netsym prove examples/onnx/lora_zero.onnx
                   netsym prove --init 'lora_A.weight=random' --loss mse examples/onnx/lora_zero.onnx
                 """, CliRun.of("prove", "--help").out());
