@@ -186,8 +186,10 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
     /** ln x: near 1 through atanh (relative accuracy), elsewhere Halley's iteration on exp. */
     private BigDecimal logAt(BigDecimal x) {
         requirePositive(x);
-        BigDecimal y = x.subtract(BigDecimal.ONE);
-        if (y.abs().compareTo(NEAR_ONE) < 0) return log1pAt(y);
+        // Compared before subtracting: x − 1 in full would have millions of digits for x = 10^(10^6).
+        if (x.compareTo(BigDecimal.ONE.subtract(NEAR_ONE)) > 0 && x.compareTo(BigDecimal.ONE.add(NEAR_ONE)) < 0) {
+            return log1pAt(x.subtract(BigDecimal.ONE));
+        }
         int digits = x.precision() - x.scale();
         double mantissa = x.movePointLeft(digits).doubleValue();
         BigDecimal estimate = new BigDecimal(Math.log(mantissa) + digits * Math.log(10));
@@ -205,7 +207,9 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
     private BigDecimal log1pAt(BigDecimal y) {
         if (y.signum() == 0) return BigDecimal.ZERO;
         if (y.abs().compareTo(NEAR_ONE) >= 0) return logAt(BigDecimal.ONE.add(y, working));
-        BigDecimal s = y.divide(TWO.add(y), working);
+        // 2 + y exactly for a y of P digits down to about 10^-(P+8); tinier ones are rounded far past
+        // what the quotient keeps (in full, y = 10^(-10^6) would give a million digits).
+        BigDecimal s = y.divide(TWO.add(y, new MathContext(2 * working.getPrecision() + 10)), working);
         BigDecimal s2 = s.multiply(s, working);
         BigDecimal power = s;
         BigDecimal sum = s;

@@ -49,6 +49,20 @@ class ArithmeticTest {
     }
 
     @Test
+    void decimalLogarithmsOfHugeAndTinyNumbersAreQuickAndRight() {
+        // A whole x − 1 or 2 + y would have ten million digits here and take minutes.
+        BigDecimal huge = new BigDecimal("1e10000000");
+        BigDecimal tiny = new BigDecimal("1e-10000000");
+        BigDecimal tenMillionLn10 = decimal.multiply(decimal.apply(Builtin.LOG, BigDecimal.TEN), new BigDecimal(10_000_000));
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            assertTrue(decimal.equal(tenMillionLn10, decimal.apply(Builtin.LOG, huge)));
+            assertTrue(decimal.equal(tenMillionLn10.negate(), decimal.apply(Builtin.LOG, tiny)));
+            // ln(1 + y) = y to fifty digits for so small a y
+            assertEquals(0, tiny.compareTo(decimal.log1p(tiny)));
+        });
+    }
+
+    @Test
     void decimalDerivativesMatchDifferenceQuotients() {
         BigDecimal h = new BigDecimal("1e-20");
         BigDecimal tolerance = new BigDecimal("1e-25");
