@@ -104,6 +104,7 @@ public final class SymbolicEngine implements AutoCloseable {
     private final SymbolicTranslator translator = new SymbolicTranslator();
     private final Random random = new Random(20240611L);
     private ExecutorService worker;
+    private volatile Thread workerThread;
     private volatile EvalEngine engine;
     /** Symja's one-off loading: a call's time limit starts after it, not behind it in the queue. */
     private Future<?> warmedUp;
@@ -141,6 +142,7 @@ public final class SymbolicEngine implements AutoCloseable {
         worker = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(null, task, "netsym-symja", STACK_BYTES);
             t.setDaemon(true); // an abandoned, runaway evaluation must not keep the JVM alive
+            workerThread = t;
             return t;
         });
         engine = null;
@@ -170,6 +172,8 @@ public final class SymbolicEngine implements AutoCloseable {
      * daemon) and a fresh engine takes over.
      */
     private <T> SymbolicResult<T> run(String what, Callable<T> work) {
+        String blocked = Abandoned.blocking();
+        if (blocked != null) return SymbolicResult.unknown(what + ": " + blocked);
         awaitWarmUp();
         Future<T> future = worker.submit(() -> {
             EvalEngine e = engineOnThisThread();
@@ -188,6 +192,7 @@ public final class SymbolicEngine implements AutoCloseable {
                 if (!future.isDone()) {
                     future.cancel(true);
                     worker.shutdownNow();
+                    Abandoned.add(workerThread);
                     startWorker();
                 }
             }
@@ -199,6 +204,37 @@ public final class SymbolicEngine implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return SymbolicResult.unknown(what + ": interrupted");
+        }
+    }
+
+    /**
+     * Evaluations that ignored the stop request and were left running. Symja evaluates a
+     * built-in's rules while holding that built-in symbol's monitor (Times, Power, ...), which
+     * every engine in the JVM shares: while a runaway holds one, any new evaluation waits for
+     * its whole time limit and learns nothing. So, while that lasts, calls answer "unknown" at
+     * once; when the runaway lets go or ends, evaluation resumes.
+     */
+    static final class Abandoned {
+        private static final List<Thread> THREADS = new ArrayList<>();
+        private static final java.lang.management.ThreadMXBean THREAD_BEAN =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+
+        private Abandoned() {}
+
+        static synchronized void add(Thread thread) {
+            if (thread != null) THREADS.add(thread);
+        }
+
+        /** Why evaluation cannot go on now, or null when it can. */
+        static synchronized String blocking() {
+            THREADS.removeIf(t -> !t.isAlive());
+            for (Thread t : THREADS) {
+                java.lang.management.ThreadInfo info = THREAD_BEAN.getThreadInfo(new long[] {t.getId()}, true, false)[0];
+                if (info != null && info.getLockedMonitors().length > 0) {
+                    return "Symja is held up by an earlier evaluation that did not stop at its time limit";
+                }
+            }
+            return null;
         }
     }
 
