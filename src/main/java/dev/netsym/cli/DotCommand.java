@@ -72,19 +72,7 @@ final class DotCommand implements Command {
             }
             if (result == null) return ExitCodes.INTERNAL;
         }
-        if (output == null) {
-            out.print(result);
-            out.flush();
-            return ExitCodes.OK;
-        }
-        try {
-            OutputFile.write(output, result);
-        } catch (IOException e) {
-            err.println("netsym: cannot write " + output + ": " + OutputFile.reason(e));
-            return ExitCodes.CANNOT_WRITE;
-        }
-        out.println("netsym: wrote " + output);
-        return ExitCodes.OK;
+        return OutputFile.printOrWrite(result, output, out, err);
     }
 
     private static String toSvg(String dot, PrintWriter err) throws IOException {

@@ -114,19 +114,8 @@ final class LatexCommand implements Command {
             err.println("netsym: " + new SimulationSummary(simulation, input.displayName()).checkLine());
             return ExitCodes.INTERNAL;
         }
-        if (output == null) {
-            out.print(text);
-            out.flush();
-            return ExitCodes.OK;
-        }
-        try {
-            OutputFile.write(output, text.toString());
-        } catch (IOException e) {
-            err.println("netsym: cannot write " + output + ": " + OutputFile.reason(e));
-            return ExitCodes.CANNOT_WRITE;
-        }
-        out.println("netsym: wrote " + output);
-        return pdf ? runPdflatex(text.toString(), output, out, err) : ExitCodes.OK;
+        int written = OutputFile.printOrWrite(text.toString(), output, out, err);
+        return pdf && written == ExitCodes.OK ? runPdflatex(text.toString(), output, out, err) : written;
     }
 
     /** How long the gradients section may take; the proof has a budget of its own. */

@@ -2,6 +2,7 @@ package dev.netsym.cli;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -65,6 +66,29 @@ final class OutputFile {
             return;
         }
         Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+    }
+
+    /** The text on standard output, or written to the file with a line that says so; the exit code. */
+    static int printOrWrite(String text, Path target, PrintWriter out, PrintWriter err) {
+        if (target == null) {
+            out.print(text);
+            out.flush();
+            return ExitCodes.OK;
+        }
+        int code = writeOrExplain(target, text.getBytes(StandardCharsets.UTF_8), err);
+        if (code == ExitCodes.OK) out.println("netsym: wrote " + target);
+        return code;
+    }
+
+    /** {@link #write}, with a failure told on err rather than thrown; the exit code. */
+    static int writeOrExplain(Path target, byte[] bytes, PrintWriter err) {
+        try {
+            write(target, bytes);
+            return ExitCodes.OK;
+        } catch (IOException e) {
+            err.println("netsym: cannot write " + target + ": " + reason(e));
+            return ExitCodes.CANNOT_WRITE;
+        }
     }
 
     /** Why a file could not be written, in a few words: "no such directory /x", "permission denied". */

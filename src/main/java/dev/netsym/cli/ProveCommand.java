@@ -7,7 +7,7 @@ import dev.netsym.render.ProofJsonRenderer;
 import dev.netsym.render.ProofMarkdownRenderer;
 import dev.netsym.render.ProofTextRenderer;
 import dev.netsym.render.WitnessScriptRenderer;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -104,12 +104,8 @@ final class ProveCommand implements Command {
         if (script != null) {
             StringWriter text = new StringWriter();
             new WitnessScriptRenderer(new PrintWriter(text), script, input.displayName()).render(proof);
-            try {
-                OutputFile.write(output, text.toString());
-            } catch (IOException e) {
-                err.println("netsym: cannot write " + output + ": " + OutputFile.reason(e));
-                return ExitCodes.CANNOT_WRITE;
-            }
+            int written = OutputFile.writeOrExplain(output, text.toString().getBytes(StandardCharsets.UTF_8), err);
+            if (written != ExitCodes.OK) return written;
         }
         return proof.timedOut() ? ExitCodes.TIMED_OUT : ExitCodes.OK;
     }

@@ -89,14 +89,8 @@ final class SimulateCommand implements Command {
             out.println("The proof ran out of time: parameters it left undecided are drawn and checked as"
                     + " separate classes.");
         }
-        int code = ExitCodes.OK;
-        try {
-            OutputFile.write(output, picture);
-            out.println("netsym: wrote " + output);
-        } catch (IOException e) {
-            err.println("netsym: cannot write " + output + ": " + OutputFile.reason(e));
-            code = ExitCodes.CANNOT_WRITE;
-        }
+        int code = OutputFile.writeOrExplain(output, picture, err);
+        if (code == ExitCodes.OK) out.println("netsym: wrote " + output);
         out.println(summary.checkLine());
         return result.violations().isEmpty() ? code : ExitCodes.INTERNAL;
     }

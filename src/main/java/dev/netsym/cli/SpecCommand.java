@@ -3,7 +3,6 @@ package dev.netsym.cli;
 import dev.netsym.model.SpecResult;
 import dev.netsym.onnx.OnnxImporter;
 import dev.netsym.spec.SpecParser;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,18 +64,6 @@ final class SpecCommand implements Command {
                     + " same network (" + difference.get() + ")");
             return ExitCodes.INTERNAL;
         }
-        if (output == null) {
-            out.print(text);
-            out.flush();
-            return ExitCodes.OK;
-        }
-        try {
-            OutputFile.write(output, text);
-        } catch (IOException e) {
-            err.println("netsym: cannot write " + output + ": " + OutputFile.reason(e));
-            return ExitCodes.CANNOT_WRITE;
-        }
-        out.println("netsym: wrote " + output);
-        return ExitCodes.OK;
+        return OutputFile.printOrWrite(text, output, out, err);
     }
 }
