@@ -64,6 +64,12 @@ public enum Builtin {
         public String latexDerivativeNote() {
             return "$\\operatorname{relu}'(z) = \\begin{cases} 1 & z > 0, \\\\ 0 & z \\le 0 \\end{cases}$";
         }
+
+        @Override public <T> T branchFreeValue(Primitives<T> r, T[] a) { return r.multiply(a[0], r.step(a[0])); }
+
+        @Override public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) { return r.step(a[0]); }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     LEAKY_RELU("leaky_relu", 2, Exactness.PIECEWISE_RATIONAL, "leaky_relu(z, slope)",
@@ -101,6 +107,21 @@ public enum Builtin {
         public Fold partialFold(int k, int[] colours, Sign[] signs, Rational[] constants) {
             return k == 0 && signs[0] == Sign.POSITIVE ? Fold.constant(Rational.ONE) : null;
         }
+
+        /** z·u + s·z·(1 − u) with u = step(z). */
+        @Override
+        public <T> T branchFreeValue(Primitives<T> r, T[] a) {
+            T u = r.step(a[0]);
+            return r.add(r.multiply(a[0], u), r.multiply(r.multiply(a[1], a[0]), r.subtract(r.one(), u)));
+        }
+
+        @Override
+        public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) {
+            T notPositive = r.subtract(r.one(), r.step(a[0]));
+            return k == 0 ? r.add(r.step(a[0]), r.multiply(a[1], notPositive)) : r.multiply(a[0], notPositive);
+        }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     TANH("tanh", 1, Exactness.TRANSCENDENTAL, "tanh(z)", "the hyperbolic tangent") {
@@ -151,6 +172,23 @@ public enum Builtin {
         @Override public Parity partialParity(int k) { return Parity.EVEN; }
 
         @Override public Optional<String> latexOperator() { return Optional.of("\\tanh"); }
+
+        /** (e − 1)/(e + 1) with e = e^(2z). */
+        @Override
+        public <T> T branchFreeValue(Primitives<T> r, T[] a) {
+            T e = r.exp(r.multiply(a[0], r.fromRational(TWO)));
+            return r.divide(r.subtract(e, r.one()), r.add(e, r.one()));
+        }
+
+        /** 4e/(1 + e)² with e = e^(2z). */
+        @Override
+        public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) {
+            T e = r.exp(r.multiply(a[0], r.fromRational(TWO)));
+            T onePlusE = r.add(r.one(), e);
+            return r.divide(r.multiply(e, r.fromRational(Rational.of(4))), r.multiply(onePlusE, onePlusE));
+        }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     SIGMOID("sigmoid", 1, Exactness.TRANSCENDENTAL, "sigmoid(z)", "1/(1 + e^-z)") {
@@ -188,6 +226,21 @@ public enum Builtin {
         @Override public Sign partialSign(int k, Sign[] signs) { return Sign.POSITIVE; }
 
         @Override public Optional<String> latexOperator() { return Optional.of("\\sigma"); }
+
+        @Override
+        public <T> T branchFreeValue(Primitives<T> r, T[] a) {
+            return r.divide(r.one(), r.add(r.one(), r.exp(r.negate(a[0]))));
+        }
+
+        /** e/(1 + e)² with e = e^(−z). */
+        @Override
+        public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) {
+            T e = r.exp(r.negate(a[0]));
+            T onePlusE = r.add(r.one(), e);
+            return r.divide(e, r.multiply(onePlusE, onePlusE));
+        }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     SOFTPLUS("softplus", 1, Exactness.TRANSCENDENTAL, "softplus(z)", "log(1 + e^z)") {
@@ -209,6 +262,14 @@ public enum Builtin {
         @Override public Sign sign(Sign[] signs) { return Sign.POSITIVE; }
 
         @Override public Builtin partialIsValueOf(int k) { return SIGMOID; }
+
+        @Override
+        public <T> T branchFreeValue(Primitives<T> r, T[] a) { return r.log(r.add(r.one(), r.exp(a[0]))); }
+
+        @Override
+        public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) { return SIGMOID.branchFreeValue(r, a); }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     EXP("exp", 1, Exactness.TRANSCENDENTAL, "exp(z)", "e^z") {
@@ -228,6 +289,8 @@ public enum Builtin {
         @Override public boolean definedEverywhere() { return false; }
 
         @Override public Optional<String> latexOperator() { return Optional.of("\\exp"); }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     LOG("log", 1, Exactness.TRANSCENDENTAL, "log(z)", "the natural logarithm, for z > 0") {
@@ -252,6 +315,11 @@ public enum Builtin {
         @Override public boolean definedEverywhere() { return false; }
 
         @Override public Optional<String> latexOperator() { return Optional.of("\\log"); }
+
+        @Override
+        public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) { return r.divide(r.one(), a[0]); }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     SQRT("sqrt", 1, Exactness.TRANSCENDENTAL, "sqrt(z)", "the square root, for z ≥ 0") {
@@ -285,6 +353,8 @@ public enum Builtin {
         @Override public Sign partialSign(int k, Sign[] signs) { return Sign.POSITIVE; }
 
         @Override public boolean definedEverywhere() { return false; }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     ABS("abs", 1, Exactness.PIECEWISE_RATIONAL, "abs(z)", "|z|; abs'(0) = 0") {
@@ -331,6 +401,12 @@ public enum Builtin {
         public String latexDerivativeNote() {
             return "$\\operatorname{abs}'(z) = \\begin{cases} 1 & z > 0, \\\\ 0 & z = 0, \\\\ -1 & z < 0 \\end{cases}$";
         }
+
+        @Override public <T> T branchFreeValue(Primitives<T> r, T[] a) { return r.multiply(a[0], r.sign(a[0])); }
+
+        @Override public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) { return r.sign(a[0]); }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     MAX("max", 2, Exactness.PIECEWISE_RATIONAL, "max(a, b)", "the larger; at a = b each partial is 1/2") {
@@ -368,6 +444,21 @@ public enum Builtin {
         @Override public Sign partialSign(int k, Sign[] signs) { return Sign.NONNEGATIVE; }
 
         @Override public Optional<String> latexOperator() { return Optional.of("\\max"); }
+
+        /** b + (a − b)·h with h = halfStep(a − b); the partials h and 1 − h. */
+        @Override
+        public <T> T branchFreeValue(Primitives<T> r, T[] a) {
+            T d = r.subtract(a[0], a[1]);
+            return r.add(a[1], r.multiply(d, r.halfStep(d)));
+        }
+
+        @Override
+        public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) {
+            T h = r.halfStep(r.subtract(a[0], a[1]));
+            return k == 0 ? h : r.subtract(r.one(), h);
+        }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     MIN("min", 2, Exactness.PIECEWISE_RATIONAL, "min(a, b)", "the smaller; at a = b each partial is 1/2") {
@@ -406,6 +497,21 @@ public enum Builtin {
         @Override public Sign partialSign(int k, Sign[] signs) { return Sign.NONNEGATIVE; }
 
         @Override public Optional<String> latexOperator() { return Optional.of("\\min"); }
+
+        /** a + (b − a)·h with h = halfStep(a − b); the partials 1 − h and h. */
+        @Override
+        public <T> T branchFreeValue(Primitives<T> r, T[] a) {
+            T d = r.subtract(a[0], a[1]);
+            return r.add(a[0], r.multiply(r.negate(d), r.halfStep(d)));
+        }
+
+        @Override
+        public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) {
+            T h = r.halfStep(r.subtract(a[0], a[1]));
+            return k == 0 ? r.subtract(r.one(), h) : h;
+        }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     ELU("elu", 1, Exactness.TRANSCENDENTAL, "elu(z)", "z for z > 0, e^z − 1 otherwise (α = 1); elu'(0) = 1") {
@@ -438,6 +544,21 @@ public enum Builtin {
         public String latexDerivativeNote() {
             return "$\\operatorname{elu}'(z) = \\begin{cases} 1 & z > 0, \\\\ e^{z} & z \\le 0 \\end{cases}$";
         }
+
+        /** u·z + (1 − u)·(e^z − 1) with u = step(z); the partial u + (1 − u)·e^z. */
+        @Override
+        public <T> T branchFreeValue(Primitives<T> r, T[] a) {
+            T u = r.step(a[0]);
+            return r.add(r.multiply(u, a[0]), r.multiply(r.subtract(r.one(), u), r.expm1(a[0])));
+        }
+
+        @Override
+        public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) {
+            T u = r.step(a[0]);
+            return r.add(u, r.multiply(r.subtract(r.one(), u), r.exp(a[0])));
+        }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     ERF("erf", 1, Exactness.TRANSCENDENTAL, "erf(z)", "the error function, (2/√π)·∫ from 0 to z of e^(−t²) dt") {
@@ -474,6 +595,8 @@ public enum Builtin {
         public String latexDerivativeNote() { return "$\\operatorname{erf}'(z) = \\tfrac{2}{\\sqrt{\\pi}}\\,e^{-z^2}$"; }
 
         @Override public Optional<String> latexOperator() { return Optional.of("\\operatorname{erf}"); }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     GELU("gelu", 1, Exactness.TRANSCENDENTAL, "gelu(z)", "z·Φ(z), Φ the standard normal distribution function") {
@@ -515,6 +638,8 @@ public enum Builtin {
             return "$\\operatorname{gelu}'(z) = \\Phi(z) + z\\,\\varphi(z)$, with $\\Phi$ and $\\varphi$ the standard normal"
                     + " distribution function and density";
         }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     GELU_TANH("gelu_tanh", 1, Exactness.TRANSCENDENTAL, "gelu_tanh(z)",
@@ -548,6 +673,22 @@ public enum Builtin {
         public Fold partialFold(int k, int[] colours, Sign[] signs, Rational[] constants) {
             return atZero(constants, HALF);
         }
+
+        @Override
+        public <T> T branchFreeValue(Primitives<T> r, T[] a) {
+            return r.multiply(a[0], SIGMOID.branchFreeValue(r, with(a, geluTanhArgument(r, a[0]))));
+        }
+
+        @Override
+        public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) {
+            T z = a[0];
+            T slope = r.multiply(sqrtEightOverPi(r),
+                    r.add(r.one(), r.multiply(r.fromRational(GELU_CUBIC.multiply(Rational.of(3))), r.multiply(z, z))));
+            T[] at = with(a, geluTanhArgument(r, z));
+            return r.add(SIGMOID.branchFreeValue(r, at), r.multiply(z, r.multiply(SIGMOID.branchFreePartial(r, 0, at), slope)));
+        }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     },
 
     SILU("silu", 1, Exactness.TRANSCENDENTAL, "silu(z)", "z·sigmoid(z), also called swish") {
@@ -576,6 +717,16 @@ public enum Builtin {
         public Fold partialFold(int k, int[] colours, Sign[] signs, Rational[] constants) {
             return atZero(constants, HALF);
         }
+
+        @Override
+        public <T> T branchFreeValue(Primitives<T> r, T[] a) { return r.multiply(a[0], SIGMOID.branchFreeValue(r, a)); }
+
+        @Override
+        public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) {
+            return r.add(SIGMOID.branchFreeValue(r, a), r.multiply(a[0], SIGMOID.branchFreePartial(r, 0, a)));
+        }
+
+        @Override public boolean hasBranchFreeForm() { return true; }
     };
 
     /** How exactly a function's values can be computed, which decides the arithmetic a network needs. */
@@ -647,6 +798,29 @@ public enum Builtin {
 
     /** ∂f/∂(argument k) at {@code args}, with this table's conventions at kinks. */
     public abstract <T> T partial(Primitives<T> r, int k, T[] args);
+
+    /**
+     * Whether the function has a formula in e^x, log, √, erfc, π and the pieces' indicators
+     * ({@link Primitives#step}, {@link Primitives#halfStep}, {@link Primitives#sign}) with no
+     * comparison anywhere: then {@link #branchFreeValue} and {@link #branchFreePartial} give it,
+     * and an evaluation that treats each of those as an unknown of its own can follow it.
+     */
+    public boolean hasBranchFreeForm() { return false; }
+
+    /**
+     * The value by a formula without comparisons, equal to {@link #value} at every real
+     * argument where both are defined ({@link #value} picks among such formulas for accuracy).
+     */
+    public <T> T branchFreeValue(Primitives<T> r, T[] args) {
+        if (!hasBranchFreeForm()) throw new UnsupportedOperationException(specName + " has pieces");
+        return value(r, args);
+    }
+
+    /** {@link #partial} by a formula without comparisons, as {@link #branchFreeValue}. */
+    public <T> T branchFreePartial(Primitives<T> r, int k, T[] args) {
+        if (!hasBranchFreeForm()) throw new UnsupportedOperationException(specName + " has pieces");
+        return partial(r, k, args);
+    }
 
     /**
      * ∂f/∂(argument k) as derive writes it, in the call's arguments; {@code value} stands for the

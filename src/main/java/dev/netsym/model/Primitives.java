@@ -66,4 +66,24 @@ public interface Primitives<T> {
 
     /** π. */
     T pi();
+
+    /**
+     * 1 for z > 0, else 0: relu's slope. With {@link #halfStep} and {@link #sign}, the pieces of
+     * the piecewise functions as values, so that their comparison-free forms
+     * ({@link Builtin#branchFreeValue}) can be written; an arithmetic without an order makes them
+     * unknowns.
+     */
+    default T step(T z) { return signum(z) > 0 ? one() : zero(); }
+
+    /** 1 for d > 0, 1/2 at 0, 0 for d < 0: the share of max(a, b)'s slope that goes to a, d = a − b. */
+    default T halfStep(T d) {
+        int s = signum(d);
+        return s > 0 ? one() : s < 0 ? zero() : divide(one(), add(one(), one()));
+    }
+
+    /** −1, 0 or 1: the sign of z, abs's slope. */
+    default T sign(T z) {
+        int s = signum(z);
+        return s > 0 ? one() : s < 0 ? negate(one()) : zero();
+    }
 }

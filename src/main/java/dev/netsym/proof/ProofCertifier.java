@@ -37,17 +37,23 @@ final class ProofCertifier implements InvariantSearch.Certifier {
     private final boolean modular;
     private final RandomValues signs;
     private final List<EqualityProver> provers;
+    /** The identity test for smooth non-rational networks, told of each state before it is asked. */
+    private final Optional<FormalIdentityTest> formal;
     private final Parameter[] parameters;
     /** Per final class id: its certificate, filled on the last, successful pass. */
     private Map<Integer, Certificate> certificates = Map.of();
     private List<List<String>> unitClasses = List.of();
 
-    ProofCertifier(Network network, Tape tape, boolean modular, List<EqualityProver> provers) {
+    ProofCertifier(Network network, Tape tape, boolean modular, List<EqualityProver> provers,
+                   Optional<FormalIdentityTest> formal) {
         this.network = network;
         this.tape = tape;
         this.modular = modular;
         this.signs = new RandomValues(network.assumptions(), 0);
-        this.provers = provers;
+        this.formal = formal;
+        List<EqualityProver> all = new ArrayList<>(provers);
+        formal.ifPresent(all::add);
+        this.provers = all;
         parameters = Parameters.inTapeOrder(network, tape);
     }
 
@@ -63,6 +69,7 @@ final class ProofCertifier implements InvariantSearch.Certifier {
         int n = classOf.length;
         randomizedForState = null;
         statePinned = pinned.clone();
+        formal.ifPresent(f -> f.startState(classOf, pinned, negated));
         List<StructuralColouring> colourings = colourings(classOf, pinned, negated);
         unitClasses = unitClasses(colourings.get(0));
 
@@ -153,6 +160,7 @@ final class ProofCertifier implements InvariantSearch.Certifier {
         int n = classOf.length;
         randomizedForState = null;
         statePinned = subPinned.clone();
+        formal.ifPresent(f -> f.startState(classOf, subPinned, negated));
         int[] group = claim.classOf().clone();
         boolean[] zeroProved = new boolean[n];
         Arrays.fill(zeroProved, true);

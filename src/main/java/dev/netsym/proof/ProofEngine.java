@@ -62,7 +62,10 @@ public final class ProofEngine {
                                    boolean doubleDouble, long seed, long deadline, Options options,
                                    Consumer<String> progress) {
         InvariantSearch<T> search = new InvariantSearch<>(network, tape, arithmetic, seed, deadline, progress);
-        ProofCertifier certifier = new ProofCertifier(network, tape, kind == ArithmeticKind.MODULAR, options.provers());
+        // A network that is not rational: the identity test with unknowns for e^x, log, √, erfc and the pieces.
+        Optional<FormalIdentityTest> formal = kind == ArithmeticKind.MODULAR ? Optional.empty()
+                : FormalIdentityTest.forNetwork(network, tape, seed);
+        ProofCertifier certifier = new ProofCertifier(network, tape, kind == ArithmeticKind.MODULAR, options.provers(), formal);
         search.run(certifier);
 
         List<String> names = tape.parameterNames();

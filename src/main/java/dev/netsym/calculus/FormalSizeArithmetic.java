@@ -1,0 +1,206 @@
+package dev.netsym.calculus;
+
+import dev.netsym.model.Rational;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Follows the same evaluation as {@link FormalModularArithmetic}, but on sizes. Each value is a
+ * rational function N/D of the variables and unknowns, with D a product of powers of
+ * <em>factors</em>: the numerators of the values divided by, each factor one object however often
+ * it is divided by, so that a sum over a shared denominator (a softmax's Σ e^z, a norm's √) keeps
+ * it once rather than multiplying it in per term. Kept are bounds on the total degree of N and on
+ * log2 of the sum of the absolute values of its integer coefficients, and the factors with
+ * theirs. Every unknown is a fresh variable (degree 1, coefficient 1); the arguments of the
+ * unknowns are recorded too, since two different arguments that happen to agree at a random point
+ * make two unknowns one.
+ */
+public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSizeArithmetic.Size> {
+
+    /**
+     * A factor of denominators: the numerator of a divisor, with its degree and coefficient-size
+     * bounds. Compared by identity: two factors of the same sizes are still two polynomials.
+     */
+    private static final class Factor {
+        private final double degree;
+        private final double bits;
+
+        Factor(double degree, double bits) {
+            this.degree = degree;
+            this.bits = bits;
+        }
+
+        double degree() { return degree; }
+
+        double bits() { return bits; }
+    }
+
+    /** A value's bounds: N's degree and coefficient size, and D as factor → multiplicity. */
+    public static final class Size {
+        public static final Size VARIABLE = new Size(1, 0, Map.of());
+        static final Size ONE = new Size(0, 0, Map.of());
+
+        private final double numeratorDegree;
+        private final double numeratorBits;
+        private final Map<Factor, Integer> denominator;
+        /** This value's numerator as a factor: one object for every division by this value. */
+        private Factor asFactor;
+
+        Size(double numeratorDegree, double numeratorBits, Map<Factor, Integer> denominator) {
+            this.numeratorDegree = numeratorDegree;
+            this.numeratorBits = numeratorBits;
+            this.denominator = denominator;
+        }
+
+        private Factor asFactor() {
+            if (asFactor == null) asFactor = new Factor(numeratorDegree, numeratorBits);
+            return asFactor;
+        }
+
+        @Override
+        public String toString() {
+            return "N of degree " + numeratorDegree + " and " + numeratorBits + " bits over " + denominator.size() + " factors";
+        }
+    }
+
+    /** Bounds on the numerator of a difference of any two of a set of values, over their common denominator. */
+    public record DifferenceBound(double degree, double bits) {}
+
+    private long unknowns;
+    private final List<Size> arguments = new ArrayList<>();
+
+    /** How many unknowns the evaluations so far drew (with repeats: a bound on the distinct ones). */
+    public long unknowns() { return unknowns; }
+
+    /** The arguments of the unknowns drawn so far. */
+    public List<Size> arguments() { return arguments; }
+
+    private Size unknown(Size argument) {
+        unknowns++;
+        arguments.add(argument);
+        return Size.VARIABLE;
+    }
+
+    /**
+     * For values v_k = N_k/D_k: over the least common multiple L of the D_k (as products of
+     * factors), v_i − v_j = (N_i·L/D_i − N_j·L/D_j)/L, whose numerator has degree at most
+     * max_k (deg N_k + deg L/D_k) and coefficients summing to at most twice the largest such product.
+     */
+    public static DifferenceBound ofDifferences(List<Size> values) {
+        Map<Factor, Integer> common = new HashMap<>();
+        for (Size v : values) v.denominator.forEach((f, m) -> common.merge(f, m, Math::max));
+        double degree = 0;
+        double bits = 0;
+        for (Size v : values) {
+            double d = v.numeratorDegree;
+            double b = v.numeratorBits;
+            for (var e : common.entrySet()) {
+                int missing = e.getValue() - v.denominator.getOrDefault(e.getKey(), 0);
+                d += missing * e.getKey().degree();
+                b += missing * e.getKey().bits();
+            }
+            degree = Math.max(degree, d);
+            bits = Math.max(bits, b);
+        }
+        return new DifferenceBound(degree, bits + 1);
+    }
+
+    @Override public Size exp(Size a) { return unknown(a); }
+
+    @Override public Size log(Size a) { return unknown(a); }
+
+    @Override public Size sqrt(Size a) { return unknown(a); }
+
+    @Override public Size erfc(Size a) { return unknown(a); }
+
+    @Override public Size pi() { return unknown(Size.ONE); }
+
+    @Override public Size step(Size z) { return unknown(z); }
+
+    @Override public Size halfStep(Size d) { return unknown(d); }
+
+    @Override public Size sign(Size z) { return unknown(z); }
+
+    @Override public Size genericDerivative(String name, int order, Size z) { return unknown(z); }
+
+    @Override public Size zero() { return Size.ONE; }
+
+    @Override public Size one() { return Size.ONE; }
+
+    /** p/q: a numerator of p's size over the factor q (a number, degree 0). */
+    @Override
+    public Size fromRational(Rational value) {
+        double bits = value.numerator().abs().bitLength();
+        if (value.isInteger()) return new Size(0, bits, Map.of());
+        return new Size(0, bits, Map.of(new Factor(0, value.denominator().bitLength()), 1));
+    }
+
+    /** N₁/D₁ ± N₂/D₂ = (N₁·L/D₁ ± N₂·L/D₂)/L with L the least common multiple. */
+    @Override
+    public Size add(Size a, Size b) {
+        if (a.denominator.isEmpty() && b.denominator.isEmpty()) {
+            return new Size(Math.max(a.numeratorDegree, b.numeratorDegree), Math.max(a.numeratorBits, b.numeratorBits) + 1, Map.of());
+        }
+        Map<Factor, Integer> common = new HashMap<>(a.denominator);
+        b.denominator.forEach((f, m) -> common.merge(f, m, Math::max));
+        double degreeA = a.numeratorDegree, bitsA = a.numeratorBits;
+        double degreeB = b.numeratorDegree, bitsB = b.numeratorBits;
+        for (var e : common.entrySet()) {
+            Factor f = e.getKey();
+            int missingA = e.getValue() - a.denominator.getOrDefault(f, 0);
+            int missingB = e.getValue() - b.denominator.getOrDefault(f, 0);
+            degreeA += missingA * f.degree();
+            bitsA += missingA * f.bits();
+            degreeB += missingB * f.degree();
+            bitsB += missingB * f.bits();
+        }
+        return new Size(Math.max(degreeA, degreeB), Math.max(bitsA, bitsB) + 1, common);
+    }
+
+    @Override public Size subtract(Size a, Size b) { return add(a, b); }
+
+    @Override public Size negate(Size a) { return a; }
+
+    @Override
+    public Size multiply(Size a, Size b) {
+        return new Size(a.numeratorDegree + b.numeratorDegree, a.numeratorBits + b.numeratorBits,
+                product(a.denominator, b.denominator, 1));
+    }
+
+    /** (N₁/D₁)/(N₂/D₂) = N₁·D₂/(D₁·N₂): D₂'s factors multiply into the numerator, N₂ becomes a factor. */
+    @Override
+    public Size divide(Size a, Size b) {
+        double degree = a.numeratorDegree;
+        double bits = a.numeratorBits;
+        for (var e : b.denominator.entrySet()) {
+            degree += e.getValue() * e.getKey().degree();
+            bits += e.getValue() * e.getKey().bits();
+        }
+        return new Size(degree, bits, product(a.denominator, Map.of(b.asFactor(), 1), 1));
+    }
+
+    @Override
+    public Size power(Size base, int exponent) {
+        if (exponent < 0) return divide(Size.ONE, power(base, -exponent));
+        return new Size(exponent * base.numeratorDegree, exponent * base.numeratorBits,
+                product(Map.of(), base.denominator, exponent));
+    }
+
+    private static Map<Factor, Integer> product(Map<Factor, Integer> a, Map<Factor, Integer> b, int times) {
+        if (b.isEmpty() || times == 0) return a;
+        Map<Factor, Integer> result = new HashMap<>(a);
+        b.forEach((f, m) -> result.merge(f, m * times, Integer::sum));
+        return result;
+    }
+
+    /** Never: a bound must cover every term the residues might have kept. */
+    @Override public boolean isZero(Size a) { return false; }
+
+    @Override public boolean equal(Size a, Size b) { return false; }
+
+    @Override public Size[] newArray(int length) { return new Size[length]; }
+
+    @Override public String toString() { return "sizes of rational functions"; }
+}

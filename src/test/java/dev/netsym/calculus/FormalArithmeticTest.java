@@ -1,0 +1,103 @@
+package dev.netsym.calculus;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.netsym.calculus.FormalSizeArithmetic.Size;
+import dev.netsym.model.Builtin;
+import dev.netsym.model.Rational;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pieces of the identity test for networks that are not rational: the comparison-free forms are the same
+ * real functions as the accurate ones, unknowns are one per function and argument, and sizes
+ * keep a shared denominator once.
+ */
+class FormalArithmeticTest {
+
+    @Test
+    void branchFreeFormsAreTheSameRealFunctions() {
+        DecimalArithmetic decimals = new DecimalArithmetic();
+        List<String> points = List.of("-3.7", "-0.4", "0", "0.3", "1.9", "6.25");
+        int checked = 0;
+        for (Builtin f : Builtin.values()) {
+            assertTrue(f.hasBranchFreeForm(), f + " has a form");
+            for (String z : points) {
+                for (String w : f.arity() == 1 ? List.of("") : List.of(z, "-1.5", "0.25", "0")) {
+                    BigDecimal[] at = f.arity() == 1 ? new BigDecimal[] {new BigDecimal(z)}
+                            : new BigDecimal[] {new BigDecimal(z), new BigDecimal(w)};
+                    if (f == Builtin.LOG || f == Builtin.SQRT) {
+                        if (at[0].signum() == 0) continue;
+                        at[0] = at[0].abs();
+                    }
+                    String where = f + " at " + java.util.Arrays.toString(at);
+                    assertClose(f.value(decimals, at), f.branchFreeValue(decimals, at), where);
+                    for (int k = 0; k < f.arity(); k++) {
+                        assertClose(f.partial(decimals, k, at), f.branchFreePartial(decimals, k, at), where + ", ∂" + k);
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 100, "checked " + checked);
+    }
+
+    private static void assertClose(BigDecimal expected, BigDecimal actual, String what) {
+        BigDecimal scale = expected.abs().max(BigDecimal.ONE);
+        assertTrue(expected.subtract(actual).abs().compareTo(scale.movePointLeft(30)) < 0,
+                what + ": " + expected + " vs " + actual);
+    }
+
+    @Test
+    void unknownsAreOnePerFunctionAndArgument() {
+        FormalModularArithmetic r = new FormalModularArithmetic(5);
+        Long two = r.fromRational(Rational.of(2));
+        Long alsoTwo = r.add(r.one(), r.one());
+        assertEquals(r.exp(two), r.exp(alsoTwo));
+        assertNotEquals(r.exp(two), r.log(two));
+        assertNotEquals(r.exp(two), r.exp(r.one()));
+        assertEquals(r.subtract(r.exp(two), r.one()), r.expm1(two));
+        assertEquals(r.log(r.add(r.one(), two)), r.log1p(two));
+        assertThrows(UnsupportedArithmeticException.class, () -> r.signum(two));
+        assertNotEquals(r.step(two), r.sign(two), "each indicator its own unknown");
+        assertEquals(r.multiply(two, r.step(two)), r.apply(Builtin.RELU, two), "relu(z) = z·step(z)");
+        // A different seed, a different prime and other unknowns.
+        assertNotEquals(r.modulus(), new FormalModularArithmetic(6).modulus());
+    }
+
+    /** Σ_i e_i/S over one S: the denominator is S once, however many terms share it. */
+    @Test
+    void aSharedDenominatorIsKeptOnce() {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+        List<Size> exps = new ArrayList<>();
+        for (int i = 0; i < 50; i++) exps.add(sizes.exp(Size.VARIABLE));
+        Size total = exps.get(0);
+        for (int i = 1; i < exps.size(); i++) total = sizes.add(total, exps.get(i));
+        Size sum = sizes.zero();
+        List<Size> weights = new ArrayList<>();
+        for (Size e : exps) {
+            Size w = sizes.divide(e, total);
+            weights.add(w);
+            sum = sizes.add(sum, w);
+        }
+        FormalSizeArithmetic.DifferenceBound bound = FormalSizeArithmetic.ofDifferences(List.of(sum));
+        assertEquals(1, bound.degree(), "Σ e_i/S = (Σ e_i)/S: numerator of degree 1");
+        assertEquals(50, sizes.unknowns());
+        assertEquals(1, FormalSizeArithmetic.ofDifferences(weights).degree(), "e_i/S − e_j/S = (e_i − e_j)/S");
+    }
+
+    /** Without a shared object the bound multiplies: x/(x+1) + y/(y+1) has numerator degree 2 over degree 2. */
+    @Test
+    void distinctDenominatorsMultiply() {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+        Size x = Size.VARIABLE;
+        Size y = new Size(1, 0, java.util.Map.of());
+        Size a = sizes.divide(x, sizes.add(x, sizes.one()));
+        Size b = sizes.divide(y, sizes.add(y, sizes.one()));
+        FormalSizeArithmetic.DifferenceBound bound = FormalSizeArithmetic.ofDifferences(List.of(sizes.add(a, b)));
+        assertEquals(2, bound.degree());
+        assertTrue(bound.bits() >= 2, "x(y+1) + y(x+1) = 2xy + x + y: coefficients sum to 4 = 2^2");
+    }
+}
