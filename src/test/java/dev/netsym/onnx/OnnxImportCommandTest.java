@@ -12,9 +12,16 @@ import dev.netsym.robust.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code netsym COMMAND model.onnx} as a user runs it: the committed models, options, and bad files made here. */
 class OnnxImportCommandTest {
@@ -22,6 +29,33 @@ class OnnxImportCommandTest {
 
     @TempDir
     Path dir;
+
+    /**
+     * Every trainable fixture through the command line: nothing undecided, and exactly the
+     * elements PyTorch training left unchanged (expected.json, measured outside the tests) are
+     * the ones proved never to move.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mlp_constant", "lora_zero", "lora", "rezero", "experts", "attention_zero_query", "cnn_bn",
+            "embedding_tied", "gpt_block"})
+    void everyFixtureIsDecidedAndFreezesWhatPyTorchFroze(String model) throws IOException {
+        CliRun r = CliRun.of("prove", "--format", "json", MODELS + model + ".onnx");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("\n  \"undecided\": [],\n"), r.out());
+        String expected = Files.readString(Path.of(MODELS, "expected.json"));
+        String block = expected.substring(expected.indexOf("\n  \"" + model + "\": {"));
+        assertEquals(new TreeSet<>(stringsIn(block, "frozen")), new TreeSet<>(stringsIn(r.out(), "frozen")), model);
+    }
+
+    /** The strings of the first array named {@code field} in the JSON text. */
+    private static List<String> stringsIn(String json, String field) {
+        int from = json.indexOf('[', json.indexOf("\"" + field + "\": ["));
+        String array = json.substring(from + 1, json.indexOf(']', from));
+        List<String> strings = new ArrayList<>();
+        Matcher m = Pattern.compile("\"([^\"]*)\"").matcher(array);
+        while (m.find()) strings.add(m.group(1));
+        return strings;
+    }
 
     @Test
     void provesAnExportedModelInItsOwnNames() {
