@@ -453,8 +453,28 @@ public final class LatexDocumentRenderer {
             theorem();
             induction();
             separations();
+            timeline();
             specialValues();
             collapsed();
+        }
+
+        /** When each parameter first moves, and why each frozen one never does, as the text proof says it. */
+        private void timeline() {
+            timelineList("When each parameter first moves", "Proved not earlier; a witness run moves it then.",
+                    TimelineSentences.moves(proof));
+            timelineList("Why the frozen parameters never move", null, TimelineSentences.frozen(proof));
+        }
+
+        private void timelineList(String heading, String note, List<TimelineSentences.Line> lines) {
+            if (lines.isEmpty()) return;
+            out.println("\\subsection*{" + heading + "}");
+            if (note != null) out.println(note);
+            out.println("\\begin{itemize}");
+            lines.stream().limit(LIST_LIMIT).forEach(l -> out.println("\\item $" + memberList(l.names(), printer, ", ")
+                    + "$: " + LatexExprPrinter.escape(l.description()) + "."));
+            if (lines.size() > LIST_LIMIT) out.println("\\item \\dots{} and " + (lines.size() - LIST_LIMIT) + " more.");
+            out.println("\\end{itemize}");
+            out.println();
         }
 
         private List<ParameterClass> equalities() {

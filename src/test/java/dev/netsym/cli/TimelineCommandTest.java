@@ -1,6 +1,7 @@
 package dev.netsym.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netsym.robust.CliRun;
@@ -136,6 +137,24 @@ class TimelineCommandTest {
         assertConsistentMoves(json);
         assertTrue(json.contains("{\"parameter\": \"w3\", \"reason\": \"blocked_by_assumption\", "
                 + "\"blocked_by\": [\"a < 0\"]}"), json);
+    }
+
+    /** The LaTeX proof says the same as the text: when each parameter moves, and why the frozen ones never do. */
+    @Test
+    void theLatexProofHasTheTimelineAndTheFrozenReasons() {
+        CliRun lora = CliRun.of("latex", "examples/lora.net");
+        assertEquals(ExitCodes.OK, lora.exitCode(), lora.toString());
+        assertTrue(lora.out().contains("\\subsection*{When each parameter first moves}\n"
+                + "Proved not earlier; a witness run moves it then.\n\\begin{itemize}\n"
+                + "\\item $B,\\allowbreak W$: from step 1.\n"
+                + "\\item $A$: from step 2 (before that its gradient is 0 while B is still at the start).\n"), lora.out());
+        assertFalse(lora.out().contains("Why the frozen parameters never move"), lora.out());
+        CliRun dead = CliRun.of("latex", "examples/dead-relu.net");
+        assertEquals(ExitCodes.OK, dead.exitCode(), dead.toString());
+        assertTrue(dead.out().contains("\\subsection*{Why the frozen parameters never move}\n\\begin{itemize}\n"
+                + "\\item $v_{1},\\allowbreak v_{2},"), dead.out());
+        assertTrue(dead.out().contains("blocked by the assumption a \\textless{} 0 (without it, its gradient is not 0)."),
+                dead.out());
     }
 
     @Test
