@@ -38,7 +38,7 @@ final class GraphOrder {
                 Integer from = producer.get(in);
                 if (from == null) {
                     throw new ImportError("node " + OnnxImporter.describe(nodes.get(i)) + " uses " + OnnxImporter.quote(in)
-                            + ", which is not an input or initializer and no node computes");
+                            + ", which is not an input or initializer and no node computes it");
                 }
                 waiting[i]++;
                 users.get(from).add(i);

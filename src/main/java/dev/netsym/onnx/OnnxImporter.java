@@ -293,7 +293,9 @@ public final class OnnxImporter {
         for (TensorProto t : graph.getInitializerList()) initializers.add(t.getName());
         List<String> aliases = new ArrayList<>();
         for (NodeProto node : graph.getNodeList()) {
-            if (node.getOpType().equals("Identity") && node.getInputCount() == 1 && initializers.contains(node.getInput(0))) {
+            // Only well-formed aliases: a malformed Identity is refused later, with the other node checks.
+            if (node.getOpType().equals("Identity") && node.getInputCount() == 1 && node.getOutputCount() == 1
+                    && initializers.contains(node.getInput(0))) {
                 aliases.add(quote(node.getOutput(0)) + " = " + quote(node.getInput(0)));
             }
         }

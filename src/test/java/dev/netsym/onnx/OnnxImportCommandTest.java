@@ -7,6 +7,7 @@ import static dev.netsym.onnx.OnnxFiles.graph;
 import static dev.netsym.onnx.OnnxFiles.node;
 
 import dev.netsym.onnx.proto.OnnxProto.GraphProto;
+import dev.netsym.onnx.proto.OnnxProto.NodeProto;
 import dev.netsym.onnx.proto.OnnxProto.TensorProto;
 import dev.netsym.robust.CliRun;
 import java.io.IOException;
@@ -173,6 +174,18 @@ class OnnxImportCommandTest {
         CliRun r = CliRun.of("check", model.toString());
         assertEquals(65, r.exitCode());
         assertTrue(r.err().contains("node 't' (Tanh) uses 'nowhere', which is not an input or initializer and no node computes"), r.err());
+    }
+
+    /** Found by fuzzing: an Identity of an initializer with no output crashed the merged-initializer warning. */
+    @Test
+    void anIdentityWithoutAnOutputIsNotACrash() throws IOException {
+        GraphProto graph = graph(node("Mul", "m", "x", "w", "y")).toBuilder()
+                .addInitializer(OnnxFiles.floats("w", new long[] {2, 3}, 1, 2, 3, 4, 5, 6))
+                .addNode(NodeProto.newBuilder().setName("alias").setOpType("Identity").addInput("w"))
+                .build();
+        CliRun r = CliRun.of("check", write("identity.onnx", graph).toString());
+        assertFalse(r.err().contains("internal error"), r.err());
+        assertFalse(r.err().contains("aliases"), "a node that makes nothing aliases nothing: " + r.err());
     }
 
     private Path write(String name, GraphProto graph) throws IOException {
