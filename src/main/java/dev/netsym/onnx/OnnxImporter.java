@@ -210,6 +210,10 @@ public final class OnnxImporter {
                 if (v.isConstant()) {
                     charge(v.size(), "node " + describe(node));
                     requireFinite(node, v);
+                } else if (v.size() == 0) {
+                    // An empty shape tensor is ordinary; an empty value to differentiate is not.
+                    throw new ImportError("node " + describe(node) + " computes " + quote(name) + " with no elements (shape "
+                            + Tensor.describe(v.shape) + "); netsym differentiates tensors of at least one element");
                 }
                 Value named = materialise(name, v);
                 values.put(name, named);
@@ -223,6 +227,10 @@ public final class OnnxImporter {
             Value v = values.get(output.getName());
             if (v == null) throw new ImportError("the graph's output " + quote(output.getName()) + " is never computed");
             if (v.isConstant()) continue; // does not depend on anything trainable
+            if (v.size() == 0) {
+                throw new ImportError("the graph's output " + quote(output.getName()) + " has no elements (shape "
+                        + Tensor.describe(v.shape) + "); netsym differentiates tensors of at least one element");
+            }
             outputs.add(v);
             outputNames.add(unitName(output.getName()));
         }

@@ -188,6 +188,26 @@ class OnnxImportCommandTest {
         assertFalse(r.err().contains("aliases"), "a node that makes nothing aliases nothing: " + r.err());
     }
 
+    /** Found by fuzzing: an empty tensor to differentiate, as an output or computed by a node, is refused by name. */
+    @Test
+    void emptyTensorsAreRefusedNotACrash() throws IOException {
+        GraphProto emptyOutput = GraphProto.newBuilder().setName("test").addInput(OnnxFiles.floatInput("x", 2, 3))
+                .addInitializer(OnnxFiles.floats("w", new long[] {4, 0}))
+                .addNode(node("Tanh", "t", "x", "h"))
+                .addOutput(dev.netsym.onnx.proto.OnnxProto.ValueInfoProto.newBuilder().setName("w")).build();
+        CliRun r = CliRun.of("check", write("empty-output.onnx", emptyOutput).toString());
+        assertEquals(65, r.exitCode(), r.err());
+        assertTrue(r.err().endsWith("error: the graph's output 'w' has no elements (shape [4,0]); netsym differentiates"
+                + " tensors of at least one element\n"), r.err());
+
+        TensorProto noIndices = TensorProto.newBuilder().setName("i").setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(0).build();
+        GraphProto emptyGather = graph(node("Gather", "g", "x", "i", "y")).toBuilder().addInitializer(noIndices).build();
+        r = CliRun.of("check", write("empty-gather.onnx", emptyGather).toString());
+        assertEquals(65, r.exitCode(), r.err());
+        assertTrue(r.err().contains("error: node 'g' (Gather) computes 'y' with no elements (shape [0,3])"), r.err());
+    }
+
     private Path write(String name, GraphProto graph) throws IOException {
         return OnnxFiles.write(dir, name, graph);
     }
