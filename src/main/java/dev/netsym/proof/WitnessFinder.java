@@ -253,6 +253,9 @@ final class WitnessFinder {
         /** Whether the difference seen at {@code step} (second < 0: a move from the start) is real. */
         boolean confirms(int step, int first, int second, boolean opposite, Object seenFirst, Object seenSecond) {
             if (clearlyLarge(seenFirst, seenSecond, opposite)) return true;
+            // Past the replay limit only the exact comparison below remains, and for a clearly small
+            // difference it can only say no: skip converting a million values to decimals.
+            if (tape.parameterCount() > REPLAY_LIMIT && clearlySmall(seenFirst, seenSecond, opposite)) return false;
             BigDecimal a = decimal(seenFirst);
             BigDecimal b = opposite ? decimal(seenSecond).negate() : decimal(seenSecond);
             BigDecimal seen = a.subtract(b).abs();
@@ -293,12 +296,22 @@ final class WitnessFinder {
          * decimals (a network's every parameter passes here). Anything closer goes the exact way.
          */
         private static boolean clearlyLarge(Object seenFirst, Object seenSecond, boolean opposite) {
-            if (!(seenFirst instanceof DoubleDouble a) || !(seenSecond instanceof DoubleDouble b)) return false;
+            return gapOverThreshold(seenFirst, seenSecond, opposite) > 1.01;
+        }
+
+        /** The same with the margin the other way: the difference is well below the threshold. */
+        private static boolean clearlySmall(Object seenFirst, Object seenSecond, boolean opposite) {
+            return gapOverThreshold(seenFirst, seenSecond, opposite) < 0.99;
+        }
+
+        /** |a − s·b| over CONFIRM_BELOW·max(1, |a|, |b|), in double-doubles; NaN for other values or overflow. */
+        private static double gapOverThreshold(Object seenFirst, Object seenSecond, boolean opposite) {
+            if (!(seenFirst instanceof DoubleDouble a) || !(seenSecond instanceof DoubleDouble b)) return Double.NaN;
             double x = a.doubleValue();
             double y = opposite ? -b.doubleValue() : b.doubleValue();
             double scale = Math.max(1, Math.max(Math.abs(x), Math.abs(y)));
             double difference = a.subtract(opposite ? b.negate() : b).abs().doubleValue();
-            return Double.isFinite(difference) && Double.isFinite(scale) && difference > 1.01 * CONFIRM_BELOW * scale;
+            return Double.isFinite(difference) && Double.isFinite(scale) ? difference / (CONFIRM_BELOW * scale) : Double.NaN;
         }
 
         private static BigDecimal decimal(Object value) {
