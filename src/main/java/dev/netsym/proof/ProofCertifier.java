@@ -37,7 +37,7 @@ final class ProofCertifier implements InvariantSearch.Certifier {
     private final boolean modular;
     private final RandomValues signs;
     private final List<EqualityProver> provers;
-    /** The identity test for smooth non-rational networks, told of each state before it is asked. */
+    /** The identity test for networks that are not rational, told of each state before it is asked. */
     private final Optional<FormalIdentityTest> formal;
     private final Parameter[] parameters;
     /** Per final class id: its certificate, filled on the last, successful pass. */
