@@ -246,7 +246,8 @@ public final class SymbolicProofDetails {
         for (Parameter p : n.parameters()) {
             if (p.init() instanceof Init.Symbolic s && s.symbol().equals(symbol)) {
                 // −a becomes −value, 2*a twice the value.
-                parameters.add(new Parameter(p.name(), new Init.Numeric(value.multiply(s.coefficient())), p.pos()));
+                parameters.add(new Parameter(p.name(), new Init.Numeric(value.multiply(s.coefficient())), p.pos(),
+                        p.learningRate()));
             } else {
                 parameters.add(p);
             }
