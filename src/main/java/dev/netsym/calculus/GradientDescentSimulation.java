@@ -6,17 +6,28 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * Plain full-batch gradient descent, θ ← θ − η·Σ_samples ∂L/∂θ, in any arithmetic: run in
+ * Full-batch gradient descent, θ ← θ − η·Σ_samples ∂L/∂θ (or another optimiser's step, as a
+ * {@link StepRule} describes it), in any arithmetic: run in
  * exact rationals it turns "these parameters separate" into a checkable witness
  * ("w1 and w3 first differ after step 2").
  */
 public final class GradientDescentSimulation<T> {
     private final Tape tape;
     private final Arithmetic<T> arithmetic;
+    private final StepRule rule;
 
     public GradientDescentSimulation(Tape tape, Arithmetic<T> arithmetic) {
+        this(tape, arithmetic, StepRule.plain(tape.parameterCount()));
+    }
+
+    /** Runs of the optimiser {@code rule} describes instead of plain gradient descent. */
+    public GradientDescentSimulation(Tape tape, Arithmetic<T> arithmetic, StepRule rule) {
+        if (rule.rates().length != tape.parameterCount()) {
+            throw new IllegalArgumentException(rule.rates().length + " learning rates for " + tape.parameterCount() + " parameters");
+        }
         this.tape = tape;
         this.arithmetic = arithmetic;
+        this.rule = rule;
     }
 
     /** Parameter values after each step; index 0 holds the initial values. */
@@ -99,6 +110,7 @@ public final class GradientDescentSimulation<T> {
                         Observer<T> observer) {
         if (steps < 0) throw new IllegalArgumentException("negative step count " + steps);
         T[] current = initialValues.clone();
+        StepRule.Stepper<T> stepper = rule.start(arithmetic);
         for (int step = 0; ; step++) {
             T[] total = arithmetic.newArray(current.length);
             java.util.Arrays.fill(total, arithmetic.zero());
@@ -117,11 +129,7 @@ public final class GradientDescentSimulation<T> {
                 }
             }
             if (!observer.observe(step, current, loss) || last) return step;
-            T[] next = arithmetic.newArray(current.length);
-            for (int i = 0; i < next.length; i++) {
-                next[i] = arithmetic.subtract(current[i], arithmetic.multiply(learningRate, total[i]));
-            }
-            current = next;
+            current = stepper.next(current, total, learningRate);
         }
     }
 

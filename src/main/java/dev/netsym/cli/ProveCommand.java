@@ -3,6 +3,9 @@ package dev.netsym.cli;
 import dev.netsym.model.Network;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.ProofRunner;
+import dev.netsym.proof.OptimiserVerdicts;
+import dev.netsym.proof.ProofEngine;
+import dev.netsym.render.OptimiserTableRenderer;
 import dev.netsym.render.ProofJsonRenderer;
 import dev.netsym.render.ProofMarkdownRenderer;
 import dev.netsym.render.ProofTextRenderer;
@@ -12,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -31,6 +35,11 @@ final class ProveCommand implements Command {
             "LANG", null, "Also write every witness as a Python script that replays it in float64 and prints what"
                     + " it shows: " + languages() + " (NumPy, or PyTorch with autograd); needs -o.",
             ProveCommand::language);
+    private static final Option<Boolean> OPTIMIZERS = Option.flag("--optimizers",
+            "Also say, per optimiser (momentum, Adam, weight decay, L1, clipping, per-parameter learning"
+                    + " rates, gradient noise, ...), which classes and frozen parameters it keeps: the argument"
+                    + " for each one kept, a run under that optimiser for each one broken. Proves again under"
+                    + " weight decay when a frozen parameter does not start at 0.");
     private static final Option<Path> OUTPUT = Option.path("--output", "FILE",
             "Where --witness-script writes the script (the proof still goes to standard output).").withShortName("-o");
 
@@ -42,12 +51,13 @@ final class ProveCommand implements Command {
                 "",
                 "The result is the greatest set of equalities that holds from the spec's initialisation for",
                 "every dataset (or for the spec's 'data' lines), batch order and learning-rate schedule.")
-            .withOptions(FORMAT, TIMEOUT, FULL, WITNESS_SCRIPT, OUTPUT, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
+            .withOptions(FORMAT, TIMEOUT, FULL, OPTIMIZERS, WITNESS_SCRIPT, OUTPUT, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym prove examples/cs231n.net",
                 "  netsym prove --format json examples/cs231n.net > proof.json",
                 "  netsym prove --format markdown examples/cs231n.net > proof.md",
                 "  netsym prove --timeout 10 big.net",
+                "  netsym prove --optimizers examples/dead-relu.net",
                 "  netsym prove examples/cs231n.net --witness-script python -o witness.py && python3 witness.py",
                 "  netsym prove examples/onnx/lora_zero.onnx",
                 "  netsym prove --init 'lora_A.weight=random' --loss mse examples/onnx/lora_zero.onnx");
@@ -79,6 +89,7 @@ final class ProveCommand implements Command {
             throw new UsageError(SYNTAX, "refusing to write the witness script over the spec file " + input.displayName());
         }
         Proof proof = null;
+        OptimiserVerdicts verdicts = null;
         long nodes;
         try (Progress progress = Progress.onConsole(err)) {
             Consumer<String> phase = Progress.sink(progress);
@@ -88,6 +99,11 @@ final class ProveCommand implements Command {
             // A script too big to run is refused before the proof, not after minutes of it.
             if (script == null || nodes <= WitnessScriptRenderer.MAX_NODES) {
                 proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)), phase);
+                if (arguments.get(OPTIMIZERS)) {
+                    phase.accept("deciding which optimisers keep the classes");
+                    verdicts = OptimiserVerdicts.of(proof,
+                            new ProofEngine.Options(Duration.ofMillis((long) (timeoutSeconds * 1000)), List.of()));
+                }
             }
         }
         if (proof == null) {
@@ -97,10 +113,12 @@ final class ProveCommand implements Command {
             return ExitCodes.BAD_SPEC;
         }
         switch (arguments.get(FORMAT)) {
-            case json -> new ProofJsonRenderer(out, arguments.get(FULL)).render(proof);
+            case json -> new ProofJsonRenderer(out, arguments.get(FULL)).render(proof, verdicts);
             case markdown -> new ProofMarkdownRenderer(out, input.displayName(), arguments.get(FULL)).render(proof);
             default -> new ProofTextRenderer(out, input.displayName(), arguments.get(FULL)).render(proof);
         }
+        if (verdicts != null && arguments.get(FORMAT) == Format.markdown) new OptimiserTableRenderer(out).markdown(verdicts);
+        if (verdicts != null && arguments.get(FORMAT) == Format.text) new OptimiserTableRenderer(out).text(verdicts);
         if (script != null) {
             StringWriter text = new StringWriter();
             new WitnessScriptRenderer(new PrintWriter(text), script, input.displayName()).render(proof);

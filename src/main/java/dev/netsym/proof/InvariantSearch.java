@@ -4,6 +4,7 @@ import dev.netsym.calculus.Arithmetic;
 import dev.netsym.calculus.DoubleDouble;
 import dev.netsym.calculus.DoubleDoubleArithmetic;
 import dev.netsym.calculus.ModularArithmetic;
+import dev.netsym.calculus.StepRule;
 import dev.netsym.calculus.Tape;
 import dev.netsym.model.Assumption;
 import dev.netsym.model.Init;
@@ -110,11 +111,16 @@ final class InvariantSearch<T> {
     private final Consumer<String> progress;
 
     InvariantSearch(Network network, Tape tape, Arithmetic<T> arithmetic, long seed, long deadlineNanos) {
-        this(network, tape, arithmetic, seed, deadlineNanos, phase -> { });
+        this(network, tape, arithmetic, seed, deadlineNanos, StepRule.plain(tape.parameterCount()), phase -> { });
     }
 
+    /**
+     * @param rule the optimiser's step: parameters with different learning rates start in
+     *     different classes, and under a penalty on θ (weight decay, L1) only parameters that
+     *     start at 0 start pinned, as λθ and λ·sign θ move every other one
+     */
     InvariantSearch(Network network, Tape tape, Arithmetic<T> arithmetic, long seed, long deadlineNanos,
-                    Consumer<String> progress) {
+                    StepRule rule, Consumer<String> progress) {
         this.progress = progress;
         this.network = network;
         this.tape = tape;
@@ -123,7 +129,7 @@ final class InvariantSearch<T> {
         this.n = tape.parameterCount();
         this.deadlineNanos = deadlineNanos;
         this.parameters = Parameters.inTapeOrder(network, tape);
-        initialState();
+        initialState(rule);
         states.add(new State(classOf, pinned));
     }
 
@@ -163,9 +169,11 @@ final class InvariantSearch<T> {
 
     /**
      * Parameters with the same initial value up to sign share a class (1/2 and −1/2, a and −a),
-     * the negative ones marked; every parameter starts pinned.
+     * the negative ones marked, and the same learning rate; every parameter starts pinned unless
+     * the rule's penalty moves it at the first step. Such a move is an event like any other: a
+     * run must show it before the proof claims it.
      */
-    private void initialState() {
+    private void initialState(StepRule rule) {
         Map<Object, Integer> ids = new HashMap<>();
         classOf = new int[n];
         pinned = new boolean[n];
@@ -181,8 +189,12 @@ final class InvariantSearch<T> {
                 key = new Init.Symbolic(s.symbol(), s.coefficient().negate());
                 negated[p] = true;
             }
+            Rational rate = rule.rate(p);
+            if (!rate.equals(Rational.ONE)) key = List.of(key, rate);
             classOf[p] = ids.computeIfAbsent(key, k -> ids.size());
-            pinned[p] = true;
+            boolean startsAtZero = init instanceof Init.Numeric num && num.value().isZero();
+            pinned[p] = rule.term() == StepRule.Term.NONE || rule.term() != StepRule.Term.NOISE && startsAtZero;
+            if (!pinned[p]) events.add(new Event(p, -1, 1));
         }
     }
 

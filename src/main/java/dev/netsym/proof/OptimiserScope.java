@@ -15,7 +15,8 @@ import java.util.Set;
  * has always been 0 receives none. Every rule that updates each coordinate by one shared
  * function of its own gradient history does that. Weight decay (L2 or decoupled, as in AdamW)
  * keeps classes together too, but moves a frozen parameter that does not start at 0, and then
- * the subspace the certificates speak about is left: for those the theorem is not claimed.
+ * the subspace the certificates speak about is left: for those the theorem is not claimed, unless
+ * the spec names AdamW, when the proof itself pins only parameters that start at 0.
  *
  * @param covered the optimisers the theorem holds for
  * @param decayMoves frozen parameters that weight decay would move (their start is not 0);
@@ -28,6 +29,9 @@ public record OptimiserScope(List<String> covered, List<String> decayMoves, List
     private static final List<String> DECAY = List.of("weight decay (L2 or decoupled)", "AdamW");
     private static final List<String> OUTSIDE = List.of("dropout", "gradient noise", "per-parameter learning rates",
             "a random initialisation");
+    /** With the spec's parameter groups the theorem covers their rates, and only theirs. */
+    private static final List<String> OUTSIDE_WITH_GROUPS = List.of("dropout", "gradient noise",
+            "learning rates other than the spec's 'lr' lines", "a random initialisation");
 
     public OptimiserScope {
         covered = List.copyOf(covered);
@@ -45,7 +49,8 @@ public record OptimiserScope(List<String> covered, List<String> decayMoves, List
         }
         List<String> covered = new ArrayList<>(SHARED_RULE);
         if (moved.isEmpty()) covered.addAll(DECAY);
-        return new OptimiserScope(covered, moved, OUTSIDE);
+        boolean groups = network.parameters().stream().anyMatch(p -> !p.learningRate().equals(dev.netsym.model.Rational.ONE));
+        return new OptimiserScope(covered, moved, groups ? OUTSIDE_WITH_GROUPS : OUTSIDE);
     }
 
     /** Whether the theorem covers the optimiser a spec names (sgd, adamw, ...). */

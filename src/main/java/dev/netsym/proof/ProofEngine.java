@@ -3,10 +3,12 @@ package dev.netsym.proof;
 import dev.netsym.calculus.Arithmetic;
 import dev.netsym.calculus.ArithmeticKind;
 import dev.netsym.calculus.DoubleDoubleArithmetic;
+import dev.netsym.calculus.StepRule;
 import dev.netsym.calculus.Tape;
 import dev.netsym.model.NaturalOrder;
 import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
+import dev.netsym.model.Rational;
 import dev.netsym.model.Unit;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +50,19 @@ public final class ProofEngine {
 
     /** The same, telling {@code progress} what it is doing at each phase of a long proof. */
     public static Proof prove(Network network, Options options, Consumer<String> progress) {
+        return prove(network, options, progress, specTerm(network));
+    }
+
+    /** The penalty on θ the spec's optimiser applies: AdamW's decoupled weight decay, or none. */
+    static StepRule.Term specTerm(Network network) {
+        return network.optimizer().equalsIgnoreCase("adamw") ? StepRule.Term.DECOUPLED : StepRule.Term.NONE;
+    }
+
+    /** The λ of the witness runs under a penalty: any λ > 0 shows what a penalty breaks. */
+    static final Rational TERM_STRENGTH = Rational.of(1, 10);
+
+    /** The proof for the spec's learning rates under {@code penalty} instead of the spec's own. */
+    static Proof prove(Network network, Options options, Consumer<String> progress, StepRule.Term penalty) {
         long deadline = System.nanoTime() + options.timeout().toNanos();
         progress.accept("compiling the network (" + network.parameters().size() + " parameters)");
         Tape tape = Tape.compile(network);
@@ -55,13 +70,23 @@ public final class ProofEngine {
         ArithmeticKind kind = ArithmeticKind.requiredFor(tape);
         boolean doubleDouble = kind == ArithmeticKind.DECIMAL && tape.nodeCount() >= options.doubleDoubleFromNodes();
         Arithmetic<?> arithmetic = doubleDouble ? new DoubleDoubleArithmetic(seed) : kind.create(seed);
-        return prove(network, tape, arithmetic, kind, doubleDouble, seed, deadline, options, progress);
+        StepRule rule = stepRule(network, tape).withTerm(penalty, penalty == StepRule.Term.NONE ? Rational.ZERO
+                : TERM_STRENGTH);
+        return prove(network, tape, arithmetic, kind, doubleDouble, seed, deadline, options, progress, rule);
+    }
+
+    /** The spec's learning rate of every parameter, in the tape's order, and no penalty. */
+    static StepRule stepRule(Network network, Tape tape) {
+        Parameter[] parameters = Parameters.inTapeOrder(network, tape);
+        Rational[] rates = new Rational[parameters.length];
+        for (int p = 0; p < rates.length; p++) rates[p] = parameters[p].learningRate();
+        return new StepRule(rates, StepRule.Term.NONE, Rational.ZERO, false);
     }
 
     private static <T> Proof prove(Network network, Tape tape, Arithmetic<T> arithmetic, ArithmeticKind kind,
                                    boolean doubleDouble, long seed, long deadline, Options options,
-                                   Consumer<String> progress) {
-        InvariantSearch<T> search = new InvariantSearch<>(network, tape, arithmetic, seed, deadline, progress);
+                                   Consumer<String> progress, StepRule rule) {
+        InvariantSearch<T> search = new InvariantSearch<>(network, tape, arithmetic, seed, deadline, rule, progress);
         // A network that is not rational: the identity test with unknowns for e^x, log, √, erfc and the pieces.
         Optional<FormalIdentityTest> formal = kind == ArithmeticKind.MODULAR ? Optional.empty()
                 : FormalIdentityTest.forNetwork(network, tape, seed);
@@ -117,7 +142,7 @@ public final class ProofEngine {
                 : timelineProof.certifiedChain(certifier, deadline);
         List<InvariantSearch.Event> events = search.events();
         progress.accept("finding witness runs for " + events.size() + " separations");
-        WitnessFinder finder = new WitnessFinder(network, tape, doubleDouble, negated);
+        WitnessFinder finder = new WitnessFinder(network, tape, doubleDouble, negated, rule);
         // A step is exact only when a run moves the parameter there: frozen ones need no run.
         int[] notBefore = new int[names.size()];
         for (int p = 0; p < notBefore.length; p++) {

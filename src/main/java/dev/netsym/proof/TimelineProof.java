@@ -60,16 +60,19 @@ final class TimelineProof<T> {
         return chain;
     }
 
-    /** Step k at which p is first unpinned in the chain; past its end when never (then k is still a lower bound). */
+    /**
+     * Step k at which p is first unpinned in the chain; past its end when never (then k is still a
+     * lower bound). Free from the start (a penalty on θ moves it) means step 1: nothing moves before.
+     */
     static int notBefore(List<InvariantSearch.State> chain, int p) {
-        for (int t = 0; t < chain.size(); t++) if (!chain.get(t).pinned()[p]) return t;
+        for (int t = 0; t < chain.size(); t++) if (!chain.get(t).pinned()[p]) return Math.max(1, t);
         return chain.size();
     }
 
-    /** The first t at which the chain keeps first and second apart. */
+    /** The first t at which the chain keeps first and second apart (at least 1, as for a move). */
     static int splitNotBefore(List<InvariantSearch.State> chain, int first, int second) {
         for (int t = 0; t < chain.size(); t++) {
-            if (chain.get(t).classOf()[first] != chain.get(t).classOf()[second]) return t;
+            if (chain.get(t).classOf()[first] != chain.get(t).classOf()[second]) return Math.max(1, t);
         }
         return chain.size();
     }

@@ -8,6 +8,7 @@ import dev.netsym.calculus.DoubleDoubleArithmetic;
 import dev.netsym.calculus.ExactArithmetic;
 import dev.netsym.calculus.GradientDescentSimulation;
 import dev.netsym.calculus.ModularArithmetic;
+import dev.netsym.calculus.StepRule;
 import dev.netsym.calculus.Tape;
 import dev.netsym.model.Init;
 import dev.netsym.model.Network;
@@ -44,11 +45,14 @@ final class WitnessFinder {
 
     /** Which parameters are the negatives of their class's value: their pairs are compared up to sign. */
     private final boolean[] negated;
+    /** The optimiser the runs use: plain gradient descent, or the spec's (learning-rate groups, decay). */
+    private final StepRule rule;
     /** Per parameter, the first step at which one of the runs moved it (0: none did). */
     private final int[] earliestMoves;
 
-    WitnessFinder(Network network, Tape tape, boolean doubleDouble, boolean[] negated) {
+    WitnessFinder(Network network, Tape tape, boolean doubleDouble, boolean[] negated, StepRule rule) {
         this.negated = negated;
+        this.rule = rule;
         this.network = network;
         this.tape = tape;
         this.doubleDouble = doubleDouble;
@@ -98,7 +102,8 @@ final class WitnessFinder {
      */
     private void runOnce(List<InvariantSearch.Event> events, int steps, RandomValues random, int attempt,
                          List<Optional<Witness>> found) {
-        ArithmeticKind kind = ArithmeticKind.requiredFor(tape);
+        // Adam's square roots leave the rationals: such runs go in decimals.
+        ArithmeticKind kind = rule.needsRoots() ? ArithmeticKind.DECIMAL : ArithmeticKind.requiredFor(tape);
         long seed = random.nextSeed();
         if (kind != ArithmeticKind.DECIMAL && tape.parameterCount() <= EXACT_LIMIT) {
             try {
@@ -109,7 +114,9 @@ final class WitnessFinder {
                 // Fall through to a cheaper arithmetic with the same random choices.
             }
         }
-        Arithmetic<?> arithmetic = kind == ArithmeticKind.MODULAR ? new ModularArithmetic(seed)
+        // Residues have no sign: an L1 step needs one, so such a run goes in decimals too.
+        Arithmetic<?> arithmetic = kind == ArithmeticKind.MODULAR && rule.term() != StepRule.Term.L1
+                ? new ModularArithmetic(seed)
                 : doubleDouble ? new DoubleDoubleArithmetic(seed) : new DecimalArithmetic(seed, new MathContext(40));
         simulate(arithmetic, events, steps, draws(seed), seed, attempt, found);
     }
@@ -180,7 +187,7 @@ final class WitnessFinder {
             for (Sample s : data) samples.add(tape.dataValues(a, s));
         }
         Rational eta = Rational.of(1, 10);
-        var trajectory = new GradientDescentSimulation<>(tape, a).run(initial, samples, a.fromRational(eta), steps);
+        var trajectory = new GradientDescentSimulation<>(tape, a, rule).run(initial, samples, a.fromRational(eta), steps);
         boolean exact = !(arithmetic instanceof DecimalArithmetic || arithmetic instanceof DoubleDoubleArithmetic);
         String how = arithmetic instanceof ModularArithmetic ? "exact, " + arithmetic
                 : arithmetic instanceof SizeBoundedArithmetic ? "exact rational arithmetic"
@@ -191,7 +198,7 @@ final class WitnessFinder {
             activations.add(new WitnessRun.Activation(name, arithmetic.genericFormula(name, "z"),
                     record ? recorder.values(name, v -> exactly(arithmetic, v)) : List.of()));
         }
-        WitnessRun run = new WitnessRun(start, shownData, eta.toString(), activations, exact, how);
+        WitnessRun run = new WitnessRun(start, shownData, eta.toString(), activations, exact, how, rule);
         // Rounding noise can look like a move where the true values are equal: an ill-conditioned
         // step (a norm of a row with no variance divides by √ε) can lift it far above the
         // arithmetic's tolerance. A small difference counts only if a replay with many more digits
@@ -287,7 +294,7 @@ final class WitnessFinder {
                 }
             }
             if (samples.size() != sampleCount) throw new IllegalStateException("replay with " + samples.size() + " samples, not " + sampleCount);
-            trajectory = new GradientDescentSimulation<>(tape, arithmetic).run(initial, samples, arithmetic.fromRational(eta), steps);
+            trajectory = new GradientDescentSimulation<>(tape, arithmetic, rule).run(initial, samples, arithmetic.fromRational(eta), steps);
         }
 
         /**

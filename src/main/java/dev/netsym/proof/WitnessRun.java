@@ -1,5 +1,6 @@
 package dev.netsym.proof;
 
+import dev.netsym.calculus.StepRule;
 import dev.netsym.model.Expr;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,9 +18,21 @@ import java.util.Optional;
  * @param activations what each declared activation was in this run
  * @param exact whether the arithmetic was exact (rationals or modular)
  * @param arithmetic how the run was computed, for the reader
+ * @param rule how each step was taken when not by plain gradient descent (null: plain)
  */
 public record WitnessRun(Map<String, String> start, List<Map<String, String>> data, String learningRate,
-                         List<Activation> activations, boolean exact, String arithmetic) {
+                         List<Activation> activations, boolean exact, String arithmetic, StepRule rule) {
+    /** A run of plain gradient descent. */
+    public WitnessRun(Map<String, String> start, List<Map<String, String>> data, String learningRate,
+                      List<Activation> activations, boolean exact, String arithmetic) {
+        this(start, data, learningRate, activations, exact, arithmetic, null);
+    }
+
+    /** Whether the run steps by θ ← θ − η·g alone (no rule, or a plain one). */
+    public boolean plainSteps() {
+        return rule == null || rule.isPlain();
+    }
+
     public WitnessRun {
         // Map.copyOf would iterate in hash order, which changes from run to run: keep the given order.
         start = ordered(start);

@@ -681,7 +681,9 @@ public final class LatexDocumentRenderer {
                 text.append(String.join(", ", samples));
                 if (r.data().size() > 5) text.append(", \\dots{} (").append(r.data().size()).append(" samples)");
             }
-            text.append(", learning rate $").append(value(r.learningRate(), printer)).append("$ (")
+            text.append(", learning rate $").append(value(r.learningRate(), printer)).append("$");
+            if (!r.plainSteps()) text.append(", ").append(LatexExprPrinter.escape(r.rule().describe()));
+            text.append(" (")
                     .append(LatexExprPrinter.escape(r.arithmetic())).append(r.exact() ? "" : ", rounded").append(")");
             for (WitnessRun.Activation f : r.activations()) {
                 String name = printer.name(f.name());

@@ -161,7 +161,10 @@ public final class LatexExprPrinter implements ExprPrinter {
             java.util.Map.entry((int) 'η', "\\eta "), java.util.Map.entry((int) 'θ', "\\theta "),
             java.util.Map.entry((int) '≤', "\\le "), java.util.Map.entry((int) '≥', "\\ge "),
             java.util.Map.entry((int) 'Σ', "\\Sigma "), java.util.Map.entry((int) '′', "'"),
-            java.util.Map.entry((int) '≈', "\\approx "), java.util.Map.entry((int) '→', "\\to "));
+            java.util.Map.entry((int) '≈', "\\approx "), java.util.Map.entry((int) '→', "\\to "),
+            java.util.Map.entry((int) 'λ', "\\lambda "), java.util.Map.entry((int) 'β', "\\beta "),
+            java.util.Map.entry((int) 'ε', "\\varepsilon "), java.util.Map.entry((int) 'ξ', "\\xi "),
+            java.util.Map.entry((int) '₁', "_{1}"), java.util.Map.entry((int) '₂', "_{2}"));
 
     public static String escape(String text) {
         StringBuilder out = new StringBuilder();

@@ -2,6 +2,7 @@ package dev.netsym.render;
 
 import dev.netsym.model.Expr;
 import dev.netsym.proof.ParameterClass;
+import dev.netsym.proof.OptimiserVerdicts;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.ProofDetails;
 import dev.netsym.proof.Separation;
@@ -32,6 +33,11 @@ public final class ProofJsonRenderer {
     }
 
     public void render(Proof proof) {
+        render(proof, null);
+    }
+
+    /** The proof, with the optimiser table of {@code prove --optimizers} when {@code verdicts} is not null. */
+    public void render(Proof proof, OptimiserVerdicts verdicts) {
         // Long expressions as the other formats show them, never left out: a tool reads them all.
         ShownExpressions shown = full ? ShownExpressions.FULL
                 : proof.details().map(ProofDetails::shown).orElse(ShownExpressions.BOUND_ONLY);
@@ -69,6 +75,7 @@ public final class ProofJsonRenderer {
         field(j, "arithmetic", str(proof.arithmetic()));
         field(j, "rounds", String.valueOf(proof.rounds()));
         field(j, "cut_short", strings(proof.cutShort()));
+        if (verdicts != null) field(j, "optimizers", array(verdicts.rows().stream().map(ProofJsonRenderer::verdict).toList()));
         j.append("  \"timed_out\": ").append(proof.timedOut()).append("\n}\n");
         out.print(j);
         out.flush();
@@ -120,6 +127,18 @@ public final class ProofJsonRenderer {
                 + ", \"blocked_by\": " + strings(f.blockedBy()) + "}";
     }
 
+    /** One row of the optimiser table; each broken claim carries its whole run. */
+    private static String verdict(OptimiserVerdicts.Row row) {
+        return "{\"optimizer\": " + str(row.optimiser()) + ", \"verdict\": " + str(row.kind().name().toLowerCase())
+                + ", \"argument\": " + str(row.argument()) + ", \"runs\": " + str(row.run()) + ", \"broken\": "
+                + array(row.broken().stream().map(b -> "{\"claim\": " + strings(b.claim()) + ", \"first\": "
+                        + str(b.first()) + ", \"second\": " + (b.second() == null ? "null" : str(b.second()))
+                        + ", \"step\": " + b.witness().step() + ", \"first_value\": " + str(b.witness().firstValue())
+                        + ", \"second_value\": " + str(b.witness().secondValue()) + ", \"run\": "
+                        + run("", b.witness().run()) + "}").toList())
+                + ", \"unsettled\": " + array(row.unsettled().stream().map(ProofJsonRenderer::strings).toList()) + "}";
+    }
+
     private static String witness(Witness w, String run) {
         return "{\"run\": " + str(run) + ", \"step\": " + w.step()
                 + ", \"first_value\": " + str(w.firstValue()) + ", \"second_value\": " + str(w.secondValue()) + "}";
@@ -130,6 +149,7 @@ public final class ProofJsonRenderer {
         return "{\"run\": " + str(label) + ", \"start\": " + object(r.start()) + ", \"data\": "
                 + array(r.data().stream().map(ProofJsonRenderer::object).toList())
                 + ", \"learning_rate\": " + str(r.learningRate())
+                + ", \"optimizer\": " + str(r.plainSteps() ? "gradient descent" : r.rule().describe())
                 + ", \"activations\": " + array(r.activations().stream().map(ProofJsonRenderer::activation).toList())
                 + ", \"exact\": " + r.exact() + ", \"arithmetic\": " + str(r.arithmetic()) + "}";
     }

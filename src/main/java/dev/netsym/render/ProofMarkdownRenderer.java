@@ -237,7 +237,8 @@ public final class ProofMarkdownRenderer {
             }
         }
         parts.add("\\eta = " + r.learningRate());
-        StringBuilder text = new StringBuilder("$" + String.join(",\\ ", parts) + "$ (" + r.arithmetic() + ")");
+        StringBuilder text = new StringBuilder("$" + String.join(",\\ ", parts) + "$"
+                + (r.plainSteps() ? "" : ", " + r.rule().describe()) + " (" + r.arithmetic() + ")");
         for (WitnessRun.Activation f : r.activations()) {
             if (f.formula().isPresent()) {
                 text.append("; $").append(f.name()).append("(z) = ").append(tex.print(f.formula().get())).append("$");

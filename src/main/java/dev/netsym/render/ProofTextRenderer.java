@@ -260,6 +260,7 @@ public final class ProofTextRenderer {
         if (run.data().isEmpty()) parts.add("the spec's data");
         for (Map<String, String> sample : run.data()) listed(parts, sample, "random data values");
         parts.add("η = " + run.learningRate());
+        if (!run.plainSteps()) parts.add(run.rule().describe());
         wrapParts("  witness run " + label + " (" + run.arithmetic() + "): ", parts);
         for (WitnessRun.Activation f : run.activations()) {
             if (f.formula().isPresent()) {

@@ -41,7 +41,8 @@ final class TheoremSentences {
             s.append(text.apply(" Each of these rules is odd in the gradient (a negated gradient history gives the"
                     + " negated update), which parameters kept as each other's negatives need."));
         }
-        s.append(text.apply(" It does not survive " + listWithOr(scope.outside()) + "."));
+        s.append(text.apply(" It is not claimed for " + listWithOr(scope.outside())
+                + " ('prove --optimizers' decides optimisers one by one)."));
         return s.toString();
     }
 

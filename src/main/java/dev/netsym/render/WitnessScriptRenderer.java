@@ -1,5 +1,6 @@
 package dev.netsym.render;
 
+import dev.netsym.calculus.StepRule;
 import dev.netsym.model.Builtin;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Init;
@@ -161,9 +162,15 @@ public final class WitnessScriptRenderer {
             out.println("]");
             out.println();
         }
+        out.println("# Learning rates as multiples of each run's η, from the spec's lr lines (1 where absent).");
+        List<String> rates = network.parameters().stream().filter(p -> !p.learningRate().equals(Rational.ONE))
+                .map(p -> PythonExpr.string(p.name()) + ": " + PythonExpr.string(p.learningRate().toString())).toList();
+        out.println("RATES = {" + String.join(", ", rates) + "}");
+        out.println();
         Map<WitnessRun, List<Separation>> byRun = new LinkedHashMap<>();
         for (Separation s : separations) byRun.computeIfAbsent(s.witness().run(), r -> new ArrayList<>()).add(s);
-        out.println("# (label, how netsym computed it, start values, samples, learning rate, activations, witnesses);");
+        out.println("# (label, how netsym computed it, start values, samples, learning rate, penalty on θ, activations,");
+        out.println("# witnesses);");
         out.println("# a witness is (kind, first, second, step, netsym's first value, netsym's second value).");
         out.println("RUNS = [");
         for (Map.Entry<WitnessRun, List<Separation>> entry : byRun.entrySet()) {
@@ -178,6 +185,7 @@ public final class WitnessScriptRenderer {
                 out.println("        [" + String.join(", ", samples) + "],");
             }
             out.println("        " + PythonExpr.string(run.learningRate()) + ",");
+            out.println("        " + penalty(run) + ",");
             out.println("        " + activations(run) + ",");
             out.println("        [");
             for (Separation s : entry.getValue()) out.println("            " + witness(s) + ",");
@@ -185,6 +193,15 @@ public final class WitnessScriptRenderer {
             out.println("    ),");
         }
         out.println("]");
+    }
+
+    /** (kind, λ) of the run's penalty on θ; the script replays rates and penalties, not Adam or noise. */
+    private static String penalty(WitnessRun run) {
+        if (run.rule() == null || run.rule().term() == StepRule.Term.NONE) return "(\"NONE\", \"0\")";
+        if (run.rule().adam() || run.rule().term() == StepRule.Term.NOISE) {
+            throw new IllegalArgumentException("a witness script replays gradient descent, not " + run.rule().describe());
+        }
+        return "(" + PythonExpr.string(run.rule().term().name()) + ", " + PythonExpr.string(run.rule().strength().toString()) + ")";
     }
 
     private static String sample(Network network, Sample sample) {

@@ -27,12 +27,22 @@ def netsym_value(text):
     return number(text)
 
 
-def descend(theta, samples, eta, steps, activations):
-    """Full-batch gradient descent, θ ← θ − η·Σ_samples ∂L/∂θ, as netsym ran it; all iterates."""
+def descend(theta, samples, eta, steps, activations, penalty):
+    """Full-batch gradient descent, θ ← θ − η·r·(Σ_samples ∂L/∂θ + penalty), as netsym ran it; all iterates.
+
+    r is the parameter's learning rate from the spec's lr lines (RATES, 1 if absent); penalty is
+    (kind, λ): none, λθ for weight decay (L2 or decoupled: the same for gradient descent), λ·sign θ for L1.
+    """
+    kind, strength = penalty[0], number(penalty[1])
     trajectory = [dict(theta)]
     for _ in range(steps):
         _, g = gradient(theta, samples, activations)
-        theta = {name: theta[name] - eta * g[name] for name in theta}
+        step = {}
+        for name in theta:
+            pull = strength * theta[name] if kind in ("L2", "DECOUPLED") else strength * sign(theta[name]) \
+                if kind == "L1" else 0.0
+            step[name] = theta[name] - eta * number(RATES.get(name, "1")) * (g[name] + pull)
+        theta = step
         trajectory.append(theta)
     return trajectory
 
@@ -82,12 +92,12 @@ def claim(kind, first, second, step):
 
 def check_run(run, tally):
     """Replays one witness run and prints one line per witness."""
-    label, how, start, samples, eta, activations, witnesses = run
+    label, how, start, samples, eta, penalty, activations, witnesses = run
     steps = max(w[3] for w in witnesses)
     try:
         theta = initial_parameters({name: number(v) for name, v in start.items()})
         data = [{name: number(v) for name, v in sample.items()} for sample in samples]
-        trajectory = descend(theta, data, number(eta), steps, activations)
+        trajectory = descend(theta, data, number(eta), steps, activations, penalty)
     except (FloatingPointError, ZeroDivisionError, OverflowError, LookupError) as e:
         for kind, first, second, step, _, _ in witnesses:
             print("not replayed in float64: %s: run %s stopped: %s (netsym: %s)" % (claim(kind, first, second, step),

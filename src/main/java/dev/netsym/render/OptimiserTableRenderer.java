@@ -1,0 +1,135 @@
+package dev.netsym.render;
+
+import dev.netsym.proof.OptimiserVerdicts;
+import dev.netsym.proof.Witness;
+import dev.netsym.proof.WitnessRun;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The table of {@code prove --optimizers}: which claims each optimiser keeps, in text or Markdown. */
+public final class OptimiserTableRenderer {
+    private static final int WIDTH = 100;
+    /** Broken claims listed per row in text; JSON lists them all. */
+    private static final int LISTED = 8;
+    private static final int LISTED_VALUES = 12;
+
+    private final PrintWriter out;
+
+    public OptimiserTableRenderer(PrintWriter out) {
+        this.out = out;
+    }
+
+    public void text(OptimiserVerdicts verdicts) {
+        out.println();
+        out.println("Optimisers: which of the " + claims(verdicts) + " above each one keeps");
+        String indent = " ".repeat(10);
+        for (OptimiserVerdicts.Row row : verdicts.rows()) {
+            wrap("  " + label(row.kind()) + "  ", indent, row.optimiser() + " — " + row.argument());
+            List<OptimiserVerdicts.Broken> broken = row.broken();
+            for (OptimiserVerdicts.Broken b : broken.subList(0, Math.min(LISTED, broken.size()))) {
+                wrap(indent + "✗ ", indent + "  ", brokenSentence(b) + " (run: " + run(b.witness().run()) + ")");
+            }
+            if (broken.size() > LISTED) out.println(indent + "… and " + (broken.size() - LISTED) + " more (--format json lists them)");
+            for (List<String> u : row.unsettled()) {
+                wrap(indent + "? ", indent + "  ", "{" + String.join(", ", u) + "}: its own proof does not keep it,"
+                        + " and no run parted it");
+            }
+            if (!broken.isEmpty()) wrap(indent, indent + "  ", kept(verdicts, row) + "Runs: " + row.run() + ".");
+        }
+        out.flush();
+    }
+
+    public void markdown(OptimiserVerdicts verdicts) {
+        out.println();
+        out.println("## Optimisers");
+        out.println();
+        out.println("Which of the " + claims(verdicts) + " above each optimiser keeps.");
+        out.println();
+        out.println("| optimiser | verdict | why |");
+        out.println("|---|---|---|");
+        for (OptimiserVerdicts.Row row : verdicts.rows()) {
+            StringBuilder why = new StringBuilder(cell(row.argument()));
+            for (OptimiserVerdicts.Broken b : row.broken()) {
+                why.append("<br>✗ ").append(cell(brokenSentence(b))).append(" (run: ").append(cell(run(b.witness().run())))
+                        .append(")");
+            }
+            for (List<String> u : row.unsettled()) {
+                why.append("<br>? {").append(cell(String.join(", ", u))).append("}: not kept by its own proof, no run parted it");
+            }
+            if (!row.broken().isEmpty()) why.append("<br>").append(cell(kept(verdicts, row))).append("Runs: ").append(cell(row.run()));
+            out.println("| " + cell(row.optimiser()) + " | " + label(row.kind()).strip() + " | " + why + " |");
+        }
+        out.flush();
+    }
+
+    /** "The other 3 claims are kept. " for a row that breaks some, or nothing when it breaks all. */
+    private static String kept(OptimiserVerdicts verdicts, OptimiserVerdicts.Row row) {
+        int other = verdicts.claims() - row.broken().size() - row.unsettled().size();
+        return other <= 0 ? "" : other == 1 ? "The other claim is kept. " : "The other " + other + " claims are kept. ";
+    }
+
+    static String label(OptimiserVerdicts.Kind kind) {
+        return switch (kind) {
+            case KEEPS -> "keeps ";
+            case BREAKS -> "breaks";
+            case NOT_DECIDED -> "open  ";
+            case DOES_NOT_APPLY -> "n/a   ";
+        };
+    }
+
+    private static String claims(OptimiserVerdicts verdicts) {
+        return verdicts.claims() == 1 ? "1 claim (class or frozen parameter)"
+                : verdicts.claims() + " claims (classes and frozen parameters)";
+    }
+
+    static String brokenSentence(OptimiserVerdicts.Broken b) {
+        Witness w = b.witness();
+        String claim = b.claim().size() > 1 ? "{" + String.join(", ", b.claim()) + "}: " : "";
+        if (b.second() == null) {
+            return claim + b.first() + " moves at step " + w.step() + ": " + w.secondValue() + " → " + w.firstValue();
+        }
+        return claim + b.first() + " and " + b.second() + " differ after step " + w.step() + ": " + w.firstValue()
+                + " and " + w.secondValue();
+    }
+
+    /** A run's start, data, η and arithmetic in one short phrase; its optimiser is the row's. */
+    static String run(WitnessRun run) {
+        List<String> parts = new ArrayList<>();
+        listed(parts, run.start(), "random start values");
+        if (run.data().isEmpty()) parts.add("the spec's data");
+        for (Map<String, String> sample : run.data()) listed(parts, sample, "random data values");
+        parts.add("η = " + run.learningRate());
+        return String.join(", ", parts) + "; " + run.arithmetic();
+    }
+
+    private static void listed(List<String> parts, Map<String, String> values, String what) {
+        if (values.size() <= LISTED_VALUES) {
+            values.forEach((k, v) -> parts.add(k + " = " + v));
+        } else {
+            parts.add(values.size() + " " + what);
+        }
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
+    }
+
+    /** The words of {@code text} from {@code first}, continued lines from {@code rest}, to the width. */
+    private void wrap(String first, String rest, String text) {
+        StringBuilder line = new StringBuilder(first);
+        boolean empty = true;
+        for (String word : text.split(" ")) {
+            if (!empty && line.length() + 1 + word.length() > WIDTH) {
+                out.println(line);
+                line = new StringBuilder(rest);
+                empty = true;
+            }
+            if (!empty) line.append(' ');
+            line.append(word);
+            empty = false;
+        }
+        out.println(line);
+    }
+}
