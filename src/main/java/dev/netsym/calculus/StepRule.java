@@ -170,7 +170,7 @@ public record StepRule(Rational[] rates, Term term, Rational strength, boolean a
         }
 
         /** The noise of step t at parameter p: a hash of both, −8 … 8. */
-        static int noise(int step, int p) {
+        public static int noise(int step, int p) {
             long h = (step * 0x9E3779B97F4A7C15L) ^ (p * 0xC2B2AE3D27D4EB4FL);
             h ^= h >>> 29;
             h *= 0xBF58476D1CE4E5B9L;

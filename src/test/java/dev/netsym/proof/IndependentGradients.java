@@ -137,6 +137,18 @@ final class IndependentGradients<T> {
      * result is the start, element k the values after k steps.
      */
     List<Map<String, T>> descend(Map<String, T> start, List<Map<String, T>> samples, T learningRate, int steps) {
+        return descend(start, samples, learningRate, steps, Rational.ZERO);
+    }
+
+    /**
+     * The same with weight decay λθ added to each gradient and each parameter at its own learning
+     * rate (the network's, from the spec's lr lines).
+     */
+    List<Map<String, T>> descend(Map<String, T> start, List<Map<String, T>> samples, T learningRate, int steps,
+                                 Rational decay) {
+        T lambda = numbers.of(decay);
+        Map<String, T> rates = new HashMap<>();
+        for (Parameter p : network.parameters()) rates.put(p.name(), numbers.multiply(learningRate, numbers.of(p.learningRate())));
         List<Map<String, T>> trajectory = new ArrayList<>();
         Map<String, T> current = new LinkedHashMap<>(start);
         trajectory.add(current);
@@ -147,7 +159,8 @@ final class IndependentGradients<T> {
             }
             Map<String, T> next = new LinkedHashMap<>();
             for (String p : parameterNames) {
-                next.put(p, numbers.subtract(current.get(p), numbers.multiply(learningRate, total.get(p))));
+                T g = numbers.add(total.get(p), numbers.multiply(lambda, current.get(p)));
+                next.put(p, numbers.subtract(current.get(p), numbers.multiply(rates.get(p), g)));
             }
             trajectory.add(next);
             current = next;

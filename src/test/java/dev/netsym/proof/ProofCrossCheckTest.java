@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
 class ProofCrossCheckTest {
     private static final int DEFAULT_COUNT = 100;
     private static final int LAYERED_COUNT = 25;
+    private static final int DECAY_COUNT = 40;
     /** The invariant search's budget; it needs far less on these small networks. */
     private static final Duration BUDGET = Duration.ofSeconds(10);
     /** {@code prove}'s whole budget, which it spends in full on the written-out details. */
@@ -155,6 +156,30 @@ class ProofCrossCheckTest {
         assertTrue(tally.witnessesReplayed >= count / 2, "too few witnesses replayed: " + tally.witnessesReplayed);
     }
 
+    /**
+     * The proof under weight decay (what {@code optimizer adamw} and the optimiser table use):
+     * only parameters that start at 0 may stay pinned, every move of the others needs a run with
+     * decay, and the claims must survive gradient descent with decay.
+     */
+    @Test
+    void everyClaimUnderWeightDecaySurvivesAnIndependentCheck() {
+        int count = Integer.getInteger("netsym.crosscheck.decayCount", DECAY_COUNT);
+        Tally tally = new Tally();
+        for (long seed = 1; seed <= count; seed++) {
+            String spec = RandomSpecs.generate(seed);
+            Network network = Netsym.parse(spec).network().orElseThrow();
+            tally.specs++;
+            Proof proof = ProofEngine.prove(network, new ProofEngine.Options(BUDGET, List.of()), phase -> { },
+                    dev.netsym.calculus.StepRule.Term.L2);
+            Random random = new Random(seed * 7919 + 3);
+            checkProof(network, proof, spec, random, tally, Rational.of(1, 2 + random.nextInt(9)));
+        }
+        System.out.println("under weight decay: " + report(tally));
+        if (!tally.failures.isEmpty()) fail(report(tally));
+        assertTrue(tally.classesChecked >= count / 4, "too few classes checked: " + tally.classesChecked);
+        assertTrue(tally.witnessesReplayed >= count / 2, "too few witnesses replayed: " + tally.witnessesReplayed);
+    }
+
     @Test
     void everyClaimOnLayeredNetworksSurvivesAnIndependentCheck() {
         Tally tally = new Tally();
@@ -183,8 +208,13 @@ class ProofCrossCheckTest {
 
     /** Every check of this class on one proof; failures are added to the tally. */
     static void checkProof(Network network, Proof proof, String spec, Random random, Tally tally) {
+        checkProof(network, proof, spec, random, tally, Rational.ZERO);
+    }
+
+    /** The same for a proof made under weight decay, its descent checked with decay {@code decay}. */
+    static void checkProof(Network network, Proof proof, String spec, Random random, Tally tally, Rational decay) {
         IndependentGradients<?> evaluator = IndependentGradients.forNetwork(network);
-        new Checker<>(evaluator, network, proof, spec, random, tally).run();
+        new Checker<>(evaluator, network, proof, spec, random, tally, decay).run();
     }
 
     static String report(Tally tally) {
@@ -214,8 +244,12 @@ class ProofCrossCheckTest {
         private final Tally tally;
         private final Ranges ranges;
         private final Map<String, List<Map<String, T>>> replays = new HashMap<>();
+        /** The weight decay λ of the descent check: 0 for a plain proof, some λ > 0 for one proved under decay. */
+        private final Rational decay;
 
-        Checker(IndependentGradients<T> evaluator, Network network, Proof proof, String spec, Random random, Tally tally) {
+        Checker(IndependentGradients<T> evaluator, Network network, Proof proof, String spec, Random random, Tally tally,
+                Rational decay) {
+            this.decay = decay;
             this.evaluator = evaluator;
             this.k = evaluator.numbers();
             this.network = network;
@@ -238,7 +272,8 @@ class ProofCrossCheckTest {
                 // in decimals too: exact replay of such a run can take hours.
                 if (!s.witness().run().exact() && k instanceof IndependentGradients.ExactNumbers) {
                     if (decimal == null) {
-                        decimal = new Checker<>(IndependentGradients.decimal(network), network, proof, spec, random, tally);
+                        decimal = new Checker<>(IndependentGradients.decimal(network), network, proof, spec, random, tally,
+                                decay);
                     }
                     decimal.checkSeparation(s);
                 } else {
@@ -358,7 +393,7 @@ class ProofCrossCheckTest {
                     if (network.data().isEmpty()) samples.addAll(samples());
                     Rational rate = Rational.of(1, 3 + random.nextInt(8));
                     T eta = k.of(rate);
-                    var trajectory = evaluator.descend(lift(start), samples, eta, DESCENT_STEPS);
+                    var trajectory = evaluator.descend(lift(start), samples, eta, DESCENT_STEPS, decay);
                     for (int step = 1; step < trajectory.size(); step++) {
                         Map<String, T> now = trajectory.get(step);
                         for (ParameterClass c : proof.classes()) {
@@ -404,11 +439,22 @@ class ProofCrossCheckTest {
             start.forEach((name, v) -> preciseStart.put(name, pk.of(v)));
             List<Map<String, BigDecimal>> preciseSamples = new ArrayList<>();
             for (Map<String, T> sample : samples) preciseSamples.add((Map<String, BigDecimal>) sample);
-            var run = precise.descend(preciseStart, preciseSamples, pk.of(rate), step);
+            var run = precise.descend(preciseStart, preciseSamples, pk.of(rate), step, decay);
             Map<String, BigDecimal> now = run.get(step);
             BigDecimal value = opposite(c, m) ? now.get(m).negate() : now.get(m);
             BigDecimal reference = c.frozen() ? run.get(0).get(m) : now.get(c.members().get(0));
             return pk.same(value, reference);
+        }
+
+        /** The λ of a run's weight decay (L2, or decoupled without Adam: the same step), 0 for plain steps. */
+        private static Rational decayOf(WitnessRun run) {
+            if (run.plainSteps() || run.rule().term() == dev.netsym.calculus.StepRule.Term.NONE) return Rational.ZERO;
+            var term = run.rule().term();
+            if (run.rule().adam() || term != dev.netsym.calculus.StepRule.Term.L2
+                    && term != dev.netsym.calculus.StepRule.Term.DECOUPLED) {
+                throw new IllegalArgumentException("the cross-check replays decay, not " + run.rule());
+            }
+            return run.rule().strength();
         }
 
         /** (b) and (c): a witness exists, respects the assumptions, and replays. */
@@ -471,7 +517,7 @@ class ProofCrossCheckTest {
                 String key = new TreeMap<>(start) + " " + data + " " + eta;
                 trajectory = replays.get(key);
                 if (trajectory == null || trajectory.size() <= w.step()) {
-                    trajectory = evaluator.descend(lift(start), samples, k.of(eta), w.step());
+                    trajectory = evaluator.descend(lift(start), samples, k.of(eta), w.step(), decayOf(w.run()));
                     replays.put(key, trajectory);
                 }
             } catch (IndependentGradients.UndefinedPoint e) {
@@ -516,7 +562,7 @@ class ProofCrossCheckTest {
                                                    List<Map<String, T>> samples, Rational eta) {
             try {
                 List<Map<String, T>> longer = evaluator.descend(trajectory.get(0), samples, k.of(eta),
-                        trajectory.size() + 2);
+                        trajectory.size() + 2, decayOf(s.witness().run()));
                 for (Map<String, T> values : longer) {
                     T other = s.isMove() ? longer.get(0).get(s.first()) : opposite(s, values.get(s.second()));
                     if (k.surelyDifferent(values.get(s.first()), other)) return true;
@@ -558,7 +604,7 @@ class ProofCrossCheckTest {
                     sample.forEach((name, v) -> lifted.put(name, d.of(v)));
                     samples.add(lifted);
                 }
-                var values = replay.descend(from, samples, d.of(eta), w.step()).get(w.step());
+                var values = replay.descend(from, samples, d.of(eta), w.step(), decayOf(w.run())).get(w.step());
                 java.math.BigDecimal first = values.get(s.first());
                 java.math.BigDecimal second = s.isMove() ? from.get(s.first()) : values.get(s.second());
                 if (s.opposite()) second = second.negate();

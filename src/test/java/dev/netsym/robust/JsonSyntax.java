@@ -4,13 +4,13 @@ package dev.netsym.robust;
  * A strict checker of JSON syntax (RFC 8259), enough to prove that generated JSON parses:
  * no dependency is needed for a yes-or-no answer.
  */
-final class JsonSyntax {
+public final class JsonSyntax {
     private final String s;
     private int i;
 
     private JsonSyntax(String s) { this.s = s; }
 
-    static boolean isValid(String text) {
+    public static boolean isValid(String text) {
         JsonSyntax p = new JsonSyntax(text);
         try {
             p.space();
