@@ -1044,14 +1044,7 @@ final class ModelBuilder {
                 for (SelectorItemContext item : line.selector().selectorItem()) {
                     // Each pattern is tried against every parameter.
                     if (!charge(parameters.size(), item)) break;
-                    String pattern = item.getText();
-                    List<String> matched = matching(pattern);
-                    if (matched.isEmpty()) {
-                        String hint = kinds.containsKey(pattern) || unitPositions.containsKey(pattern)
-                                ? " ('" + pattern + "' is not a parameter)" : "";
-                        error(item, "init selector '" + pattern + "' matches no parameter" + hint);
-                    }
-                    selected.addAll(matched);
+                    selected.addAll(selectedBy(item, "init"));
                 }
             }
             for (String p : selected) {
@@ -1134,6 +1127,18 @@ final class ModelBuilder {
             suffix = "_" + suffix;
         }
         return base + suffix + index;
+    }
+
+    /** The parameters one item of a selector names; an error when it names none. */
+    private List<String> selectedBy(SelectorItemContext item, String keyword) {
+        String pattern = item.getText();
+        List<String> matched = matching(pattern);
+        if (matched.isEmpty()) {
+            String hint = kinds.containsKey(pattern) || unitPositions.containsKey(pattern)
+                    ? " ('" + pattern + "' is not a parameter)" : "";
+            error(item, keyword + " selector '" + pattern + "' matches no parameter" + hint);
+        }
+        return matched;
     }
 
     private List<String> matching(String pattern) {
