@@ -19,6 +19,7 @@ statement
     | DATA binding (',' binding)*                          # dataStmt
     | ASSUME condition (',' condition)*                    # assumeStmt
     | OPTIMIZER ident                                      # optimizerStmt
+    | LR selector '=' signedNumber                         # learningRateStmt
     | ref '=' sum                                          # unitStmt
     ;
 
@@ -47,7 +48,7 @@ ref     : ident ('[' INT (',' INT)* ']')? ;
 
 // Keywords may also be used as names (a parameter called 'data' is fine).
 ident : ID | NETWORK | INPUT | TARGET | PARAM | ACTIVATION | LAYER | OBJECTIVE | INIT | DATA
-      | ASSUME | OPTIMIZER | ALL | RANDOM ;
+      | ASSUME | OPTIMIZER | LR | ALL | RANDOM ;
 
 NETWORK    : 'network' ;
 INPUT      : 'input' ;
@@ -60,6 +61,7 @@ INIT       : 'init' ;
 DATA       : 'data' ;
 ASSUME     : 'assume' ;
 OPTIMIZER  : 'optimizer' ;
+LR         : 'lr' ;
 ALL        : 'all' ;
 RANDOM     : 'random' ;
 

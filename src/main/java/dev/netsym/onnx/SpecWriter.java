@@ -70,7 +70,7 @@ final class SpecWriter {
 
     private static Set<String> reserved() {
         Set<String> names = new HashSet<>(List.of("network", "input", "target", "param", "activation", "layer", "objective",
-                "init", "data", "assume", "optimizer", "all", "random", "dense", "sum", "mean", "transpose", "softmax",
+                "init", "data", "assume", "optimizer", "lr", "all", "random", "dense", "sum", "mean", "transpose", "softmax",
                 "log_softmax", "logsumexp", "layer_norm", "rms_norm", "batch_norm", "cross_entropy", "attention",
                 "causal_attention", "conv1d", "conv2d", "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d", "reshape",
                 "permute", "flatten", "e"));

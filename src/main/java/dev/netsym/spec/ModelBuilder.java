@@ -43,9 +43,9 @@ final class ModelBuilder {
     static final int MAX_SIZE = 1_000_000;
     /**
      * The most elements a spec may expand into (vector elements, layer units, dense weights, the
-     * terms of sum(...), parameters selected by init lines). A dense weight with its init costs
-     * two elements, so networks of up to about 3 million weights are read (a proof of 1.7 million
-     * takes about 1.6 GB and 8 s), while a one-line spec cannot ask for billions.
+     * terms of sum(...), parameters selected by init and lr lines). A dense weight with its init
+     * costs two elements, so networks of up to about 3 million weights are read (a proof of 1.7
+     * million takes about 1.6 GB and 8 s), while a one-line spec cannot ask for billions.
      */
     static final long MAX_ELEMENTS = 6_000_000;
 
@@ -75,6 +75,7 @@ final class ModelBuilder {
     private final List<Layer> layers = new ArrayList<>();
     private final List<ObjectiveStmtContext> objectives = new ArrayList<>();
     private final List<InitStmtContext> inits = new ArrayList<>();
+    private final List<LearningRateStmtContext> learningRates = new ArrayList<>();
     private final List<DataStmtContext> dataStatements = new ArrayList<>();
     private final List<AssumeStmtContext> assumeStatements = new ArrayList<>();
     private String optimizer;
@@ -134,13 +135,14 @@ final class ModelBuilder {
         warnLikelyMistakes(inUnits);
 
         Inits initOf = resolveInits();
+        LearningRates rateOf = resolveLearningRates();
         List<Sample> data = resolveData();
         List<Assumption> assumptions = resolveAssumptions(initOf);
         if (hasErrors()) return failed();
 
         List<Parameter> params = new ArrayList<>(parameters.size());
         for (var p : parameters.entrySet()) {
-            params.add(new Parameter(p.getKey(), initOf.of(p.getKey()), p.getValue()));
+            params.add(new Parameter(p.getKey(), initOf.of(p.getKey()), p.getValue(), rateOf.of(p.getKey())));
         }
         params.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
         Network network = new Network(networkName == null ? Network.UNNAMED : networkName,
@@ -248,6 +250,8 @@ final class ModelBuilder {
             objectives.add(o);
         } else if (s instanceof InitStmtContext i) {
             inits.add(i);
+        } else if (s instanceof LearningRateStmtContext r) {
+            learningRates.add(r);
         } else if (s instanceof DataStmtContext d) {
             dataStatements.add(d);
         } else if (s instanceof AssumeStmtContext a) {
@@ -1044,14 +1048,7 @@ final class ModelBuilder {
                 for (SelectorItemContext item : line.selector().selectorItem()) {
                     // Each pattern is tried against every parameter.
                     if (!charge(parameters.size(), item)) break;
-                    String pattern = item.getText();
-                    List<String> matched = matching(pattern);
-                    if (matched.isEmpty()) {
-                        String hint = kinds.containsKey(pattern) || unitPositions.containsKey(pattern)
-                                ? " ('" + pattern + "' is not a parameter)" : "";
-                        error(item, "init selector '" + pattern + "' matches no parameter" + hint);
-                    }
-                    selected.addAll(matched);
+                    selected.addAll(selectedBy(item, "init"));
                 }
             }
             for (String p : selected) {
@@ -1078,6 +1075,48 @@ final class ModelBuilder {
             initOf.put(copy.getKey(), start);
         }
         return resolved;
+    }
+
+    /**
+     * Each parameter's learning rate as a multiple of the optimiser's: the factor of the last 'lr'
+     * line that selects it, else 1. As with inits, 'lr all' is kept as one value.
+     */
+    private record LearningRates(Rational all, Map<String, Rational> byName) {
+        Rational of(String parameter) {
+            return byName.getOrDefault(parameter, all);
+        }
+    }
+
+    private LearningRates resolveLearningRates() {
+        Map<String, Rational> rateOf = new HashMap<>();
+        Rational all = Rational.ONE;
+        for (LearningRateStmtContext line : learningRates) {
+            // The selector is checked even when the rate is wrong, so that one run reports both.
+            boolean everyParameter = line.selector().ALL() != null;
+            List<String> selected = new ArrayList<>();
+            if (everyParameter) {
+                if (!charge(parameters.size(), line)) break;
+            } else {
+                for (SelectorItemContext item : line.selector().selectorItem()) {
+                    // Each pattern is tried against every parameter.
+                    if (!charge(parameters.size(), item)) break;
+                    selected.addAll(selectedBy(item, "lr"));
+                }
+            }
+            Rational rate = signedNumber(line.signedNumber());
+            if (rate == null) continue;
+            if (rate.signum() <= 0) {
+                error(line.signedNumber(), "a learning rate must be positive, not " + line.signedNumber().getText()
+                        + " (it multiplies the optimizer's learning rate)");
+                continue;
+            }
+            if (everyParameter) {
+                rateOf.clear();
+                all = rate;
+            }
+            for (String p : selected) rateOf.put(p, rate);
+        }
+        return new LearningRates(all, rateOf);
     }
 
     /** The tensor or parameter named by 'init X = NAME', when NAME is a parameter (a copy), else null. */
@@ -1134,6 +1173,18 @@ final class ModelBuilder {
             suffix = "_" + suffix;
         }
         return base + suffix + index;
+    }
+
+    /** The parameters one item of a selector names; an error when it names none. */
+    private List<String> selectedBy(SelectorItemContext item, String keyword) {
+        String pattern = item.getText();
+        List<String> matched = matching(pattern);
+        if (matched.isEmpty()) {
+            String hint = kinds.containsKey(pattern) || unitPositions.containsKey(pattern)
+                    ? " ('" + pattern + "' is not a parameter)" : "";
+            error(item, keyword + " selector '" + pattern + "' matches no parameter" + hint);
+        }
+        return matched;
     }
 
     private List<String> matching(String pattern) {

@@ -176,7 +176,7 @@ public final class SpecParser {
     }
 
     private static final List<String> KEYWORDS = List.of("network", "input", "target", "param", "activation", "layer",
-            "objective", "init", "data", "assume", "optimizer");
+            "objective", "init", "data", "assume", "optimizer", "lr");
 
     /** "unknown statement 'objectve'; did you mean 'objective'?" for a statement that is not a unit either. */
     private static Optional<Diagnostic> misspeltKeyword(List<Token> piece) {
@@ -289,7 +289,8 @@ public final class SpecParser {
         private boolean inExpression(int index) {
             Token first = statement.get(0);
             if (first.getType() == NetSpecLexer.OBJECTIVE && !startsUnit()) return index >= 2;
-            if (inList() || first.getType() == NetSpecLexer.INIT && !startsUnit()) return false;
+            boolean selects = first.getType() == NetSpecLexer.INIT || first.getType() == NetSpecLexer.LR;
+            if (inList() || selects && !startsUnit()) return false;
             for (int i = 1; i < index; i++) if (statement.get(i).getText().equals("=")) return true;
             return false;
         }

@@ -72,6 +72,58 @@ class SpecParserTest {
         assertEquals(Map.of("w1", "a", "w2", "1/2", "b1", "-1/4", "b2", "random"), inits(n));
     }
 
+    private static Map<String, String> learningRates(Network n) {
+        return n.parameters().stream().collect(Collectors.toMap(Parameter::name, p -> p.learningRate().toString()));
+    }
+
+    @Test
+    void lrLinesSetLearningRateFactorsAndLaterLinesWin() {
+        Network n = parse("""
+                input x
+                h = w1*x + b1
+                y = w2*h + b2
+                objective y
+                lr w* = 1/2
+                lr w2, b1 = 0.1
+                lr b1 = 3
+                """);
+        assertEquals(Map.of("w1", "1/2", "w2", "1/10", "b1", "3", "b2", "1"), learningRates(n));
+        // The rates change nothing about how parameters start.
+        assertEquals(Map.of("w1", "random", "w2", "random", "b1", "random", "b2", "random"), inits(n));
+    }
+
+    @Test
+    void lrAllSetsEveryParameterAndLaterLinesStillOverrideIt() {
+        Network n = parse("input x; y = w1*x + w2*x + b; objective y; lr b = 5; lr all = 2; lr w? = 1/4");
+        assertEquals(Map.of("w1", "1/4", "w2", "1/4", "b", "2"), learningRates(n));
+        assertEquals(Map.of("w1", "1", "w2", "1", "b", "1"), learningRates(parse("input x; y = w1*x + w2*x + b; objective y")));
+    }
+
+    @Test
+    void lrSelectsTensorsAndTheirElements() {
+        Network n = parse("""
+                input x[3]
+                param W[2,3], b[2]
+                y = W @ x + b
+                objective sum(y)
+                lr W = 2
+                lr W[1,*] = 1/3
+                """);
+        Map<String, String> rates = learningRates(n);
+        assertEquals("1/3", rates.get("W[1,2]"));
+        assertEquals("2", rates.get("W[2,3]"));
+        assertEquals("1", rates.get("b[1]"));
+    }
+
+    @Test
+    void lrIsStillUsableAsAName() {
+        Network n = parse("input x; lr = w*x; y = lr + v*x; objective y; lr v = 2");
+        assertEquals(Map.of("w", "1", "v", "2"), learningRates(n));
+        Network p = parse("input x; y = lr*x; objective y; lr lr = 1/2; init lr = 0");
+        assertEquals(Map.of("lr", "1/2"), learningRates(p));
+        assertEquals(Map.of("lr", "0"), inits(p));
+    }
+
     @Test
     void globQuestionMarkMatchesOneCharacter() {
         Network n = parse("input x; y = b1*x + b10*x + c; objective y; init b? = 0");
