@@ -175,6 +175,7 @@ final class InvariantSearch<T> {
      */
     private void initialState(StepRule rule) {
         Map<Object, Integer> ids = new HashMap<>();
+        Map<Object, Integer> firstAtStart = new HashMap<>();
         classOf = new int[n];
         pinned = new boolean[n];
         negated = new boolean[n];
@@ -189,8 +190,14 @@ final class InvariantSearch<T> {
                 key = new Init.Symbolic(s.symbol(), s.coefficient().negate());
                 negated[p] = true;
             }
+            // Equal starts at different learning rates: apart from the start, which a run must show.
+            Object startKey = key;
             Rational rate = rule.rate(p);
             if (!rate.equals(Rational.ONE)) key = List.of(key, rate);
+            if (!ids.containsKey(key)) {
+                Integer sameStart = firstAtStart.putIfAbsent(startKey, p);
+                if (sameStart != null) events.add(new Event(sameStart, p, 1));
+            }
             classOf[p] = ids.computeIfAbsent(key, k -> ids.size());
             boolean startsAtZero = init instanceof Init.Numeric num && num.value().isZero();
             pinned[p] = rule.term() == StepRule.Term.NONE || rule.term() != StepRule.Term.NOISE && startsAtZero;

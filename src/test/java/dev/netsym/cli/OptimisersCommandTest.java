@@ -97,4 +97,26 @@ class OptimisersCommandTest {
         assertTrue(out.contains("moves: v1 at step 1: -0.99 (started at -1)"), out);
         assertTrue(out.contains(" 0 disagree,"), out);
     }
+
+    @Test
+    void parameterGroupsSplitTheClassesTheyCrossAndTheirRunsReplay(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("cs231n-groups.net");
+        Files.writeString(spec, Files.readString(Path.of("examples/cs231n.net")) + "lr w1, w2 = 1/2\nlr w9 = 1/10\n");
+        String text = prove(spec.toString()).out();
+        assertTrue(text.contains("\n    {w1, w2}  {w3, w4}  {w5, w7}  {w6, w8}\n"), text);
+        assertTrue(text.contains("  w1 and w3 separate (round 1)\n"), text);
+        assertTrue(text.contains("gradient descent with a learning rate per parameter"), text);
+        assertTrue(text.replaceAll("\\s+", " ").contains("learning rates other than the spec's 'lr' lines"), text);
+        String table = prove("--optimizers", spec.toString()).out();
+        assertTrue(table.contains("\n  keeps   per-parameter learning rates — the theorem above is proved with the spec's"), table);
+        Path script = dir.resolve("witness.py");
+        prove(spec.toString(), "--witness-script", "python", "-o", script.toString());
+        assertTrue(Files.readString(script).contains("RATES = {\"w1\": \"1/2\", \"w2\": \"1/2\", \"w9\": \"1/10\"}"));
+        String python = PythonRun.interpreterWith("numpy").orElse(null);
+        assumeTrue(python != null, "no python3 with numpy");
+        PythonRun run = PythonRun.script(python, script, 300);
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("separates: w1 w3 at step 1: 0.8 vs 0.2"), run.output());
+        assertTrue(run.output().contains(" 0 disagree,"), run.output());
+    }
 }

@@ -180,6 +180,36 @@ class ProofCrossCheckTest {
         assertTrue(tally.witnessesReplayed >= count / 2, "too few witnesses replayed: " + tally.witnessesReplayed);
     }
 
+    /**
+     * Parameter groups: random specs with one or two parameters put at another learning rate
+     * ('lr' lines); the descent check and the witness replays step each parameter at its rate.
+     */
+    @Test
+    void everyClaimWithParameterGroupsSurvivesAnIndependentCheck() {
+        int count = Integer.getInteger("netsym.crosscheck.groupCount", DECAY_COUNT);
+        Tally tally = new Tally();
+        for (long seed = 1; seed <= count; seed++) {
+            String plain = RandomSpecs.generate(seed);
+            List<Parameter> parameters = Netsym.parse(plain).network().orElseThrow().parameters();
+            Random random = new Random(seed * 7919 + 5);
+            StringBuilder spec = new StringBuilder(plain);
+            for (int group = 0; group < 1 + random.nextInt(2); group++) {
+                String name = parameters.get(random.nextInt(parameters.size())).name();
+                spec.append("\nlr ").append(name).append(" = ").append(1 + random.nextInt(3)).append("/")
+                        .append(2 + random.nextInt(3)).append('\n');
+            }
+            var parsed = Netsym.parse(spec.toString());
+            if (parsed.network().isEmpty()) fail("a bad spec with lr lines (seed " + seed + "):\n" + spec + parsed.diagnostics());
+            Network network = parsed.network().get();
+            tally.specs++;
+            checkProof(network, prove(network, seed), spec.toString(), random, tally);
+        }
+        System.out.println("with parameter groups: " + report(tally));
+        if (!tally.failures.isEmpty()) fail(report(tally));
+        assertTrue(tally.classesChecked >= count / 4, "too few classes checked: " + tally.classesChecked);
+        assertTrue(tally.witnessesReplayed >= count / 2, "too few witnesses replayed: " + tally.witnessesReplayed);
+    }
+
     @Test
     void everyClaimOnLayeredNetworksSurvivesAnIndependentCheck() {
         Tally tally = new Tally();
