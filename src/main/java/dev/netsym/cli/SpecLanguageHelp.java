@@ -40,6 +40,7 @@ final class SpecLanguageHelp {
               assume x1 >= 0, a < 0           sign facts (see Assumptions)
               optimizer adam                  recorded in the theorem: sgd (the default), momentum,
                                               nesterov, rmsprop, adagrad, adadelta, adam, adamw
+                                              (adamw: proved under weight decay, see prove --optimizers)
               lr SELECTOR = FACTOR            parameter groups: what SELECTOR picks (as for init) learns at
                                               FACTOR > 0 times the optimizer's rate (lr w1, w2 = 1/2); the
                                               last line for a parameter wins; the rest keep 1

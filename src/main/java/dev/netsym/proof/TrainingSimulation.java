@@ -2,6 +2,7 @@ package dev.netsym.proof;
 
 import dev.netsym.calculus.DoubleArithmetic;
 import dev.netsym.calculus.GradientDescentSimulation;
+import dev.netsym.calculus.StepRule;
 import dev.netsym.calculus.Tape;
 import dev.netsym.model.Init;
 import dev.netsym.model.Network;
@@ -15,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code netsym simulate} computes: plain full-batch gradient descent in doubles, once from
+ * What {@code netsym simulate} computes: full-batch gradient descent (at the spec's learning rates,
+ * with decay for AdamW) in doubles, once from
  * the spec's initialisation and once from an independent random one, on the spec's data or on
  * seeded random samples. The run from the spec's start is checked at every step against the
  * proof: every class stays equal and every frozen parameter stays put. The proof says so for
@@ -36,6 +38,9 @@ public final class TrainingSimulation {
      * about a step's size at once.
      */
     public static final double TOLERANCE = 1e-9;
+
+    /** The λ of decoupled weight decay when the spec names AdamW: PyTorch's default. */
+    static final Rational SIMULATED_DECAY = Rational.of(1, 100);
 
     private TrainingSimulation() {}
 
@@ -76,7 +81,7 @@ public final class TrainingSimulation {
      */
     public record Result(Proof proof, Settings settings, List<String> drawn, double initialDeviation, boolean specData, int sampleCount,
                          Run fromSpec, Run fromRandom, int classesChecked, int frozenChecked, double largestGap,
-                         List<Violation> violations) {
+                         List<Violation> violations, String optimiser) {
         public Result {
             drawn = List.copyOf(drawn);
             violations = List.copyOf(violations);
@@ -107,14 +112,19 @@ public final class TrainingSimulation {
             randomStart[p] = random.normal(parameters[p].name(), deviation).doubleValue();
         }
 
-        var simulation = new GradientDescentSimulation<>(tape, arithmetic);
+        // The spec's learning rates ('lr' lines) and, for AdamW, decoupled decay at PyTorch's default λ.
+        StepRule.Term term = ProofEngine.specTerm(network);
+        StepRule rule = ProofEngine.stepRule(network, tape).withTerm(term,
+                term == StepRule.Term.NONE ? Rational.ZERO : SIMULATED_DECAY);
+        var simulation = new GradientDescentSimulation<>(tape, arithmetic, rule);
         Checker checker = new Checker(proof, tape, specStart);
         List<String> drawnNames = drawnParameters(proof);
         int[] kept = drawnNames.stream().mapToInt(tape::parameterIndex).toArray();
         Run fromSpec = descend(simulation, specStart, samples, settings, checker, drawn, kept);
         Run fromRandom = descend(simulation, randomStart, samples, settings, null, Map.of(), kept);
         return new Result(proof, settings, drawnNames, deviation, !network.data().isEmpty(), samples.size(), fromSpec,
-                fromRandom, checker.classesChecked, checker.frozenChecked, checker.largestGap, checker.violations);
+                fromRandom, checker.classesChecked, checker.frozenChecked, checker.largestGap, checker.violations,
+                rule.describe());
     }
 
     /**

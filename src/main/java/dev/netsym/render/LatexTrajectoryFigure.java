@@ -35,7 +35,7 @@ final class LatexTrajectoryFigure {
                 : SimulationSummary.plural(result.sampleCount(), "random sample") + " (inputs from $N(0,1)$, targets"
                 + " from $U(0,1)$, seed " + s.seed() + ")";
         out.println("\\section*{Training, simulated}");
-        out.println("Plain gradient descent in floating point on the mean objective over " + data + ", $\\eta = "
+        out.println(LatexExprPrinter.escape(TheoremSentences.capitalised(result.optimiser())) + " in floating point on the mean objective over " + data + ", $\\eta = "
                 + NumberText.approximate(s.learningRate()) + "$, " + SimulationSummary.plural(s.steps(), "step")
                 + ": on the left from the spec's initialisation (" + LatexExprPrinter.escape(SimulationSummary.specStart(result))
                 + "), on the right from a random one (every parameter from "

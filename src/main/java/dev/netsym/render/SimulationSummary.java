@@ -28,7 +28,7 @@ public final class SimulationSummary {
         TrainingSimulation.Settings s = result.settings();
         String data = result.specData() ? "the spec's " + plural(result.sampleCount(), "data sample")
                 : plural(result.sampleCount(), "random sample") + " (inputs from N(0, 1), targets from U(0, 1))";
-        out.println(name + ": " + plural(s.steps(), "step") + " of gradient descent, η = "
+        out.println(name + ": " + plural(s.steps(), "step") + " of " + result.optimiser() + ", η = "
                 + NumberText.approximate(s.learningRate()) + " on the mean objective over " + data + ", seed "
                 + s.seed());
         TrainingSimulation.Run spec = result.fromSpec();

@@ -122,7 +122,7 @@ public final class TrajectoryChart {
         TrainingSimulation.Settings s = result.settings();
         String data = result.specData() ? "the spec's " + SimulationSummary.plural(result.sampleCount(), "data sample")
                 : SimulationSummary.plural(result.sampleCount(), "random sample") + " (seed " + s.seed() + ")";
-        return name + ": " + SimulationSummary.plural(s.steps(), "step") + " of gradient descent, η = "
+        return name + ": " + SimulationSummary.plural(s.steps(), "step") + " of " + result.optimiser() + ", η = "
                 + NumberText.approximate(s.learningRate()) + ", on " + data;
     }
 

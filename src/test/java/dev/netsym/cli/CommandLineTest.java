@@ -147,8 +147,9 @@ class CommandLineTest {
     void helpLaysOutOptionsInColumnsWithDefaultsAndChoices() {
         assertEquals("""
                 Prove which parameters stay equal, which never move, which separate.
-                Usage: netsym prove [-hV] [--full] [--format=FORMAT] [--loss=LOSS] [-o=FILE] [--timeout=SECONDS]
-                                    [--witness-script=LANG] [--init=GLOB=VALUE]... [--shape=NAME=2x16]... FILE
+                Usage: netsym prove [-hV] [--full] [--optimizers] [--format=FORMAT] [--loss=LOSS] [-o=FILE]
+                                    [--timeout=SECONDS] [--witness-script=LANG] [--init=GLOB=VALUE]...
+                                    [--shape=NAME=2x16]... FILE
                 Proves which parameters gradient descent keeps equal at every step (classes), which never
                 move (frozen), and which separate, each claim with a certificate or a witness.
 
@@ -168,6 +169,11 @@ class CommandLineTest {
                                                 targets of the output's shape) (default: generic).
                   -o, --output=FILE           Where --witness-script writes the script (the proof still goes to
                                                 standard output).
+                      --optimizers            Also say, per optimiser (momentum, Adam, weight decay, L1, clipping,
+                                                per-parameter learning rates, gradient noise, ...), which classes
+                                                and frozen parameters it keeps: the argument for each one kept, a
+                                                run under that optimiser for each one broken. Proves again under
+                                                weight decay when a frozen parameter does not start at 0.
                       --shape=NAME=2x16       For an ONNX model: fix the shape of an input whose dimensions the file
                                                 leaves open.
                       --timeout=SECONDS       Time budget of the whole proof (default: 60); when it runs out the
@@ -182,6 +188,7 @@ class CommandLineTest {
                   netsym prove --format json examples/cs231n.net > proof.json
                   netsym prove --format markdown examples/cs231n.net > proof.md
                   netsym prove --timeout 10 big.net
+                  netsym prove --optimizers examples/dead-relu.net
                   netsym prove examples/cs231n.net --witness-script python -o witness.py && python3 witness.py
                   netsym prove examples/onnx/lora_zero.onnx
                   netsym prove --init 'lora_A.weight=random' --loss mse examples/onnx/lora_zero.onnx
