@@ -3,11 +3,22 @@ package dev.netsym.proof;
 import dev.netsym.calculus.ArithmeticKind;
 import dev.netsym.calculus.StepRule;
 import dev.netsym.calculus.Tape;
+import dev.netsym.model.Expr;
 import dev.netsym.model.Network;
 import dev.netsym.model.Rational;
+import dev.netsym.model.Sample;
+import dev.netsym.model.SourcePos;
+import dev.netsym.model.Unit;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Which of a proof's claims (classes of two or more, frozen parameters) survive each optimiser,
@@ -113,9 +124,7 @@ public record OptimiserVerdicts(List<Row> rows, int claims) {
             rows.add(brokenByRun("additive gradient noise", StepRule.Term.NOISE,
                     "independent noise per coordinate: ξ_a ≠ ξ_b parts two members at the first step, ξ_f ≠ 0 moves a"
                     + " frozen parameter.", claims, 1));
-            rows.add(new Row("dropout", Kind.NOT_DECIDED, "not modelled yet: a mask per unit multiplies units the"
-                    + " classes treat alike by different factors, which generally parts them, but netsym proves"
-                    + " nothing about masks.", "", List.of(), List.of()));
+            rows.add(dropoutRow());
             rows.add(new Row("top-k routing with ties", Kind.DOES_NOT_APPLY, "the network has no top-k routing (the spec"
                     + " language and the ONNX importer have none).", "", List.of(), List.of()));
             rows.add(floatingPointRow());
@@ -190,13 +199,19 @@ public record OptimiserVerdicts(List<Row> rows, int claims) {
          * each becomes "broken" once a run under {@code rule} parts it, else stays unsettled.
          */
         private Row withRuns(String name, String argument, StepRule rule, List<ParameterClass> candidates, int round) {
+            return withRuns(name, argument, rule, candidates, round, network, tape, w -> w);
+        }
+
+        /** The same on another network (the masked one of dropout); {@code shown} rewrites each witness for the reader. */
+        private Row withRuns(String name, String argument, StepRule rule, List<ParameterClass> candidates, int round,
+                             Network network, Tape tape, UnaryOperator<Witness> shown) {
             if (candidates.isEmpty()) return Row.keeps(name, argument);
             boolean[] negated = new boolean[tape.parameterCount()];
             for (ParameterClass c : proof.classes()) {
                 for (String m : c.negated()) negated[tape.parameterIndex(m)] = true;
             }
             List<InvariantSearch.Event> events = new ArrayList<>();
-            for (ParameterClass c : candidates) events.addAll(eventsOf(c, round));
+            for (ParameterClass c : candidates) events.addAll(eventsOf(c, round, tape));
             boolean doubleDouble = ArithmeticKind.requiredFor(tape) == ArithmeticKind.DECIMAL
                     && tape.nodeCount() >= options.doubleDoubleFromNodes();
             WitnessFinder finder = new WitnessFinder(network, tape, doubleDouble, negated, rule);
@@ -205,16 +220,16 @@ public record OptimiserVerdicts(List<Row> rows, int claims) {
             List<List<String>> unsettled = new ArrayList<>();
             int e = 0;
             for (ParameterClass c : candidates) {
-                List<InvariantSearch.Event> mine = eventsOf(c, round);
-                Broken shown = null;
+                List<InvariantSearch.Event> mine = eventsOf(c, round, tape);
+                Broken first = null;
                 for (InvariantSearch.Event event : mine) {
                     Optional<Witness> w = found.get(e++);
-                    if (shown == null && w.isPresent()) {
-                        shown = new Broken(c.members(), tape.parameterNames().get(event.first()),
-                                event.second() < 0 ? null : tape.parameterNames().get(event.second()), w.get());
+                    if (first == null && w.isPresent()) {
+                        first = new Broken(c.members(), tape.parameterNames().get(event.first()),
+                                event.second() < 0 ? null : tape.parameterNames().get(event.second()), shown.apply(w.get()));
                     }
                 }
-                if (shown != null) broken.add(shown);
+                if (first != null) broken.add(first);
                 else unsettled.add(c.members());
             }
             Kind kind = !broken.isEmpty() ? Kind.BREAKS : unsettled.isEmpty() ? Kind.KEEPS : Kind.NOT_DECIDED;
@@ -222,7 +237,7 @@ public record OptimiserVerdicts(List<Row> rows, int claims) {
         }
 
         /** A frozen class: each member's move; a class: its first member against each other one. */
-        private List<InvariantSearch.Event> eventsOf(ParameterClass c, int round) {
+        private static List<InvariantSearch.Event> eventsOf(ParameterClass c, int round, Tape tape) {
             List<InvariantSearch.Event> events = new ArrayList<>();
             int first = tape.parameterIndex(c.members().get(0));
             if (c.frozen()) {
@@ -233,6 +248,88 @@ public record OptimiserVerdicts(List<Row> rows, int claims) {
                 }
             }
             return events;
+        }
+
+        /**
+         * Dropout on every unit the spec names that the objective does not read directly (not on the
+         * pieces of a softmax or norm, which no dropout layer reaches): proved again with an input
+         * m_u multiplying each such unit (what holds for every value of the masks holds for every
+         * dropout pattern, redrawn at every step), and each claim that proof does not keep shown
+         * broken by a run whose masks are 0 or 2 (p = 1/2), held fixed over the steps: one pattern
+         * dropout can draw.
+         */
+        private Row dropoutRow() {
+            Dropout dropout = Dropout.of(network);
+            List<String> masks = dropout.masks();
+            Network masked = dropout.network();
+            String name = "dropout";
+            if (masks.isEmpty()) {
+                return new Row(name, Kind.DOES_NOT_APPLY, "the objective reads every unit the spec names directly:"
+                        + " there is no hidden unit to drop.", "", List.of(), List.of());
+            }
+            Proof everyMask = ProofEngine.prove(masked, remaining(), phase -> { }, ProofEngine.specTerm(network));
+            List<ParameterClass> notKept = new ArrayList<>();
+            for (ParameterClass c : claims) if (!keptBy(c, everyMask)) notKept.add(c);
+            String argument = "proved again with an input m_u multiplying each of the " + masks.size() + " units the"
+                    + " spec names and the objective does not read directly: what that proof keeps holds for every"
+                    + " mask, so for every dropout pattern on those units at every step.";
+            if (notKept.isEmpty()) return Row.keeps(name, argument);
+            String runs = argument + " The runs drop units with masks of 0 or 2 (p = 1/2), drawn once per run and"
+                    + " held over its steps.";
+            // Mask patterns that happen to treat two members alike part nothing: a few draws, each for what is left.
+            List<Broken> broken = new ArrayList<>();
+            List<ParameterClass> left = notKept;
+            String rule = "";
+            for (int draw = 0; draw < MASK_DRAWS && !left.isEmpty() && System.nanoTime() < deadline; draw++) {
+                Row row = dropoutRuns(masked, masks, left, everyMask.rounds() + 1, runs, draw);
+                broken.addAll(row.broken());
+                rule = row.run();
+                List<String> parted = row.broken().stream().map(b -> b.claim().get(0)).toList();
+                left = left.stream().filter(c -> !parted.contains(c.members().get(0))).toList();
+            }
+            List<List<String>> unsettled = left.stream().map(ParameterClass::members).toList();
+            Kind kind = !broken.isEmpty() ? Kind.BREAKS : Kind.NOT_DECIDED;
+            return new Row(name, kind, runs, rule, broken, unsettled);
+        }
+
+        /** Dropout rows try this many mask patterns for a claim before calling it unsettled. */
+        private static final int MASK_DRAWS = 4;
+
+        /** One run of the masked network on the spec's data (or two random samples) with masks drawn from {0, 2}. */
+        private Row dropoutRuns(Network masked, List<String> masks, List<ParameterClass> candidates, int round,
+                                String argument, int draw) {
+            // Values of size about 1 keep tanh and softmax out of their flat tails, where steps hardly differ.
+            RandomValues values = new RandomValues(network.assumptions(), ProofEngine.seedOf(network) + draw)
+                    .scaledDownBy(network.inputs().size() + network.targets().size());
+            Random coin = new Random(ProofEngine.seedOf(network) * 31 + draw);
+            List<Map<String, Rational>> base = new ArrayList<>();
+            if (network.data().isEmpty()) {
+                for (int k = 0; k < 2; k++) {
+                    Map<String, Rational> sample = new LinkedHashMap<>();
+                    for (String in : network.inputs()) sample.put(in, values.small(in));
+                    for (String t : network.targets()) sample.put(t, values.small(t));
+                    base.add(sample);
+                }
+            } else {
+                for (Sample sample : network.data()) base.add(new LinkedHashMap<>(sample.values()));
+            }
+            List<Sample> samples = new ArrayList<>();
+            List<Map<String, String>> shownData = new ArrayList<>();
+            for (Map<String, Rational> sample : base) {
+                for (String mask : masks) sample.put(mask, coin.nextBoolean() ? Rational.ZERO : Rational.of(2));
+                samples.add(new Sample(sample, SourcePos.NONE));
+                Map<String, String> shown = new LinkedHashMap<>();
+                sample.forEach((k, v) -> shown.put(k, v.toString()));
+                shownData.add(shown);
+            }
+            Network withMasks = new Network(masked.name(), masked.inputs(), masked.targets(), masked.units(),
+                    masked.objective(), masked.parameters(), masked.activations(), masked.layers(), samples,
+                    masked.assumptions(), masked.optimizer());
+            Tape maskedTape = Tape.compile(withMasks);
+            return withRuns("dropout", argument, ProofEngine.stepRule(withMasks, maskedTape), candidates, round,
+                    withMasks, maskedTape, w -> new Witness(new WitnessRun(w.run().start(), shownData,
+                            w.run().learningRate(), w.run().activations(), w.run().exact(), w.run().arithmetic(),
+                            w.run().rule()), w.step(), w.firstValue(), w.secondValue()));
         }
 
         /** Whether {@code other} keeps the claim: the members in one of its classes, a frozen one still frozen. */
@@ -276,8 +373,48 @@ public record OptimiserVerdicts(List<Row> rows, int claims) {
         /** What is left of the time budget for the proof under a penalty. */
         private ProofEngine.Options remaining() {
             long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-            return new ProofEngine.Options(java.time.Duration.ofMillis(left), options.provers(),
+            return new ProofEngine.Options(Duration.ofMillis(left), options.provers(),
                     options.doubleDoubleFromNodes());
+        }
+    }
+
+    /**
+     * The network with dropout on every unit the spec names that the objective does not read
+     * directly (not on the pieces of a softmax or norm netsym made, whose names have a dot, and
+     * which no dropout layer reaches): each such unit multiplied by an input of its own, its mask.
+     */
+    record Dropout(Network network, List<String> masks) {
+        static Dropout of(Network network) {
+            Set<String> read = new HashSet<>();
+            collectNames(network.objective(), read);
+            Set<String> taken = new HashSet<>(network.inputs());
+            taken.addAll(network.targets());
+            network.units().forEach(u -> taken.add(u.name()));
+            network.parameters().forEach(p -> taken.add(p.name()));
+            List<String> masks = new ArrayList<>();
+            List<Unit> units = new ArrayList<>();
+            for (Unit u : network.units()) {
+                if (read.contains(u.name()) || u.name().replaceAll("\\[.*", "").contains(".")) {
+                    units.add(u);
+                    continue;
+                }
+                String mask = "dropout_" + u.name();
+                while (!taken.add(mask)) mask = mask + "_";
+                masks.add(mask);
+                units.add(new Unit(u.name(), new Expr.Product(
+                        List.of(new Expr.Ref(mask), u.definition())), u.pos(), u.layer()));
+            }
+            List<String> inputs = new ArrayList<>(network.inputs());
+            inputs.addAll(masks);
+            Network masked = new Network(network.name(), inputs, network.targets(), units, network.objective(),
+                    network.parameters(), network.activations(), network.layers(), List.of(), network.assumptions(),
+                    network.optimizer());
+            return new Dropout(masked, List.copyOf(masks));
+        }
+
+        private static void collectNames(Expr e, Set<String> into) {
+            if (e instanceof Expr.Ref r) into.add(r.name());
+            for (Expr c : e.children()) collectNames(c, into);
         }
     }
 }

@@ -97,11 +97,17 @@ public final class OptimiserTableRenderer {
     /** A run's start, data, η and arithmetic in one short phrase; its optimiser is the row's. */
     static String run(WitnessRun run) {
         List<String> parts = new ArrayList<>();
-        listed(parts, run.start(), "random start values");
+        List<String> start = new ArrayList<>();
+        listed(start, run.start(), "random start values");
+        if (!start.isEmpty()) parts.add(String.join(", ", start));
         if (run.data().isEmpty()) parts.add("the spec's data");
-        for (Map<String, String> sample : run.data()) listed(parts, sample, "random data values");
+        for (int k = 0; k < run.data().size(); k++) {
+            List<String> sample = new ArrayList<>();
+            listed(sample, run.data().get(k), "random data values");
+            parts.add((run.data().size() > 1 ? "sample " + (k + 1) + ": " : "") + String.join(", ", sample));
+        }
         parts.add("η = " + run.learningRate());
-        return String.join(", ", parts) + "; " + run.arithmetic();
+        return String.join("; ", parts) + "; " + run.arithmetic();
     }
 
     private static void listed(List<String> parts, Map<String, String> values, String what) {

@@ -32,10 +32,10 @@ class OptimisersCommandTest {
         assertTrue(text.contains("\nOptimisers: which of the 1 claim (class or frozen parameter) above each one keeps\n"), text);
         assertTrue(text.contains("\n  keeps   Adam — m ← β₁m + (1 − β₁)g,"), text);
         assertTrue(text.contains("\n  breaks  L2 weight decay — "), text);
-        assertTrue(text.contains("✗ {v1, v2, w1, w2, w3, w4}: v1 moves at step 1: -1 → -99/100 (run: a = -1, x1 = 3,"
-                + " x2 = 4,\n"), text);
+        assertTrue(text.contains("✗ {v1, v2, w1, w2, w3, w4}: v1 moves at step 1: -1 → -99/100 (run: a = -1; x1 = 3,"
+                + " x2 = 4;\n"), text);
         assertTrue(text.contains("Runs: gradient descent with L2 weight decay λ = 1/10."), text);
-        assertTrue(text.contains("\n  open    dropout — not modelled yet"), text);
+        assertTrue(text.contains("\n  keeps   dropout — proved again with an input m_u multiplying each of the 2 units"), text);
         assertTrue(text.contains("\n  n/a     top-k routing with ties — "), text);
         for (String line : text.split("\n")) assertTrue(line.length() <= 100, "too wide: " + line);
     }

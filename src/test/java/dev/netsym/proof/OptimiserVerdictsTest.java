@@ -65,7 +65,9 @@ class OptimiserVerdictsTest {
             assertEquals(4, row.broken().size(), broken + " breaks every class: " + row.broken());
             assertTrue(row.unsettled().isEmpty());
         }
-        assertEquals(OptimiserVerdicts.Kind.NOT_DECIDED, row(verdicts, "dropout").kind());
+        // Masks of 0 and 2 on y1 … y4 part every class (w5 … w8 feed different units, w1 … w4 read them).
+        assertEquals(OptimiserVerdicts.Kind.BREAKS, row(verdicts, "dropout").kind());
+        assertEquals(4, row(verdicts, "dropout").broken().size());
         assertEquals(OptimiserVerdicts.Kind.DOES_NOT_APPLY, row(verdicts, "top-k routing with ties").kind());
     }
 
@@ -82,8 +84,9 @@ class OptimiserVerdictsTest {
             assertEquals(1, b.witness().step());
         }
         assertTrue(row(verdicts, "decoupled weight decay (AdamW)").run().startsWith("Adam"));
-        // Only frozen parameters here, and a zero gradient gives no step at any rate.
+        // Only frozen parameters here, and a zero gradient gives no step at any rate or mask.
         assertEquals(OptimiserVerdicts.Kind.KEEPS, row(verdicts, "per-parameter learning rates").kind());
+        assertEquals(OptimiserVerdicts.Kind.KEEPS, row(verdicts, "dropout").kind());
     }
 
     @Test
@@ -100,7 +103,8 @@ class OptimiserVerdictsTest {
 
     /** Every broken claim, replayed by this test's own optimiser over independent gradients. */
     @ParameterizedTest
-    @ValueSource(strings = {"cs231n.net", "dead-relu.net", "cs231n-zero.net", "rezero.net", "sigmoid-zero.net"})
+    @ValueSource(strings = {"cs231n.net", "dead-relu.net", "cs231n-zero.net", "rezero.net", "sigmoid-zero.net",
+            "identical-experts.net"})
     void everyBrokenClaimReplaysIndependently(String example) throws IOException {
         Network network = example(example);
         Proof proof = ProofEngine.prove(network, OPTIONS);
@@ -110,9 +114,12 @@ class OptimiserVerdictsTest {
         for (OptimiserVerdicts.Row row : verdicts.rows()) {
             for (OptimiserVerdicts.Broken b : row.broken()) {
                 WitnessRun run = b.witness().run();
-                IndependentGradients<?> evaluator = run.exact() ? IndependentGradients.forNetwork(network)
-                        : IndependentGradients.decimal(network);
-                replay(evaluator, network, tape, proof, row, b);
+                // A dropout run is a run of the network with its masks as inputs, their values in the run's data.
+                Network runNetwork = row.optimiser().equals("dropout") ? OptimiserVerdicts.Dropout.of(network).network()
+                        : network;
+                IndependentGradients<?> evaluator = run.exact() ? IndependentGradients.forNetwork(runNetwork)
+                        : IndependentGradients.decimal(runNetwork);
+                replay(evaluator, runNetwork, tape, proof, row, b);
                 replayed++;
             }
         }
@@ -221,6 +228,42 @@ class OptimiserVerdictsTest {
             }
         }
         assertTrue(checked > 0);
+        if (row(verdicts, "dropout").kind() == OptimiserVerdicts.Kind.KEEPS) {
+            keptUnderDropout(network, proof, random);
+        }
+    }
+
+    /** Dropout as it runs: masks of 0 or 2 drawn afresh for every sample at every step; every claim must hold. */
+    private static void keptUnderDropout(Network network, Proof proof, Random random) {
+        var dropout = OptimiserVerdicts.Dropout.of(network);
+        IndependentGradients<java.math.BigDecimal> evaluator = IndependentGradients.decimal(dropout.network());
+        var k = evaluator.numbers();
+        Map<String, java.math.BigDecimal> start = start(network, k, random);
+        Map<String, java.math.BigDecimal> theta = start;
+        List<Map<String, java.math.BigDecimal>> inputs = new ArrayList<>();
+        for (int s = 0; s < 2; s++) inputs.add(randomSample(IndependentGradients.decimal(network), network, random));
+        var eta = k.of(Rational.of(1, 10));
+        for (int step = 1; step <= STEPS; step++) {
+            Map<String, java.math.BigDecimal> total = new LinkedHashMap<>();
+            for (String p : theta.keySet()) total.put(p, k.zero());
+            for (Map<String, java.math.BigDecimal> x : inputs) {
+                Map<String, java.math.BigDecimal> sample = new HashMap<>(x);
+                for (String mask : dropout.masks()) sample.put(mask, random.nextBoolean() ? k.zero() : k.of(Rational.of(2)));
+                evaluator.evaluate(theta, sample).gradient().forEach((p, g) -> total.merge(p, g, k::add));
+            }
+            Map<String, java.math.BigDecimal> next = new LinkedHashMap<>();
+            for (String p : theta.keySet()) next.put(p, k.subtract(theta.get(p), k.multiply(eta, total.get(p))));
+            theta = next;
+            for (ParameterClass claim : proof.classes()) {
+                String first = claim.members().get(0);
+                for (String m : claim.members()) {
+                    var value = claim.negated().contains(m) != claim.negated().contains(first) ? k.negate(theta.get(m)) : theta.get(m);
+                    var reference = claim.frozen() ? start.get(m) : theta.get(first);
+                    assertTrue(k.same(value, reference), "dropout: " + m + " parts from " + (claim.frozen() ? "its start"
+                            : first) + " at step " + step);
+                }
+            }
+        }
     }
 
     /** One optimiser step: the new values from step t's values and summed gradient (t from 1). */
