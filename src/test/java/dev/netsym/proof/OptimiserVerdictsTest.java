@@ -106,7 +106,25 @@ class OptimiserVerdictsTest {
     @ValueSource(strings = {"cs231n.net", "dead-relu.net", "cs231n-zero.net", "rezero.net", "sigmoid-zero.net",
             "identical-experts.net"})
     void everyBrokenClaimReplaysIndependently(String example) throws IOException {
-        Network network = example(example);
+        replayEveryBrokenClaim(example, example(example));
+    }
+
+    /** The table of a spec with parameter groups: proved at their rates, every row's runs at them too. */
+    @Test
+    void withParameterGroupsEveryRowIsDecidedAndEveryBrokenClaimReplays() throws IOException {
+        String spec = Files.readString(Path.of("examples", "dead-relu.net")).replace("init b = 0", "init b = 1")
+                + "lr v1 = 1/2\nlr w1, w3 = 2\n";
+        Network network = Netsym.parse(spec).network().orElseThrow();
+        OptimiserVerdicts verdicts = replayEveryBrokenClaim("dead-relu with lr lines", network);
+        assertEquals(OptimiserVerdicts.Kind.KEEPS, row(verdicts, "per-parameter learning rates").kind());
+        assertTrue(row(verdicts, "per-parameter learning rates").argument().startsWith("the theorem above is proved"
+                + " with the spec's learning rates"));
+        // b starts at 1 and its gradient is 1: it moves; the dead units' weights stay frozen at a.
+        assertEquals(OptimiserVerdicts.Kind.BREAKS, row(verdicts, "L2 weight decay").kind());
+        for (OptimiserVerdicts.Row row : verdicts.rows()) assertTrue(row.unsettled().isEmpty(), row.toString());
+    }
+
+    private static OptimiserVerdicts replayEveryBrokenClaim(String example, Network network) {
         Proof proof = ProofEngine.prove(network, OPTIONS);
         OptimiserVerdicts verdicts = OptimiserVerdicts.of(proof, OPTIONS);
         Tape tape = Tape.compile(network);
@@ -124,6 +142,7 @@ class OptimiserVerdictsTest {
             }
         }
         System.out.println(example + ": " + replayed + " broken claims replayed");
+        return verdicts;
     }
 
     private static <T> void replay(IndependentGradients<T> evaluator, Network network, Tape tape, Proof proof,
