@@ -8,15 +8,14 @@ import java.util.List;
 /**
  * How one optimiser step turns the gradient g into new values, beyond θ ← θ − η·g: a learning
  * rate per parameter (parameter groups), a penalty that acts on θ itself (L2 or decoupled weight
- * decay λθ, the L1 term λ·sign θ), gradient noise, and Adam's moment estimates. Runs use it to show what an
- * optimiser does to parameters the plain theorem keeps equal.
+ * decay λθ, the L1 term λ·sign θ), gradient noise, and Adam's moment estimates. Runs use it to
+ * show what an optimiser does to parameters the plain theorem keeps equal.
  *
- * @param rates each parameter's learning rate as a multiple of η, in the tape's order
- * @param term what a step adds to the gradient besides the loss's: a penalty on θ, or noise
- * @param strength λ of that term (unused without one)
- * @param adam whether the update is Adam's m̂/(√v̂ + ε) instead of the gradient itself
+ * <p>Its parts: each parameter's learning rate as a multiple of η (in the tape's order), the term
+ * a step adds to the gradient besides the loss's (a penalty on θ, or noise) with its strength λ,
+ * and whether the update is Adam's m̂/(√v̂ + ε) instead of the gradient itself.
  */
-public record StepRule(Rational[] rates, Term term, Rational strength, boolean adam) {
+public final class StepRule {
     /** Adam's defaults as PyTorch sets them, written as exact fractions. */
     static final Rational BETA1 = Rational.of(9, 10);
     static final Rational BETA2 = Rational.of(999, 1000);
@@ -43,19 +42,38 @@ public record StepRule(Rational[] rates, Term term, Rational strength, boolean a
         public String description() { return description; }
     }
 
-    public StepRule {
-        rates = rates.clone();
+    private final Rational[] rates;
+    private final Term term;
+    private final Rational strength;
+    private final boolean adam;
+    /** Witness runs are map keys, one per separation of a million-weight network: hash the rates once. */
+    private int hash;
+    private final boolean plain;
+
+    public StepRule(Rational[] rates, Term term, Rational strength, boolean adam) {
+        this.rates = rates.clone();
+        this.term = term;
+        this.strength = strength;
+        this.adam = adam;
+        this.plain = term == Term.NONE && !adam && Arrays.stream(rates).allMatch(r -> r.equals(Rational.ONE));
     }
+
+    public Term term() { return term; }
+
+    public Rational strength() { return strength; }
+
+    public boolean adam() { return adam; }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StepRule r && Arrays.equals(rates, r.rates) && term == r.term && strength.equals(r.strength)
-                && adam == r.adam;
+        return o == this || o instanceof StepRule r && term == r.term && strength.equals(r.strength) && adam == r.adam
+                && hashCode() == r.hashCode() && Arrays.equals(rates, r.rates);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(rates) * 31 + java.util.Objects.hash(term, strength, adam);
+        if (hash == 0) hash = (Arrays.hashCode(rates) * 31 + java.util.Objects.hash(term, strength, adam)) | 1;
+        return hash;
     }
 
     @Override
@@ -94,7 +112,7 @@ public record StepRule(Rational[] rates, Term term, Rational strength, boolean a
 
     /** Whether this is θ ← θ − η·g for every parameter. */
     public boolean isPlain() {
-        return term == Term.NONE && !adam && Arrays.stream(rates).allMatch(r -> r.equals(Rational.ONE));
+        return plain;
     }
 
     /** How a run with this rule steps, for the reader of a witness. */
@@ -132,10 +150,11 @@ public record StepRule(Rational[] rates, Term term, Rational strength, boolean a
         Stepper(StepRule rule, Arithmetic<T> arithmetic) {
             this.rule = rule;
             this.a = arithmetic;
-            rates = a.newArray(rule.rates.length);
+            plain = rule.isPlain();
+            // Plain steps need no rates: no conversion of a million ones.
+            rates = a.newArray(plain ? 0 : rule.rates.length);
             for (int p = 0; p < rates.length; p++) rates[p] = a.fromRational(rule.rate(p));
             strength = a.fromRational(rule.strength);
-            plain = rule.isPlain();
         }
 
         /** The values after one step from {@code current} with the summed gradient {@code gradient}. */
