@@ -176,6 +176,7 @@ final class InvariantSearch<T> {
     private void initialState(StepRule rule) {
         Map<Object, Integer> ids = new HashMap<>();
         Map<Object, Integer> firstAtStart = new HashMap<>();
+        java.util.Set<Integer> released = new java.util.HashSet<>();
         classOf = new int[n];
         pinned = new boolean[n];
         negated = new boolean[n];
@@ -201,7 +202,8 @@ final class InvariantSearch<T> {
             classOf[p] = ids.computeIfAbsent(key, k -> ids.size());
             boolean startsAtZero = init instanceof Init.Numeric num && num.value().isZero();
             pinned[p] = rule.term() == StepRule.Term.NONE || rule.term() != StepRule.Term.NOISE && startsAtZero;
-            if (!pinned[p]) events.add(new Event(p, -1, 1));
+            // One witness per class that starts moving is enough: its members move alike or split later.
+            if (!pinned[p] && released.add(classOf[p])) events.add(new Event(p, -1, 1));
         }
     }
 

@@ -177,6 +177,8 @@ public final class LatexExprPrinter implements ExprPrinter {
                 case '<' -> out.append("\\textless{}");
                 case '>' -> out.append("\\textgreater{}");
                 case '|' -> out.append("\\textbar{}");
+                // "--" would set an en dash: an option such as --optimizers keeps its two hyphens.
+                case '-' -> out.append(out.length() > 0 && out.charAt(out.length() - 1) == '-' ? "{}-" : "-");
                 default -> {
                     String math = UNICODE_MATH.get(c);
                     if (math != null) out.append("\\ensuremath{").append(math).append('}');
