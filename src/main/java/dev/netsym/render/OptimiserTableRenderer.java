@@ -32,9 +32,12 @@ public final class OptimiserTableRenderer {
                 wrap(indent + "✗ ", indent + "  ", brokenSentence(b) + " (run: " + run(b.witness().run()) + ")");
             }
             if (broken.size() > LISTED) out.println(indent + "… and " + (broken.size() - LISTED) + " more (--format json lists them)");
-            for (List<String> u : row.unsettled()) {
-                wrap(indent + "? ", indent + "  ", "{" + String.join(", ", u) + "}: its own proof does not keep it,"
-                        + " and no run parted it");
+            List<List<String>> unsettled = row.unsettled();
+            for (List<String> u : unsettled.subList(0, Math.min(LISTED, unsettled.size()))) {
+                wrap(indent + "? ", indent + "  ", claim(u) + ": its own proof does not keep it, and no run parted it");
+            }
+            if (unsettled.size() > LISTED) {
+                out.println(indent + "… and " + (unsettled.size() - LISTED) + " more (--format json lists them)");
             }
             if (!broken.isEmpty()) wrap(indent, indent + "  ", kept(verdicts, row) + "Runs: " + row.run() + ".");
         }
@@ -56,7 +59,7 @@ public final class OptimiserTableRenderer {
                         .append(")");
             }
             for (List<String> u : row.unsettled()) {
-                why.append("<br>? {").append(cell(String.join(", ", u))).append("}: not kept by its own proof, no run parted it");
+                why.append("<br>? ").append(cell(claim(u))).append(": not kept by its own proof, no run parted it");
             }
             if (!row.broken().isEmpty()) why.append("<br>").append(cell(kept(verdicts, row))).append("Runs: ").append(cell(row.run()));
             out.println("| " + cell(row.optimiser()) + " | " + label(row.kind()).strip() + " | " + why + " |");
@@ -86,12 +89,19 @@ public final class OptimiserTableRenderer {
 
     static String brokenSentence(OptimiserVerdicts.Broken b) {
         Witness w = b.witness();
-        String claim = b.claim().size() > 1 ? "{" + String.join(", ", b.claim()) + "}: " : "";
+        String claim = b.claim().size() > 1 ? claim(b.claim()) + ": " : "";
         if (b.second() == null) {
             return claim + b.first() + " moves at step " + w.step() + ": " + w.secondValue() + " → " + w.firstValue();
         }
         return claim + b.first() + " and " + b.second() + " differ after step " + w.step() + ": " + w.firstValue()
                 + " and " + w.secondValue();
+    }
+
+    /** A class as a set, its middle left out past a few members: "{W[1,1], W[2,1], …, W[256,1]} (256)". */
+    static String claim(List<String> members) {
+        if (members.size() <= 6) return "{" + String.join(", ", members) + "}";
+        return "{" + members.get(0) + ", " + members.get(1) + ", …, " + members.get(members.size() - 1) + "} ("
+                + members.size() + " members)";
     }
 
     /** A run's start, data, η and arithmetic in one short phrase; its optimiser is the row's. */
