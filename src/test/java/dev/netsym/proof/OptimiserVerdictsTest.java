@@ -149,18 +149,7 @@ class OptimiserVerdictsTest {
                                    OptimiserVerdicts.Row row, OptimiserVerdicts.Broken b) {
         IndependentGradients.Numbers<T> k = evaluator.numbers();
         WitnessRun run = b.witness().run();
-        Map<String, T> start = new LinkedHashMap<>();
-        for (Parameter p : network.parameters()) {
-            Rational v;
-            if (p.init() instanceof Init.Numeric n) {
-                v = n.value();
-            } else {
-                String symbol = p.init() instanceof Init.Symbolic s ? s.symbol() : p.name();
-                v = Rational.parse(run.start().get(symbol));
-                if (p.init() instanceof Init.Symbolic s) v = v.multiply(s.coefficient());
-            }
-            start.put(p.name(), k.of(v));
-        }
+        Map<String, T> start = start(network, k, symbol -> Rational.parse(run.start().get(symbol)));
         List<Map<String, T>> samples = new ArrayList<>();
         if (run.data().isEmpty()) {
             for (Sample s : network.data()) samples.add(lift(k, s.values()));
@@ -403,14 +392,19 @@ class OptimiserVerdictsTest {
     /** The spec's start: one random value per symbol (its sign as the assumptions ask), numbers as written. */
     private static <T> Map<String, T> start(Network network, IndependentGradients.Numbers<T> k, Random random) {
         Map<String, Rational> symbols = new HashMap<>();
+        return start(network, k, symbol -> symbols.computeIfAbsent(symbol, name -> draw(network, name, random)));
+    }
+
+    /** The spec's start with each symbol's (or random parameter's) value from {@code valueOf}. */
+    private static <T> Map<String, T> start(Network network, IndependentGradients.Numbers<T> k,
+                                           java.util.function.Function<String, Rational> valueOf) {
         Map<String, T> start = new LinkedHashMap<>();
         for (Parameter p : network.parameters()) {
             Rational v;
             if (p.init() instanceof Init.Numeric n) {
                 v = n.value();
             } else {
-                String symbol = p.init() instanceof Init.Symbolic s ? s.symbol() : p.name();
-                v = symbols.computeIfAbsent(symbol, name -> draw(network, name, random));
+                v = valueOf.apply(p.init() instanceof Init.Symbolic s ? s.symbol() : p.name());
                 if (p.init() instanceof Init.Symbolic s) v = v.multiply(s.coefficient());
             }
             start.put(p.name(), k.of(v));

@@ -150,10 +150,7 @@ class ProofCrossCheckTest {
             long seconds = (System.nanoTime() - start) / 1_000_000_000L;
             if (seconds >= 30) System.out.println("cross-check: seed " + seed + " took " + seconds + " s");
         }
-        System.out.println(report(tally));
-        if (!tally.failures.isEmpty()) fail(report(tally));
-        assertTrue(tally.classesChecked >= count / 4, "too few classes checked: " + tally.classesChecked);
-        assertTrue(tally.witnessesReplayed >= count / 2, "too few witnesses replayed: " + tally.witnessesReplayed);
+        assertSurvived("", tally, count / 4, count / 2);
     }
 
     /**
@@ -174,10 +171,7 @@ class ProofCrossCheckTest {
             Random random = new Random(seed * 7919 + 3);
             checkProof(network, proof, spec, random, tally, Rational.of(1, 2 + random.nextInt(9)));
         }
-        System.out.println("under weight decay: " + report(tally));
-        if (!tally.failures.isEmpty()) fail(report(tally));
-        assertTrue(tally.classesChecked >= count / 4, "too few classes checked: " + tally.classesChecked);
-        assertTrue(tally.witnessesReplayed >= count / 2, "too few witnesses replayed: " + tally.witnessesReplayed);
+        assertSurvived("under weight decay", tally, count / 4, count / 2);
     }
 
     /**
@@ -204,10 +198,7 @@ class ProofCrossCheckTest {
             tally.specs++;
             checkProof(network, prove(network, seed), spec.toString(), random, tally);
         }
-        System.out.println("with parameter groups: " + report(tally));
-        if (!tally.failures.isEmpty()) fail(report(tally));
-        assertTrue(tally.classesChecked >= count / 4, "too few classes checked: " + tally.classesChecked);
-        assertTrue(tally.witnessesReplayed >= count / 2, "too few witnesses replayed: " + tally.witnessesReplayed);
+        assertSurvived("with parameter groups", tally, count / 4, count / 2);
     }
 
     @Test
@@ -219,10 +210,7 @@ class ProofCrossCheckTest {
             tally.specs++;
             checkProof(network, prove(network, seed), spec, new Random(seed), tally);
         }
-        System.out.println(report(tally));
-        if (!tally.failures.isEmpty()) fail(report(tally));
-        assertTrue(tally.classesChecked >= LAYERED_COUNT, "too few classes checked: " + tally.classesChecked);
-        assertTrue(tally.witnessesReplayed >= LAYERED_COUNT, "too few witnesses replayed: " + tally.witnessesReplayed);
+        assertSurvived("", tally, LAYERED_COUNT, LAYERED_COUNT);
     }
 
     /**
@@ -234,6 +222,14 @@ class ProofCrossCheckTest {
     private static Proof prove(Network network, long seed) {
         if (seed % RUNNER_EVERY == 0) return ProofRunner.prove(network, RUNNER_BUDGET);
         return ProofEngine.prove(network, new ProofEngine.Options(BUDGET, List.of()));
+    }
+
+    /** Prints the tally; fails on any false claim, or when too little was checked for the run to mean anything. */
+    private static void assertSurvived(String label, Tally tally, int minClasses, int minWitnesses) {
+        System.out.println(label + (label.isEmpty() ? "" : ": ") + report(tally));
+        if (!tally.failures.isEmpty()) fail(report(tally));
+        assertTrue(tally.classesChecked >= minClasses, "too few classes checked: " + tally.classesChecked);
+        assertTrue(tally.witnessesReplayed >= minWitnesses, "too few witnesses replayed: " + tally.witnessesReplayed);
     }
 
     /** Every check of this class on one proof; failures are added to the tally. */
