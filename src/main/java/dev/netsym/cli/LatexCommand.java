@@ -4,7 +4,9 @@ import dev.netsym.calculus.Derivation;
 import dev.netsym.calculus.DerivationOptions;
 import dev.netsym.calculus.SymbolicEngine;
 import dev.netsym.model.Network;
+import dev.netsym.proof.OptimiserVerdicts;
 import dev.netsym.proof.Proof;
+import dev.netsym.proof.ProofEngine;
 import dev.netsym.proof.ProofRunner;
 import dev.netsym.proof.TrainingSimulation;
 import dev.netsym.render.SimulationSummary;
@@ -38,19 +40,23 @@ final class LatexCommand implements Command {
             "Also simulate training as 'netsym simulate' does, and draw it with pgfplots after the proof"
                     + " (--steps, --rate, --seed and --samples as there).");
 
+    private static final Option<Boolean> OPTIMIZERS = Option.flag("--optimizers",
+            "Also write which optimisers keep the classes, as 'prove --optimizers' decides them.");
+
     private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym latex",
                     "Write the derivation and the proof as a LaTeX document with a picture.")
             .withDescription(
                 "Writes a LaTeX document of the network: its equations, a picture with edges coloured by",
                 "parameter class, every gradient derived by the chain rule, and the proof of which",
                 "parameters gradient descent keeps equal forever.")
-            .withOptions(OUTPUT, PDF, FRAGMENT, FULL, SIMULATE, SimulateCommand.STEPS, SimulateCommand.RATE,
+            .withOptions(OUTPUT, PDF, FRAGMENT, FULL, OPTIMIZERS, SIMULATE, SimulateCommand.STEPS, SimulateCommand.RATE,
                     SimulateCommand.SEED, SimulateCommand.SAMPLES, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym latex examples/cs231n.net -o cs231n.tex",
                 "  netsym latex examples/cs231n.net --pdf -o cs231n.tex",
                 "  netsym latex examples/cs231n.net --fragment > body.tex",
-                "  netsym latex examples/attention-zero-qk.net --simulate --pdf -o attention.tex");
+                "  netsym latex examples/attention-zero-qk.net --simulate --pdf -o attention.tex",
+                "  netsym latex examples/dead-relu.net --optimizers --pdf -o dead-relu.tex");
 
     @Override
     public CommandSyntax syntax() {
@@ -62,9 +68,12 @@ final class LatexCommand implements Command {
         return true;
     }
 
+    /** The budget of the proof, and of the optimiser table's proofs. */
+    private static final Duration PROOF_BUDGET = Duration.ofSeconds(60);
+
     /** The complete proof, with the symbolic details the document shows. */
     private static Proof proofOf(Network network, Consumer<String> progress) {
-        return ProofRunner.prove(network, Duration.ofSeconds(60), progress);
+        return ProofRunner.prove(network, PROOF_BUDGET, progress);
     }
 
     @Override
@@ -101,13 +110,18 @@ final class LatexCommand implements Command {
             // Too large to derive by hand: the document leaves the gradients section out.
             Derivation derivation = deriveWithin(network, DERIVATION_BUDGET, messages);
             Proof proof = proofOf(network, phase);
+            OptimiserVerdicts optimisers = null;
+            if (arguments.get(OPTIMIZERS) && proof != null) {
+                phase.accept("deciding which optimisers keep the classes");
+                optimisers = OptimiserVerdicts.of(proof, new ProofEngine.Options(PROOF_BUDGET, List.of()));
+            }
             if (arguments.get(SIMULATE)) {
                 phase.accept("running gradient descent");
                 simulation = TrainingSimulation.run(proof, SimulateCommand.settings(arguments));
             }
             phase.accept("writing the document");
             new LatexDocumentRenderer(new PrintWriter(text), fragment, arguments.get(FULL)).withSimulation(simulation)
-                    .render(network, derivation, proof);
+                    .withOptimisers(optimisers).render(network, derivation, proof);
         }
         if (simulation != null && !simulation.violations().isEmpty()) {
             // A bug, not a result: no document that would present it as one.

@@ -13,6 +13,7 @@ import dev.netsym.proof.TrainingSimulation;
 import dev.netsym.proof.Certificate;
 import dev.netsym.proof.ParameterClass;
 import dev.netsym.proof.ProofDetails;
+import dev.netsym.proof.OptimiserVerdicts;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.Separation;
 import dev.netsym.proof.ShownExpressions;
@@ -53,6 +54,7 @@ public final class LatexDocumentRenderer {
     private final boolean full;
     /** A simulated run to draw after the proof (latex --simulate), or null. */
     private TrainingSimulation.Result simulation;
+    private OptimiserVerdicts optimisers;
 
     public LatexDocumentRenderer(PrintWriter out) {
         this(out, false);
@@ -68,6 +70,12 @@ public final class LatexDocumentRenderer {
         this.target = out;
         this.fragment = fragment;
         this.full = full;
+    }
+
+    /** Also writes which optimisers keep the classes ({@code prove --optimizers}'s table), after the proof. */
+    public LatexDocumentRenderer withOptimisers(OptimiserVerdicts verdicts) {
+        this.optimisers = verdicts;
+        return this;
     }
 
     /** Also draws this simulated run, with pgfplots, after the proof. */
@@ -94,6 +102,7 @@ public final class LatexDocumentRenderer {
         out.println("\\definecolor{" + ClassColours.FROZEN.name() + "}{HTML}{" + ClassColours.FROZEN.hex() + "}");
         out.println();
         new Sections(network, derivation, proof, printer, colours).write();
+        if (optimisers != null) new OptimiserTableRenderer(out).latex(optimisers);
         if (simulation != null) new LatexTrajectoryFigure(out, simulation, colours).write();
         if (!fragment) out.println("\\end{document}");
         out.flush();

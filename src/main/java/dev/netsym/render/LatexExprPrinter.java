@@ -164,7 +164,10 @@ public final class LatexExprPrinter implements ExprPrinter {
             java.util.Map.entry((int) '≈', "\\approx "), java.util.Map.entry((int) '→', "\\to "),
             java.util.Map.entry((int) 'λ', "\\lambda "), java.util.Map.entry((int) 'β', "\\beta "),
             java.util.Map.entry((int) 'ε', "\\varepsilon "), java.util.Map.entry((int) 'ξ', "\\xi "),
-            java.util.Map.entry((int) '₁', "_{1}"), java.util.Map.entry((int) '₂', "_{2}"));
+            java.util.Map.entry((int) '₁', "_{1}"), java.util.Map.entry((int) '₂', "_{2}"),
+            java.util.Map.entry((int) '←', "\\leftarrow "), java.util.Map.entry((int) 'μ', "\\mu "),
+            java.util.Map.entry((int) 'ρ', "\\rho "), java.util.Map.entry((int) '√', "\\surd "),
+            java.util.Map.entry((int) '‖', "\\| "), java.util.Map.entry((int) '≠', "\\ne "));
 
     public static String escape(String text) {
         StringBuilder out = new StringBuilder();
@@ -179,6 +182,14 @@ public final class LatexExprPrinter implements ExprPrinter {
                 case '|' -> out.append("\\textbar{}");
                 // "--" would set an en dash: an option such as --optimizers keeps its two hyphens.
                 case '-' -> out.append(out.length() > 0 && out.charAt(out.length() - 1) == '-' ? "{}-" : "-");
+                // A combining circumflex (Adam's m̂) hats the letter before it.
+                case 0x0302 -> {
+                    char last = out.length() > 0 ? out.charAt(out.length() - 1) : ' ';
+                    if (Character.isLetter(last)) {
+                        out.setLength(out.length() - 1);
+                        out.append("\\ensuremath{\\hat{").append(last).append("}}");
+                    }
+                }
                 default -> {
                     String math = UNICODE_MATH.get(c);
                     if (math != null) out.append("\\ensuremath{").append(math).append('}');

@@ -67,6 +67,35 @@ public final class OptimiserTableRenderer {
         out.flush();
     }
 
+    /** The table as a LaTeX section: one entry per optimiser, its verdict in bold, broken claims listed below. */
+    public void latex(OptimiserVerdicts verdicts) {
+        out.println("\\section*{Which optimisers keep the classes}");
+        out.println(LatexExprPrinter.escape("Which of the " + claims(verdicts) + " above each optimiser keeps: the"
+                + " argument for each one kept, a run under that optimiser for each one broken."));
+        out.println("\\begin{description}");
+        for (OptimiserVerdicts.Row row : verdicts.rows()) {
+            out.println("\\item[" + LatexExprPrinter.escape(row.optimiser()) + "] \\textbf{" + label(row.kind()).strip()
+                    + ".} " + LatexExprPrinter.escape(row.argument()));
+            if (row.broken().isEmpty() && row.unsettled().isEmpty()) continue;
+            out.println("\\begin{itemize}");
+            List<OptimiserVerdicts.Broken> broken = row.broken();
+            for (OptimiserVerdicts.Broken b : broken.subList(0, Math.min(LISTED, broken.size()))) {
+                out.println("\\item " + LatexExprPrinter.escape("Broken: " + brokenSentence(b) + " (run: "
+                        + run(b.witness().run()) + ")."));
+            }
+            if (broken.size() > LISTED) out.println("\\item \\dots{} and " + (broken.size() - LISTED) + " more.");
+            for (List<String> u : row.unsettled().subList(0, Math.min(LISTED, row.unsettled().size()))) {
+                out.println("\\item " + LatexExprPrinter.escape("Open: " + claim(u) + ": its own proof does not keep"
+                        + " it, and no run parted it."));
+            }
+            if (!broken.isEmpty()) out.println("\\item " + LatexExprPrinter.escape(kept(verdicts, row) + "Runs: "
+                    + row.run() + "."));
+            out.println("\\end{itemize}");
+        }
+        out.println("\\end{description}");
+        out.flush();
+    }
+
     /** "The other 3 claims are kept. " for a row that breaks some, or nothing when it breaks all. */
     private static String kept(OptimiserVerdicts verdicts, OptimiserVerdicts.Row row) {
         int other = verdicts.claims() - row.broken().size() - row.unsettled().size();

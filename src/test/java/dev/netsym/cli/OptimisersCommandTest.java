@@ -123,4 +123,17 @@ class OptimisersCommandTest {
         assertTrue(run.output().contains("separates: w1 w3 at step 1: 0.8 vs 0.2"), run.output());
         assertTrue(run.output().contains(" 0 disagree,"), run.output());
     }
+
+    @Test
+    void latexHasTheTableAsASectionThatCompiles(@TempDir Path dir) throws Exception {
+        Path tex = dir.resolve("dead-relu.tex");
+        CliRun r = CliRun.of("latex", "examples/dead-relu.net", "--optimizers", "--pdf", "-o", tex.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.toString());
+        String doc = Files.readString(tex);
+        assertTrue(doc.contains("\\section*{Which optimisers keep the classes}"), doc);
+        assertTrue(doc.contains("\\item[L2 weight decay] \\textbf{breaks.}"), doc);
+        assertTrue(doc.contains("\\ensuremath{\\hat{m}}"), "Adam's m̂ as math: " + doc);
+        assertTrue(doc.contains("-{}-optimizers' decides"), "two hyphens, not an en dash: " + doc);
+        if (OutputFile.onPath("pdflatex")) assertTrue(Files.size(dir.resolve("dead-relu.pdf")) > 1000, r.err());
+    }
 }
