@@ -9,9 +9,7 @@ import dev.netsym.calculus.UnsupportedArithmeticException;
 import dev.netsym.model.Init;
 import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
-import dev.netsym.model.Sample;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,7 +206,7 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
             }
         }
         List<Long[]> result = new ArrayList<>();
-        for (Long[] data : samples(residues, draw)) {
+        for (Long[] data : Samples.specOrDrawn(network, tape, residues, i -> residue(residues, draw))) {
             result.add(tape.gradient(residues, values, data));
         }
         return result;
@@ -216,18 +214,6 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
 
     private static Long residue(FormalModularArithmetic residues, RandomValues draw) {
         return residues.fromRational(dev.netsym.model.Rational.of(draw.residue()));
-    }
-
-    private List<Long[]> samples(FormalModularArithmetic residues, RandomValues draw) {
-        List<Long[]> samples = new ArrayList<>();
-        if (network.data().isEmpty()) {
-            Long[] values = new Long[tape.dataNames().size()];
-            for (int i = 0; i < values.length; i++) values[i] = residue(residues, draw);
-            samples.add(values);
-        } else {
-            for (Sample s : network.data()) samples.add(tape.dataValues(residues, s));
-        }
-        return samples;
     }
 
     /**
@@ -245,14 +231,7 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
                     : init instanceof Init.Symbolic s ? sizes.multiply(sizes.fromRational(s.coefficient()), Size.VARIABLE)
                     : Size.VARIABLE;
         }
-        List<Size[]> samples = new ArrayList<>();
-        if (network.data().isEmpty()) {
-            Size[] data = new Size[tape.dataNames().size()];
-            Arrays.fill(data, Size.VARIABLE);
-            samples.add(data);
-        } else {
-            for (Sample s : network.data()) samples.add(tape.dataValues(sizes, s));
-        }
+        List<Size[]> samples = Samples.specOrDrawn(network, tape, sizes, i -> Size.VARIABLE);
         double perPoint = 0;
         for (Size[] data : samples) {
             FormalSizeArithmetic.DifferenceBound gradients;

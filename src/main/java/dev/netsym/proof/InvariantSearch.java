@@ -276,15 +276,7 @@ final class InvariantSearch<T> {
 
     /** The spec's samples, or one random sample when the spec gives none. */
     private List<T[]> samples(RandomValues draw) {
-        List<T[]> samples = new ArrayList<>();
-        if (network.data().isEmpty()) {
-            T[] values = arithmetic.newArray(tape.dataNames().size());
-            for (int i = 0; i < values.length; i++) values[i] = randomValue(draw, tape.dataNames().get(i));
-            samples.add(values);
-        } else {
-            for (Sample s : network.data()) samples.add(tape.dataValues(arithmetic, s));
-        }
-        return samples;
+        return Samples.specOrDrawn(network, tape, arithmetic, i -> randomValue(draw, tape.dataNames().get(i)));
     }
 
     /**
