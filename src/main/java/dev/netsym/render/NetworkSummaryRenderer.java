@@ -4,9 +4,12 @@ import dev.netsym.model.Init;
 import dev.netsym.model.Layer;
 import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
+import dev.netsym.model.Rational;
 import dev.netsym.model.Unit;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The short summary that {@code netsym check} prints. */
 public final class NetworkSummaryRenderer {
@@ -36,6 +39,14 @@ public final class NetworkSummaryRenderer {
             row("assumptions", n.assumptions().stream().map(Object::toString).toList());
         }
         out.printf("  %-12s %s%n", "optimizer", n.optimizer());
+        Map<Rational, List<String>> groups = new java.util.TreeMap<>();
+        for (Parameter p : n.parameters()) {
+            if (!p.learningRate().equals(Rational.ONE)) groups.computeIfAbsent(p.learningRate(), r -> new ArrayList<>()).add(p.name());
+        }
+        if (!groups.isEmpty()) {
+            out.println("  learning rates (times the optimizer's; the rest at 1):");
+            groups.forEach((rate, names) -> out.printf("    %-21s %s%n", rate, names(names)));
+        }
         out.println("  initial values:");
         for (var g : n.parametersByInit().entrySet()) {
             String how = g.getKey() instanceof Init.Random ? "random (each its own)" : NumberText.initial(g.getKey());

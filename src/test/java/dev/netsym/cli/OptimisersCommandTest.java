@@ -111,6 +111,9 @@ class OptimisersCommandTest {
         assertTrue(text.contains("  w1 and w3 separate (round 1)\n"), text);
         assertTrue(text.contains("gradient descent with a learning rate per parameter"), text);
         assertTrue(text.replaceAll("\\s+", " ").contains("learning rates other than the spec's 'lr' lines"), text);
+        CliRun check = CliRun.of("check", spec.toString());
+        assertTrue(check.out().contains("  learning rates (times the optimizer's; the rest at 1):\n"
+                + "    1/10                  1: w9\n    1/2                   2: w1, w2\n"), check.out());
         String table = prove("--optimizers", spec.toString()).out();
         assertTrue(table.contains("\n  keeps   per-parameter learning rates — the theorem above is proved with the spec's"), table);
         Path script = dir.resolve("witness.py");
