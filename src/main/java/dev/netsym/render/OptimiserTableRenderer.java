@@ -21,8 +21,17 @@ public final class OptimiserTableRenderer {
         this.out = out;
     }
 
+    /** Said instead of a table when the proof claims nothing an optimiser could break. */
+    static final String NOTHING_CLAIMED = "the proof above claims no class of two or more and no frozen parameter,"
+            + " so there is nothing for an optimiser to keep or break.";
+
     public void text(OptimiserVerdicts verdicts) {
         out.println();
+        if (verdicts.claims() == 0) {
+            wrap("", "  ", "Optimisers: " + NOTHING_CLAIMED);
+            out.flush();
+            return;
+        }
         out.println("Optimisers: which of the " + claims(verdicts) + " above each one keeps");
         String indent = " ".repeat(10);
         for (OptimiserVerdicts.Row row : verdicts.rows()) {
@@ -48,6 +57,11 @@ public final class OptimiserTableRenderer {
         out.println();
         out.println("## Optimisers");
         out.println();
+        if (verdicts.claims() == 0) {
+            out.println(TheoremSentences.capitalised(NOTHING_CLAIMED));
+            out.flush();
+            return;
+        }
         out.println("Which of the " + claims(verdicts) + " above each optimiser keeps.");
         out.println();
         out.println("| optimiser | verdict | why |");
@@ -70,6 +84,11 @@ public final class OptimiserTableRenderer {
     /** The table as a LaTeX section: one entry per optimiser, its verdict in bold, broken claims listed below. */
     public void latex(OptimiserVerdicts verdicts) {
         out.println("\\section*{Which optimisers keep the classes}");
+        if (verdicts.claims() == 0) {
+            out.println(LatexExprPrinter.escape(TheoremSentences.capitalised(NOTHING_CLAIMED)));
+            out.flush();
+            return;
+        }
         out.println(LatexExprPrinter.escape("Which of the " + claims(verdicts) + " above each optimiser keeps: the"
                 + " argument for each one kept, a run under that optimiser for each one broken."));
         out.println("\\begin{description}");

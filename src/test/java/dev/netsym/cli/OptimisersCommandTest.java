@@ -139,4 +139,15 @@ class OptimisersCommandTest {
         assertTrue(doc.contains("-{}-optimizers' decides"), "two hyphens, not an en dash: " + doc);
         if (OutputFile.onPath("pdflatex")) assertTrue(Files.size(dir.resolve("dead-relu.pdf")) > 1000, r.err());
     }
+
+    @Test
+    void aProofThatClaimsNothingGetsASentenceNotATable(@TempDir Path dir) throws IOException {
+        Path spec = dir.resolve("one.net");
+        Files.writeString(spec, "input x\ny = w*x\nobjective y\ninit w = random\n");
+        String text = prove("--optimizers", spec.toString()).out();
+        assertTrue(text.endsWith("\nOptimisers: the proof above claims no class of two or more and no frozen parameter,"
+                + " so there is\n  nothing for an optimiser to keep or break.\n"), text);
+        String json = prove("--optimizers", "--format", "json", spec.toString()).out();
+        assertTrue(JsonSyntax.isValid(json), json);
+    }
 }
