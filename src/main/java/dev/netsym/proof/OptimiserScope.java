@@ -52,9 +52,4 @@ public record OptimiserScope(List<String> covered, List<String> decayMoves, List
         boolean groups = network.parameters().stream().anyMatch(p -> !p.learningRate().equals(dev.netsym.model.Rational.ONE));
         return new OptimiserScope(covered, moved, groups ? OUTSIDE_WITH_GROUPS : OUTSIDE);
     }
-
-    /** Whether the theorem covers the optimiser a spec names (sgd, adamw, ...). */
-    public boolean covers(String specOptimizer) {
-        return !specOptimizer.equalsIgnoreCase("adamw") || decayMoves.isEmpty();
-    }
 }

@@ -155,11 +155,11 @@ public record OptimiserVerdicts(List<Row> rows, int claims) {
                 }
                 return rows;
             }
-            Proof released0 = ProofEngine.prove(network, remaining(), phase -> { }, StepRule.Term.L2);
+            Proof underDecay = ProofEngine.prove(network, remaining(), phase -> { }, StepRule.Term.L2);
             List<ParameterClass> notKept = new ArrayList<>();
-            for (ParameterClass c : claims) if (!keptBy(c, released0)) notKept.add(c);
+            for (ParameterClass c : claims) if (!keptBy(c, underDecay)) notKept.add(c);
             for (int i = 0; i < names.size(); i++) {
-                rows.add(withRuns(names.get(i), released, rules.get(i), notKept, released0.rounds() + 1));
+                rows.add(withRuns(names.get(i), released, rules.get(i), notKept, underDecay.rounds() + 1));
             }
             return rows;
         }

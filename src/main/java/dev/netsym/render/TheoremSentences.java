@@ -26,8 +26,7 @@ final class TheoremSentences {
         String optimizer = proof.network().optimizer();
         StringBuilder s = new StringBuilder(text.apply("This holds for plain gradient descent and for every optimiser"
                 + " that updates each parameter by one shared rule from its own gradient history: "
-                + String.join(", ", scope.covered()) + "; the spec names '" + optimizer + "'"
-                + (scope.covers(optimizer) ? "." : ", which it does not cover.")));
+                + String.join(", ", scope.covered()) + "; the spec names '" + optimizer + "'."));
         if (!scope.decayMoves().isEmpty()) {
             List<String> moved = scope.decayMoves();
             String names = moved.size() <= 6 ? String.join(", ", moved.stream().map(name).toList())
