@@ -17,8 +17,10 @@ import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -176,7 +178,7 @@ final class InvariantSearch<T> {
     private void initialState(StepRule rule) {
         Map<Object, Integer> ids = new HashMap<>();
         Map<Object, Integer> firstAtStart = new HashMap<>();
-        java.util.Set<Integer> released = new java.util.HashSet<>();
+        Set<Integer> released = new HashSet<>();
         classOf = new int[n];
         pinned = new boolean[n];
         negated = new boolean[n];
@@ -441,7 +443,7 @@ final class InvariantSearch<T> {
     private boolean refine(int[][] signatures) {
         boolean changed = false;
         boolean[] nextPinned = pinned.clone();
-        java.util.Set<Integer> classesThatMoved = new java.util.HashSet<>();
+        Set<Integer> classesThatMoved = new HashSet<>();
         for (int p = 0; p < n; p++) {
             if (!pinned[p]) continue;
             for (int[] coordinate : signatures) {
