@@ -166,15 +166,13 @@ public final class StepRule {
                 return next;
             }
             T[] g = gradient.clone();
-            if (rule.term == Term.L2) {
+            // Without moment estimates, decay beside the update is decay in the gradient.
+            if (rule.term == Term.L2 || rule.term == Term.DECOUPLED && !rule.adam) {
                 for (int p = 0; p < g.length; p++) g[p] = a.add(g[p], a.multiply(strength, current[p]));
             } else if (rule.term == Term.L1) {
                 for (int p = 0; p < g.length; p++) g[p] = a.add(g[p], a.multiply(strength, a.sign(current[p])));
             } else if (rule.term == Term.NOISE) {
                 for (int p = 0; p < g.length; p++) g[p] = a.add(g[p], a.multiply(strength, a.fromRational(Rational.of(noise(steps, p)))));
-            } else if (rule.term == Term.DECOUPLED && !rule.adam) {
-                // Without moment estimates, decay beside the update is decay in the gradient.
-                for (int p = 0; p < g.length; p++) g[p] = a.add(g[p], a.multiply(strength, current[p]));
             }
             T[] update = rule.adam ? adamUpdate(g) : g;
             T[] next = a.newArray(current.length);

@@ -41,6 +41,11 @@ public record Network(
         assumptions = List.copyOf(assumptions);
     }
 
+    /** Whether some parameter learns at a rate of its own (the spec's 'lr' lines). */
+    public boolean hasLearningRateGroups() {
+        return parameters.stream().anyMatch(p -> !p.learningRate().equals(Rational.ONE));
+    }
+
     /** The symbols used as initial values ({@code a} in {@code init all = a}), in order of first use. */
     public List<String> initSymbols() {
         return parameters.stream()

@@ -49,7 +49,7 @@ public record OptimiserScope(List<String> covered, List<String> decayMoves, List
         }
         List<String> covered = new ArrayList<>(SHARED_RULE);
         if (moved.isEmpty()) covered.addAll(DECAY);
-        boolean groups = network.parameters().stream().anyMatch(p -> !p.learningRate().equals(dev.netsym.model.Rational.ONE));
+        boolean groups = network.hasLearningRateGroups();
         return new OptimiserScope(covered, moved, groups ? OUTSIDE_WITH_GROUPS : OUTSIDE);
     }
 }

@@ -166,7 +166,7 @@ public record OptimiserVerdicts(List<Row> rows, int claims) {
 
         /** Per-parameter learning rates: the spec's groups, or what different rates inside a class do. */
         private Row learningRateRow() {
-            boolean declared = network.parameters().stream().anyMatch(p -> !p.learningRate().equals(Rational.ONE));
+            boolean declared = network.hasLearningRateGroups();
             if (declared) {
                 return Row.keeps("per-parameter learning rates", "the theorem above is proved with the spec's learning"
                         + " rates ('lr' lines): no class has members with different rates, and a zero gradient gives"
