@@ -4,6 +4,8 @@ import dev.netsym.calculus.Derivation;
 import dev.netsym.calculus.DerivationOptions;
 import dev.netsym.calculus.SymbolicEngine;
 import dev.netsym.model.Network;
+import dev.netsym.proof.ConservationLawSearch;
+import dev.netsym.proof.ConservationLaws;
 import dev.netsym.proof.OptimiserVerdicts;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.ProofEngine;
@@ -40,6 +42,9 @@ final class LatexCommand implements Command {
             "Also simulate training as 'netsym simulate' does, and draw it with pgfplots after the proof"
                     + " (--steps, --rate, --seed and --samples as there).");
 
+    private static final Option<Boolean> LAWS = Option.flag("--laws",
+            "Also write the conservation laws of gradient flow, as 'netsym laws' finds and proves them.");
+
     private static final Option<Boolean> OPTIMIZERS = Option.flag("--optimizers",
             "Also write which optimisers keep the classes, as 'prove --optimizers' decides them.");
 
@@ -49,7 +54,7 @@ final class LatexCommand implements Command {
                 "Writes a LaTeX document of the network: its equations, a picture with edges coloured by",
                 "parameter class, every gradient derived by the chain rule, and the proof of which",
                 "parameters gradient descent keeps equal forever.")
-            .withOptions(OUTPUT, PDF, FRAGMENT, FULL, OPTIMIZERS, SIMULATE, SimulateCommand.STEPS, SimulateCommand.RATE,
+            .withOptions(OUTPUT, PDF, FRAGMENT, FULL, OPTIMIZERS, LAWS, SIMULATE, SimulateCommand.STEPS, SimulateCommand.RATE,
                     SimulateCommand.SEED, SimulateCommand.SAMPLES, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym latex examples/cs231n.net -o cs231n.tex",
@@ -115,13 +120,23 @@ final class LatexCommand implements Command {
                 phase.accept("deciding which optimisers keep the classes");
                 optimisers = OptimiserVerdicts.of(proof, new ProofEngine.Options(PROOF_BUDGET, List.of()));
             }
+            ConservationLaws laws = null;
+            if (arguments.get(LAWS)) {
+                phase.accept("finding the conservation laws");
+                try {
+                    laws = LawsCommand.search(network);
+                } catch (ConservationLawSearch.Unsupported e) {
+                    messages.println(input.displayName() + ": error: --laws cannot use the exact method here: " + e.getMessage());
+                    return ExitCodes.BAD_SPEC;
+                }
+            }
             if (arguments.get(SIMULATE)) {
                 phase.accept("running gradient descent");
                 simulation = TrainingSimulation.run(proof, SimulateCommand.settings(arguments));
             }
             phase.accept("writing the document");
             new LatexDocumentRenderer(new PrintWriter(text), fragment, arguments.get(FULL)).withSimulation(simulation)
-                    .withOptimisers(optimisers).render(network, derivation, proof);
+                    .withOptimisers(optimisers).withLaws(laws).render(network, derivation, proof);
         }
         if (simulation != null && !simulation.violations().isEmpty()) {
             // A bug, not a result: no document that would present it as one.

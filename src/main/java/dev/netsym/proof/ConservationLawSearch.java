@@ -31,19 +31,26 @@ import java.util.Set;
  * every ℓ_s unchanged to first order: linear equations in (A, c), one per sample and random
  * point. The diagonal solutions are rescaling symmetries (a torus); every solution splits
  * into parts of one torus weight, so the equations split into small blocks by weight and the
- * D²/2 unknowns never meet in one system.
+ * D²/2 unknowns never meet in one system. Sums of squares are searched first, the full blocks
+ * only when those fall short. Each law is proved by its tangent ({@link TangentCertificate}),
+ * else with computer algebra ({@link LawCertifier}).
+ *
+ * <p><b>Regions.</b> With relu-type units the fields are those of one activation region, chosen
+ * by a real point; several regions are tried until the proved laws account for the count.
  *
  * <p><b>Certificate.</b> A modular rank never exceeds the rational one, so r' (brackets found)
  * and m (proved, independent laws) give m ≤ #laws ≤ D − r'. When m = D − r' the count is exact
- * with no probability; otherwise Schwartz–Zippel bounds the chance of a rank drop.
+ * with no probability; otherwise the count is only an upper bound.
  */
 public final class ConservationLawSearch {
     /** Beyond these the dense modular linear algebra here would take minutes. */
     public static final int MAX_PARAMETERS = 400;
     public static final int MAX_BLOCK = 700;
-    static final int MAX_BRACKET_DEPTH = 5;
-    private static final int SATURATION_MISSES = 8;
+    static final int MAX_BRACKET_DEPTH = 6;
+    private static final int SATURATION_MISSES = 16;
     private static final int REGION_ATTEMPTS = 20;
+    private static final int POOL = 64;
+    private static final int REGIONS = 6;
     private static final int DATA_RANGE = 9;
 
     /** The network is outside the exact method; the message says why and what it handles. */
@@ -62,6 +69,7 @@ public final class ConservationLawSearch {
     private final List<RegionEvaluator.Pieces> pieces = new ArrayList<>();
     private final JetRing base;
     private long[][] theta0;
+    private List<long[]> torus;
 
     private ConservationLawSearch(Network network, long seed) throws Unsupported {
         this.network = network;
@@ -91,38 +99,179 @@ public final class ConservationLawSearch {
         return new ConservationLawSearch(network, seed).search(certifier);
     }
 
+    /** What one activation region (its samples) showed. */
+    private record Region(List<Rational[]> points, List<RegionEvaluator.Pieces> pieces, int patterns,
+            int lieRank, int depth, List<ConservationLaws.Law> unproved) {}
+
+    /**
+     * Laws proved so far (they hold on every region and for every dataset) and the span of their
+     * gradients at θ0, which keeps the list functionally independent.
+     */
+    private final class Found {
+        final ModularEchelon gradients = new ModularEchelon(field, parameters);
+        final List<ConservationLaws.Law> proved = new ArrayList<>();
+        int dependent;
+
+        /** Adds a law if its gradient is independent of those kept; whether it was. */
+        boolean add(ConservationLaws.Law law) {
+            if (gradients.add(lawGradient(law, theta0))) return true;
+            dependent++;
+            return false;
+        }
+    }
+
+    /**
+     * Region by region (for a network with relu-type units, or samples drawn at random): the
+     * laws its samples obey, proved by their tangent, and the Lie algebra's rank; done when the
+     * proved laws account for D − rank. Laws no tangent proves are tried with computer algebra
+     * at the end, on the region whose rank came highest.
+     */
     private ConservationLaws search(LawCertifier certifier) throws Unsupported {
         theta0 = randomPoint();
-        chooseRegionAndSamples();
+        Found found = new Found();
+        Region best = null;
+        String tooLarge = null;
+        int attempts = piecewise || network.data().isEmpty() ? REGIONS : 1;
+        // A law for every dataset holds on every region: the law search takes the samples of all
+        // regions tried so far, so that laws peculiar to one region drop out.
+        List<Rational[]> allPoints = new ArrayList<>();
+        List<RegionEvaluator.Pieces> allPieces = new ArrayList<>();
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            chooseRegionAndSamples();
+            List<Rational[]> regionPoints = List.copyOf(points);
+            List<RegionEvaluator.Pieces> regionPieces = List.copyOf(pieces);
+            allPoints.addAll(regionPoints);
+            allPieces.addAll(regionPieces);
+            if (piecewise) mixPieces(regionPoints, regionPieces, allPoints, allPieces);
+            useSamples(allPoints, allPieces);
+            TangentCertificate tangents = new TangentCertificate(network, tape, evaluator, field, points, pieces, random);
+            // Sums of squares first (the rescaling laws): cheap, and often all there is.
+            List<ConservationLaws.Law> unproved = new ArrayList<>(proveLaws(quadraticLaws(true), tangents, found));
+            useSamples(regionPoints, regionPieces);
+            ModularEchelon lie = lieAlgebra();
+            int depth = extendLieAlgebra(lie, parameters - found.proved.size());
+            if (lie.rank() < parameters - found.proved.size()) {
+                try {
+                    useSamples(allPoints, allPieces);
+                    unproved.addAll(proveLaws(quadraticLaws(false), tangents, found));
+                    useSamples(regionPoints, regionPieces);
+                    depth = Math.max(depth, extendLieAlgebra(lie, parameters - found.proved.size()));
+                } catch (Unsupported e) {
+                    tooLarge = e.getMessage();
+                    useSamples(regionPoints, regionPieces);
+                }
+            }
+            if (best == null || lie.rank() > best.lieRank()) {
+                best = new Region(List.copyOf(points), List.copyOf(pieces), distinctPatterns(), lie.rank(), depth, unproved);
+            }
+            if (lie.rank() == parameters - found.proved.size()) break;
+        }
+        useSamples(best.points(), best.pieces());
+        int count = parameters - best.lieRank();
+        List<ConservationLaws.Law> listed = new ArrayList<>(found.proved);
+        if (found.proved.size() < count) {
+            if (tooLarge != null) throw new Unsupported(tooLarge);
+            List<ConservationLaws.Law> symbolic = new ArrayList<>();
+            for (ConservationLaws.Law law : best.unproved()) {
+                if (found.gradients.independentOf(lawGradient(law, theta0))) symbolic.add(law);
+            }
+            List<ConservationLaws.Law> unprovedListed = new ArrayList<>();
+            for (ConservationLaws.Law law : byDegree(certifier.certify(network, symbolic))) {
+                if (!law.proved() || !found.add(law)) {
+                    unprovedListed.add(law);
+                } else {
+                    found.proved.add(law);
+                    listed.add(law);
+                }
+            }
+            for (ConservationLaws.Law law : unprovedListed) if (found.add(law)) listed.add(law);
+        }
+        int proved = found.proved.size();
+        ConservationLaws laws = new ConservationLaws(network.data().isEmpty(), points.size(), piecewise, best.patterns(),
+                parameters, best.lieRank(), best.depth(), count, proved == count, byDegree(listed), found.dependent, 2,
+                field.modulus(), null);
+        if (laws.driftLaw() == null) return laws;
+        LawDrift drift = LawDrift.measure(network, tape, evaluator, laws.driftLaw(), random).orElse(null);
+        return new ConservationLaws(laws.everyDataset(), laws.samples(), piecewise, laws.activationPatterns(), parameters,
+                laws.lieRank(), laws.bracketDepth(), count, laws.certified(), laws.laws(), laws.dependentLaws(), 2,
+                field.modulus(), drift);
+    }
+
+    /**
+     * Adds each sample again with every relu-type node's piece taken from another sample at
+     * random: a pattern no real input may show, but a law for every region must hold for every
+     * choice of pieces (that is what its proof, with a free σ per piece, shows), so these drop
+     * the laws peculiar to the regions tried.
+     */
+    private void mixPieces(List<Rational[]> regionPoints, List<RegionEvaluator.Pieces> regionPieces,
+            List<Rational[]> intoPoints, List<RegionEvaluator.Pieces> intoPieces) {
+        for (int s = 0; s < regionPoints.size(); s++) {
+            int[][][] decisions = regionPieces.get(s).decisions().clone();
+            for (int node = 0; node < decisions.length; node++) {
+                if (decisions[node] != null) decisions[node] = regionPieces.get(random.nextInt(regionPieces.size())).decisions()[node];
+            }
+            intoPoints.add(regionPoints.get(s));
+            intoPieces.add(new RegionEvaluator.Pieces(decisions, "mixed"));
+        }
+    }
+
+    /** Makes these the samples every field, law test and system below uses (the torus too). */
+    private void useSamples(List<Rational[]> newPoints, List<RegionEvaluator.Pieces> newPieces) {
+        List<Rational[]> p = List.copyOf(newPoints);
+        List<RegionEvaluator.Pieces> q = List.copyOf(newPieces);
+        points.clear();
+        points.addAll(p);
+        pieces.clear();
+        pieces.addAll(q);
+        torus = null;
+    }
+
+    /** Lower degrees first, so that w is listed rather than w^2 when both are laws. */
+    private static List<ConservationLaws.Law> byDegree(List<ConservationLaws.Law> laws) {
+        List<ConservationLaws.Law> sorted = new ArrayList<>(laws);
+        sorted.sort(java.util.Comparator.comparingInt(ConservationLaws.Law::degree));
+        return sorted;
+    }
+
+    /**
+     * The laws of this region's samples proved by their tangent are added to {@code found} when
+     * independent of it; returns those no tangent proves (still independent of {@code found}).
+     */
+    private List<ConservationLaws.Law> proveLaws(List<long[]> vectors, TangentCertificate tangents, Found found) {
+        List<ConservationLaws.Law> unproved = new ArrayList<>();
+        for (ConservationLaws.Law law : byDegree(holdingAtRandomPoint(toLaws(vectors)))) {
+            if (!found.gradients.independentOf(lawGradient(law, theta0))) {
+                found.dependent++;
+                continue;
+            }
+            Optional<ConservationLaws.Law> proved = tangents.certify(law);
+            if (proved.isEmpty()) {
+                unproved.add(law);
+                continue;
+            }
+            if (found.add(proved.get())) found.proved.add(proved.get());
+        }
+        return unproved;
+    }
+
+    /** The span at θ0 of the per-sample fields. */
+    private ModularEchelon lieAlgebra() {
         ModularEchelon lie = new ModularEchelon(field, parameters);
         for (int s = 0; s < points.size(); s++) lie.add(flatten(gradient(base, theta0, s, field.one(), null)));
+        return lie;
+    }
 
-        List<long[]> lawVectors = quadraticLaws();
-        // Lower degrees first, so that w is listed rather than w^2 when both are laws.
-        List<ConservationLaws.Law> candidates = new ArrayList<>(
-                certifier.certify(network, holdingAtRandomPoint(toLaws(lawVectors))));
-        candidates.sort(java.util.Comparator.comparingInt(ConservationLaws.Law::degree));
-        // Functionally independent laws: their gradients at θ0 are independent.
-        ModularEchelon lawGradients = new ModularEchelon(field, parameters);
-        List<ConservationLaws.Law> independent = new ArrayList<>();
-        int dependent = 0;
-        int provedIndependent = 0;
-        for (ConservationLaws.Law law : candidates) {
-            if (lawGradients.add(lawGradient(law, theta0))) {
-                independent.add(law);
-                if (law.proved()) provedIndependent++;
-            } else {
-                dependent++;
-            }
-        }
-
+    /**
+     * Adds random right-nested brackets, level by level, until a level adds nothing or the rank
+     * reaches {@code target} (D minus the proved laws: it cannot go further); the deepest level.
+     */
+    private int extendLieAlgebra(ModularEchelon lie, int target) {
         int depth = 1;
-        int target = parameters - provedIndependent;
         for (int level = 2; level <= MAX_BRACKET_DEPTH && lie.rank() < target; level++) {
             int before = lie.rank();
             depth = level;
             int misses = 0;
-            while (misses < 2 && lie.rank() < target) {
+            while (misses < 3 && lie.rank() < target) {
                 List<long[]> alphas = new ArrayList<>();
                 for (int k = 0; k < level; k++) alphas.add(randomVector(points.size()));
                 if (lie.add(flatten(bracket(base, theta0, alphas, 0)))) {
@@ -133,28 +282,25 @@ public final class ConservationLawSearch {
             }
             if (lie.rank() == before) break;
         }
-        int count = parameters - lie.rank();
-        boolean certified = provedIndependent == count;
-        return new ConservationLaws(network.data().isEmpty(), points.size(), piecewise, distinctPatterns(),
-                parameters, lie.rank(), depth, count, certified, independent, dependent, 2,
-                field.modulus());
+        return depth;
     }
 
     // --- samples and the activation region ---
 
     /**
-     * Picks a real point θ (small integers) and the samples: the spec's data, or random samples
-     * until the fields they add stop growing at two random points. For a piecewise network the
-     * point is redrawn until every relu-type node takes more than one piece over the samples,
-     * so no unit is dead for all of them (a dead unit would add laws of its own region only).
+     * Picks a real point θ (small integers), which fixes the activation region, and the samples:
+     * the spec's data, or random samples until the fields they add stop growing at two random
+     * points. For a piecewise network the count holds on the region chosen, and a region where a
+     * relu-type unit is dead (or always on) for every input has laws of its own, so the signs of
+     * θ are improved one by one until each such unit splits a pool of random inputs as evenly as
+     * it can: the generic case the count is meant for.
      */
     private void chooseRegionAndSamples() throws Unsupported {
         long[][] theta1 = randomPoint();
         for (int attempt = 0; attempt < REGION_ATTEMPTS; attempt++) {
             points.clear();
             pieces.clear();
-            Rational[] thetaReal = new Rational[parameters];
-            for (int i = 0; i < parameters; i++) thetaReal[i] = Rational.of(nonZero());
+            Rational[] thetaReal = network.data().isEmpty() && piecewise ? balancedPoint() : randomRealPoint();
             if (!network.data().isEmpty()) {
                 boolean onKink = false;
                 for (Sample sample : network.data()) {
@@ -171,11 +317,11 @@ public final class ConservationLawSearch {
                 continue;
             }
             ModularEchelon span = new ModularEchelon(field, 2 * parameters);
+            Set<String> patternsSeen = new HashSet<>();
             int misses = 0;
-            int limit = Math.max(64, 3 * parameters);
+            int limit = Math.max(64, 4 * parameters);
             for (int drawn = 0; misses < SATURATION_MISSES && drawn < limit; drawn++) {
-                Rational[] data = new Rational[tape.dataNames().size()];
-                for (int k = 0; k < data.length; k++) data[k] = Rational.of(random.nextInt(2 * DATA_RANGE + 1) - DATA_RANGE);
+                Rational[] data = randomSample();
                 Optional<RegionEvaluator.Pieces> p = evaluator.pieces(thetaReal, data);
                 if (p.isEmpty()) continue;
                 points.add(data);
@@ -185,7 +331,9 @@ public final class ConservationLawSearch {
                 long[] g1 = flatten(gradient(base, theta1, s, field.one(), null));
                 long[] both = Arrays.copyOf(g0, 2 * parameters);
                 System.arraycopy(g1, 0, both, parameters, parameters);
-                if (span.add(both)) {
+                // A new activation pattern is kept even when its field adds nothing at these points:
+                // its brackets with the others may.
+                if (span.add(both) | patternsSeen.add(p.get().pattern())) {
                     misses = 0;
                 } else {
                     misses++;
@@ -193,9 +341,86 @@ public final class ConservationLawSearch {
                     pieces.remove(s);
                 }
             }
-            if (!piecewise || everyPieceSeenTwice()) return;
+            if (!points.isEmpty()) return;
         }
-        if (points.isEmpty()) throw new Unsupported("every point tried puts a relu-type unit exactly on its kink");
+        throw new Unsupported("every point tried puts a relu-type unit exactly on its kink");
+    }
+
+    private Rational[] randomRealPoint() {
+        Rational[] theta = new Rational[parameters];
+        for (int i = 0; i < parameters; i++) theta[i] = Rational.of(nonZero());
+        return theta;
+    }
+
+    private Rational[] randomSample() {
+        Rational[] data = new Rational[tape.dataNames().size()];
+        for (int k = 0; k < data.length; k++) data[k] = Rational.of(random.nextInt(2 * DATA_RANGE + 1) - DATA_RANGE);
+        return data;
+    }
+
+    /** A random point whose signs are then flipped, one at a time, while that splits the pool more evenly. */
+    private Rational[] balancedPoint() {
+        double[] theta = new double[parameters];
+        for (int i = 0; i < parameters; i++) theta[i] = nonZero();
+        double[][] pool = new double[POOL][];
+        for (int k = 0; k < POOL; k++) {
+            Rational[] sample = randomSample();
+            pool[k] = new double[sample.length];
+            for (int j = 0; j < sample.length; j++) pool[k][j] = sample[j].doubleValue();
+        }
+        long best = balance(theta, pool);
+        for (int pass = 0; pass < 1; pass++) {
+            boolean improved = false;
+            for (int i = 0; i < parameters; i++) {
+                theta[i] = -theta[i];
+                long score = balance(theta, pool);
+                if (score > best) {
+                    best = score;
+                    improved = true;
+                } else {
+                    theta[i] = -theta[i];
+                }
+            }
+            if (!improved) break;
+        }
+        Rational[] point = new Rational[parameters];
+        for (int i = 0; i < parameters; i++) point[i] = Rational.of((long) theta[i]);
+        return point;
+    }
+
+    /**
+     * How many relu-type nodes the pool puts on both sides (a dead unit has laws of its own), then
+     * how many activation patterns it shows (each pattern adds fields, so more patterns mean
+     * fewer laws peculiar to the region), then how evenly each node splits it.
+     */
+    private long balance(double[] theta, double[][] pool) {
+        int[] positive = new int[tape.nodeCount()];
+        Set<String> patterns = new HashSet<>();
+        StringBuilder pattern = new StringBuilder();
+        for (double[] sample : pool) {
+            double[] values = evaluator.forwardDoubles(theta, sample);
+            pattern.setLength(0);
+            for (int node = 0; node < values.length; node++) {
+                if (tape.operation(node) != Tape.Operation.BUILTIN) continue;
+                double side = values[tape.child(node, 0)];
+                if (tape.childCount(node) == 2 && tape.builtin(node) != dev.netsym.model.Builtin.LEAKY_RELU) {
+                    side -= values[tape.child(node, 1)];
+                }
+                if (side > 0) positive[node]++;
+                pattern.append(side > 0 ? '+' : '-');
+            }
+            patterns.add(pattern.toString());
+        }
+        long even = 0;
+        long split = 0;
+        for (int node = 0; node < tape.nodeCount(); node++) {
+            if (tape.operation(node) != Tape.Operation.BUILTIN) continue;
+            int smaller = Math.min(positive[node], pool.length - positive[node]);
+            even += smaller;
+            if (smaller > 0) split++;
+        }
+        long scale = (long) pool.length * tape.nodeCount() + 1;
+        return (split * (pool.length + 1) + patterns.size()) * scale + even;
     }
 
     private boolean everyPieceSeenTwice() {
@@ -310,19 +535,13 @@ public final class ConservationLawSearch {
     /** A monomial θ_i·θ_j (j ≥ i), or θ_i alone when j < 0. */
     private record Monomial(int i, int j) {}
 
-    private List<long[]> quadraticLaws() throws Unsupported {
-        // The torus: diagonal A, i.e. Σ a_i θ_i ∂ℓ/∂θ_i ≡ 0.
-        ModularEchelon torusEquations = new ModularEchelon(field, parameters);
-        saturate(List.of(torusEquations), (theta, g) -> {
-            long[] row = new long[parameters];
-            for (int i = 0; i < parameters; i++) row[i] = field.mulmod(theta[i][0], g[i][0]);
-            return List.of(row);
-        });
-        List<long[]> torus = torusEquations.nullSpace();
+    /** The laws of degree ≤ 2, or with {@code squaresOnly} those whose quadratic part is diagonal. */
+    private List<long[]> quadraticLaws(boolean squaresOnly) throws Unsupported {
+        List<long[]> torus = torus();
         Map<String, List<Monomial>> blocks = new LinkedHashMap<>();
         for (int i = 0; i < parameters; i++) {
             blocks.computeIfAbsent(weightKey(torus, i, -1, true), k -> new ArrayList<>()).add(new Monomial(i, -1));
-            for (int j = i; j < parameters; j++) {
+            for (int j = i; j < (squaresOnly ? i + 1 : parameters); j++) {
                 blocks.computeIfAbsent(weightKey(torus, i, j, false), k -> new ArrayList<>()).add(new Monomial(i, j));
             }
         }
@@ -354,6 +573,20 @@ public final class ConservationLawSearch {
             }
         }
         return laws;
+    }
+
+    /** The rescaling symmetries: diagonal A with Σ a_i θ_i ∂ℓ/∂θ_i ≡ 0, computed once. */
+    private List<long[]> torus() {
+        if (torus == null) {
+            ModularEchelon torusEquations = new ModularEchelon(field, parameters);
+            saturate(List.of(torusEquations), (theta, g) -> {
+                long[] row = new long[parameters];
+                for (int i = 0; i < parameters; i++) row[i] = field.mulmod(theta[i][0], g[i][0]);
+                return List.of(row);
+            });
+            torus = torusEquations.nullSpace();
+        }
+        return torus;
     }
 
     /** ∂/∂(coefficient of m) of ⟨∇h(θ), g⟩. */
@@ -442,7 +675,12 @@ public final class ConservationLawSearch {
     }
 
     private long[] lawGradient(ConservationLaws.Law law, long[][] theta) {
-        long[] g = new long[parameters];
+        return lawGradient(field, tape, law, theta);
+    }
+
+    /** ∇h(θ) modulo the prime, θ's values the jets' first coefficients. */
+    static long[] lawGradient(ModularArithmetic field, Tape tape, ConservationLaws.Law law, long[][] theta) {
+        long[] g = new long[tape.parameterCount()];
         for (ConservationLaws.Term t : law.terms()) {
             long c = field.fromRational(t.coefficient());
             int i = tape.parameterIndex(t.first());

@@ -22,6 +22,7 @@ import java.util.List;
  * @param dependentLaws   further polynomial laws of the same degree that are functions of those listed
  * @param degree          the largest degree searched
  * @param modulus         the prime of the modular arithmetic
+ * @param drift           runs of discrete optimisers on the first proved quadratic law, or null
  */
 public record ConservationLaws(
         boolean everyDataset,
@@ -36,7 +37,8 @@ public record ConservationLaws(
         List<Law> laws,
         int dependentLaws,
         int degree,
-        long modulus) {
+        long modulus,
+        LawDrift drift) {
 
     public ConservationLaws {
         laws = List.copyOf(laws);
@@ -44,6 +46,11 @@ public record ConservationLaws(
 
     /** Whether the polynomial laws found are all the laws there are. */
     public boolean complete() { return provedLaws() == count; }
+
+    /** The law the drift runs are about: the first proved one of degree 2. */
+    public Law driftLaw() {
+        return laws.stream().filter(l -> l.proved() && l.degree() == 2).findFirst().orElse(null);
+    }
 
     public long provedLaws() { return laws.stream().filter(Law::proved).count(); }
 
@@ -54,10 +61,13 @@ public record ConservationLaws(
 
     /**
      * A conservation law h(θ) = Σ terms, and how it was shown: {@code proof} is the sentence of
-     * the symbolic proof that ⟨∇h, ∇ℓ⟩ ≡ 0, or null when only exact modular identity tests back it.
+     * the proof that ⟨∇h, ∇ℓ⟩ ≡ 0, or null when only exact modular identity tests back it;
+     * {@code tangent}, for a proof by tangent, how each unit moves along ∇h (else null).
      */
-    public record Law(List<Term> terms, String proof) {
+    public record Law(List<Term> terms, String proof, String tangent) {
         public Law { terms = List.copyOf(terms); }
+
+        public Law(List<Term> terms, String proof) { this(terms, proof, null); }
 
         public boolean proved() { return proof != null; }
 

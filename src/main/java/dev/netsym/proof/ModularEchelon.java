@@ -53,6 +53,17 @@ final class ModularEchelon {
         return true;
     }
 
+    /** Whether the vector is outside the span of the rows (without adding it). */
+    boolean independentOf(long[] vector) {
+        long[] v = vector.clone();
+        for (int r = 0; r < rows.size(); r++) {
+            int p = pivots.get(r);
+            if (v[p] != 0) subtractMultiple(v, rows.get(r), v[p]);
+        }
+        for (long x : v) if (x != 0) return true;
+        return false;
+    }
+
     private void subtractMultiple(long[] target, long[] row, long factor) {
         for (int c = 0; c < columns; c++) {
             if (row[c] != 0) target[c] = field.submod(target[c], field.mulmod(factor, row[c]));

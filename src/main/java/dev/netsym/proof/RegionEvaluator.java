@@ -182,6 +182,52 @@ final class RegionEvaluator {
         return values;
     }
 
+    /**
+     * Every node's value in plain doubles, for choosing a region (a rounding there costs nothing
+     * but a worse choice: the region's pieces are then decided exactly by {@link #pieces}).
+     */
+    double[] forwardDoubles(double[] theta, double[] data) {
+        int nodes = tape.objectiveNode() + 1;
+        double[] values = new double[nodes];
+        for (int node = 0; node < nodes; node++) {
+            int n = tape.childCount(node);
+            double value;
+            switch (tape.operation(node)) {
+                case DATA: value = data[tape.leafIndex(node)]; break;
+                case PARAMETER: value = theta[tape.leafIndex(node)]; break;
+                case CONSTANT: value = tape.constant(node).doubleValue(); break;
+                case SUM: {
+                    value = 0;
+                    for (int k = 0; k < n; k++) value += values[tape.child(node, k)];
+                    break;
+                }
+                case PRODUCT: {
+                    value = 1;
+                    for (int k = 0; k < n; k++) value *= values[tape.child(node, k)];
+                    break;
+                }
+                case NEGATE: value = -values[tape.child(node, 0)]; break;
+                case QUOTIENT: value = values[tape.child(node, 0)] / values[tape.child(node, 1)]; break;
+                case INTEGER_POWER: value = Math.pow(values[tape.child(node, 0)], tape.exponent(node)); break;
+                case BUILTIN: {
+                    double a = values[tape.child(node, 0)];
+                    value = switch (tape.builtin(node)) {
+                        case RELU -> Math.max(a, 0);
+                        case ABS -> Math.abs(a);
+                        case LEAKY_RELU -> a > 0 ? a : a * values[tape.child(node, 1)];
+                        case MAX -> Math.max(a, values[tape.child(node, 1)]);
+                        case MIN -> Math.min(a, values[tape.child(node, 1)]);
+                        default -> throw new IllegalStateException("not piecewise linear: node " + node);
+                    };
+                    break;
+                }
+                default: throw new IllegalStateException("unsupported node " + node);
+            }
+            values[node] = value;
+        }
+        return values;
+    }
+
     private long[][] partials(JetRing ring, int node, long[][] args, long[] value, Pieces pieces) {
         long[][] p = new long[args.length][];
         switch (tape.operation(node)) {

@@ -13,6 +13,7 @@ import dev.netsym.proof.TrainingSimulation;
 import dev.netsym.proof.Certificate;
 import dev.netsym.proof.ParameterClass;
 import dev.netsym.proof.ProofDetails;
+import dev.netsym.proof.ConservationLaws;
 import dev.netsym.proof.OptimiserVerdicts;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.Separation;
@@ -55,6 +56,7 @@ public final class LatexDocumentRenderer {
     /** A simulated run to draw after the proof (latex --simulate), or null. */
     private TrainingSimulation.Result simulation;
     private OptimiserVerdicts optimisers;
+    private ConservationLaws laws;
 
     public LatexDocumentRenderer(PrintWriter out) {
         this(out, false);
@@ -75,6 +77,12 @@ public final class LatexDocumentRenderer {
     /** Also writes which optimisers keep the classes ({@code prove --optimizers}'s table), after the proof. */
     public LatexDocumentRenderer withOptimisers(OptimiserVerdicts verdicts) {
         this.optimisers = verdicts;
+        return this;
+    }
+
+    /** Also writes these conservation laws ({@code netsym laws}), after the proof. */
+    public LatexDocumentRenderer withLaws(ConservationLaws found) {
+        this.laws = found;
         return this;
     }
 
@@ -103,6 +111,7 @@ public final class LatexDocumentRenderer {
         out.println();
         new Sections(network, derivation, proof, printer, colours).write();
         if (optimisers != null) new OptimiserTableRenderer(out).latex(optimisers);
+        if (laws != null) new LawsDocumentRenderer(out).latex(laws, printer);
         if (simulation != null) new LatexTrajectoryFigure(out, simulation, colours).write();
         if (!fragment) out.println("\\end{document}");
         out.flush();

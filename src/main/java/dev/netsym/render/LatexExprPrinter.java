@@ -35,7 +35,8 @@ public final class LatexExprPrinter implements ExprPrinter {
     public static final char DEEPEST_BREAK = '\u0007';
 
     private static final Pattern TRAILING_DIGITS = Pattern.compile("([A-Za-z]+)_?([0-9]+)");
-    private static final Pattern INDEXED = Pattern.compile("([A-Za-z_][A-Za-z_0-9.]*)\\[([0-9]+(?:,[0-9]+)*)]");
+    /** W[2,3]; an index may also be the letter k, which the laws use for "each unit k". */
+    private static final Pattern INDEXED = Pattern.compile("([A-Za-z_][A-Za-z_0-9.]*)\\[((?:[0-9]+|k)(?:,(?:[0-9]+|k))*)]");
     private static final Pattern LEIBNIZ = Pattern.compile("∂([^/]+)/∂(.+)");
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 
@@ -326,7 +327,12 @@ public final class LatexExprPrinter implements ExprPrinter {
         boolean bracket = Precedence.POWER.needsBracketsOnRight(p.base())
                 || (p.base() instanceof Expr.Num n && !n.value().isInteger())
                 || (p.base() instanceof Expr.Ref r && name(r.name()).startsWith("\\frac"));
-        bracketed(p.base(), bracket, out);
+        if (!bracket && p.base() instanceof Expr.Ref r && name(r.name()).contains("^")) {
+            // W^{h1}_{1,1} squared: a group, or TeX sees a double superscript.
+            out.append('{').append(name(r.name())).append('}');
+        } else {
+            bracketed(p.base(), bracket, out);
+        }
         out.append("^{");
         if (p.exponent() instanceof Expr.Num n && !n.value().isInteger()) {
             // x^{1/2}: a slash reads better than a tiny \frac in a superscript.

@@ -1,5 +1,6 @@
 package dev.netsym.render;
 
+import dev.netsym.model.Expr;
 import dev.netsym.model.Rational;
 import dev.netsym.proof.ConservationLaws;
 import java.util.ArrayList;
@@ -52,6 +53,30 @@ final class LawPatterns {
             s.append(magnitude.equals(Rational.ONE) ? monomial : magnitude + "*" + monomial);
         }
         return s.toString();
+    }
+
+    /** The law as an expression (for LaTeX), with {@code k} (if not null) shown as k as in {@link #text(ConservationLaws.Law, String)}. */
+    static Expr expression(ConservationLaws.Law law, String k) {
+        Set<String> slots = k == null ? Set.of() : constantSlots(law, k);
+        List<Expr> terms = new ArrayList<>();
+        for (ConservationLaws.Term t : law.terms()) {
+            Rational c = t.coefficient();
+            Rational magnitude = c.signum() < 0 ? c.negate() : c;
+            List<Expr> factors = new ArrayList<>();
+            if (!magnitude.equals(Rational.ONE)) factors.add(new Expr.Num(magnitude));
+            Expr first = new Expr.Ref(name(t.first(), slots));
+            if (t.second() == null) {
+                factors.add(first);
+            } else if (t.square()) {
+                factors.add(new Expr.Power(first, Expr.Num.of(2)));
+            } else {
+                factors.add(first);
+                factors.add(new Expr.Ref(name(t.second(), slots)));
+            }
+            Expr term = factors.size() == 1 ? factors.get(0) : new Expr.Product(factors);
+            terms.add(c.signum() < 0 ? new Expr.Neg(term) : term);
+        }
+        return terms.size() == 1 ? terms.get(0) : new Expr.Sum(terms);
     }
 
     private static String name(String parameter, Set<String> slots) {

@@ -1,6 +1,8 @@
 package dev.netsym.render;
 
+import dev.netsym.model.Rational;
 import dev.netsym.proof.ConservationLaws;
+import dev.netsym.proof.LawDrift;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -35,9 +37,26 @@ public final class LawsJsonRenderer {
         out.println("  \"laws\": " + (laws.laws().isEmpty() ? "[]" : lawList) + ",");
         out.println("  \"patterns\": " + groups + ",");
         out.println("  \"dependent_laws\": " + laws.dependentLaws() + ",");
-        out.println("  \"complete\": " + (laws.certified() ? String.valueOf(laws.complete()) : "null"));
+        out.println("  \"complete\": " + (laws.certified() ? String.valueOf(laws.complete()) : "null") + ",");
+        out.println("  \"drift_runs\": " + driftRuns(laws));
         out.println("}");
         out.flush();
+    }
+
+    private static String driftRuns(ConservationLaws laws) {
+        LawDrift d = laws.drift();
+        if (d == null) return "null";
+        Rational small = d.rate().multiply(Rational.of(1, 10));
+        return "{\"law\": " + s(LawPatterns.text(laws.driftLaw())) + ", \"samples\": " + d.samples()
+                + ",\n    \"gradient_descent\": {\"steps\": 1, \"rates\": [" + s(d.rate().toString()) + ", " + s(small.toString())
+                + "], \"changes\": [" + s(d.descent()[0].toString()) + ", " + s(d.descent()[1].toString())
+                + "], \"equal_to_formula\": " + d.matchesFormula() + "},"
+                + "\n    \"momentum\": {\"steps\": 2, \"beta\": " + s(LawDrift.MOMENTUM.toString()) + ", \"rates\": ["
+                + s(d.rate().toString()) + ", " + s(small.toString()) + "], \"changes\": [" + s(d.momentum()[0].toString())
+                + ", " + s(d.momentum()[1].toString()) + "]},"
+                + "\n    \"adam\": {\"steps\": 1, \"rates\": [" + s(d.adamRate().toString()) + ", "
+                + s(d.adamRate().multiply(Rational.of(1, 10)).toString()) + "], \"changes\": ["
+                + s(d.adam()[0].toPlainString()) + ", " + s(d.adam()[1].toPlainString()) + "]}}";
     }
 
     private static String law(ConservationLaws.Law law) {
@@ -45,6 +64,7 @@ public final class LawsJsonRenderer {
                 + (t.second() == null ? "" : ", " + s(t.second())) + "]").toList();
         return "{\"expression\": " + s(LawPatterns.text(law)) + ", \"terms\": [" + String.join(", ", terms)
                 + "], \"degree\": " + law.degree() + ", \"certificate\": " + (law.proved() ? s(law.proof()) : "null")
+                + ", \"tangent\": " + (law.tangent() != null ? s(law.tangent()) : "null")
                 + ", \"drift_per_gd_step\": " + s(LawPatterns.drift(law)) + "}";
     }
 

@@ -1,12 +1,32 @@
 package dev.netsym.render;
 
+import dev.netsym.model.Rational;
 import dev.netsym.proof.ConservationLaws;
+import dev.netsym.proof.LawDrift;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The sentences every format of the laws shares: why the count holds, completeness, scope. */
 final class LawsSentences {
+    /** Beside a law that holds at random points modulo a prime but has no proof. */
+    static final String UNPROVED = "not proved: exact modular identity tests at random points only";
+
     private LawsSentences() {}
+
+    /** "Count: 3 independent conservation laws, for every dataset, on one activation region". */
+    static String count(ConservationLaws laws) {
+        return "Count: " + (laws.certified() ? "" : "at most ") + laws.count() + " independent conservation law"
+                + (laws.count() == 1 ? "" : "s") + ", "
+                + (laws.everyDataset() ? "for every dataset" : "for the spec's " + laws.samples() + " data sample"
+                + (laws.samples() == 1 ? "" : "s")) + (laws.piecewise() ? ", on one activation region" : "");
+    }
+
+    static String dependent(ConservationLaws laws) {
+        return "(" + laws.dependentLaws() + " further polynomial law" + (laws.dependentLaws() == 1 ? " is a function" : "s are functions")
+                + " of these, such as products of laws.)";
+    }
 
     static List<String> countBasis(ConservationLaws laws) {
         List<String> lines = new ArrayList<>();
@@ -33,6 +53,25 @@ final class LawsSentences {
         return lines;
     }
 
+    /**
+     * How the proved laws were proved: one sentence per method, the number of laws it proved
+     * when there are several, and the first law's tangent for a proof by tangent.
+     */
+    static List<String> proofs(ConservationLaws laws) {
+        Map<String, List<ConservationLaws.Law>> byProof = new LinkedHashMap<>();
+        for (ConservationLaws.Law law : laws.laws()) {
+            if (law.proved()) byProof.computeIfAbsent(law.proof(), k -> new ArrayList<>()).add(law);
+        }
+        List<String> lines = new ArrayList<>();
+        byProof.forEach((proof, proved) -> {
+            String label = byProof.size() == 1 ? "Proof of each law not marked otherwise: "
+                    : "Proof of " + proved.size() + " law" + (proved.size() == 1 ? "" : "s") + ": ";
+            lines.add(label + proof + ".");
+            if (proved.get(0).tangent() != null) lines.add("  For the first of them: " + proved.get(0).tangent() + ".");
+        });
+        return lines;
+    }
+
     static String completeness(ConservationLaws laws) {
         long proved = laws.provedLaws();
         if (!laws.certified()) {
@@ -51,13 +90,51 @@ final class LawsSentences {
 
     static List<String> scope(ConservationLaws laws) {
         List<String> lines = new ArrayList<>();
-        lines.add("Exact for gradient flow (continuous time), from any initialisation in the region.");
+        lines.add("Exact for gradient flow (continuous time), from any initialisation" + (laws.piecewise() ? " in the region." : "."));
         lines.add("Gradient descent with step eta changes a quadratic law h by exactly eta^2 * sum q_ij g_i g_j per"
                 + " full-batch step (g the gradient, q the coefficients of h), which is O(eta^2).");
-        if (!laws.laws().isEmpty() && laws.laws().get(0).degree() == 2) {
-            lines.add("For the first law: " + LawPatterns.drift(laws.laws().get(0)) + ".");
-        }
-        lines.add("With momentum or Adam the laws are in general not conserved, not even to first order.");
+        ConservationLaws.Law first = laws.driftLaw();
+        if (first != null) lines.add("For the law " + LawPatterns.text(first) + ": " + LawPatterns.drift(first) + ".");
+        lines.add("Heavy-ball momentum also moves a law by O(eta^2) per step (each update sums past gradients, each"
+                + " orthogonal to grad h where it was taken); Adam, RMSprop and other per-coordinate scalings move it at"
+                + " first order, since their update is not a multiple of the gradient: they do not conserve it.");
+        lines.addAll(driftRuns(laws));
         return lines;
+    }
+
+    /** The measured runs behind the last sentences, on the same law. */
+    static List<String> driftRuns(ConservationLaws laws) {
+        LawDrift d = laws.drift();
+        if (d == null) return List.of();
+        Rational small = d.rate().multiply(Rational.of(1, 10));
+        Rational adamSmall = d.adamRate().multiply(Rational.of(1, 10));
+        return List.of(
+                "Runs from one random start (" + d.samples() + " sample" + (d.samples() == 1 ? "" : "s")
+                        + ", exact rationals; Adam in 40-digit decimals) on that law:",
+                "  gradient descent, one step: h changes by " + number(d.descent()[0]) + " at eta = " + d.rate()
+                        + " and " + number(d.descent()[1]) + " at eta = " + small + " (ratio " + ratio(d.descent()) + ")"
+                        + (d.matchesFormula() ? ", each exactly the formula above" : ", NOT the formula above") + ";",
+                "  momentum (beta = " + LawDrift.MOMENTUM + "), two steps: " + number(d.momentum()[0]) + " at eta = "
+                        + d.rate() + " and " + number(d.momentum()[1]) + " at eta = " + small + " (ratio "
+                        + ratio(d.momentum()) + ");",
+                "  Adam, one step: " + NumberText.approximate(d.adam()[0].doubleValue()) + " at eta = " + d.adamRate()
+                        + " and " + NumberText.approximate(d.adam()[1].doubleValue()) + " at eta = " + adamSmall
+                        + " (ratio " + ratio(d.adam()[0].doubleValue(), d.adam()[1].doubleValue()) + ").");
+    }
+
+    private static String number(Rational r) {
+        return NumberText.approximate(r.doubleValue());
+    }
+
+    private static String ratio(Rational[] changes) {
+        return ratio(changes[0].doubleValue(), changes[1].doubleValue());
+    }
+
+    /** 100 for a second-order change between rates ten apart, 10 for a first-order one. */
+    private static String ratio(double larger, double smaller) {
+        if (smaller == 0) return larger == 0 ? "both 0" : "-";
+        double r = larger / smaller;
+        String order = r >= 50 && r <= 200 ? ": second order" : r >= 5 && r <= 20 ? ": first order" : "";
+        return NumberText.approximate(r) + order;
     }
 }

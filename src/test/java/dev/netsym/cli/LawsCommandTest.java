@@ -33,7 +33,37 @@ class LawsCommandTest {
         assertTrue(r.out().contains("Complete: yes"), r.out());
         CliRun json = CliRun.of("laws", "--format", "json", p.toString());
         assertTrue(json.out().contains("\"count\": 4,") && json.out().contains("\"complete\": true")
-                && json.out().contains("\"certificate\": \"<grad h, grad loss> expands to 0"), json.out());
+                && json.out().contains("\"certificate\": \"along grad h every unit moves"), json.out());
+    }
+
+    @Test
+    void markdownLatexAndDriftRunsOfALinearNetwork() throws Exception {
+        Path p = spec("input x[2]\ntarget t[2]\nlayer h[2] = dense(x)\nlayer out[2] = dense(h)\nobjective sum((out - t)^2)\n");
+        CliRun md = CliRun.of("laws", "--format", "markdown", p.toString());
+        assertEquals(ExitCodes.OK, md.exitCode(), md.err());
+        assertEquals("", md.err());
+        // W_h W_hᵀ − W_outᵀ W_out: three independent entries for a hidden layer of 2.
+        assertTrue(md.out().startsWith("# Conservation laws of gradient flow for ") && md.out().contains("**Count: 3 independent"),
+                md.out());
+        assertTrue(md.out().contains("## Complete") && md.out().contains("Yes: the 3 proved laws"), md.out());
+        CliRun json = CliRun.of("laws", "--format", "json", p.toString());
+        String out = json.out();
+        assertTrue(out.contains("\"equal_to_formula\": true"), out);
+        // Adam's change at rates ten apart differs by about ten: first order.
+        java.util.regex.Matcher adam = java.util.regex.Pattern
+                .compile("\"adam\": \\{[^}]*\"changes\": \\[\"([-0-9.E]+)\", \"([-0-9.E]+)\"\\]").matcher(out);
+        assertTrue(adam.find(), out);
+        double ratio = Double.parseDouble(adam.group(1)) / Double.parseDouble(adam.group(2));
+        assertTrue(ratio > 5 && ratio < 20, "Adam drift ratio " + ratio);
+        Path tex = p.resolveSibling("laws.tex");
+        CliRun latex = CliRun.of("latex", "--laws", "-o", tex.toString(), p.toString());
+        assertEquals(ExitCodes.OK, latex.exitCode(), latex.err());
+        String document = java.nio.file.Files.readString(tex);
+        assertTrue(document.contains("\\section*{Conservation laws of gradient flow}")
+                && document.contains("{W^{h}_{k,1}}^{2}"), document);
+        CliRun refused = CliRun.of("latex", "--laws", "-o", tex.toString(), spec("input x\nh = tanh(a*x)\nobjective h\n").toString());
+        assertEquals(ExitCodes.BAD_SPEC, refused.exitCode());
+        assertTrue(refused.err().contains("error: --laws cannot use the exact method here: "), refused.err());
     }
 
     @Test

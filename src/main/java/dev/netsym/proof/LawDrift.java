@@ -1,0 +1,151 @@
+package dev.netsym.proof;
+
+import dev.netsym.calculus.DecimalArithmetic;
+import dev.netsym.calculus.ExactArithmetic;
+import dev.netsym.calculus.GradientDescentSimulation;
+import dev.netsym.calculus.StepRule;
+import dev.netsym.calculus.Tape;
+import dev.netsym.model.Network;
+import dev.netsym.model.Rational;
+import dev.netsym.model.Sample;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * How far discrete optimisers move a conservation law h, measured by runs from one random
+ * start, each at two learning rates ten times apart, so that the order of the drift shows:
+ * plain gradient descent (one step, exact; the change must equal η²·Σ q·g_i·g_j, since
+ * ⟨∇h, g⟩ = 0), heavy-ball momentum (two steps, exact) and Adam (one step, in decimals).
+ *
+ * @param rate            the larger learning rate of gradient descent and momentum (the other is a tenth)
+ * @param descent         h after − h before one gradient descent step, at rate and at rate/10
+ * @param matchesFormula  whether both equal η²·Σ q·g_i·g_j exactly
+ * @param momentum        the change over two heavy-ball steps (β = 9/10), at rate and at rate/10
+ * @param adamRate        the larger learning rate of Adam
+ * @param adam            the change over one Adam step, at adamRate and at adamRate/10
+ * @param samples         how many samples the runs use (the spec's data, or drawn)
+ */
+public record LawDrift(Rational rate, Rational[] descent, boolean matchesFormula, Rational[] momentum,
+        Rational adamRate, BigDecimal[] adam, int samples) {
+
+    public static final Rational MOMENTUM = Rational.of(9, 10);
+    private static final int ATTEMPTS = 20;
+    private static final MathContext DIGITS = new MathContext(40);
+
+    /** The runs for {@code law}, or empty if no random start stays off every kink. */
+    static Optional<LawDrift> measure(Network network, Tape tape, RegionEvaluator evaluator, ConservationLaws.Law law,
+            Random random) {
+        ExactArithmetic exact = new ExactArithmetic();
+        List<Rational[]> samples = new ArrayList<>();
+        for (Sample s : network.data()) samples.add(tape.dataValues(exact, s));
+        if (samples.isEmpty()) {
+            for (int k = 0; k < 3; k++) {
+                Rational[] data = new Rational[tape.dataNames().size()];
+                for (int j = 0; j < data.length; j++) data[j] = Rational.of(random.nextInt(7) - 3);
+                samples.add(data);
+            }
+        }
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Rational[] start = new Rational[tape.parameterCount()];
+            for (int i = 0; i < start.length; i++) start[i] = Rational.of(random.nextInt(7) - 3, 2);
+            boolean offKinks = true;
+            for (Rational[] data : samples) offKinks &= evaluator.pieces(start, data).isPresent();
+            if (!offKinks) continue;
+            Rational rate = Rational.of(1, 100);
+            Rational small = Rational.of(1, 1000);
+            Rational[] descent = {descentChange(tape, law, start, samples, rate), descentChange(tape, law, start, samples, small)};
+            boolean matches = descent[0].equals(formula(tape, law, start, samples, rate))
+                    && descent[1].equals(formula(tape, law, start, samples, small));
+            Rational[] momentum = {momentumChange(tape, law, start, samples, rate), momentumChange(tape, law, start, samples, small)};
+            BigDecimal[] adam = {adamChange(tape, law, start, samples, rate), adamChange(tape, law, start, samples, small)};
+            return Optional.of(new LawDrift(rate, descent, matches, momentum, rate, adam, samples.size()));
+        }
+        return Optional.empty();
+    }
+
+    private static Rational[] gradient(Tape tape, Rational[] theta, List<Rational[]> samples) {
+        ExactArithmetic exact = new ExactArithmetic();
+        Rational[] g = new Rational[theta.length];
+        java.util.Arrays.fill(g, Rational.ZERO);
+        for (Rational[] data : samples) {
+            Rational[] gs = tape.gradient(exact, theta, data);
+            for (int i = 0; i < g.length; i++) g[i] = g[i].add(gs[i]);
+        }
+        return g;
+    }
+
+    private static Rational[] step(Rational[] theta, Rational[] direction, Rational rate) {
+        Rational[] next = new Rational[theta.length];
+        for (int i = 0; i < theta.length; i++) next[i] = theta[i].subtract(rate.multiply(direction[i]));
+        return next;
+    }
+
+    private static Rational descentChange(Tape tape, ConservationLaws.Law law, Rational[] start, List<Rational[]> samples,
+            Rational rate) {
+        Rational[] next = step(start, gradient(tape, start, samples), rate);
+        return value(tape, law, next).subtract(value(tape, law, start));
+    }
+
+    /** η²·Σ q·g_i·g_j: what one step must change h by when ⟨∇h, g⟩ = 0. */
+    private static Rational formula(Tape tape, ConservationLaws.Law law, Rational[] start, List<Rational[]> samples,
+            Rational rate) {
+        Rational[] g = gradient(tape, start, samples);
+        Rational sum = Rational.ZERO;
+        for (ConservationLaws.Term t : law.terms()) {
+            if (t.second() == null) continue;
+            sum = sum.add(t.coefficient().multiply(g[tape.parameterIndex(t.first())]).multiply(g[tape.parameterIndex(t.second())]));
+        }
+        return rate.multiply(rate).multiply(sum);
+    }
+
+    private static Rational momentumChange(Tape tape, ConservationLaws.Law law, Rational[] start, List<Rational[]> samples,
+            Rational rate) {
+        Rational[] velocity = gradient(tape, start, samples);
+        Rational[] theta = step(start, velocity, rate);
+        Rational[] g = gradient(tape, theta, samples);
+        for (int i = 0; i < velocity.length; i++) velocity[i] = MOMENTUM.multiply(velocity[i]).add(g[i]);
+        theta = step(theta, velocity, rate);
+        return value(tape, law, theta).subtract(value(tape, law, start));
+    }
+
+    private static BigDecimal adamChange(Tape tape, ConservationLaws.Law law, Rational[] start, List<Rational[]> samples,
+            Rational rate) {
+        DecimalArithmetic decimals = new DecimalArithmetic(0, DIGITS);
+        GradientDescentSimulation<BigDecimal> adam = new GradientDescentSimulation<>(tape, decimals,
+                StepRule.plain(tape.parameterCount()).withAdam(true));
+        BigDecimal[] theta = new BigDecimal[start.length];
+        for (int i = 0; i < theta.length; i++) theta[i] = decimals.fromRational(start[i]);
+        List<BigDecimal[]> data = new ArrayList<>();
+        for (Rational[] s : samples) {
+            BigDecimal[] d = new BigDecimal[s.length];
+            for (int j = 0; j < d.length; j++) d[j] = decimals.fromRational(s[j]);
+            data.add(d);
+        }
+        BigDecimal[] after = adam.run(theta, data, decimals.fromRational(rate), 1).values(1);
+        return decimalValue(tape, law, after).subtract(decimalValue(tape, law, theta), DIGITS);
+    }
+
+    private static Rational value(Tape tape, ConservationLaws.Law law, Rational[] theta) {
+        Rational h = Rational.ZERO;
+        for (ConservationLaws.Term t : law.terms()) {
+            Rational term = t.coefficient().multiply(theta[tape.parameterIndex(t.first())]);
+            if (t.second() != null) term = term.multiply(theta[tape.parameterIndex(t.second())]);
+            h = h.add(term);
+        }
+        return h;
+    }
+
+    private static BigDecimal decimalValue(Tape tape, ConservationLaws.Law law, BigDecimal[] theta) {
+        BigDecimal h = BigDecimal.ZERO;
+        for (ConservationLaws.Term t : law.terms()) {
+            BigDecimal term = t.coefficient().toBigDecimal(DIGITS).multiply(theta[tape.parameterIndex(t.first())], DIGITS);
+            if (t.second() != null) term = term.multiply(theta[tape.parameterIndex(t.second())], DIGITS);
+            h = h.add(term, DIGITS);
+        }
+        return h;
+    }
+}
