@@ -131,6 +131,7 @@ public final class ConservationLawSearch {
         Found found = new Found();
         Region best = null;
         String tooLarge = null;
+        boolean fullSearchDone = false;
         int attempts = piecewise || network.data().isEmpty() ? REGIONS : 1;
         // A law for every dataset holds on every region: the law search takes the samples of all
         // regions tried so far, so that laws peculiar to one region drop out.
@@ -150,7 +151,9 @@ public final class ConservationLawSearch {
             useSamples(regionPoints, regionPieces);
             ModularEchelon lie = lieAlgebra();
             int depth = extendLieAlgebra(lie, parameters - found.proved.size());
-            if (lie.rank() < parameters - found.proved.size()) {
+            if (lie.rank() < parameters - found.proved.size() && !fullSearchDone) {
+                // Once: the laws it proves hold on every region, and it costs the most.
+                fullSearchDone = true;
                 try {
                     useSamples(allPoints, allPieces);
                     unproved.addAll(proveLaws(quadraticLaws(false), tangents, found));

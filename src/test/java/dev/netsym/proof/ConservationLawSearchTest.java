@@ -148,6 +148,45 @@ class ConservationLawSearchTest {
         assertTrue(!laws.everyDataset() && laws.certified());
     }
 
+    /**
+     * Random relu MLPs, whose laws are known (one balancedness law per hidden unit): the proved
+     * laws never exceed that number and the count never falls below it, an exact count equals it,
+     * and every proved law is conserved in floating point, independently.
+     */
+    @Test
+    void randomReluNetworksBracketTheKnownCountAndEveryProvedLawHolds() throws Exception {
+        Random random = new Random(2026);
+        int exact = 0;
+        for (int n = 0; n < 8; n++) {
+            int depth = 2 + random.nextInt(2);
+            int[] widths = new int[depth + 1];
+            for (int l = 0; l <= depth; l++) widths[l] = 2 + random.nextInt(3);
+            boolean bias = n % 2 == 0;
+            StringBuilder spec = new StringBuilder("input x[" + widths[0] + "]\ntarget t[" + widths[depth] + "]\n");
+            String source = "x";
+            int hidden = 0;
+            for (int l = 1; l <= depth; l++) {
+                String name = l == depth ? "out" : "h" + l;
+                String dense = "dense(" + source + (bias ? ", bias)" : ")");
+                spec.append("layer ").append(name).append('[').append(widths[l]).append("] = ")
+                        .append(l == depth ? dense : "relu(" + dense + ")").append('\n');
+                if (l < depth) hidden += widths[l];
+                source = name;
+            }
+            spec.append("objective sum((out - t)^2)\n");
+            Network net = network(spec.toString());
+            ConservationLaws laws = laws(net);
+            String what = spec + " -> count " + laws.count() + ", proved " + laws.provedLaws();
+            assertTrue(laws.provedLaws() <= hidden && hidden <= laws.count(), what);
+            if (laws.certified()) {
+                assertEquals(hidden, laws.count(), what);
+                exact++;
+            }
+            laws.laws().stream().filter(ConservationLaws.Law::proved).forEach(l -> assertConservedNumerically(net, l));
+        }
+        assertTrue(exact >= 6, exact + " of 8 counts exact");
+    }
+
     @Test
     void refusesWhatTheExactMethodCannotDo() {
         var tanh = assertThrows(ConservationLawSearch.Unsupported.class, () -> laws(network("""
