@@ -334,14 +334,17 @@ public final class ConservationLawSearch {
                 long[] g1 = flatten(gradient(base, theta1, s, field.one(), null));
                 long[] both = Arrays.copyOf(g0, 2 * parameters);
                 System.arraycopy(g1, 0, both, parameters, parameters);
-                // A new activation pattern is kept even when its field adds nothing at these points:
-                // its brackets with the others may.
-                if (span.add(both) | patternsSeen.add(p.get().pattern())) {
+                // A new activation pattern is kept even when its field adds nothing at these points
+                // (its brackets with the others may), but only growth of the span goes on drawing.
+                boolean newPattern = patternsSeen.add(p.get().pattern());
+                if (span.add(both)) {
                     misses = 0;
                 } else {
                     misses++;
-                    points.remove(s);
-                    pieces.remove(s);
+                    if (!newPattern) {
+                        points.remove(s);
+                        pieces.remove(s);
+                    }
                 }
             }
             if (!points.isEmpty()) return;
