@@ -180,13 +180,14 @@ public final class ConservationLawSearch {
             }
             List<ConservationLaws.Law> unprovedListed = new ArrayList<>();
             for (ConservationLaws.Law law : byDegree(certifier.certify(network, symbolic))) {
-                if (!law.proved() || !found.add(law)) {
+                if (!law.proved()) {
                     unprovedListed.add(law);
-                } else {
+                } else if (found.add(law)) {
                     found.proved.add(law);
                     listed.add(law);
                 }
             }
+            // Unproved laws last, so that a proved one is kept when the two are dependent.
             for (ConservationLaws.Law law : unprovedListed) if (found.add(law)) listed.add(law);
         }
         int proved = found.proved.size();
