@@ -145,15 +145,24 @@ public final class LawCertifier {
         /** The builtin on one region, its piece a fresh symbol. */
         private Expr piece(Builtin b, List<Expr> args) {
             Expr sigma = new Expr.Ref("σ" + (++pieces));
-            Expr rest = new Expr.Sum(List.of(Expr.Num.of(1), new Expr.Neg(sigma)));
-            return switch (b) {
-                case RELU, ABS -> new Expr.Product(List.of(sigma, args.get(0)));
-                case LEAKY_RELU -> new Expr.Product(List.of(new Expr.Sum(List.of(sigma,
-                        new Expr.Product(List.of(rest, args.get(1))))), args.get(0)));
-                case MAX, MIN -> new Expr.Sum(List.of(new Expr.Product(List.of(sigma, args.get(0))),
-                        new Expr.Product(List.of(rest, args.get(1)))));
-                case TANH, SIGMOID, SOFTPLUS, EXP, LOG, SQRT, ELU, ERF, GELU, GELU_TANH, SILU -> new Expr.Call(b.specName(), args);
-            };
+            return linearPiece(b, args, sigma).orElseGet(() -> new Expr.Call(b.specName(), args));
         }
+    }
+
+    /**
+     * A relu-type builtin on one activation region, {@code sigma} standing for the piece:
+     * relu(z) = σ·z, abs(z) = σ·z, leaky_relu(z, a) = (σ + (1 − σ)·a)·z, max(a, b) = σ·a + (1 − σ)·b;
+     * empty for a builtin with no linear pieces.
+     */
+    static java.util.Optional<Expr> linearPiece(Builtin b, List<Expr> args, Expr sigma) {
+        Expr rest = new Expr.Sum(List.of(Expr.Num.of(1), new Expr.Neg(sigma)));
+        return java.util.Optional.ofNullable(switch (b) {
+            case RELU, ABS -> new Expr.Product(List.of(sigma, args.get(0)));
+            case LEAKY_RELU -> new Expr.Product(List.of(new Expr.Sum(List.of(sigma,
+                    new Expr.Product(List.of(rest, args.get(1))))), args.get(0)));
+            case MAX, MIN -> new Expr.Sum(List.of(new Expr.Product(List.of(sigma, args.get(0))),
+                    new Expr.Product(List.of(rest, args.get(1)))));
+            case TANH, SIGMOID, SOFTPLUS, EXP, LOG, SQRT, ELU, ERF, GELU, GELU_TANH, SILU -> null;
+        });
     }
 }

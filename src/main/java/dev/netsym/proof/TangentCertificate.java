@@ -269,15 +269,9 @@ final class TangentCertificate {
                 }
                 if (e instanceof Expr.Call c) {
                     Builtin b = Builtin.byName(c.function()).orElseThrow(() -> new IllegalArgumentException("not a polynomial"));
-                    List<Polynomial> args = c.args().stream().map(this::of).toList();
-                    Polynomial sigma = Polynomial.variable(symbol("σ " + owner + " " + (++pieces)));
-                    Polynomial rest = Polynomial.constant(Rational.ONE).subtract(sigma);
-                    return switch (b) {
-                        case RELU, ABS -> sigma.multiply(args.get(0));
-                        case LEAKY_RELU -> sigma.add(rest.multiply(args.get(1))).multiply(args.get(0));
-                        case MAX, MIN -> sigma.multiply(args.get(0)).add(rest.multiply(args.get(1)));
-                        default -> throw new IllegalArgumentException("not a polynomial");
-                    };
+                    Expr sigma = new Expr.Ref("σ " + owner + " " + (++pieces));
+                    return of(LawCertifier.linearPiece(b, c.args(), sigma)
+                            .orElseThrow(() -> new IllegalArgumentException("not a polynomial")));
                 }
                 throw new IllegalArgumentException("not a polynomial");
             }
