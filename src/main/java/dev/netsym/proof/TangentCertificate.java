@@ -30,6 +30,8 @@ import java.util.Random;
 final class TangentCertificate {
     /** Beyond this many units the per-unit fit costs more than it saves. */
     static final int MAX_UNITS = 400;
+    /** A unit or objective that expands to more terms than this is left to computer algebra. */
+    static final int MAX_TERMS = 20_000;
     private static final int EXTRA_DRAWS = 12;
 
     private final Network network;
@@ -228,6 +230,11 @@ final class TangentCertificate {
         return b.toString();
     }
 
+    private static Polynomial bounded(Polynomial p) {
+        if (p.termCount() > MAX_TERMS) throw new IllegalArgumentException("expands to over " + MAX_TERMS + " terms");
+        return p;
+    }
+
     private int symbol(String name) {
         return symbols.computeIfAbsent(name, k -> symbols.size());
     }
@@ -248,7 +255,7 @@ final class TangentCertificate {
                 }
                 if (e instanceof Expr.Product p) {
                     Polynomial product = Polynomial.constant(Rational.ONE);
-                    for (Expr f : p.factors()) product = product.multiply(of(f));
+                    for (Expr f : p.factors()) product = bounded(product.multiply(of(f)));
                     return product;
                 }
                 if (e instanceof Expr.Quotient q) {
@@ -265,7 +272,10 @@ final class TangentCertificate {
                         }
                         throw new IllegalArgumentException("not a polynomial");
                     }
-                    return of(p.base()).power(k.numerator().intValueExact());
+                    Polynomial base = of(p.base());
+                    Polynomial power = Polynomial.constant(Rational.ONE);
+                    for (int j = 0; j < k.numerator().intValueExact(); j++) power = bounded(power.multiply(base));
+                    return power;
                 }
                 if (e instanceof Expr.Call c) {
                     Builtin b = Builtin.byName(c.function()).orElseThrow(() -> new IllegalArgumentException("not a polynomial"));

@@ -18,17 +18,23 @@ import java.util.regex.Pattern;
  * replaced by k form a group "for each k in {...}: ...".
  */
 final class LawPatterns {
-    /** Laws of one pattern: the text with k, and the index values (empty for a single law written out). */
-    record Group(String pattern, List<String> values, List<ConservationLaws.Law> laws) {
+    /**
+     * Laws of one pattern: the text with k, the index values (empty for a single law written
+     * out), and the slots of the first law that show k.
+     */
+    record Group(String pattern, List<String> values, List<ConservationLaws.Law> laws, Set<String> slots) {
         boolean single() { return values.isEmpty(); }
     }
+
+    /** One way to write a law with k: the value k stands for, in these slots. */
+    private record Reading(String value, Set<String> slots) {}
 
     private static final Pattern INDEXED = Pattern.compile("\\[([^\\]]*)\\]");
 
     private LawPatterns() {}
 
     static String text(ConservationLaws.Law law) {
-        return text(law, null);
+        return text(law, Set.<String>of());
     }
 
     /**
@@ -37,7 +43,11 @@ final class LawPatterns {
      * first slot of W_h is the unit's, the second is summed over.
      */
     static String text(ConservationLaws.Law law, String k) {
-        Set<String> slots = k == null ? Set.of() : constantSlots(law, k);
+        return text(law, k == null ? Set.<String>of() : constantSlots(law, k));
+    }
+
+    /** h written out with k in the given slots (tensor#position). */
+    private static String text(ConservationLaws.Law law, Set<String> slots) {
         StringBuilder s = new StringBuilder();
         for (ConservationLaws.Term t : law.terms()) {
             Rational c = t.coefficient();
@@ -55,9 +65,8 @@ final class LawPatterns {
         return s.toString();
     }
 
-    /** The law as an expression (for LaTeX), with {@code k} (if not null) shown as k as in {@link #text(ConservationLaws.Law, String)}. */
-    static Expr expression(ConservationLaws.Law law, String k) {
-        Set<String> slots = k == null ? Set.of() : constantSlots(law, k);
+    /** The law as an expression (for LaTeX), with k in the given slots, as a {@link Group} writes it. */
+    static Expr expression(ConservationLaws.Law law, Set<String> slots) {
         List<Expr> terms = new ArrayList<>();
         for (ConservationLaws.Term t : law.terms()) {
             Rational c = t.coefficient();
@@ -124,12 +133,14 @@ final class LawPatterns {
     /** Groups in order of first law; each law in the largest group its patterns allow. */
     static List<Group> group(List<ConservationLaws.Law> laws) {
         Map<String, List<Integer>> byPattern = new LinkedHashMap<>();
-        List<Map<String, String>> patternsOfLaw = new ArrayList<>();
+        List<Map<String, Reading>> patternsOfLaw = new ArrayList<>();
         for (int i = 0; i < laws.size(); i++) {
-            Map<String, String> patterns = new LinkedHashMap<>();
+            Map<String, Reading> patterns = new LinkedHashMap<>();
             for (String v : indexValues(laws.get(i))) {
-                String pattern = text(laws.get(i), v);
-                if (!pattern.equals(text(laws.get(i)))) patterns.put(pattern, v);
+                for (Set<String> slots : subsets(constantSlots(laws.get(i), v))) {
+                    String pattern = text(laws.get(i), slots);
+                    if (!pattern.equals(text(laws.get(i))) && !patterns.containsKey(pattern)) patterns.put(pattern, new Reading(v, slots));
+                }
             }
             patternsOfLaw.add(patterns);
             for (String p : patterns.keySet()) byPattern.computeIfAbsent(p, x -> new ArrayList<>()).add(i);
@@ -149,7 +160,7 @@ final class LawPatterns {
             }
             if (best == null) {
                 placed[i] = true;
-                groups.add(new Group(text(laws.get(i)), List.of(), List.of(laws.get(i))));
+                groups.add(new Group(text(laws.get(i)), List.of(), List.of(laws.get(i)), Set.of()));
                 continue;
             }
             List<String> values = new ArrayList<>();
@@ -157,12 +168,29 @@ final class LawPatterns {
             for (int j : byPattern.get(best)) {
                 if (placed[j]) continue;
                 placed[j] = true;
-                values.add(patternsOfLaw.get(j).get(best));
+                values.add(patternsOfLaw.get(j).get(best).value());
                 members.add(laws.get(j));
             }
-            groups.add(new Group(best, values, members));
+            groups.add(new Group(best, values, members, patternsOfLaw.get(i).get(best).slots()));
         }
         return groups;
+    }
+
+    /**
+     * The slots k may stand in, all of them first: in W_h[1,1]^2 - W_out[1,1]^2 the value 1 fills
+     * both slots of W_out, and only the second is the unit's (as W_out[1,2] in the next law shows).
+     */
+    private static List<Set<String>> subsets(Set<String> slots) {
+        List<String> all = new ArrayList<>(slots);
+        List<Set<String>> subsets = new ArrayList<>();
+        subsets.add(slots);
+        if (all.size() > 6) return subsets;
+        for (int mask = (1 << all.size()) - 2; mask > 0; mask--) {
+            Set<String> subset = new LinkedHashSet<>();
+            for (int b = 0; b < all.size(); b++) if ((mask & (1 << b)) != 0) subset.add(all.get(b));
+            subsets.add(subset);
+        }
+        return subsets;
     }
 
     /**

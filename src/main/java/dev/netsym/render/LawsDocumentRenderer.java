@@ -61,7 +61,7 @@ public final class LawsDocumentRenderer {
                     + laws.laws().size() + " functionally independent:"));
             out.println("\\begin{itemize}");
             for (LawPatterns.Group g : LawPatterns.group(laws.laws())) {
-                String law = "$" + printer.print(LawPatterns.expression(g.laws().get(0), g.single() ? null : g.values().get(0))) + "$";
+                String law = "$" + printer.print(LawPatterns.expression(g.laws().get(0), g.slots())) + "$";
                 String each = g.single() ? "" : "for each $k \\in \\{" + String.join(", ", g.values()) + "\\}$: ";
                 String status = allProved(g) ? "" : " " + LatexExprPrinter.escape("(" + LawsSentences.UNPROVED + ")");
                 out.println("\\item " + each + law + status);

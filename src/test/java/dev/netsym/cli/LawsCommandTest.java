@@ -37,6 +37,17 @@ class LawsCommandTest {
     }
 
     @Test
+    void aSingleOutputStillGroupsEveryUnitsLaw() throws Exception {
+        // W_out[1,1] holds the first unit's index in both slots; only the second is the unit's.
+        Path p = spec("input x[3]\ntarget t\nlayer h[4] = relu(dense(x))\nlayer out[1] = dense(h)\n"
+                + "objective sum((out - t)^2)\n");
+        CliRun r = CliRun.of("laws", p.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        assertTrue(r.out().contains("for each k in {1, 2, 3, 4}: W_h[k,1]^2 + W_h[k,2]^2 + W_h[k,3]^2 - W_out[1,k]^2\n"),
+                r.out());
+    }
+
+    @Test
     void markdownLatexAndDriftRunsOfALinearNetwork() throws Exception {
         Path p = spec("input x[2]\ntarget t[2]\nlayer h[2] = dense(x)\nlayer out[2] = dense(h)\nobjective sum((out - t)^2)\n");
         CliRun md = CliRun.of("laws", "--format", "markdown", p.toString());
