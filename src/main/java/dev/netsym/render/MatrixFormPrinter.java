@@ -224,7 +224,7 @@ final class MatrixFormPrinter {
         for (int i = 0; i < factors.size(); i++) {
             if (i > 0) {
                 boolean both = ranks.get(i - 1) > 0 && ranks.get(i) > 0;
-                b.append(both ? (latex ? " \\odot " : " ⊙ ") : (latex ? " \\cdot " : "·"));
+                b.append(both ? (latex ? " \\odot " : " ⊙ ") : (latex ? "\\, " : "·"));
             }
             b.append(bracket(factors.get(i), POSTFIX));
         }

@@ -220,7 +220,7 @@ final class MatrixGradients {
         } else if (e instanceof TensorExpr.MatMul m) {
             matmulRule(m, g);
         } else if (e instanceof TensorExpr.Transpose t) {
-            propagate(t.operand(), new MatrixExpr.Transposed(g));
+            propagate(t.operand(), transposed(g));
         } else if (e instanceof TensorExpr.Apply a) {
             for (int i = 0; i < a.args().size(); i++) {
                 TensorExpr arg = a.args().get(i);
@@ -281,7 +281,7 @@ final class MatrixGradients {
         MatrixExpr right = forward(b);
         if (trainable(a)) {
             MatrixExpr back;
-            if (ra == 2 && rb == 2) back = matmul(g, new MatrixExpr.Transposed(right));
+            if (ra == 2 && rb == 2) back = matmul(g, transposed(right));
             else if (ra == 2) back = new MatrixExpr.Outer(g, right);
             else if (rb == 2) back = matmul(right, g);
             else back = MatrixExpr.hadamard(List.of(g, right));
@@ -289,8 +289,8 @@ final class MatrixGradients {
         }
         if (trainable(b)) {
             MatrixExpr back;
-            if (ra == 2 && rb == 2) back = matmul(new MatrixExpr.Transposed(left), g);
-            else if (ra == 2) back = matmul(new MatrixExpr.Transposed(left), g);
+            if (ra == 2 && rb == 2) back = matmul(transposed(left), g);
+            else if (ra == 2) back = matmul(transposed(left), g);
             else if (rb == 2) back = new MatrixExpr.Outer(left, g);
             else back = MatrixExpr.hadamard(List.of(g, left));
             propagate(b, back);
@@ -301,7 +301,7 @@ final class MatrixGradients {
         int[] shape = r.operand().shape();
         int count = r.axis() == null ? Arrays.stream(shape).reduce(1, (x, y) -> x * y) : shape[r.axis()];
         MatrixExpr spread = r.axis() == null ? MatrixExpr.hadamard(List.of(g, new MatrixExpr.Ones(shape)))
-                : new MatrixExpr.Expand(g, r.axis(), shape);
+                : expand(g, r.axis(), shape);
         if (r.mean()) spread = MatrixExpr.hadamard(List.of(new MatrixExpr.Number(Rational.of(1, count)), spread));
         propagate(r.operand(), spread);
     }
@@ -311,20 +311,75 @@ final class MatrixGradients {
         int[] from = g.shape();
         if (Arrays.equals(from, shape)) return g;
         if (g instanceof MatrixExpr.Number) return g;
+        if (g instanceof MatrixExpr.Negated n) return MatrixExpr.negate(unbroadcast(n.operand(), shape));
         List<Integer> axes = new ArrayList<>();
         int extra = from.length - shape.length;
         for (int d = 0; d < from.length; d++) {
             if (d < extra || (shape[d - extra] == 1 && from[d] != 1)) axes.add(d);
         }
         if (axes.isEmpty()) return g;
+        // A multiple of 𝟙 adds up to that multiple of the number of elements summed.
+        Rational multiple = multipleOfOnes(g);
+        if (multiple != null) {
+            int summed = 1;
+            for (int axis : axes) summed *= from[axis];
+            return MatrixExpr.hadamard(List.of(new MatrixExpr.Number(multiple.multiply(Rational.of(summed))),
+                    shape.length == 0 ? MatrixExpr.number(1) : new MatrixExpr.Ones(shape)));
+        }
         return new MatrixExpr.SumOver(g, axes, shape);
     }
 
+    /** c for c·𝟙 (or 𝟙), else null. */
+    private static Rational multipleOfOnes(MatrixExpr e) {
+        if (e instanceof MatrixExpr.Ones) return Rational.ONE;
+        if (e instanceof MatrixExpr.Hadamard h && h.factors().size() == 2 && h.factors().get(0) instanceof MatrixExpr.Number n
+                && h.factors().get(1) instanceof MatrixExpr.Ones) {
+            return n.value();
+        }
+        return null;
+    }
+
+    /** g repeated along a new axis; a multiple of 𝟙 stays one, of the larger shape. */
+    private static MatrixExpr expand(MatrixExpr g, int axis, int[] shape) {
+        Rational multiple = g.shape().length == 0 && g instanceof MatrixExpr.Number n ? n.value() : multipleOfOnes(g);
+        if (multiple != null) return MatrixExpr.hadamard(List.of(new MatrixExpr.Number(multiple), new MatrixExpr.Ones(shape)));
+        return new MatrixExpr.Expand(g, axis, shape);
+    }
+
+    /** (A B)ᵀ = Bᵀ Aᵀ, (Aᵀ)ᵀ = A, and numbers and signs stay outside, so a transpose sits on a name where it can. */
+    private static MatrixExpr transposed(MatrixExpr e) {
+        if (e instanceof MatrixExpr.Transposed t) return t.operand();
+        if (e instanceof MatrixExpr.Forward f && f.value() instanceof TensorExpr.Transpose t) return forward(t.operand());
+        if (e instanceof MatrixExpr.Ones o) return new MatrixExpr.Ones(new int[] {o.shape()[1], o.shape()[0]});
+        if (e instanceof MatrixExpr.Negated n) return MatrixExpr.negate(transposed(n.operand()));
+        if (e instanceof MatrixExpr.MatMul m && m.left().shape().length == 2 && m.right().shape().length == 2) {
+            return matmul(transposed(m.right()), transposed(m.left()));
+        }
+        if (e instanceof MatrixExpr.Outer o) return new MatrixExpr.Outer(o.row(), o.column());
+        if (e instanceof MatrixExpr.Hadamard h && h.factors().get(0) instanceof MatrixExpr.Number n && h.factors().size() == 2) {
+            return MatrixExpr.hadamard(List.of(n, transposed(h.factors().get(1))));
+        }
+        return new MatrixExpr.Transposed(e);
+    }
+
+    /** The matrix product, a number or a sign on either side written in front: c·(A B). */
     private static MatrixExpr matmul(MatrixExpr a, MatrixExpr b) {
+        if (a instanceof MatrixExpr.Negated n) return MatrixExpr.negate(matmul(n.operand(), b));
+        if (b instanceof MatrixExpr.Negated n) return MatrixExpr.negate(matmul(a, n.operand()));
+        if (a instanceof MatrixExpr.Hadamard h && h.factors().size() == 2 && h.factors().get(0) instanceof MatrixExpr.Number n) {
+            return MatrixExpr.hadamard(List.of(n, matmul(h.factors().get(1), b)));
+        }
+        if (b instanceof MatrixExpr.Hadamard h && h.factors().size() == 2 && h.factors().get(0) instanceof MatrixExpr.Number n) {
+            return MatrixExpr.hadamard(List.of(n, matmul(a, h.factors().get(1))));
+        }
         return new MatrixExpr.MatMul(a, b, TensorExpr.matmulShape(a.shape(), b.shape()));
     }
 
+    /** a / b; a number below is a factor in front, (1/10)·g. */
     private static MatrixExpr quotient(MatrixExpr a, MatrixExpr b) {
+        if (b instanceof MatrixExpr.Number n && !n.value().isZero()) {
+            return MatrixExpr.hadamard(List.of(new MatrixExpr.Number(Rational.ONE.divide(n.value())), a));
+        }
         return new MatrixExpr.Quotient(a, b, MatrixExpr.broadcast(List.of(a, b)));
     }
 
