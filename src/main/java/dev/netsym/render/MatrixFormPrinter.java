@@ -23,21 +23,35 @@ final class MatrixFormPrinter {
 
     private final boolean latex;
     private final Set<String> layers;
+    /** Names of single numbers: in LaTeX w1 is w_{1} as elsewhere, while a tensor h1 stays one word, as in h1_{j}. */
+    private final Set<String> scalars;
     private final ExprPrinter text = ExprPrinter.unicode();
     private final LatexExprPrinter tex = new LatexExprPrinter();
 
-    private MatrixFormPrinter(boolean latex, Set<String> layers) {
+    private MatrixFormPrinter(boolean latex, Set<String> layers, Set<String> scalars) {
         this.latex = latex;
         this.layers = layers;
+        this.scalars = scalars;
     }
 
     static MatrixFormPrinter text() {
-        return new MatrixFormPrinter(false, Set.of());
+        return new MatrixFormPrinter(false, Set.of(), Set.of());
     }
 
-    /** @param layers dense layers, whose weight W_h is written W^h as in the rest of the document */
-    static MatrixFormPrinter latex(Set<String> layers) {
-        return new MatrixFormPrinter(true, layers);
+    /** LaTeX for this form: a dense layer's weight W_h is written W^h, as in the rest of the document. */
+    static MatrixFormPrinter latex(MatrixGradients.Form form) {
+        Set<String> scalars = new java.util.HashSet<>();
+        for (var s : form.forward()) {
+            if (s.value().rank() == 0) scalars.add(s.name());
+            scalarNames(s.value(), scalars);
+        }
+        scalarNames(form.objective(), scalars);
+        return new MatrixFormPrinter(true, form.layers(), scalars);
+    }
+
+    private static void scalarNames(TensorExpr e, Set<String> into) {
+        if (e instanceof TensorExpr.Name n && n.rank() == 0) into.add(n.name());
+        for (TensorExpr c : e.children()) scalarNames(c, into);
     }
 
     private record Printed(String text, int precedence) {}
@@ -59,7 +73,7 @@ final class MatrixFormPrinter {
             }
         }
         if (name.startsWith("z_") && name.length() > 2) return "z_{" + name(name.substring(2)) + "}";
-        return tex.name(name);
+        return scalars.contains(name) ? tex.name(name) : LatexExprPrinter.word(name);
     }
 
     String delta(String unit) {
@@ -238,7 +252,9 @@ final class MatrixFormPrinter {
     }
 
     private Printed transposed(Printed operand) {
-        return new Printed(bracket(operand, ATOM) + (latex ? "^{\\top}" : "ᵀ"), POSTFIX);
+        String base = bracket(operand, ATOM);
+        // Braces keep a name that has a superscript of its own (W^{h1}) from taking a second one.
+        return new Printed(latex ? (base.contains("^") ? "{" + base + "}" : base) + "^{\\top}" : base + "ᵀ", POSTFIX);
     }
 
     private String arguments(List<TensorExpr> args, List<Integer> sizes) {

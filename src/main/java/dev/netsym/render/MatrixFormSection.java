@@ -60,7 +60,7 @@ final class MatrixFormSection {
     /** The section of the LaTeX document: the statements on whole tensors, then the backward pass. */
     static void latex(Network network, Derivation derivation, String top, PrintWriter out) {
         MatrixGradients.Form form = MatrixGradients.of(network.tensors());
-        MatrixFormPrinter p = MatrixFormPrinter.latex(form.layers());
+        MatrixFormPrinter p = MatrixFormPrinter.latex(form);
         out.println("\\section*{Gradients in matrix form}");
         out.println("The network on whole tensors, then backpropagation from the objective: for each unit $u$,"
                 + " $\\delta_{u} = \\partial " + p.name(top) + "/\\partial u$, and the gradient of each parameter as soon"

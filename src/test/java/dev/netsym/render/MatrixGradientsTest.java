@@ -11,7 +11,9 @@ import dev.netsym.model.SpecResult;
 import dev.netsym.model.Tensor;
 import dev.netsym.model.TensorExpr;
 import dev.netsym.model.TensorProgram;
+import dev.netsym.robust.CliRun;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The matrix form checked by numbers, not by its text: every δ and every ∂L/∂θ it prints is
@@ -114,6 +117,36 @@ class MatrixGradientsTest {
         Network network = Netsym.parse("input x[2]\nparam W[2,2]\nh[1] = W[1,1]*x[1]\nh[2] = W[2,2]*x[2]\n"
                 + "objective sum(h)\n").network().orElseThrow();
         assertFalse(MatrixGradients.applies(network.tensors()));
+    }
+
+    /** A dense network with biases: the whole document, through latex as a user runs it. */
+    @Test
+    void theLatexDocumentCompilesWithPdflatex(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mlp.net");
+        Files.writeString(file, RELU_MLP);
+        CliRun r = CliRun.of("latex", file.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("\\section*{Gradients in matrix form}"), r.out());
+        LatexDocumentRendererTest.compile(dir, "matrix-form-mlp", r.out());
+    }
+
+    /**
+     * Sums along axes, broadcasts, quotients, element picks and softmax: the section alone, in a
+     * bare article (the scalar gradients of these specs are long enough to test other things).
+     */
+    @Test
+    void theLatexSectionCompilesWithPdflatex(@TempDir Path dir) throws Exception {
+        for (String[] spec : new String[][] {{"broadcasts", BROADCASTS}, {"softmax", SOFTMAX}}) {
+            Network network = Netsym.parse(spec[1]).network().orElseThrow();
+            java.io.StringWriter section = new java.io.StringWriter();
+            java.io.PrintWriter out = new java.io.PrintWriter(section);
+            MatrixFormSection.latex(network, null, "L", out);
+            out.flush();
+            assertTrue(section.toString().startsWith("\\section*{Gradients in matrix form}"), section.toString());
+            String document = "\\documentclass[10pt]{article}\n\\usepackage{amsmath}\n\\usepackage{amssymb}\n"
+                    + "\\begin{document}\n" + section + "\\end{document}\n";
+            LatexDocumentRendererTest.compile(dir, "matrix-form-" + spec[0], document);
+        }
     }
 
     @Test
