@@ -79,7 +79,10 @@ public final class DerivationTextRenderer {
         for (var s : form.forward()) {
             breakAtTopLevelSigns("  " + matrices.name(s.name()) + " = ", matrices.print(s.value()), "      ", out);
         }
-        breakAtTopLevelSigns("  " + matrices.name(top) + " = ", matrices.print(form.objective()), "      ", out);
+        // An objective that is a unit (objective y) is defined above already.
+        if (!matrices.print(form.objective()).equals(matrices.name(top))) {
+            breakAtTopLevelSigns("  " + matrices.name(top) + " = ", matrices.print(form.objective()), "      ", out);
+        }
         out.println();
         Set<String> wanted = MatrixFormSection.shownParameters(d);
         Set<Builtin> stated = EnumSet.noneOf(Builtin.class);

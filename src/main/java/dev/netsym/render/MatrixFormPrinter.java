@@ -129,6 +129,7 @@ final class MatrixFormPrinter {
         if (e instanceof MatrixExpr.Scatter s) {
             String index = String.join(",", java.util.Arrays.stream(s.index()).mapToObj(String::valueOf).toList());
             String unit = latex ? "e_{" + index + "}" : "e[" + index + "]";
+            if (MatrixExpr.isNumber(s.operand(), 1)) return atom(unit);
             return new Printed(unit + (latex ? "\\," : "·") + bracket(matrix(s.operand()), POSTFIX), PRODUCT);
         }
         if (e instanceof MatrixExpr.Vjp v) return vjp(v);
@@ -154,6 +155,8 @@ final class MatrixFormPrinter {
         String jacobian = latex
                 ? "J_{" + operator(op) + which + "}" + arguments(v.args(), v.sizes()) + "^{\\top}"
                 : "J_" + op + which + arguments(v.args(), v.sizes()) + "ᵀ";
+        // The gradient of a single number (a loss) needs no back-signal: Jᵀ·1 is Jᵀ.
+        if (MatrixExpr.isNumber(v.cotangent(), 1)) return new Printed(jacobian, POSTFIX);
         return new Printed(jacobian + (latex ? "\\," : " ") + bracket(matrix(v.cotangent()), POSTFIX), PRODUCT);
     }
 
@@ -274,6 +277,9 @@ final class MatrixFormPrinter {
     }
 
     private Printed number(Rational value) {
+        // A number the spec wrote as a decimal (0.7978845608) reads as one, not as a fraction of ten digits.
+        String decimal = latex || value.signum() < 0 ? null : NumberText.decimal(value);
+        if (decimal != null) return atom(decimal);
         String printed = latex ? tex.print(new Expr.Num(value)) : text.print(new Expr.Num(value));
         return new Printed(printed, value.signum() < 0 ? SUM : !value.isInteger() && latex ? ATOM
                 : !value.isInteger() ? PRODUCT : ATOM);

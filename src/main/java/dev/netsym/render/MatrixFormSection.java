@@ -68,7 +68,9 @@ final class MatrixFormSection {
                 + " product element by element and $\\mathbf{1}$ a tensor of ones.");
         List<String> rows = new ArrayList<>();
         for (var s : form.forward()) rows.addAll(LatexLines.rows(p.name(s.name()), breakable(p.print(s.value()))));
-        rows.addAll(LatexLines.rows(p.name(top), breakable(p.print(form.objective()))));
+        if (!p.print(form.objective()).equals(p.name(top))) {
+            rows.addAll(LatexLines.rows(p.name(top), breakable(p.print(form.objective()))));
+        }
         align(rows, out);
         Set<String> wanted = derivation == null ? form.parameters() : shownParameters(derivation);
         rows = new ArrayList<>();

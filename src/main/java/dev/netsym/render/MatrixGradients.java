@@ -136,7 +136,7 @@ final class MatrixGradients {
         List<TensorProgram.Statement> out = new ArrayList<>();
         for (TensorProgram.Statement s : program.statements()) {
             if (s.value() instanceof TensorExpr.Apply a && a.args().size() == 1 && a.rank() > 0
-                    && !(a.args().get(0) instanceof TensorExpr.Name) && dependsOnParameters(a.args().get(0), out)) {
+                    && !(a.args().get(0) instanceof TensorExpr.Name) && dependsOnParameters(a.args().get(0))) {
                 String z = "z_" + s.name();
                 for (int n = 2; taken.contains(z); n++) z = "z_" + s.name() + "_" + n;
                 taken.add(z);
@@ -147,20 +147,18 @@ final class MatrixGradients {
             } else {
                 out.add(s);
             }
+            statementDepends.put(s.name(), dependsOnParameters(s.value()));
         }
         return out;
     }
 
-    private boolean dependsOnParameters(TensorExpr e, List<TensorProgram.Statement> before) {
-        if (e instanceof TensorExpr.Name n) {
-            if (parameterShapes.containsKey(n.name())) return true;
-            return before.stream().anyMatch(s -> s.name().equals(n.name()) && dependsOnParameters(s.value(), before));
-        }
-        if (e instanceof TensorExpr.Element el) {
-            if (parameterShapes.containsKey(el.tensor())) return true;
-            return before.stream().anyMatch(s -> s.name().equals(el.tensor()) && dependsOnParameters(s.value(), before));
-        }
-        return e.children().stream().anyMatch(c -> dependsOnParameters(c, before));
+    /** Statements already split, by name: whether each depends on a parameter (looked up, never walked again). */
+    private final Map<String, Boolean> statementDepends = new HashMap<>();
+
+    private boolean dependsOnParameters(TensorExpr e) {
+        String name = e instanceof TensorExpr.Name n ? n.name() : e instanceof TensorExpr.Element el ? el.tensor() : null;
+        if (name != null) return parameterShapes.containsKey(name) || statementDepends.getOrDefault(name, false);
+        return e.children().stream().anyMatch(this::dependsOnParameters);
     }
 
     private static void collectNames(TensorExpr e, Set<String> into) {

@@ -162,6 +162,10 @@ final class ModelBuilder {
      * ({@code h[2] = …}), which has no tensor form of its own.
      */
     private dev.netsym.model.TensorProgram tensorView(ObjectiveStmtContext objective) {
+        // Without a tensor parameter there is no matrix form to show: a big scalar spec costs nothing more.
+        boolean tensorParameters = !layerSources.isEmpty()
+                || declaredParameters.values().stream().anyMatch(shape -> shape.length > 0);
+        if (!tensorParameters) return dev.netsym.model.TensorProgram.NONE;
         Map<String, SumContext> units = new LinkedHashMap<>();
         for (var u : unitStatements.entrySet()) {
             if (!u.getValue().ref().INT().isEmpty()) return dev.netsym.model.TensorProgram.NONE;
@@ -601,7 +605,8 @@ final class ModelBuilder {
             if (a.number() != null) return Tensor.scalar(number(a.number().getStart()));
             if (a.call() != null) {
                 Tensor value = call(a.call());
-                callShapes.put(a.call(), value.shape());
+                // Only operations on whole tensors need their shape kept: the view shows them by name.
+                if (TENSOR_FUNCTIONS.contains(a.call().ident().getText())) callShapes.put(a.call(), value.shape());
                 return value;
             }
             if (a.ref() != null) return ref(a.ref());

@@ -103,6 +103,87 @@ class MatrixGradientsTest {
         assertAgrees(Netsym.read(Path.of("examples/zero-gate.net")), 3);
     }
 
+    /** Random chains of the operations with matrix-calculus rules, and softmax, each checked by numbers. */
+    @Test
+    void randomTensorChainsMatchTheScalarGradients() {
+        for (long seed = 0; seed < 60; seed++) {
+            String spec = randomChain(new java.util.Random(seed));
+            SpecResult result = Netsym.parse(spec);
+            assertFalse(result.hasErrors(), spec + result.diagnostics());
+            try {
+                assertAgrees(result, 1);
+            } catch (AssertionError e) {
+                throw new AssertionError("seed " + seed + ":\n" + spec + "\n" + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** A chain H0 = X @ W0, then steps on a matrix H, then an objective of it (and of a vector branch). */
+    private static String randomChain(java.util.Random r) {
+        int rows = 1 + r.nextInt(3);
+        int cols = 2 + r.nextInt(2);
+        List<String> params = new ArrayList<>();
+        StringBuilder body = new StringBuilder();
+        int out = 2 + r.nextInt(2);
+        params.add("W0[" + cols + "," + out + "]");
+        body.append("H0 = X @ W0\n");
+        String h = "H0";
+        int width = out;
+        int height = rows;
+        int steps = 1 + r.nextInt(4);
+        for (int k = 1; k <= steps; k++) {
+            String next = "H" + k;
+            String value;
+            switch (r.nextInt(9)) {
+                case 0 -> {
+                    int w = 2 + r.nextInt(2);
+                    params.add("W" + k + "[" + width + "," + w + "]");
+                    params.add("b" + k + "[" + w + "]");
+                    value = h + " @ W" + k + " + b" + k;
+                    width = w;
+                }
+                case 1 -> value = (r.nextBoolean() ? "tanh(" : "relu(") + h + ")";
+                case 2 -> {
+                    params.add("g" + k + "[" + width + "]");
+                    value = h + " * g" + k;
+                }
+                case 3 -> {
+                    params.add("s" + k);
+                    value = "s" + k + " * " + h + " - " + h + " / (1 + s" + k + "^2)";
+                }
+                case 4 -> {
+                    int w = 2 + r.nextInt(2);
+                    params.add("V" + k + "[" + w + "," + width + "]");
+                    value = h + " @ transpose(V" + k + ")";
+                    width = w;
+                }
+                case 5 -> {
+                    value = "transpose(" + h + ")";
+                    int t = width;
+                    width = height;
+                    height = t;
+                }
+                case 6 -> {
+                    params.add("Q" + k + "[" + width + "," + width + "]");
+                    value = h + " + tanh(" + h + " @ Q" + k + ")^2";
+                }
+                case 7 -> value = "softmax(" + h + ")";
+                default -> value = h + " + W0[1,1] * " + h + " * sum(" + h + ")";
+            }
+            body.append(next).append(" = ").append(value).append('\n');
+            h = next;
+        }
+        params.add("v[" + width + "]");
+        body.append("p = sum(").append(h).append(", 1) @ v\n");
+        String objective = switch (r.nextInt(3)) {
+            case 0 -> "sum((" + h + " - T)^2)";
+            case 1 -> "mean(" + h + "^2) + p^2";
+            default -> "sum(sum(" + h + ", 2)^2) + sum(T * " + h + ") + p";
+        };
+        return "input X[" + rows + "," + cols + "]\ntarget T[" + height + "," + width + "]\nparam " + String.join(", ", params)
+                + "\n" + body + "objective " + objective + "\n";
+    }
+
     @Test
     void loraReadsAsATextbookWritesIt() throws IOException {
         Network network = Netsym.read(Path.of("examples/lora.net")).network().orElseThrow();
