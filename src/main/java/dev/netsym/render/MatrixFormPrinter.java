@@ -1,6 +1,5 @@
 package dev.netsym.render;
 
-import dev.netsym.model.Builtin;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Rational;
 import dev.netsym.model.TensorExpr;
@@ -302,10 +301,5 @@ final class MatrixFormPrinter {
         StringBuilder b = new StringBuilder();
         for (char c : String.valueOf(n).toCharArray()) b.append("₀₁₂₃₄₅₆₇₈₉".charAt(c - '0'));
         return b.toString();
-    }
-
-    /** Whether an element-wise function has a note on its derivative at a kink (relu′(0) = 0). */
-    static Builtin noted(String function) {
-        return Builtin.byName(function).filter(b -> b.derivativeNote() != null).orElse(null);
     }
 }
