@@ -51,7 +51,9 @@ final class DeriveCommand implements Command {
             .withDescription(
                 "Derives every unit and every gradient of the objective as a person does by",
                 "hand: the chain rule through the units, the local form, the result in inputs",
-                "and parameters, and its value at the initialisation.")
+                "and parameters, and its value at the initialisation. Tensor parameters also get",
+                "their gradients in matrix form, as backpropagation is written in a textbook:",
+                "δ for each tensor unit, then ∂L/∂W = δ xᵀ and the like.")
             .withOptions(PARAM, AT, FORMAT, TIMEOUT, FULL, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym derive examples/cs231n.net",

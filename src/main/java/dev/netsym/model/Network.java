@@ -8,6 +8,7 @@ import java.util.Set;
  * A validated network: everything the later stages need, with no trace of the parser.
  * Units are in an order where each comes after every unit it uses. Parameters are in
  * natural order of their names (w2 before w10). Vector inputs are already expanded into {@code x[1]..x[n]}.
+ * {@code tensors} is the same network on whole tensors as the spec wrote it, for display.
  */
 public record Network(
         String name,
@@ -20,7 +21,8 @@ public record Network(
         List<Layer> layers,
         List<Sample> data,
         List<Assumption> assumptions,
-        String optimizer) {
+        String optimizer,
+        TensorProgram tensors) {
 
     /** The name of a spec without a {@code network NAME} line. */
     public static final String UNNAMED = "network";
@@ -28,6 +30,14 @@ public record Network(
     /** Whether the spec gave the network a name of its own. */
     public boolean named() {
         return !name.equals(UNNAMED);
+    }
+
+    /** A network with no tensor-level view (built element by element, or copied for a proof). */
+    public Network(String name, List<String> inputs, List<String> targets, List<Unit> units, Expr objective,
+                   List<Parameter> parameters, Set<String> activations, List<Layer> layers, List<Sample> data,
+                   List<Assumption> assumptions, String optimizer) {
+        this(name, inputs, targets, units, objective, parameters, activations, layers, data, assumptions, optimizer,
+                TensorProgram.NONE);
     }
 
     public Network {

@@ -46,11 +46,57 @@ public final class DerivationTextRenderer {
     public void render(Derivation derivation, Writer writer) {
         PrintWriter out = writer instanceof PrintWriter pw ? pw : new PrintWriter(writer);
         shown = DerivationDisplay.of(derivation, full);
+        boolean matrixForm = MatrixGradients.applies(derivation.network().tensors());
+        boolean matrixFirst = matrixForm && MatrixFormSection.first(derivation);
+        if (matrixFirst) {
+            renderMatrixForm(derivation, out);
+            out.println();
+        }
         if (DerivationSummary.unitsSummarised(derivation)) {
             renderAdjointForm(derivation, out);
-            out.flush();
-            return;
+        } else {
+            renderScalarForm(derivation, out);
         }
+        if (matrixForm && !matrixFirst) {
+            out.println();
+            renderMatrixForm(derivation, out);
+        }
+        out.flush();
+    }
+
+    /**
+     * The gradients of tensor parameters as a textbook writes backpropagation: the statements
+     * on whole tensors, then δ of each unit from the objective backwards, each parameter's
+     * gradient as soon as it is complete.
+     */
+    private void renderMatrixForm(Derivation d, PrintWriter out) {
+        MatrixGradients.Form form = MatrixGradients.of(d.network().tensors());
+        MatrixFormPrinter matrices = MatrixFormPrinter.text();
+        String top = d.objectiveName();
+        out.println("Gradients in matrix form");
+        note("vectors are columns; W x is the matrix product, ᵀ the transpose, ⊙ the product element by element,"
+                + " 𝟙 a tensor of ones; δ_u = ∂" + matrices.name(top) + "/∂u", out);
+        for (var s : form.forward()) {
+            breakAtTopLevelSigns("  " + matrices.name(s.name()) + " = ", matrices.print(s.value()), "      ", out);
+        }
+        // An objective that is a unit (objective y) is defined above already.
+        if (!matrices.print(form.objective()).equals(matrices.name(top))) {
+            breakAtTopLevelSigns("  " + matrices.name(top) + " = ", matrices.print(form.objective()), "      ", out);
+        }
+        out.println();
+        Set<String> wanted = MatrixFormSection.shownParameters(d);
+        Set<Builtin> stated = EnumSet.noneOf(Builtin.class);
+        for (MatrixGradients.Step step : form.steps()) {
+            if (step.parameter() && !wanted.contains(step.name())) continue;
+            String lhs = step.parameter() ? matrices.partial(top, step.name()) : matrices.delta(step.name());
+            String rhs = matrices.print(step.value());
+            derivativeNotes(List.of(rhs), stated, out);
+            breakAtTopLevelSigns("  " + lhs + " = ", rhs, "      ", out);
+        }
+        for (String line : MatrixFormSection.notes(form)) note(line, out);
+    }
+
+    private void renderScalarForm(Derivation derivation, PrintWriter out) {
         out.println("Units");
         for (Derivation.UnitDerivation u : derivation.units()) {
             List<String> sides = new ArrayList<>();
@@ -79,7 +125,6 @@ public final class DerivationTextRenderer {
             if (g.atPoint() != null) equalities("    at the point", List.of(show(g.atPoint())), out);
             if (g.stoppedBecause() != null) note(g.stoppedBecause(), out);
         }
-        out.flush();
     }
 
     /** Leibniz chain, then with local values (zeros shown), then local form, result: repeats dropped. */

@@ -261,7 +261,12 @@ public final class LatexDocumentRenderer {
         void write() {
             networkSection();
             new LatexNetworkPicture(out, printer).render(network, proof, NetworkLayout.of(network), colours);
+            // The matrix form needs no computer algebra: it is there even when the derivation ran out of time.
+            boolean matrixForm = MatrixGradients.applies(network.tensors());
+            boolean matrixFirst = matrixForm && (derivation == null || MatrixFormSection.first(derivation));
+            if (matrixFirst) MatrixFormSection.latex(network, derivation, top, out);
             if (derivation != null) gradientsSection();
+            if (matrixForm && !matrixFirst) MatrixFormSection.latex(network, derivation, top, out);
             if (proof != null) proofSection();
         }
 

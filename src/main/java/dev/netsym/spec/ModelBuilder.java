@@ -85,6 +85,11 @@ final class ModelBuilder {
     /** Per vector a dense layer reads: the Refs of its elements, x[1], x[2], ... */
     private final Map<String, List<Expr.Ref>> elementRefs = new HashMap<>();
 
+    /** The shape each call's value came out with, for the tensor-level view. */
+    private final Map<CallContext, int[]> callShapes = new java.util.IdentityHashMap<>();
+    /** Per layer, the statement that declared it. */
+    private final Map<Layer, LayerStmtContext> layerSources = new LinkedHashMap<>();
+
     /** Parameters in order of first appearance, with where they first appear. */
     private final Map<String, SourcePos> parameters = new LinkedHashMap<>();
 
@@ -147,8 +152,32 @@ final class ModelBuilder {
         params.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
         Network network = new Network(networkName == null ? Network.UNNAMED : networkName,
                 List.copyOf(inputs.keySet()), List.copyOf(targets.keySet()), ordered, objective, params,
-                activations.keySet(), layers, data, assumptions, optimizer == null ? "sgd" : optimizer);
+                activations.keySet(), layers, data, assumptions, optimizer == null ? "sgd" : optimizer,
+                tensorView(objectives.get(0)));
         return new SpecResult(Optional.of(network), diagnostics);
+    }
+
+    /**
+     * The statements on whole tensors; none when some unit is written element by element
+     * ({@code h[2] = …}), which has no tensor form of its own.
+     */
+    private dev.netsym.model.TensorProgram tensorView(ObjectiveStmtContext objective) {
+        // Without a tensor parameter there is no matrix form to show: a big scalar spec costs nothing more.
+        boolean tensorParameters = !layerSources.isEmpty()
+                || declaredParameters.values().stream().anyMatch(shape -> shape.length > 0);
+        if (!tensorParameters) return dev.netsym.model.TensorProgram.NONE;
+        Map<String, SumContext> units = new LinkedHashMap<>();
+        for (var u : unitStatements.entrySet()) {
+            if (!u.getValue().ref().INT().isEmpty()) return dev.netsym.model.TensorProgram.NONE;
+            units.put(u.getKey(), u.getValue().sum());
+        }
+        Map<Layer, SumContext> layerExpressions = new LinkedHashMap<>();
+        for (var l : layerSources.entrySet()) layerExpressions.put(l.getKey(), l.getValue().sum());
+        return new TensorViewBuilder(this::shapeOf, t -> {
+            Rational value = parseNumber(t);
+            return value == null ? Rational.ZERO : value;
+        }, callShapes, activations.keySet()).build(units, layerExpressions, objective.sum(), declaredParameters,
+                parameters.keySet());
     }
 
     /**
@@ -402,6 +431,7 @@ final class ModelBuilder {
         // Every unit gets its own copy of the expression and one term per source element.
         if (!charge((long) size * (sourceSize + 1 + tokenCount(l.sum())), l.ident())) return;
         layers.add(layer);
+        layerSources.put(layer, l);
         int before = diagnostics.size();
         Tensor value = new TensorConverter(layer, name, pos(l.ident())).sum(l.sum());
         if (diagnostics.size() > before) return;
@@ -573,7 +603,12 @@ final class ModelBuilder {
 
         private Tensor atom(AtomContext a) {
             if (a.number() != null) return Tensor.scalar(number(a.number().getStart()));
-            if (a.call() != null) return call(a.call());
+            if (a.call() != null) {
+                Tensor value = call(a.call());
+                // Only operations on whole tensors need their shape kept: the view shows them by name.
+                if (TENSOR_FUNCTIONS.contains(a.call().ident().getText())) callShapes.put(a.call(), value.shape());
+                return value;
+            }
             if (a.ref() != null) return ref(a.ref());
             return sum(a.sum());
         }
