@@ -35,7 +35,7 @@ public final class DerivationJsonRenderer {
         shown = DerivationDisplay.of(derivation, full);
         try {
             if (DerivationSummary.unitsSummarised(derivation)) {
-                writer.write(adjointForm(derivation));
+                writer.write(withMatrixForm(adjointForm(derivation), derivation));
                 writer.flush();
                 return;
             }
@@ -67,11 +67,33 @@ public final class DerivationJsonRenderer {
                 separator = ",\n";
             }
             json.append("\n  }\n}\n");
-            writer.write(json.toString());
+            writer.write(withMatrixForm(json.toString(), derivation));
             writer.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The object with "matrix_form" added when the spec has one: "forward" (each tensor unit on
+     * whole tensors), "objective", and "backward", the δ of each unit and ∂L/∂θ of each
+     * parameter tensor in the order to read them, as {@code derive} prints them.
+     */
+    private static String withMatrixForm(String json, Derivation derivation) {
+        if (!MatrixGradients.applies(derivation.network().tensors()) || !json.endsWith("\n}\n")) return json;
+        MatrixGradients.Form form = MatrixGradients.of(derivation.network().tensors());
+        MatrixFormPrinter matrices = MatrixFormPrinter.text();
+        String top = derivation.objectiveName();
+        java.util.List<String> forward = new java.util.ArrayList<>();
+        for (var st : form.forward()) forward.add("      " + string(matrices.name(st.name())) + ": " + string(matrices.print(st.value())));
+        java.util.List<String> backward = new java.util.ArrayList<>();
+        for (MatrixGradients.Step step : form.steps()) {
+            String lhs = step.parameter() ? matrices.partial(top, step.name()) : matrices.delta(step.name());
+            backward.add("      " + string(lhs) + ": " + string(matrices.print(step.value())));
+        }
+        return json.substring(0, json.length() - 3) + ",\n  \"matrix_form\": {\n    \"forward\": {\n"
+                + String.join(",\n", forward) + "\n    },\n    \"objective\": " + string(matrices.print(form.objective()))
+                + ",\n    \"backward\": {\n" + String.join(",\n", backward) + "\n    }\n  }\n}\n";
     }
 
     /**

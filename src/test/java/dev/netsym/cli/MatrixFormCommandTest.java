@@ -52,6 +52,17 @@ class MatrixFormCommandTest {
     }
 
     @Test
+    void jsonCarriesTheMatrixFormAndOnlyForTensorSpecs() {
+        DeriveCommandTest.Run r = run("derive", "--format", "json", "examples/lora.net");
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        assertTrue(r.out().contains("\"matrix_form\": {\n    \"forward\": {\n      \"y\": \"W x + B (A x)\"\n    },"), r.out());
+        assertTrue(r.out().contains("\"∂L/∂A\": \"(Bᵀ δ_y) xᵀ\""), r.out());
+        assertTrue(r.out().strip().endsWith("}\n  }\n}"), r.out());
+        DeriveCommandTest.Run scalar = run("derive", "--format", "json", "examples/cs231n.net");
+        assertFalse(scalar.out().contains("matrix_form"), scalar.out());
+    }
+
+    @Test
     void aSmallNetworkKeepsItsScalarFormFirst(@TempDir Path dir) throws IOException {
         Path spec = dir.resolve("small.net");
         Files.writeString(spec, SMALL_MLP);
