@@ -65,6 +65,8 @@ final class TangentCertificate {
                 if (tape.unitNodes().containsKey(u.name())) definitions.put(u.name(), polynomial(u.definition(), u.name()));
             }
             objective = polynomial(network.objective(), "objective");
+            // Every unit the tape evaluates needs its equation here, or the induction has a gap.
+            polynomial = definitions.keySet().containsAll(units);
         } catch (IllegalArgumentException notPolynomial) {
             polynomial = false;
         }
