@@ -41,10 +41,15 @@ sum     : product (addOps+=('+' | '-') product)* ;
 product : unary (mulOps+=('*' | '/' | '@') unary)* ;
 unary   : '-' unary | power ;
 power   : atom ('^' unary)? ;
-atom    : number | call | ref | '(' sum ')' ;
+atom    : number | call | ref | slice | '(' sum ')' indices? ;
 number  : NUMBER | INT ;
 call    : ident '(' sum (',' sum)* ')' ;
 ref     : ident ('[' INT (',' INT)* ']')? ;
+// A slice has a range in at least one position (x[2:4], W[:,1]); x[2] stays an element.
+slice   : ident '[' (INT ',')* range (',' index)* ']' ;
+indices : '[' index (',' index)* ']' ;
+index   : INT | range ;
+range   : from=INT? ':' to=INT? ;
 
 // Keywords may also be used as names (a parameter called 'data' is fine).
 ident : ID | NETWORK | INPUT | TARGET | PARAM | ACTIVATION | LAYER | OBJECTIVE | INIT | DATA

@@ -86,6 +86,12 @@ final class SpecLanguageHelp {
               permute(X, a1, ..., an)         axis i of the result is axis ai of X
               batch_norm(X, gain, bias)       training mode: each channel (axis 2) over the batch
               flatten(X)                      the elements as one vector, row by row
+              x[2:4], W[:,1:2], W[2,:]        slices: one position per axis, 1-based with both ends
+                                              included (x[2:4] is x[2], x[3], x[4]); a:b, :b, a: or
+                                              : keeps the axis, a single number drops it (W[2,:] is
+                                              row 2 as a vector); (W @ x)[1:3] slices an expression
+              concat(A, B, ..., axis)         A, B, ... joined along the axis (optional: the last),
+                                              written last as a whole number; the other axes agree
               Values used twice inside a function (softmax's normaliser, a norm's mean) become units
               of their own, named after the unit: h.sum, Y.mean, H.weights.
               init W = 0 sets every element of W; init W[1,*] = 0 one row; 'init E2 = E1' starts E2

@@ -73,7 +73,7 @@ final class SpecWriter {
                 "init", "data", "assume", "optimizer", "lr", "all", "random", "dense", "sum", "mean", "transpose", "softmax",
                 "log_softmax", "logsumexp", "layer_norm", "rms_norm", "batch_norm", "cross_entropy", "attention",
                 "causal_attention", "conv1d", "conv2d", "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d", "reshape",
-                "permute", "flatten", "e"));
+                "permute", "flatten", "concat", "e"));
         names.addAll(Builtin.specNames());
         return names;
     }

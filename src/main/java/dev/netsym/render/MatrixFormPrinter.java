@@ -151,9 +151,13 @@ final class MatrixFormPrinter {
         // A batched product is named matmul, as the spec's @ would not read as a name.
         String op = v.operation().equals("@") ? "matmul" : v.operation();
         String which = v.args().size() > 1 ? "," + (v.argument() + 1) : "";
+        // A slice's Jacobian is named after the slice as written (x[2:4]), not its encoded positions.
+        String args = op.equals("slice")
+                ? "(" + slice(new TensorExpr.Opaque("slice", v.args(), v.sizes(), v.shape())).text() + ")"
+                : arguments(v.args(), v.sizes());
         String jacobian = latex
-                ? "J_{" + operator(op) + which + "}" + arguments(v.args(), v.sizes()) + "^{\\top}"
-                : "J_" + op + which + arguments(v.args(), v.sizes()) + "ᵀ";
+                ? "J_{" + operator(op) + which + "}" + args + "^{\\top}"
+                : "J_" + op + which + args + "ᵀ";
         // The gradient of a single number (a loss) needs no back-signal: Jᵀ·1 is Jᵀ.
         if (MatrixExpr.isNumber(v.cotangent(), 1)) return new Printed(jacobian, POSTFIX);
         return new Printed(jacobian + (latex ? "\\," : " ") + bracket(matrix(v.cotangent()), POSTFIX), PRODUCT);
@@ -189,11 +193,29 @@ final class MatrixFormPrinter {
             String axis = r.axis() == null ? "" : ", " + (r.axis() + 1);
             return atom(operator(r.mean() ? "mean" : "sum") + "(" + tensor(r.operand()).text() + axis + ")");
         }
+        if (e instanceof TensorExpr.Opaque o && o.operation().equals("slice")) return slice(o);
         if (e instanceof TensorExpr.Opaque o) {
             String op = o.operation().equals("@") ? "matmul" : o.operation();
             return atom(operator(op) + arguments(o.args(), o.sizes()));
         }
         throw new IllegalArgumentException("no printed form for " + e.getClass().getSimpleName());
+    }
+
+    /** A slice as the spec writes it, x[2:4] or W[:,1]: per axis its first and last element, and whether it is kept. */
+    private Printed slice(TensorExpr.Opaque o) {
+        TensorExpr x = o.args().get(0);
+        int[] shape = x.shape();
+        List<String> positions = new ArrayList<>();
+        String colon = latex ? "{:}" : ":";
+        for (int d = 0; d < shape.length; d++) {
+            int from = o.sizes().get(3 * d);
+            int to = o.sizes().get(3 * d + 1);
+            boolean kept = o.sizes().get(3 * d + 2) == 1;
+            if (!kept) positions.add(String.valueOf(from));
+            else if (from == 1 && to == shape[d]) positions.add(colon);
+            else positions.add((from == 1 ? "" : String.valueOf(from)) + colon + (to == shape[d] ? "" : String.valueOf(to)));
+        }
+        return new Printed(bracket(tensor(x), ATOM) + "[" + String.join(",", positions) + "]", POSTFIX);
     }
 
     private Printed power(TensorExpr.Power p) {

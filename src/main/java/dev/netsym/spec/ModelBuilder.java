@@ -493,7 +493,7 @@ final class ModelBuilder {
     /** The functions that take whole tensors (the builtins and declared activations apply element by element). */
     static final List<String> TENSOR_FUNCTIONS = List.of("sum", "mean", "transpose", "softmax", "log_softmax",
             "logsumexp", "flatten", "layer_norm", "rms_norm", "batch_norm", "cross_entropy", "attention", "causal_attention",
-            "conv1d", "conv2d", "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d", "reshape", "permute");
+            "conv1d", "conv2d", "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d", "reshape", "permute", "concat");
 
     /**
      * Converts expressions to tensors: a number, a scalar name or an element such as W[2,3] is a
@@ -610,7 +610,110 @@ final class ModelBuilder {
                 return value;
             }
             if (a.ref() != null) return ref(a.ref());
-            return sum(a.sum());
+            if (a.slice() != null) return namedSlice(a.slice());
+            Tensor inside = sum(a.sum());
+            if (a.indices() == null || inside == FAILED) return inside;
+            return slice(a.indices(), inside, "(" + abbreviate(a.sum().getText()) + ")", SlicePositions.of(a.indices()));
+        }
+
+        private Tensor namedSlice(SliceContext s) {
+            String base = s.ident().getText();
+            int[] shape = shapeOf(base);
+            if (shape == null && failedUnits.contains(base)) return FAILED;
+            List<SlicePositions.Position> positions = SlicePositions.of(s);
+            if (shape == null) {
+                error(s, "'" + base + "' is not a vector or matrix; " + base + SlicePositions.written(positions) + " slices nothing");
+                return zero();
+            }
+            return slice(s, Tensor.named(base, shape), base, positions);
+        }
+
+        /**
+         * One position per axis, 1-based with both ends included as everywhere in the spec: a
+         * number picks one element and drops its axis, a range keeps the axis with its elements.
+         */
+        private Tensor slice(ParserRuleContext at, Tensor x, String what, List<SlicePositions.Position> positions) {
+            int[] shape = x.shape();
+            String written = what + SlicePositions.written(positions);
+            if (shape.length == 0) {
+                error(at, written + ": " + what + " is a single number; only a vector or matrix can be sliced");
+                return zero();
+            }
+            if (positions.size() != shape.length) {
+                error(at, written + ": " + what + " has shape " + Tensor.describe(shape) + ", so a slice needs " + shape.length
+                        + (shape.length == 1 ? " position" : " positions, one per axis,") + " not " + positions.size());
+                return zero();
+            }
+            int[] from = new int[shape.length];
+            int[] to = new int[shape.length];
+            boolean fits = true;
+            for (int d = 0; d < shape.length; d++) {
+                SlicePositions.Position p = positions.get(d);
+                from[d] = !p.range() ? parseIndex(p.single()) : p.from() == null ? 1 : parseIndex(p.from());
+                to[d] = !p.range() ? from[d] : p.to() == null ? shape[d] : parseIndex(p.to());
+                String axis = shape.length == 1 ? "" : " of axis " + (d + 1);
+                if (from[d] < 1 || to[d] > shape[d] || to[d] < 1 || from[d] > shape[d]) {
+                    errorAt(p.start(), written + ": " + p.text() + " is outside " + what + " of shape " + Tensor.describe(shape)
+                            + " (positions" + axis + " are 1 to " + shape[d] + ")");
+                    fits = false;
+                } else if (from[d] > to[d]) {
+                    errorAt(p.start(), written + ": the range " + p.text() + axis + " is empty (a range a:b runs from a up to b, both included)");
+                    fits = false;
+                }
+            }
+            if (!fits) return zero();
+            Tensor out = x;
+            // From the last axis back, so that dropping an axis leaves the earlier ones where they were.
+            for (int d = shape.length - 1; d >= 0; d--) {
+                if (!positions.get(d).range()) out = out.take(d, new int[0], new int[] {from[d] - 1});
+                else if (from[d] != 1 || to[d] != shape[d]) out = out.slice(d, from[d] - 1, to[d], 1);
+            }
+            return charge(out.size(), at) ? out : zero();
+        }
+
+        /** concat(A, B, …) along the last axis, or along the axis written last as a whole number. */
+        private Tensor concat(CallContext c, List<SumContext> args) {
+            int count = args.size();
+            SumContext axisArgument = null;
+            if (count >= 2 && args.get(count - 1).getText().matches("-?[0-9]+")) {
+                axisArgument = args.get(count - 1);
+                count--;
+            }
+            if (count < 2) {
+                error(c, "concat takes two tensors or more, then the axis if not the last (concat(A, B) or concat(A, B, 1)), not "
+                        + count + (count == 1 ? " tensor" : " tensors"));
+                return zero();
+            }
+            List<Tensor> parts = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) parts.add(sum(args.get(i)));
+            if (failed(parts)) return FAILED;
+            boolean fits = true;
+            for (int i = 0; i < count; i++) {
+                if (parts.get(i).isScalar()) {
+                    error(args.get(i), "concat: argument " + (i + 1) + " is a single number; concat joins vectors and matrices");
+                    fits = false;
+                }
+            }
+            if (!fits) return zero();
+            Tensor first = parts.get(0);
+            Integer axis = axisArgument == null ? Integer.valueOf(first.rank() - 1) : axis(axisArgument, first);
+            if (axis == null) return zero();
+            for (int i = 1; i < count; i++) {
+                int[] a = first.shape();
+                int[] b = parts.get(i).shape();
+                boolean same = a.length == b.length;
+                for (int d = 0; same && d < a.length; d++) same = d == axis || a[d] == b[d];
+                if (!same) {
+                    error(args.get(i), "concat along axis " + (axis + 1) + ": argument " + (i + 1) + " has shape " + Tensor.describe(b)
+                            + ", argument 1 " + Tensor.describe(a) + (a.length == b.length
+                                    ? "; every axis but " + (axis + 1) + " must agree"
+                                    : "; they must have the same number of axes"));
+                    fits = false;
+                }
+            }
+            if (!fits) return zero();
+            Tensor out = Tensor.concatenate(axis, parts);
+            return charge(out.size(), c) ? out : zero();
         }
 
         private Expr number(Token t) {
@@ -628,6 +731,7 @@ final class ModelBuilder {
                 }
                 return denseSums();
             }
+            if (name.equals("concat")) return concat(c, args);
             if (TENSOR_FUNCTIONS.contains(name)) return tensorFunction(c, name, args);
             Optional<Builtin> builtin = Builtin.byName(name);
             int arity;
@@ -1497,6 +1601,10 @@ final class ModelBuilder {
 
     private void error(ParserRuleContext at, String message) {
         diagnostics.add(Diagnostic.error(pos(at), message));
+    }
+
+    private void errorAt(Token at, String message) {
+        diagnostics.add(Diagnostic.error(SpecParser.pos(at), message));
     }
 
     private boolean hasErrors() {

@@ -177,7 +177,33 @@ final class TensorViewBuilder {
             if (a.number() != null) return new TensorExpr.Constant(number.apply(a.number().getStart()));
             if (a.call() != null) return call(a.call());
             if (a.ref() != null) return ref(a.ref());
-            return sum(a.sum());
+            if (a.slice() != null) {
+                String base = a.slice().ident().getText();
+                if (statementNames.contains(base)) current.add(base);
+                return slice(new TensorExpr.Name(base, shapeOf.apply(base)), SlicePositions.of(a.slice()));
+            }
+            TensorExpr inside = sum(a.sum());
+            return a.indices() == null ? inside : slice(inside, SlicePositions.of(a.indices()));
+        }
+
+        /**
+         * A slice is shown by name, its positions as sizes: per axis the first and last element
+         * (1-based) and 1 when the axis is kept, 0 when a single number dropped it.
+         */
+        private TensorExpr slice(TensorExpr x, List<SlicePositions.Position> positions) {
+            int[] shape = x.shape();
+            List<Integer> sizes = new ArrayList<>();
+            List<Integer> kept = new ArrayList<>();
+            for (int d = 0; d < shape.length; d++) {
+                SlicePositions.Position p = positions.get(d);
+                int from = !p.range() ? Integer.parseInt(p.single().getText()) : p.from() == null ? 1 : Integer.parseInt(p.from().getText());
+                int to = !p.range() ? from : p.to() == null ? shape[d] : Integer.parseInt(p.to().getText());
+                sizes.add(from);
+                sizes.add(to);
+                sizes.add(p.range() ? 1 : 0);
+                if (p.range()) kept.add(to - from + 1);
+            }
+            return new TensorExpr.Opaque("slice", List.of(x), sizes, kept.stream().mapToInt(Integer::intValue).toArray());
         }
 
         private TensorExpr ref(RefContext r) {
@@ -207,6 +233,15 @@ final class TensorViewBuilder {
                 List<TensorExpr> converted = new ArrayList<>();
                 for (SumContext s : args) converted.add(sum(s));
                 return TensorExpr.apply(name, converted);
+            }
+            if (name.equals("concat")) {
+                // A whole number written last is the axis; the view keeps it as written.
+                int count = args.size();
+                List<Integer> sizes = new ArrayList<>();
+                if (args.get(count - 1).getText().matches("-?[0-9]+")) sizes.add(Integer.parseInt(args.get(--count).getText()));
+                List<TensorExpr> parts = new ArrayList<>();
+                for (int i = 0; i < count; i++) parts.add(sum(args.get(i)));
+                return new TensorExpr.Opaque(name, parts, sizes, callShapes.get(c));
             }
             TensorExpr x = sum(args.get(0));
             if ((name.equals("sum") || name.equals("mean")) && x.rank() > 0) {

@@ -7,7 +7,7 @@ import java.util.Random;
 /**
  * Random small tensor specs: a chain of tensor statements over a matrix input (products with
  * parameter matrices, biases, element-wise functions, norms, softmaxes, attention, pooling,
- * reshapes and permutations, residual branches, two branches whose weights start as copies),
+ * reshapes and permutations, slices and concat, residual branches, two branches whose weights start as copies),
  * an objective of the result, and initialisations that make classes (one symbol, zeros, copies,
  * whole tensors at 0). The same seed gives the same spec.
  */
@@ -58,7 +58,7 @@ final class RandomTensorSpecs {
 
         private String step(String h) {
             String value;
-            switch (r.nextInt(11)) {
+            switch (r.nextInt(12)) {
                 case 0, 1 -> {
                     int out = 2 + r.nextInt(2);
                     value = h + " @ " + matrix(cols, out);
@@ -100,6 +100,15 @@ final class RandomTensorSpecs {
                     value = r.nextBoolean()
                             ? "reshape(reshape(" + h + ", " + (rows * cols) + "), " + rows + ", " + cols + ")"
                             : "permute(" + activation("permute(" + h + ", 2, 1)") + ", 2, 1)";
+                }
+                case 10 -> {
+                    // A fused product split by slices, or the columns rotated by a slice and concat.
+                    if (r.nextBoolean() || cols < 2) {
+                        String fused = "(" + h + " @ " + matrix(cols, 2 * cols) + ")";
+                        value = fused + "[:, 1:" + cols + "] + " + activation(fused + "[:, " + (cols + 1) + ":]");
+                    } else {
+                        value = "concat(" + h + "[:, 2:], " + activation(h + "[:, 1:1]") + ")";
+                    }
                 }
                 default -> value = h + " + " + activation(h + " @ " + matrix(cols, cols));
             }

@@ -98,6 +98,26 @@ class MatrixGradientsTest {
         assertTrue(checked.text().contains("∂L/∂R = (J_softmax(R x)ᵀ δ_gate) xᵀ"), checked.text());
     }
 
+    /** A fused projection split by slices, a slice of a parenthesised product, and concat along both axes. */
+    private static final String SLICES = """
+            input X[3,4], x[4]
+            target T[3,6]
+            param W[4,6], U[5,4], v[4]
+            P = X @ W
+            A = P[:, 1:2]
+            B = tanh(P[:, 3:])
+            H = concat(A, B, 2)
+            G = concat(H, H[1:1, :] * sum(v), 1)
+            objective sum((H - T)^2) + sum(G[4:, 2]) + sum(W[2, :] * P[3, 1:6]) + (U @ x)[5] + sum((U @ v)[2:5] * x)
+            """;
+
+    @Test
+    void slicesAndConcatMatchTheScalarGradients() {
+        Form checked = assertAgrees(Netsym.parse(SLICES), 3);
+        assertTrue(checked.text().contains("J_slice(P[:,3:])ᵀ"), checked.text());
+        assertTrue(checked.text().contains("J_concat,1(A, B, 2)ᵀ"), checked.text());
+    }
+
     @Test
     void zeroGateMatchesTheScalarGradients() throws IOException {
         assertAgrees(Netsym.read(Path.of("examples/zero-gate.net")), 3);
@@ -518,7 +538,43 @@ class MatrixGradientsTest {
                 Arr x = tensor(o.args().get(0));
                 return softmax(x, axisOf(o, x));
             }
+            if (e instanceof TensorExpr.Opaque o && o.operation().equals("slice")) {
+                Arr x = tensor(o.args().get(0));
+                int[] outShape = o.shape();
+                double[] out = new double[Tensor.size(outShape)];
+                int[] index = new int[outShape.length];
+                for (int flat = 0; flat < out.length; flat++) {
+                    unflatten(flat, outShape, index);
+                    out[flat] = x.at(sliceSource(o.sizes(), x.shape.length, index));
+                }
+                return new Arr(outShape, out);
+            }
+            if (e instanceof TensorExpr.Opaque o && o.operation().equals("concat")) {
+                List<Arr> parts = o.args().stream().map(this::tensor).toList();
+                int axis = axisOf(o, parts.get(0));
+                int[] outShape = o.shape();
+                double[] out = new double[Tensor.size(outShape)];
+                int[] index = new int[outShape.length];
+                for (int flat = 0; flat < out.length; flat++) {
+                    unflatten(flat, outShape, index);
+                    int[] within = index.clone();
+                    int part = 0;
+                    while (within[axis] >= parts.get(part).shape[axis]) within[axis] -= parts.get(part++).shape[axis];
+                    out[flat] = parts.get(part).at(within);
+                }
+                return new Arr(outShape, out);
+            }
             throw new AssertionError("the test evaluator has no rule for " + e);
+        }
+
+        /** Where element {@code index} of a slice sits in the sliced tensor: sizes are (first, last, kept) per axis, 1-based. */
+        private static int[] sliceSource(List<Integer> sizes, int rank, int[] index) {
+            int[] source = new int[rank];
+            int next = 0;
+            for (int d = 0; d < rank; d++) {
+                source[d] = sizes.get(3 * d) - 1 + (sizes.get(3 * d + 2) == 1 ? index[next++] : 0);
+            }
+            return source;
         }
 
         Arr matrix(MatrixExpr e) {
@@ -553,6 +609,38 @@ class MatrixGradientsTest {
             if (e instanceof MatrixExpr.Vjp v && v.operation().equals("softmax")) {
                 Arr x = tensor(v.args().get(0));
                 return softmaxVjp(x, axisOf(new TensorExpr.Opaque("softmax", v.args(), v.sizes(), x.shape), x), matrix(v.cotangent()));
+            }
+            if (e instanceof MatrixExpr.Vjp v && v.operation().equals("slice")) {
+                // Each element of the back-signal goes back to the position it was sliced from; the rest get 0.
+                Arr g = matrix(v.cotangent());
+                double[] out = new double[Tensor.size(v.shape())];
+                Arr into = new Arr(v.shape(), out);
+                int[] index = new int[g.shape.length];
+                for (int flat = 0; flat < g.values.length; flat++) {
+                    unflatten(flat, g.shape, index);
+                    int[] source = sliceSource(v.sizes(), v.shape().length, index);
+                    int at = 0;
+                    for (int d = 0; d < source.length; d++) at = at * v.shape()[d] + source[d];
+                    out[at] += g.values[flat];
+                }
+                return into;
+            }
+            if (e instanceof MatrixExpr.Vjp v && v.operation().equals("concat")) {
+                // The part of the back-signal that lies over argument k, along the joined axis.
+                Arr g = matrix(v.cotangent());
+                Arr first = tensor(v.args().get(0));
+                int axis = axisOf(new TensorExpr.Opaque("concat", v.args(), v.sizes(), g.shape), first);
+                int offset = 0;
+                for (int k = 0; k < v.argument(); k++) offset += v.args().get(k).shape()[axis];
+                double[] out = new double[Tensor.size(v.shape())];
+                int[] index = new int[v.shape().length];
+                for (int flat = 0; flat < out.length; flat++) {
+                    unflatten(flat, v.shape(), index);
+                    int[] over = index.clone();
+                    over[axis] += offset;
+                    out[flat] = g.at(over);
+                }
+                return new Arr(v.shape(), out);
             }
             throw new AssertionError("the test evaluator has no rule for " + e);
         }

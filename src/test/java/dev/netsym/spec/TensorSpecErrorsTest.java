@@ -45,6 +45,33 @@ class TensorSpecErrorsTest {
                 "3:5: error: permute: [1, 1] is not an order of the 2 axes of [2,3] (write each axis 1 to 2 once)"),
             Arguments.of("a pooling window larger than the input", HEAD + "y = max_pool1d(x, 4)\nobjective sum(y)\n",
                 "3:5: error: max_pool1d: a window of 4 does not fit in the shape [3]"),
+            Arguments.of("a slice starting before the first element", HEAD + "y = x[0:2]\nobjective sum(y)\n",
+                "3:7: error: x[0:2]: 0:2 is outside x of shape [3] (positions are 1 to 3)"),
+            Arguments.of("a slice past the last column", HEAD + "y = W[:, 2:4]\nobjective sum(y)\n",
+                "3:10: error: W[:,2:4]: 2:4 is outside W of shape [4,3] (positions of axis 2 are 1 to 3)"),
+            Arguments.of("an empty range", HEAD + "y = x[3:2]\nobjective sum(y)\n",
+                "3:7: error: x[3:2]: the range 3:2 is empty (a range a:b runs from a up to b, both included)"),
+            Arguments.of("a slice with too few positions", HEAD + "y = W[1:2]\nobjective sum(y)\n",
+                "3:5: error: W[1:2]: W has shape [4,3], so a slice needs 2 positions, one per axis, not 1"),
+            Arguments.of("a slice of a number", HEAD + "y = w[1:2]\nobjective sum(y) + w\n",
+                "3:5: error: 'w' is not a vector or matrix; w[1:2] slices nothing"),
+            Arguments.of("a slice of an expression outside its shape", HEAD + "y = (W @ x)[2:5]\nobjective sum(y)\n",
+                "3:13: error: (W@x)[2:5]: 2:5 is outside (W@x) of shape [4] (positions are 1 to 4)"),
+            Arguments.of("concat of shapes that differ", HEAD + "y = concat(W, X)\nobjective sum(y)\n",
+                "3:15: error: concat along axis 2: argument 2 has shape [2,3], argument 1 [4,3]; every axis but 2 must agree"),
+            Arguments.of("concat of a matrix and a vector", HEAD + "y = concat(X, x, 1)\nobjective sum(y)\n",
+                "3:15: error: concat along axis 1: argument 2 has shape [3], argument 1 [2,3]; they must have the same number of axes"),
+            Arguments.of("concat along an axis that does not exist", HEAD + "y = concat(X, X, 3)\nobjective sum(y)\n",
+                "3:18: error: axis 3 does not exist in a tensor of shape [2,3] (axes are 1 to 2, or -1 to -2 from the last)"),
+            Arguments.of("concat of one tensor", HEAD + "y = concat(X, 2)\nobjective sum(y)\n",
+                "3:5: error: concat takes two tensors or more, then the axis if not the last (concat(A, B) or concat(A, B, 1)), not 1 tensor"),
+            Arguments.of("concat of a number", HEAD + "y = concat(x, w)\nobjective sum(y)\n",
+                "3:15: error: concat: argument 2 is a single number; concat joins vectors and matrices"),
+            Arguments.of("every slice and concat error in one run", HEAD + "y = x[1:4]\nz = concat(W, X)\nv = W[5, :]\n"
+                    + "objective sum(y) + sum(z) + sum(v)\n",
+                "3:7: error: x[1:4]: 1:4 is outside x of shape [3] (positions are 1 to 3)\n"
+                    + "4:15: error: concat along axis 2: argument 2 has shape [2,3], argument 1 [4,3]; every axis but 2 must agree\n"
+                    + "5:7: error: W[5,:]: 5 is outside W of shape [4,3] (positions of axis 1 are 1 to 4)"),
             Arguments.of("all errors in one run", HEAD + "y = V @ x\nz = x + W @ x\nobjective sum(y) + sum(z)\n",
                 "3:9: error: @: the shapes [2,2] and [3] do not fit (the left's last axis has 2, the right's first has 3)\n"
                     + "4:5: error: +: the shapes [3] and [4] do not fit together (an axis must have the same size in both, or size 1)"));
