@@ -2,9 +2,8 @@ package dev.netsym.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.netsym.robust.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,17 +20,10 @@ class MatrixFormCommandTest {
             objective (y - t)^2
             """;
 
-    private static DeriveCommandTest.Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new DeriveCommandTest.Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void loraDerivationOpensWithTheMatrixForm() {
-        DeriveCommandTest.Run r = run("derive", "examples/lora.net");
-        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        CliRun r = CliRun.of("derive", "examples/lora.net");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertEquals("", r.err());
         assertTrue(r.out().startsWith("""
                 Gradients in matrix form
@@ -53,12 +45,12 @@ class MatrixFormCommandTest {
 
     @Test
     void jsonCarriesTheMatrixFormAndOnlyForTensorSpecs() {
-        DeriveCommandTest.Run r = run("derive", "--format", "json", "examples/lora.net");
-        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        CliRun r = CliRun.of("derive", "--format", "json", "examples/lora.net");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertTrue(r.out().contains("\"matrix_form\": {\n    \"forward\": {\n      \"y\": \"W x + B (A x)\"\n    },"), r.out());
         assertTrue(r.out().contains("\"∂L/∂A\": \"(Bᵀ δ_y) xᵀ\""), r.out());
         assertTrue(r.out().strip().endsWith("}\n  }\n}"), r.out());
-        DeriveCommandTest.Run scalar = run("derive", "--format", "json", "examples/cs231n.net");
+        CliRun scalar = CliRun.of("derive", "--format", "json", "examples/cs231n.net");
         assertFalse(scalar.out().contains("matrix_form"), scalar.out());
     }
 
@@ -66,8 +58,8 @@ class MatrixFormCommandTest {
     void aSmallNetworkKeepsItsScalarFormFirst(@TempDir Path dir) throws IOException {
         Path spec = dir.resolve("small.net");
         Files.writeString(spec, SMALL_MLP);
-        DeriveCommandTest.Run r = run("derive", spec.toString());
-        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        CliRun r = CliRun.of("derive", spec.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertTrue(r.out().startsWith("Units\n"), r.out());
         String matrix = r.out().substring(r.out().indexOf("Gradients in matrix form"));
         assertTrue(r.out().indexOf("∂L/∂W[1,1]") < r.out().indexOf("Gradients in matrix form"), r.out());
@@ -87,8 +79,8 @@ class MatrixFormCommandTest {
 
     @Test
     void aChosenParameterShowsOnlyItsTensor() {
-        DeriveCommandTest.Run r = run("derive", "examples/lora.net", "--param", "B[1,1]");
-        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        CliRun r = CliRun.of("derive", "examples/lora.net", "--param", "B[1,1]");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertTrue(r.out().contains("  ∂L/∂B = δ_y (A x)ᵀ\n"), r.out());
         assertFalse(r.out().contains("∂L/∂W ="), r.out());
         assertFalse(r.out().contains("∂L/∂A ="), r.out());
@@ -96,8 +88,8 @@ class MatrixFormCommandTest {
 
     @Test
     void anOperationShownByNameIsAJacobianStep() {
-        DeriveCommandTest.Run r = run("derive", "examples/attention-zero-query.net");
-        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        CliRun r = CliRun.of("derive", "examples/attention-zero-query.net");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertTrue(r.out().contains("  δ_H = J_layer_norm,1(H, g, b)ᵀ δ_Y\n"), r.out());
         assertTrue(r.out().contains("  ∂L/∂Wo = attention(Q, K, V)ᵀ δ_H\n"), r.out());
         assertTrue(r.out().contains("  δ_Q = J_attention,1(Q, K, V)ᵀ (δ_H Woᵀ)\n"), r.out());
@@ -106,8 +98,8 @@ class MatrixFormCommandTest {
 
     @Test
     void aDenseNetworkIsWrittenLayerByLayer() {
-        DeriveCommandTest.Run r = run("derive", "examples/dense-mnist.net");
-        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        CliRun r = CliRun.of("derive", "examples/dense-mnist.net");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertTrue(r.out().startsWith("Gradients in matrix form\n"), r.out());
         assertTrue(r.out().contains("""
                   δ_out = 𝟙
@@ -123,15 +115,15 @@ class MatrixFormCommandTest {
 
     @Test
     void scalarSpecsHaveNoMatrixForm() {
-        DeriveCommandTest.Run r = run("derive", DeriveCommandTest.CS231N);
-        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        CliRun r = CliRun.of("derive", DeriveCommandTest.CS231N);
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertFalse(r.out().contains("matrix form"), r.out());
     }
 
     @Test
     void latexHasTheMatrixFormBeforeTheScalarGradients() {
-        DeriveCommandTest.Run r = run("latex", "examples/lora.net");
-        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        CliRun r = CliRun.of("latex", "examples/lora.net");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         String tex = r.out();
         int matrix = tex.indexOf("\\section*{Gradients in matrix form}");
         assertTrue(matrix > 0, tex);
@@ -144,8 +136,8 @@ class MatrixFormCommandTest {
 
     @Test
     void latexWritesDenseLayersWithTheirNamesAbove() {
-        DeriveCommandTest.Run r = run("latex", "examples/dense-mnist.net", "--fragment");
-        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        CliRun r = CliRun.of("latex", "examples/dense-mnist.net", "--fragment");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertTrue(r.out().contains("\\delta_{z_{\\mathit{h1}}} &= \\tanh'(z_{\\mathit{h1}}) \\odot \\delta_{\\mathit{h1}}"), r.out());
         assertTrue(r.out().contains("\\frac{\\partial L}{\\partial W^{\\mathit{h1}}} &= \\delta_{z_{\\mathit{h1}}}\\, x^{\\top}"), r.out());
     }

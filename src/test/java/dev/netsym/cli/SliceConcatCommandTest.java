@@ -3,9 +3,8 @@ package dev.netsym.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netsym.robust.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,21 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SliceConcatCommandTest {
     private static final String EXAMPLE = "examples/fused-qkv-zero-qk.net";
 
-    private static DeriveCommandTest.Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new DeriveCommandTest.Run(exit, out.toString(), err.toString());
-    }
-
     /**
      * Q and K are the first 8 columns of the fused product, both at 0: the scores Q Kᵀ are 0, and
      * ∂L/∂Q is a multiple of K, ∂L/∂K of Q, so both stay 0 forever; every other weight moves.
      */
     @Test
     void proveFreezesTheQueryAndKeyColumnsOfTheFusedWeight() {
-        DeriveCommandTest.Run r = run("prove", EXAMPLE);
-        assertEquals(ExitCodes.OK, r.exit(), r.err() + r.out());
+        CliRun r = CliRun.of("prove", EXAMPLE);
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err() + r.out());
         assertTrue(r.out().contains("""
                   and these never move from their initial values:
                     32 parameters: Wqkv[1,1], Wqkv[1,2], Wqkv[1,3], ..., Wqkv[4,8]
@@ -43,8 +35,8 @@ class SliceConcatCommandTest {
 
     @Test
     void deriveShowsTheSlicesAndTheirJacobianSteps() {
-        DeriveCommandTest.Run r = run("derive", EXAMPLE);
-        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        CliRun r = CliRun.of("derive", EXAMPLE);
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertTrue(r.out().contains("""
                   Q = QKV[:,:4]
                   K = QKV[:,5:8]
@@ -67,8 +59,8 @@ class SliceConcatCommandTest {
                 V = W[0, 1:1]
                 objective sum(Q) + sum(K) + sum(V)
                 """);
-        DeriveCommandTest.Run r = run("check", spec.toString());
-        assertEquals(ExitCodes.BAD_SPEC, r.exit(), r.out());
+        CliRun r = CliRun.of("check", spec.toString());
+        assertEquals(ExitCodes.BAD_SPEC, r.exitCode(), r.out());
         assertEquals(spec + ":3:10: error: W[:,2:4]: 2:4 is outside W of shape [4,3] (positions of axis 2 are 1 to 3)\n"
                 + spec + ":4:18: error: axis 3 does not exist in a tensor of shape [4,3] (axes are 1 to 2, or -1 to -2 from the last)\n"
                 + spec + ":5:7: error: W[0,1:1]: 0 is outside W of shape [4,3] (positions of axis 1 are 1 to 4)\n", r.err());
