@@ -78,8 +78,8 @@ public final class LawsDocumentRenderer {
                 + " $h(\\theta) = \\sum_{i \\le j} q_{ij} \\theta_i \\theta_j + \\sum_i c_i \\theta_i$ by exactly"
                 + " $-\\eta \\langle \\nabla h, g\\rangle + \\eta^2 \\sum_{i \\le j} q_{ij} g_i g_j"
                 + " = \\eta^2 \\sum_{i \\le j} q_{ij} g_i g_j$, which is $O(\\eta^2)$.");
-        List<String> scope = LawsSentences.scope(laws);
-        out.println(LatexExprPrinter.escape(scope.get(scope.size() - LawsSentences.driftRuns(laws).size() - 1)) + "\n");
+        out.println(LatexExprPrinter.escape(LawsSentences.OTHER_OPTIMISERS).replace("O(eta\\textasciicircum{}2)", "$O(\\eta^2)$")
+                + "\n");
         List<String> runs = LawsSentences.driftRuns(laws);
         if (!runs.isEmpty()) {
             out.println(LatexExprPrinter.escape(runs.get(0)));

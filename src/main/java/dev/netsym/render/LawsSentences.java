@@ -13,6 +13,11 @@ final class LawsSentences {
     /** Beside a law that holds at random points modulo a prime but has no proof. */
     static final String UNPROVED = "not proved: exact modular identity tests at random points only";
 
+    /** What momentum and Adam do to a law, in words (the runs below show it). */
+    static final String OTHER_OPTIMISERS = "Heavy-ball momentum also moves a law by O(eta^2) per step (each update sums past"
+            + " gradients, each orthogonal to grad h where it was taken); Adam, RMSprop and other per-coordinate scalings"
+            + " move it at first order, since their update is not a multiple of the gradient: they do not conserve it.";
+
     private LawsSentences() {}
 
     /** "Count: 3 independent conservation laws, for every dataset, on one activation region". */
@@ -95,9 +100,7 @@ final class LawsSentences {
                 + " full-batch step (g the gradient, q the coefficients of h), which is O(eta^2).");
         ConservationLaws.Law first = laws.driftLaw();
         if (first != null) lines.add("For the law " + LawPatterns.text(first) + ": " + LawPatterns.drift(first) + ".");
-        lines.add("Heavy-ball momentum also moves a law by O(eta^2) per step (each update sums past gradients, each"
-                + " orthogonal to grad h where it was taken); Adam, RMSprop and other per-coordinate scalings move it at"
-                + " first order, since their update is not a multiple of the gradient: they do not conserve it.");
+        lines.add(OTHER_OPTIMISERS);
         lines.addAll(driftRuns(laws));
         return lines;
     }
