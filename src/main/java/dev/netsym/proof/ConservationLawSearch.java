@@ -101,7 +101,7 @@ public final class ConservationLawSearch {
 
     /** What one activation region (its samples) showed. */
     private record Region(List<Rational[]> points, List<RegionEvaluator.Pieces> pieces, int patterns,
-            int lieRank, int depth, List<ConservationLaws.Law> unproved) {}
+            boolean everyUnitSplit, int lieRank, int depth, List<ConservationLaws.Law> unproved) {}
 
     /**
      * Laws proved so far (they hold on every region and for every dataset) and the span of their
@@ -165,7 +165,8 @@ public final class ConservationLawSearch {
                 }
             }
             if (best == null || lie.rank() > best.lieRank()) {
-                best = new Region(List.copyOf(points), List.copyOf(pieces), distinctPatterns(), lie.rank(), depth, unproved);
+                best = new Region(List.copyOf(points), List.copyOf(pieces), distinctPatterns(),
+                        piecewise && everyPieceSeenTwice(), lie.rank(), depth, unproved);
             }
             if (lie.rank() == parameters - found.proved.size()) break;
         }
@@ -192,11 +193,12 @@ public final class ConservationLawSearch {
         }
         int proved = found.proved.size();
         ConservationLaws laws = new ConservationLaws(network.data().isEmpty(), points.size(), piecewise, best.patterns(),
-                parameters, best.lieRank(), best.depth(), count, proved == count, byDegree(listed), found.dependent, 2,
+                best.everyUnitSplit(), parameters, best.lieRank(), best.depth(), count, proved == count, byDegree(listed), found.dependent, 2,
                 field.modulus(), null);
         if (laws.driftLaw() == null) return laws;
         LawDrift drift = LawDrift.measure(network, tape, evaluator, laws.driftLaw(), random).orElse(null);
-        return new ConservationLaws(laws.everyDataset(), laws.samples(), piecewise, laws.activationPatterns(), parameters,
+        return new ConservationLaws(laws.everyDataset(), laws.samples(), piecewise, laws.activationPatterns(),
+                laws.everyUnitSplit(), parameters,
                 laws.lieRank(), laws.bracketDepth(), count, laws.certified(), laws.laws(), laws.dependentLaws(), 2,
                 field.modulus(), drift);
     }

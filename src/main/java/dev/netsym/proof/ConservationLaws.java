@@ -12,6 +12,7 @@ import java.util.List;
  * @param samples         how many samples' fields generated the Lie algebra
  * @param piecewise       whether the network has relu-type units, so that the count is per activation region
  * @param activationPatterns how many distinct activation patterns those samples have at the chosen point
+ * @param everyUnitSplit  whether every relu-type unit takes both pieces over the samples (no unit dead for all of them)
  * @param parameters      the dimension D of the parameter space
  * @param lieRank         the dimension r of the Lie algebra at a random point (proved ≥ r; = r when certified)
  * @param bracketDepth    the longest brackets computed
@@ -29,6 +30,7 @@ public record ConservationLaws(
         int samples,
         boolean piecewise,
         int activationPatterns,
+        boolean everyUnitSplit,
         int parameters,
         int lieRank,
         int bracketDepth,

@@ -52,7 +52,8 @@ final class LawsSentences {
         if (laws.piecewise()) {
             lines.add("Activation region: that of a random point where the samples show " + laws.activationPatterns()
                     + " activation pattern" + (laws.activationPatterns() == 1 ? "" : "s")
-                    + (laws.everyDataset() ? " and every relu-type unit takes both pieces over them" : "")
+                    + (laws.everyUnitSplit() ? " and every relu-type unit takes both pieces over them"
+                            : " and some relu-type unit keeps one piece for all of them (its laws may be this region's only)")
                     + "; the count holds for parameters in that region.");
         }
         return lines;
