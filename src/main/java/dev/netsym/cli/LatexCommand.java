@@ -124,7 +124,7 @@ final class LatexCommand implements Command {
             if (arguments.get(LAWS)) {
                 phase.accept("finding the conservation laws");
                 try {
-                    laws = LawsCommand.search(network);
+                    laws = LawsCommand.search(network, 2);
                 } catch (ConservationLawSearch.Unsupported e) {
                     messages.println(input.displayName() + ": error: --laws cannot use the exact method here: " + e.getMessage());
                     return ExitCodes.BAD_SPEC;

@@ -46,6 +46,8 @@ public final class ConservationLawSearch {
     /** Beyond these the dense modular linear algebra here would take minutes. */
     public static final int MAX_PARAMETERS = 400;
     public static final int MAX_BLOCK = 700;
+    /** Degree 3 solves one dense system over every monomial of degree ≤ 3: 1,770 unknowns at D = 20. */
+    public static final int MAX_CUBIC_PARAMETERS = 20;
     static final int MAX_BRACKET_DEPTH = 6;
     private static final int SATURATION_MISSES = 16;
     private static final int REGION_ATTEMPTS = 20;
@@ -94,9 +96,15 @@ public final class ConservationLawSearch {
         this.piecewise = hasPieces;
     }
 
-    /** The count and the laws up to {@code degree} (1 or 2), proved by {@code certifier}. */
+    /** The count and the laws up to {@code degree} (2 or 3), proved by {@code certifier}. */
+    public static ConservationLaws run(Network network, long seed, LawCertifier certifier, int degree) throws Unsupported {
+        if (degree < 2 || degree > 3) throw new IllegalArgumentException("degree " + degree);
+        return new ConservationLawSearch(network, seed).search(certifier, degree);
+    }
+
+    /** The count and the laws up to degree 2. */
     public static ConservationLaws run(Network network, long seed, LawCertifier certifier) throws Unsupported {
-        return new ConservationLawSearch(network, seed).search(certifier);
+        return run(network, seed, certifier, 2);
     }
 
     /** What one activation region (its samples) showed. */
@@ -126,7 +134,7 @@ public final class ConservationLawSearch {
      * proved laws account for D − rank. Laws no tangent proves are tried with computer algebra
      * at the end, on the region whose rank came highest.
      */
-    private ConservationLaws search(LawCertifier certifier) throws Unsupported {
+    private ConservationLaws search(LawCertifier certifier, int degree) throws Unsupported {
         theta0 = randomPoint();
         Found found = new Found();
         Region best = null;
@@ -170,13 +178,20 @@ public final class ConservationLawSearch {
             }
             if (lie.rank() == parameters - found.proved.size()) break;
         }
-        useSamples(best.points(), best.pieces());
         int count = parameters - best.lieRank();
+        List<ConservationLaws.Law> unproved = new ArrayList<>(best.unproved());
+        if (degree == 3 && found.proved.size() < count) {
+            // Over every region's samples, like the full quadratic search: laws of one region drop out.
+            useSamples(allPoints, allPieces);
+            TangentCertificate tangents = new TangentCertificate(network, tape, evaluator, field, points, pieces, random);
+            unproved.addAll(proveLaws(cubicLaws(), tangents, found));
+        }
+        useSamples(best.points(), best.pieces());
         List<ConservationLaws.Law> listed = new ArrayList<>(found.proved);
         if (found.proved.size() < count) {
             if (tooLarge != null) throw new Unsupported(tooLarge);
             List<ConservationLaws.Law> symbolic = new ArrayList<>();
-            for (ConservationLaws.Law law : best.unproved()) {
+            for (ConservationLaws.Law law : unproved) {
                 if (found.gradients.independentOf(lawGradient(law, theta0))) symbolic.add(law);
             }
             List<ConservationLaws.Law> unprovedListed = new ArrayList<>();
@@ -193,13 +208,13 @@ public final class ConservationLawSearch {
         }
         int proved = found.proved.size();
         ConservationLaws laws = new ConservationLaws(network.data().isEmpty(), points.size(), piecewise, best.patterns(),
-                best.everyUnitSplit(), parameters, best.lieRank(), best.depth(), count, proved == count, byDegree(listed), found.dependent, 2,
+                best.everyUnitSplit(), parameters, best.lieRank(), best.depth(), count, proved == count, byDegree(listed), found.dependent, degree,
                 field.modulus(), null);
         if (laws.driftLaw() == null) return laws;
         LawDrift drift = LawDrift.measure(network, tape, evaluator, laws.driftLaw(), random).orElse(null);
         return new ConservationLaws(laws.everyDataset(), laws.samples(), piecewise, laws.activationPatterns(),
                 laws.everyUnitSplit(), parameters,
-                laws.lieRank(), laws.bracketDepth(), count, laws.certified(), laws.laws(), laws.dependentLaws(), 2,
+                laws.lieRank(), laws.bracketDepth(), count, laws.certified(), laws.laws(), laws.dependentLaws(), degree,
                 field.modulus(), drift);
     }
 
@@ -243,9 +258,9 @@ public final class ConservationLawSearch {
      * The laws of this region's samples proved by their tangent are added to {@code found} when
      * independent of it; returns those no tangent proves (still independent of {@code found}).
      */
-    private List<ConservationLaws.Law> proveLaws(List<long[]> vectors, TangentCertificate tangents, Found found) {
+    private List<ConservationLaws.Law> proveLaws(List<ConservationLaws.Law> laws, TangentCertificate tangents, Found found) {
         List<ConservationLaws.Law> unproved = new ArrayList<>();
-        for (ConservationLaws.Law law : byDegree(holdingAtRandomPoint(toLaws(vectors)))) {
+        for (ConservationLaws.Law law : byDegree(holdingAtRandomPoint(laws))) {
             if (!found.gradients.independentOf(lawGradient(law, theta0))) {
                 found.dependent++;
                 continue;
@@ -539,48 +554,64 @@ public final class ConservationLawSearch {
         return v;
     }
 
-    // --- laws of degree ≤ 2 ---
-
-    /** A monomial θ_i·θ_j (j ≥ i), or θ_i alone when j < 0. */
-    private record Monomial(int i, int j) {}
+    // --- polynomial laws ---
 
     /** The laws of degree ≤ 2, or with {@code squaresOnly} those whose quadratic part is diagonal. */
-    private List<long[]> quadraticLaws(boolean squaresOnly) throws Unsupported {
+    private List<ConservationLaws.Law> quadraticLaws(boolean squaresOnly) throws Unsupported {
         List<long[]> torus = torus();
-        Map<String, List<Monomial>> blocks = new LinkedHashMap<>();
+        Map<String, List<int[]>> blocks = new LinkedHashMap<>();
         for (int i = 0; i < parameters; i++) {
-            blocks.computeIfAbsent(weightKey(torus, i, -1, true), k -> new ArrayList<>()).add(new Monomial(i, -1));
+            blocks.computeIfAbsent(weightKey(torus, i, -1, true), k -> new ArrayList<>()).add(new int[] {i});
             for (int j = i; j < (squaresOnly ? i + 1 : parameters); j++) {
-                blocks.computeIfAbsent(weightKey(torus, i, j, false), k -> new ArrayList<>()).add(new Monomial(i, j));
+                blocks.computeIfAbsent(weightKey(torus, i, j, false), k -> new ArrayList<>()).add(new int[] {i, j});
             }
         }
-        List<List<Monomial>> unknowns = new ArrayList<>(blocks.values());
+        List<List<int[]>> unknowns = new ArrayList<>(blocks.values());
         int largest = unknowns.stream().mapToInt(List::size).max().orElse(0);
         if (largest > MAX_BLOCK) {
             throw new Unsupported("its quadratic conservation laws form a linear system of " + largest
                     + " unknowns that its rescaling symmetries do not split; the exact method handles at most "
                     + MAX_BLOCK);
         }
+        return solve(unknowns);
+    }
+
+    /**
+     * The laws of degree ≤ 3: one system over every monomial (a cubic law's gradient mixes
+     * torus weights, so the blocks above do not split it), hence the size limit.
+     */
+    private List<ConservationLaws.Law> cubicLaws() throws Unsupported {
+        if (parameters > MAX_CUBIC_PARAMETERS) {
+            throw new Unsupported("the laws of degree 2 account for fewer than the count, and the search of degree 3"
+                    + " (one linear system over every monomial) handles at most " + MAX_CUBIC_PARAMETERS
+                    + " parameters, not " + parameters + "; without --degree 3 the count is given as an upper bound");
+        }
+        List<int[]> monomials = new ArrayList<>();
+        for (int i = 0; i < parameters; i++) {
+            monomials.add(new int[] {i});
+            for (int j = i; j < parameters; j++) {
+                monomials.add(new int[] {i, j});
+                for (int k = j; k < parameters; k++) monomials.add(new int[] {i, j, k});
+            }
+        }
+        return solve(List.of(monomials));
+    }
+
+    /** Each block's laws: its coefficients solve ⟨∇h, ∇ℓ_s⟩ = 0 at random points for every sample. */
+    private List<ConservationLaws.Law> solve(List<List<int[]>> unknowns) {
         List<ModularEchelon> systems = new ArrayList<>();
-        for (List<Monomial> block : unknowns) systems.add(new ModularEchelon(field, block.size()));
+        for (List<int[]> block : unknowns) systems.add(new ModularEchelon(field, block.size()));
         saturate(systems, (theta, g) -> {
             List<long[]> rows = new ArrayList<>();
-            for (List<Monomial> block : unknowns) {
+            for (List<int[]> block : unknowns) {
                 long[] row = new long[block.size()];
                 for (int u = 0; u < row.length; u++) row[u] = coefficient(block.get(u), theta, g);
                 rows.add(row);
             }
             return rows;
         });
-        List<long[]> laws = new ArrayList<>();
-        for (int b = 0; b < unknowns.size(); b++) {
-            for (long[] solution : systems.get(b).nullSpace()) {
-                long[] law = new long[monomialIndexSize()];
-                List<Monomial> block = unknowns.get(b);
-                for (int u = 0; u < solution.length; u++) law[monomialIndex(block.get(u))] = solution[u];
-                laws.add(law);
-            }
-        }
+        List<ConservationLaws.Law> laws = new ArrayList<>();
+        for (int b = 0; b < unknowns.size(); b++) laws.addAll(toLaws(systems.get(b).nullSpace(), unknowns.get(b)));
         return laws;
     }
 
@@ -598,18 +629,15 @@ public final class ConservationLawSearch {
         return torus;
     }
 
-    /** ∂/∂(coefficient of m) of ⟨∇h(θ), g⟩. */
-    private long coefficient(Monomial m, long[][] theta, long[][] g) {
-        if (m.j() < 0) return g[m.i()][0];
-        if (m.i() == m.j()) return field.mulmod(field.addmod(theta[m.i()][0], theta[m.i()][0]), g[m.i()][0]);
-        return field.addmod(field.mulmod(theta[m.j()][0], g[m.i()][0]), field.mulmod(theta[m.i()][0], g[m.j()][0]));
-    }
-
-    private int monomialIndexSize() { return parameters + parameters * (parameters + 1) / 2; }
-
-    private int monomialIndex(Monomial m) {
-        if (m.j() < 0) return m.i();
-        return parameters + m.i() * parameters - m.i() * (m.i() - 1) / 2 + (m.j() - m.i());
+    /** ∂/∂(coefficient of m) of ⟨∇h(θ), g⟩: Σ over m's factors f of g_f times the others' values. */
+    private long coefficient(int[] m, long[][] theta, long[][] g) {
+        long sum = 0;
+        for (int f = 0; f < m.length; f++) {
+            long partial = g[m[f]][0];
+            for (int o = 0; o < m.length; o++) if (o != f) partial = field.mulmod(partial, theta[m[o]][0]);
+            sum = field.addmod(sum, partial);
+        }
+        return sum;
     }
 
     /** The torus weight ±(w_i − w_j) (or ±w_i for a linear term), as a key: the block of the monomial. */
@@ -655,28 +683,24 @@ public final class ConservationLawSearch {
         }
     }
 
-    private List<ConservationLaws.Law> toLaws(List<long[]> vectors) {
+    /** Solutions over {@code monomials} (each a list of parameter indices) as laws; those with no small rational form dropped. */
+    private List<ConservationLaws.Law> toLaws(List<long[]> vectors, List<int[]> monomials) {
         List<ConservationLaws.Law> laws = new ArrayList<>();
         List<String> names = tape.parameterNames();
+        // Highest degree first, as a person writes a polynomial.
+        Integer[] order = new Integer[monomials.size()];
+        for (int u = 0; u < order.length; u++) order[u] = u;
+        Arrays.sort(order, (a, b) -> Integer.compare(monomials.get(b).length, monomials.get(a).length));
         next:
         for (long[] v : vectors) {
             List<ConservationLaws.Term> terms = new ArrayList<>();
-            for (int i = 0; i < parameters; i++) {
-                for (int j = i; j < parameters; j++) {
-                    long c = v[monomialIndex(new Monomial(i, j))];
-                    if (c == 0) continue;
-                    Optional<Rational> r = ModularEchelon.rational(field, c);
-                    if (r.isEmpty()) continue next;
-                    // h = Σ q_ij θ_i θ_j: q is what the equations solved for.
-                    terms.add(new ConservationLaws.Term(r.get(), names.get(i), names.get(j)));
-                }
-            }
-            for (int i = 0; i < parameters; i++) {
-                long c = v[i];
-                if (c == 0) continue;
-                Optional<Rational> r = ModularEchelon.rational(field, c);
+            for (int u : order) {
+                if (v[u] == 0) continue;
+                Optional<Rational> r = ModularEchelon.rational(field, v[u]);
                 if (r.isEmpty()) continue next;
-                terms.add(new ConservationLaws.Term(r.get(), names.get(i), null));
+                List<String> factors = new ArrayList<>();
+                for (int i : monomials.get(u)) factors.add(names.get(i));
+                terms.add(new ConservationLaws.Term(r.get(), factors));
             }
             laws.add(new ConservationLaws.Law(terms, null));
         }
@@ -691,15 +715,13 @@ public final class ConservationLawSearch {
     static long[] lawGradient(ModularArithmetic field, Tape tape, ConservationLaws.Law law, long[][] theta) {
         long[] g = new long[tape.parameterCount()];
         for (ConservationLaws.Term t : law.terms()) {
+            int[] factors = t.factors().stream().mapToInt(tape::parameterIndex).toArray();
             long c = field.fromRational(t.coefficient());
-            int i = tape.parameterIndex(t.first());
-            if (t.second() == null) {
-                g[i] = field.addmod(g[i], c);
-                continue;
+            for (int f = 0; f < factors.length; f++) {
+                long partial = c;
+                for (int o = 0; o < factors.length; o++) if (o != f) partial = field.mulmod(partial, theta[factors[o]][0]);
+                g[factors[f]] = field.addmod(g[factors[f]], partial);
             }
-            int j = tape.parameterIndex(t.second());
-            g[i] = field.addmod(g[i], field.mulmod(c, theta[j][0]));
-            g[j] = field.addmod(g[j], field.mulmod(c, theta[i][0]));
         }
         return g;
     }

@@ -56,9 +56,23 @@ public record ConservationLaws(
 
     public long provedLaws() { return laws.stream().filter(Law::proved).count(); }
 
-    /** One monomial c·p·q (q null for a linear term c·p). */
-    public record Term(Rational coefficient, String first, String second) {
-        public boolean square() { return first.equals(second); }
+    /** One monomial c·p·q·…, its factors in order (a parameter listed twice is squared). */
+    public record Term(Rational coefficient, List<String> factors) {
+        public Term {
+            factors = List.copyOf(factors);
+            if (factors.isEmpty()) throw new IllegalArgumentException("a term needs a factor");
+        }
+
+        public static Term of(Rational coefficient, String... factors) { return new Term(coefficient, List.of(factors)); }
+
+        public int degree() { return factors.size(); }
+
+        /** Each distinct factor with its exponent, in order of first appearance. */
+        public java.util.Map<String, Integer> powers() {
+            java.util.Map<String, Integer> powers = new java.util.LinkedHashMap<>();
+            for (String f : factors) powers.merge(f, 1, Integer::sum);
+            return powers;
+        }
     }
 
     /**
@@ -73,6 +87,6 @@ public record ConservationLaws(
 
         public boolean proved() { return proof != null; }
 
-        public int degree() { return terms.stream().mapToInt(t -> t.second() == null ? 1 : 2).max().orElse(0); }
+        public int degree() { return terms.stream().mapToInt(Term::degree).max().orElse(0); }
     }
 }

@@ -95,16 +95,17 @@ public final class LawCertifier {
     static Map<String, Expr> gradient(ConservationLaws.Law law) {
         Map<String, List<Expr>> parts = new java.util.LinkedHashMap<>();
         for (ConservationLaws.Term t : law.terms()) {
-            Expr c = new Expr.Num(t.coefficient());
-            if (t.second() == null) {
-                parts.computeIfAbsent(t.first(), k -> new ArrayList<>()).add(c);
-            } else if (t.square()) {
-                parts.computeIfAbsent(t.first(), k -> new ArrayList<>())
-                        .add(new Expr.Product(List.of(new Expr.Num(t.coefficient().multiply(Rational.of(2))),
-                                new Expr.Ref(t.first()))));
-            } else {
-                parts.computeIfAbsent(t.first(), k -> new ArrayList<>()).add(new Expr.Product(List.of(c, new Expr.Ref(t.second()))));
-                parts.computeIfAbsent(t.second(), k -> new ArrayList<>()).add(new Expr.Product(List.of(c, new Expr.Ref(t.first()))));
+            Map<String, Integer> powers = t.powers();
+            for (String p : powers.keySet()) {
+                // ∂(c·p^e·rest)/∂p = c·e·p^(e−1)·rest
+                List<Expr> factors = new ArrayList<>();
+                factors.add(new Expr.Num(t.coefficient().multiply(Rational.of(powers.get(p)))));
+                powers.forEach((q, e) -> {
+                    int exponent = q.equals(p) ? e - 1 : e;
+                    if (exponent == 1) factors.add(new Expr.Ref(q));
+                    if (exponent > 1) factors.add(new Expr.Power(new Expr.Ref(q), Expr.Num.of(exponent)));
+                });
+                parts.computeIfAbsent(p, k -> new ArrayList<>()).add(factors.size() == 1 ? factors.get(0) : new Expr.Product(factors));
             }
         }
         Map<String, Expr> gradient = new java.util.LinkedHashMap<>();

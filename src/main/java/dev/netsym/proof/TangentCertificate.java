@@ -84,11 +84,12 @@ final class TangentCertificate {
         Polynomial h = Polynomial.ZERO;
         Map<String, Polynomial> direction = new LinkedHashMap<>();
         for (ConservationLaws.Term t : law.terms()) {
-            Polynomial term = Polynomial.constant(t.coefficient()).multiply(Polynomial.variable(symbol(t.first())));
-            if (t.second() != null) term = term.multiply(Polynomial.variable(symbol(t.second())));
+            Polynomial term = Polynomial.constant(t.coefficient());
+            for (String f : t.factors()) {
+                term = term.multiply(Polynomial.variable(symbol(f)));
+                direction.put(f, null);
+            }
             h = h.add(term);
-            direction.put(t.first(), null);
-            if (t.second() != null) direction.put(t.second(), null);
         }
         for (String p : List.copyOf(direction.keySet())) direction.put(p, h.derivative(symbol(p)));
         Optional<Map<String, Polynomial>> tangent = fitTangent(law);

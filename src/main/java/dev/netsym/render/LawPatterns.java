@@ -58,8 +58,9 @@ final class LawPatterns {
             } else {
                 s.append(negative ? " - " : " + ");
             }
-            String monomial = t.second() == null ? name(t.first(), slots)
-                    : t.square() ? name(t.first(), slots) + "^2" : name(t.first(), slots) + "*" + name(t.second(), slots);
+            List<String> powers = new ArrayList<>();
+            t.powers().forEach((f, e) -> powers.add(name(f, slots) + (e == 1 ? "" : "^" + e)));
+            String monomial = String.join("*", powers);
             s.append(magnitude.equals(Rational.ONE) ? monomial : magnitude + "*" + monomial);
         }
         return s.toString();
@@ -73,15 +74,10 @@ final class LawPatterns {
             Rational magnitude = c.signum() < 0 ? c.negate() : c;
             List<Expr> factors = new ArrayList<>();
             if (!magnitude.equals(Rational.ONE)) factors.add(new Expr.Num(magnitude));
-            Expr first = new Expr.Ref(name(t.first(), slots));
-            if (t.second() == null) {
-                factors.add(first);
-            } else if (t.square()) {
-                factors.add(new Expr.Power(first, Expr.Num.of(2)));
-            } else {
-                factors.add(first);
-                factors.add(new Expr.Ref(name(t.second(), slots)));
-            }
+            t.powers().forEach((f, e) -> {
+                Expr ref = new Expr.Ref(name(f, slots));
+                factors.add(e == 1 ? ref : new Expr.Power(ref, Expr.Num.of(e)));
+            });
             Expr term = factors.size() == 1 ? factors.get(0) : new Expr.Product(factors);
             terms.add(c.signum() < 0 ? new Expr.Neg(term) : term);
         }
@@ -102,7 +98,7 @@ final class LawPatterns {
     private static Map<String, Set<String>> slotValues(ConservationLaws.Law law) {
         Map<String, Set<String>> slots = new LinkedHashMap<>();
         for (ConservationLaws.Term t : law.terms()) {
-            for (String p : t.second() == null ? List.of(t.first()) : List.of(t.first(), t.second())) {
+            for (String p : t.powers().keySet()) {
                 Matcher m = INDEXED.matcher(p);
                 if (!m.find()) continue;
                 String[] parts = m.group(1).split(",", -1);
@@ -194,19 +190,40 @@ final class LawPatterns {
     }
 
     /**
-     * One full-batch gradient descent step θ → θ − η·g changes a law h = Σ q·θ_i·θ_j + Σ c·θ_i by
-     * exactly −η·⟨∇h, g⟩ + η²·Σ q·g_i·g_j, and the first term is 0: what is left.
+     * One full-batch gradient descent step θ → θ − η·g changes a law h by exactly
+     * Σ_k (−η)^k·(the part of h(θ + g) of degree k in g), and the part with k = 1 is ⟨∇h, g⟩ = 0:
+     * what is left, for a law of degree 2 η²·Σ q·g_i·g_j.
      */
     static String drift(ConservationLaws.Law law) {
-        List<String> parts = new ArrayList<>();
-        for (ConservationLaws.Term t : law.terms()) {
-            if (t.second() == null) continue;
-            Rational c = t.coefficient();
-            String g = t.square() ? "g(" + t.first() + ")^2" : "g(" + t.first() + ")*g(" + t.second() + ")";
-            Rational magnitude = c.signum() < 0 ? c.negate() : c;
-            parts.add((c.signum() < 0 ? "- " : parts.isEmpty() ? "" : "+ ")
-                    + (magnitude.equals(Rational.ONE) ? "" : magnitude + "*") + g);
+        List<String> orders = new ArrayList<>();
+        for (int k = 2; k <= law.degree(); k++) {
+            Map<String, Rational> parts = new LinkedHashMap<>();
+            for (ConservationLaws.Term t : law.terms()) {
+                int n = t.degree();
+                for (int mask = 0; mask < 1 << n; mask++) {
+                    if (Integer.bitCount(mask) != k) continue;
+                    Map<String, Integer> powers = new LinkedHashMap<>();
+                    for (int f = 0; f < n; f++) {
+                        String name = t.factors().get(f);
+                        powers.merge((mask & 1 << f) != 0 ? "g(" + name + ")" : name, 1, Integer::sum);
+                    }
+                    List<String> factors = new ArrayList<>();
+                    powers.forEach((f, e) -> factors.add(f + (e == 1 ? "" : "^" + e)));
+                    parts.merge(String.join("*", factors), t.coefficient(), Rational::add);
+                }
+            }
+            List<String> terms = new ArrayList<>();
+            parts.forEach((monomial, c) -> {
+                if (c.signum() == 0) return;
+                Rational magnitude = c.signum() < 0 ? c.negate() : c;
+                terms.add((c.signum() < 0 ? "- " : terms.isEmpty() ? "" : "+ ")
+                        + (magnitude.equals(Rational.ONE) ? "" : magnitude + "*") + monomial);
+            });
+            if (terms.isEmpty()) continue;
+            // (−η)^k: even orders add, odd ones subtract.
+            String sign = k % 2 == 0 ? (orders.isEmpty() ? "" : " + ") : (orders.isEmpty() ? "-" : " - ");
+            orders.add(sign + "eta^" + k + " * (" + String.join(" ", terms) + ")");
         }
-        return parts.isEmpty() ? "0" : "eta^2 * (" + String.join(" ", parts) + ")";
+        return orders.isEmpty() ? "0" : String.join("", orders);
     }
 }

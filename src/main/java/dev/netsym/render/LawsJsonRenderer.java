@@ -60,8 +60,8 @@ public final class LawsJsonRenderer {
     }
 
     private static String law(ConservationLaws.Law law) {
-        List<String> terms = law.terms().stream().map(t -> "[" + s(t.coefficient().toString()) + ", " + s(t.first())
-                + (t.second() == null ? "" : ", " + s(t.second())) + "]").toList();
+        List<String> terms = law.terms().stream().map(t -> "[" + s(t.coefficient().toString()) + ", "
+                + String.join(", ", t.factors().stream().map(LawsJsonRenderer::s).toList()) + "]").toList();
         return "{\"expression\": " + s(LawPatterns.text(law)) + ", \"terms\": [" + String.join(", ", terms)
                 + "], \"degree\": " + law.degree() + ", \"certificate\": " + (law.proved() ? s(law.proof()) : "null")
                 + ", \"tangent\": " + (law.tangent() != null ? s(law.tangent()) : "null")

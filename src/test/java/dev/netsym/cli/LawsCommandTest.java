@@ -48,6 +48,25 @@ class LawsCommandTest {
     }
 
     @Test
+    void degreeThreeFindsTheCubicLawOfTheExampleAndBadDegreesAreRefused() throws Exception {
+        CliRun two = CliRun.of("laws", "examples/cubic-law.net");
+        assertEquals(ExitCodes.OK, two.exitCode(), two.err());
+        assertTrue(two.out().contains("Count: at most 2 independent") && two.out().contains("  a^2 - b^2\n"), two.out());
+        CliRun three = CliRun.of("laws", "--degree", "3", "examples/cubic-law.net");
+        assertEquals(ExitCodes.OK, three.exitCode(), three.err());
+        assertEquals("", three.err());
+        assertTrue(three.out().contains("Polynomial laws of degree <= 3 (2 functionally independent):\n  a^2 - b^2\n"
+                + "  a^2*c - 2*a*b*c + b^2*c\n"), three.out());
+        assertTrue(three.out().contains("Complete: yes"), three.out());
+        CliRun json = CliRun.of("laws", "--degree", "3", "--format", "json", "examples/cubic-law.net");
+        assertTrue(json.out().contains("[\"1\", \"a\", \"a\", \"c\"]") && json.out().contains("\"degree\": 3,"), json.out());
+        assertTrue(json.out().contains("eta^2 * (") && json.out().contains(" - eta^3 * ("), json.out());
+        CliRun four = CliRun.of("laws", "--degree", "4", "examples/cubic-law.net");
+        assertEquals(ExitCodes.USAGE, four.exitCode());
+        assertTrue(four.err().contains("the degree is 2 or 3, not '4'"), four.err());
+    }
+
+    @Test
     void markdownLatexAndDriftRunsOfALinearNetwork() throws Exception {
         Path p = spec("input x[2]\ntarget t[2]\nlayer h[2] = dense(x)\nlayer out[2] = dense(h)\nobjective sum((out - t)^2)\n");
         CliRun md = CliRun.of("laws", "--format", "markdown", p.toString());

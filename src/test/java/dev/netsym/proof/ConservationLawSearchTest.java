@@ -1,6 +1,7 @@
 package dev.netsym.proof;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,7 @@ class ConservationLawSearchTest {
     /** h as "coefficient:first*second" terms, for comparison with a law written by hand. */
     private static Map<String, Rational> terms(ConservationLaws.Law law) {
         return law.terms().stream().collect(Collectors.toMap(
-                t -> t.second() == null ? t.first() : t.first() + "*" + t.second(), ConservationLaws.Term::coefficient));
+                t -> String.join("*", t.factors()), ConservationLaws.Term::coefficient));
     }
 
     /** ⟨∇h, ∇ℓ⟩ at random real points and data, in doubles through the tape: the independent check. */
@@ -45,16 +46,13 @@ class ConservationLawSearchTest {
             Double[] g = tape.gradient(doubles, theta, data);
             double dot = 0, scale = 0;
             for (ConservationLaws.Term t : law.terms()) {
-                int i = tape.parameterIndex(t.first());
                 double c = t.coefficient().doubleValue();
-                if (t.second() == null) {
-                    dot += c * g[i];
-                    scale += Math.abs(c * g[i]);
-                    continue;
+                for (int f = 0; f < t.degree(); f++) {
+                    double partial = c * g[tape.parameterIndex(t.factors().get(f))];
+                    for (int o = 0; o < t.degree(); o++) if (o != f) partial *= theta[tape.parameterIndex(t.factors().get(o))];
+                    dot += partial;
+                    scale += Math.abs(partial);
                 }
-                int j = tape.parameterIndex(t.second());
-                dot += c * (theta[j] * g[i] + theta[i] * g[j]);
-                scale += Math.abs(c * theta[j] * g[i]) + Math.abs(c * theta[i] * g[j]);
             }
             assertTrue(Math.abs(dot) <= 1e-9 * (1 + scale), "not conserved: " + law + " gives " + dot);
         }
@@ -115,6 +113,50 @@ class ConservationLawSearchTest {
         assertEquals(0, laws.count());
         assertEquals(List.of(), laws.laws());
         assertTrue(laws.certified() && laws.complete());
+    }
+
+    @Test
+    void aCubicLawNeedsDegreeThree() throws Exception {
+        // x*(a*b + c^2): a^2 - b^2 and c*(a - b)^2 (a - b shrinks at the rate c grows).
+        Network net = network("""
+                input x
+                target t
+                objective (x*(a*b + c^2) - t)^2
+                """);
+        ConservationLaws quadratic = laws(net);
+        assertEquals(2, quadratic.count());
+        assertEquals(1, quadratic.provedLaws());
+        assertFalse(quadratic.certified());
+        ConservationLaws cubic = ConservationLawSearch.run(net, 7,
+                new LawCertifier(Duration.ofSeconds(5), Duration.ofSeconds(30)), 3);
+        assertEquals(3, cubic.degree());
+        assertTrue(cubic.certified() && cubic.complete(), cubic.toString());
+        assertEquals(List.of(Map.of("a*a", Rational.ONE, "b*b", Rational.of(-1)),
+                Map.of("a*a*c", Rational.ONE, "a*b*c", Rational.of(-2), "b*b*c", Rational.ONE)),
+                cubic.laws().stream().map(l -> terms(l.terms().get(0).coefficient().signum() < 0 ? negated(l) : l)).toList());
+        cubic.laws().forEach(l -> assertConservedNumerically(net, l));
+        // The computer-algebra proof, the fallback for laws no tangent proves, takes cubic terms too.
+        ConservationLaws.Law bare = new ConservationLaws.Law(cubic.laws().get(1).terms(), null);
+        assertTrue(new LawCertifier(Duration.ofSeconds(5), Duration.ofSeconds(30)).certify(net, List.of(bare)).get(0).proved());
+        ConservationLaws.Law wrong = new ConservationLaws.Law(List.of(ConservationLaws.Term.of(Rational.ONE, "a", "a", "c")), null);
+        assertFalse(new LawCertifier(Duration.ofSeconds(5), Duration.ofSeconds(30)).certify(net, List.of(wrong)).get(0).proved());
+    }
+
+    @Test
+    void degreeThreeRefusesWhatItCannotSolveAndSaysTheSize() throws Exception {
+        // The cubic law again, beside 18 weights whose sum is all that matters: 21 − 1 laws.
+        StringBuilder sum = new StringBuilder("w1");
+        for (int i = 2; i <= 18; i++) sum.append(" + w").append(i);
+        Network net = network("input x\ntarget t\nobjective (x*(a*b + c^2) + x*(" + sum + ") - t)^2\n");
+        ConservationLawSearch.Unsupported e = assertThrows(ConservationLawSearch.Unsupported.class,
+                () -> ConservationLawSearch.run(net, 7, new LawCertifier(Duration.ofSeconds(5), Duration.ofSeconds(30)), 3));
+        assertTrue(e.getMessage().contains("at most 20 parameters, not 21"), e.getMessage());
+        assertEquals(20, laws(net).count());
+    }
+
+    private static ConservationLaws.Law negated(ConservationLaws.Law law) {
+        return new ConservationLaws.Law(law.terms().stream()
+                .map(t -> new ConservationLaws.Term(t.coefficient().negate(), t.factors())).toList(), law.proof());
     }
 
     @Test

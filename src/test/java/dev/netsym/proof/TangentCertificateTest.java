@@ -59,8 +59,10 @@ class TangentCertificateTest {
     private static ConservationLaws.Law law(Object... coefficientFirstSecond) {
         List<ConservationLaws.Term> terms = new ArrayList<>();
         for (int k = 0; k < coefficientFirstSecond.length; k += 3) {
-            terms.add(new ConservationLaws.Term(Rational.of((Integer) coefficientFirstSecond[k]),
-                    (String) coefficientFirstSecond[k + 1], (String) coefficientFirstSecond[k + 2]));
+            String second = (String) coefficientFirstSecond[k + 2];
+            String first = (String) coefficientFirstSecond[k + 1];
+            terms.add(ConservationLaws.Term.of(Rational.of((Integer) coefficientFirstSecond[k]),
+                    second == null ? new String[] {first} : new String[] {first, second}));
         }
         return new ConservationLaws.Law(terms, null);
     }
