@@ -61,6 +61,7 @@ import argparse
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -163,7 +164,12 @@ def netsym(command, path, timeout, extra=()):
     result["stdout"] = stdout
     lines = [l.strip() for l in stderr.splitlines() if l.strip() and not l.startswith("Command ")]
     errors = [l for l in lines if "error" in l]
-    result["message"] = (errors or lines or [""])[0]
+    message = (errors or lines or [""])[0]
+    # "DIR/FILE.net:29:7: error: ..." -> "error: ... (line 29)": the generated file's path says nothing.
+    where = re.match(r"^\S+?\.(?:net|onnx)(?::(\d+):\d+)?: ", message)
+    if where:
+        message = message[where.end():] + (" (line %s)" % where.group(1) if where.group(1) else "")
+    result["message"] = message
     rc = proc.returncode
     if killed_by_us:
         result["outcome"] = "timeout"
@@ -194,7 +200,7 @@ def verdict(r):
         return "%d params, %d trainable, %d classes>1, %d frozen, %d undecided%s" % (
             j["parameters"], j["trainable_values"], sum(1 for c in j["classes"] if len(c) > 1),
             len(j["frozen"]), len(j["undecided"]), "" if j.get("complete") else ", incomplete")
-    return shorten(r["message"], 110)
+    return shorten(r["message"], 200)
 
 
 def shorten(s, n):
