@@ -311,9 +311,14 @@ def loss_of(model, shape, inputs, target):
     return F.cross_entropy(out, target)
 
 
-def export_onnx(model, shape, path):
+EXTERNAL_DATA_BYTES = 100 * 2 ** 20
+
+
+def export_onnx(model, shape, path, external=None):
     """Training mode, no constant folding (every parameter an initializer under its PyTorch name,
-    batch norm with batch statistics), fixed shapes, batch 1; opset 17 (LayerNormalization)."""
+    batch norm with batch statistics), fixed shapes, batch 1; opset 17 (LayerNormalization). A file
+    over 100 MiB (or any, with external=True) is saved again with its weights as external data in
+    PATH.data (netsym reads at most 128 MiB of model file); the files written are returned."""
     import warnings
     import torch
     inputs, _ = example_batch(shape, torch.float32)
@@ -322,3 +327,10 @@ def export_onnx(model, shape, path):
     model.float().train()
     torch.onnx.export(model, (inputs,), str(path), opset_version=17, input_names=[name], output_names=[output],
                       training=torch.onnx.TrainingMode.TRAINING, do_constant_folding=False)
+    if external or (external is None and path.stat().st_size > EXTERNAL_DATA_BYTES):
+        import onnx
+        proto = onnx.load(str(path))
+        onnx.save_model(proto, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
+                        location=path.name + ".data", size_threshold=64)
+    data = path.with_name(path.name + ".data")
+    return [path, data] if data.exists() else [path]
