@@ -28,6 +28,16 @@ public record WitnessRun(Map<String, String> start, List<Map<String, String>> da
         this(start, data, learningRate, activations, exact, arithmetic, null);
     }
 
+    /**
+     * From the sizes and the small fields only: equal runs still hash alike, and a big network's
+     * hundreds of thousands of separations, each looking its run up by it, do not each hash
+     * every start value (which made the JSON of a 235,000-weight proof take many minutes).
+     */
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(start.size(), data.size(), learningRate, exact, arithmetic);
+    }
+
     /** Whether the run steps by θ ← θ − η·g alone (no rule, or a plain one). */
     public boolean plainSteps() {
         return rule == null || rule.isPlain();

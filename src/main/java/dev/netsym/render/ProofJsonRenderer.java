@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** A proof as one JSON object; the schema is documented in the README. */
 public final class ProofJsonRenderer {
@@ -41,150 +40,152 @@ public final class ProofJsonRenderer {
         // Long expressions as the other formats show them, never left out: a tool reads them all.
         ShownExpressions shown = full ? ShownExpressions.FULL
                 : proof.details().map(ProofDetails::shown).orElse(ShownExpressions.BOUND_ONLY);
-        StringBuilder j = new StringBuilder("{\n");
-        field(j, "network", str(proof.network().name()));
-        field(j, "parameters", String.valueOf(proof.network().parameters().size()));
-        field(j, "trainable_values", String.valueOf(proof.trainableValues()));
-        field(j, "complete", String.valueOf(proof.complete()));
-        field(j, "data", proof.network().data().isEmpty() ? str("all") : String.valueOf(proof.network().data().size()));
-        field(j, "optimizer", str(proof.network().optimizer()));
+        JsonOut j = new JsonOut(out).beginObject();
+        j.field("network", proof.network().name());
+        j.literalField("parameters", proof.network().parameters().size());
+        j.literalField("trainable_values", proof.trainableValues());
+        j.literalField("complete", proof.complete());
+        if (proof.network().data().isEmpty()) j.field("data", "all");
+        else j.literalField("data", proof.network().data().size());
+        j.field("optimizer", proof.network().optimizer());
         var scope = proof.optimiserScope();
-        field(j, "optimizer_scope", "{\"covered\": " + strings(scope.covered()) + ", \"covers_spec_optimizer\": "
-                // Every optimizer a spec can name is covered: a spec naming AdamW is proved under decay.
-                + "true, \"weight_decay_moves\": " + strings(scope.decayMoves())
-                + ", \"outside\": " + strings(scope.outside()) + "}");
+        j.name("optimizer_scope").beginObject();
+        j.name("covered").strings(scope.covered());
+        // Every optimizer a spec can name is covered: a spec naming AdamW is proved under decay.
+        j.literalField("covers_spec_optimizer", true);
+        j.name("weight_decay_moves").strings(scope.decayMoves());
+        j.name("outside").strings(scope.outside());
+        j.endObject();
         // A member that holds its class's negative is written "-q1".
-        field(j, "classes", array(proof.classes().stream()
-                .map(c -> strings(c.signedMembers().stream().map(m -> m.replace('−', '-')).toList())).toList()));
-        field(j, "frozen", strings(proof.frozen()));
-        field(j, "undecided", array(proof.undecided().stream().map(ProofJsonRenderer::strings).toList()));
-        field(j, "tensors", array(TensorPatterns.describe(proof).stream().map(ProofJsonRenderer::tensor).toList()));
+        j.name("classes").array(proof.classes(),
+                c -> j.array(c.signedMembers(), m -> j.string(m.replace('−', '-'))));
+        j.name("frozen").strings(proof.frozen());
+        j.name("undecided").array(proof.undecided(), j::strings);
+        j.name("tensors").array(TensorPatterns.describe(proof), t -> tensor(j, t));
         List<Expr> written = new ArrayList<>();
         proof.classes().forEach(c -> c.certificate().commonGradient().ifPresent(e -> written.add(shown.of(e).expr())));
         proof.separations().forEach(s -> s.difference().ifPresent(e -> written.add(shown.of(e).expr())));
-        field(j, "definitions", shown.usedBy(written).stream()
-                .map(d -> str(d.name()) + ": " + str(ExprPrinter.plain().print(d.value().expr())))
-                .collect(Collectors.joining(", ", "{", "}")));
-        field(j, "class_details", array(proof.classes().stream().map(c -> classDetail(c, shown)).toList()));
+        j.name("definitions").beginObject();
+        shown.usedBy(written).forEach(d -> j.field(d.name(), ExprPrinter.plain().print(d.value().expr())));
+        j.endObject();
+        j.name("class_details").array(proof.classes(), c -> classDetail(j, c, shown));
         Map<WitnessRun, String> runs = WitnessRuns.labels(proof.separations());
-        field(j, "witness_runs", array(runs.entrySet().stream().map(e -> run(e.getValue(), e.getKey())).toList()));
-        field(j, "separations", array(proof.separations().stream().map(s -> separation(s, runs, shown)).toList()));
-        field(j, "moves", array(proof.timeline().moves().stream().map(ProofJsonRenderer::move).toList()));
-        field(j, "frozen_reasons", array(proof.timeline().frozen().stream().map(ProofJsonRenderer::frozen).toList()));
-        field(j, "special_values", array(proof.specialValues().stream().map(ProofJsonRenderer::special).toList()));
-        field(j, "unit_classes", array(proof.unitClasses().stream().map(ProofJsonRenderer::strings).toList()));
-        field(j, "arithmetic", str(proof.arithmetic()));
-        field(j, "rounds", String.valueOf(proof.rounds()));
-        field(j, "cut_short", strings(proof.cutShort()));
-        if (verdicts != null) field(j, "optimizers", array(verdicts.rows().stream().map(ProofJsonRenderer::verdict).toList()));
-        j.append("  \"timed_out\": ").append(proof.timedOut()).append("\n}\n");
-        out.print(j);
-        out.flush();
+        j.name("witness_runs").array(runs.entrySet(), e -> run(j, e.getValue(), e.getKey()));
+        j.name("separations").array(proof.separations(), s -> separation(j, s, runs, shown));
+        j.name("moves").array(proof.timeline().moves(), m -> move(j, m));
+        j.name("frozen_reasons").array(proof.timeline().frozen(), f -> frozen(j, f));
+        j.name("special_values").array(proof.specialValues(), v -> special(j, v));
+        j.name("unit_classes").array(proof.unitClasses(), j::strings);
+        j.field("arithmetic", proof.arithmetic());
+        j.literalField("rounds", proof.rounds());
+        j.name("cut_short").strings(proof.cutShort());
+        if (verdicts != null) j.name("optimizers").array(verdicts.rows(), row -> verdict(j, row));
+        j.literalField("timed_out", proof.timedOut());
+        j.endObject();
     }
 
-    private static String tensor(TensorPatterns.Summary t) {
-        StringBuilder shape = new StringBuilder("[");
-        for (int d = 0; d < t.shape().length; d++) shape.append(d > 0 ? ", " : "").append(t.shape()[d]);
-        return "{\"name\": " + str(t.name()) + ", \"shape\": " + shape.append(']') + ", \"elements\": " + t.elements()
-                + ", \"trainable_values\": " + t.values() + ", \"frozen\": " + t.frozen()
-                + ", \"copy_of\": " + (t.copyOf() == null ? "null" : str(t.copyOf()))
-                + ", \"identical_along_axes\": " + t.equalAlongAxes() + ", \"summary\": " + str(t.sentence()) + "}";
+    private static void tensor(JsonOut j, TensorPatterns.Summary t) {
+        j.beginObject().field("name", t.name());
+        j.name("shape").beginArray();
+        for (int size : t.shape()) j.literal(size);
+        j.endArray();
+        j.literalField("elements", t.elements()).literalField("trainable_values", t.values())
+                .literalField("frozen", t.frozen()).field("copy_of", t.copyOf())
+                .literalField("identical_along_axes", t.equalAlongAxes()).field("summary", t.sentence());
+        j.endObject();
     }
 
     private static String expr(Expr e, ShownExpressions shown) {
-        return str(ExprPrinter.plain().print(shown.of(e).expr()));
+        return ExprPrinter.plain().print(shown.of(e).expr());
     }
 
-    private static String classDetail(ParameterClass c, ShownExpressions shown) {
-        return "{\"symbol\": " + str(c.symbol()) + ", \"members\": " + strings(c.members())
-                + ", \"negated\": " + strings(c.negated())
-                + ", \"frozen\": " + c.frozen() + ", \"initial\": " + str(c.initialValue())
-                + ", \"certificate\": {\"kind\": " + str(c.certificate().kind().name().toLowerCase())
-                + ", \"detail\": " + str(c.certificate().detail())
-                + ", \"common_gradient\": " + c.certificate().commonGradient()
-                        .map(e -> expr(e, shown)).orElse("null") + "}}";
+    private static void classDetail(JsonOut j, ParameterClass c, ShownExpressions shown) {
+        j.beginObject().field("symbol", c.symbol());
+        j.name("members").strings(c.members());
+        j.name("negated").strings(c.negated());
+        j.literalField("frozen", c.frozen()).field("initial", c.initialValue());
+        j.name("certificate").beginObject()
+                .field("kind", c.certificate().kind().name().toLowerCase())
+                .field("detail", c.certificate().detail())
+                .field("common_gradient", c.certificate().commonGradient().map(e -> expr(e, shown)).orElse(null))
+                .endObject();
+        j.endObject();
     }
 
-    private static String separation(Separation s, Map<WitnessRun, String> runs, ShownExpressions shown) {
-        return "{\"first\": " + str(s.first()) + ", \"second\": " + (s.second() == null ? "null" : str(s.second()))
-                + ", \"opposite\": " + s.opposite()
-                + ", \"kind\": " + str(s.isMove() ? "moves" : "separate") + ", \"round\": " + s.round()
-                + ", \"first_split_step\": " + (s.exactStep() ? String.valueOf(s.notBefore()) : "null")
-                + ", \"not_before_step\": " + s.notBefore()
-                + ", \"difference\": " + s.difference().map(e -> expr(e, shown)).orElse("null")
-                + ", \"witness\": " + witness(s.witness(), runs.get(s.witness().run())) + "}";
+    private static void separation(JsonOut j, Separation s, Map<WitnessRun, String> runs, ShownExpressions shown) {
+        j.beginObject().field("first", s.first()).field("second", s.second())
+                .literalField("opposite", s.opposite())
+                .field("kind", s.isMove() ? "moves" : "separate").literalField("round", s.round())
+                .literalField("first_split_step", s.exactStep() ? s.notBefore() : null)
+                .literalField("not_before_step", s.notBefore())
+                .field("difference", s.difference().map(e -> expr(e, shown)).orElse(null));
+        j.name("witness");
+        witness(j, s.witness(), runs.get(s.witness().run()));
+        j.endObject();
     }
 
     /** A step is stated as first only when proved not earlier and witnessed there. */
-    private static String move(Timeline.Move m) {
-        return "{\"parameter\": " + str(m.parameter()) + ", \"first_move_step\": "
-                + (m.exact() ? String.valueOf(m.notBefore()) : "null") + ", \"not_before_step\": " + m.notBefore()
-                + ", \"witness_step\": " + (m.witnessStep() == 0 ? "null" : String.valueOf(m.witnessStep()))
-                + ", \"waits_for\": " + strings(m.waitsFor()) + "}";
+    private static void move(JsonOut j, Timeline.Move m) {
+        j.beginObject().field("parameter", m.parameter())
+                .literalField("first_move_step", m.exact() ? m.notBefore() : null)
+                .literalField("not_before_step", m.notBefore())
+                .literalField("witness_step", m.witnessStep() == 0 ? null : m.witnessStep());
+        j.name("waits_for").strings(m.waitsFor());
+        j.endObject();
     }
 
-    private static String frozen(Timeline.Frozen f) {
-        return "{\"parameter\": " + str(f.parameter()) + ", \"reason\": " + str(f.reason().key())
-                + ", \"blocked_by\": " + strings(f.blockedBy()) + "}";
+    private static void frozen(JsonOut j, Timeline.Frozen f) {
+        j.beginObject().field("parameter", f.parameter()).field("reason", f.reason().key());
+        j.name("blocked_by").strings(f.blockedBy());
+        j.endObject();
     }
 
     /** One row of the optimiser table; each broken claim carries its whole run. */
-    private static String verdict(OptimiserVerdicts.Row row) {
-        return "{\"optimizer\": " + str(row.optimiser()) + ", \"verdict\": " + str(row.kind().name().toLowerCase())
-                + ", \"argument\": " + str(row.argument()) + ", \"runs\": " + str(row.run()) + ", \"broken\": "
-                + array(row.broken().stream().map(b -> "{\"claim\": " + strings(b.claim()) + ", \"first\": "
-                        + str(b.first()) + ", \"second\": " + (b.second() == null ? "null" : str(b.second()))
-                        + ", \"step\": " + b.witness().step() + ", \"first_value\": " + str(b.witness().firstValue())
-                        + ", \"second_value\": " + str(b.witness().secondValue()) + ", \"run\": "
-                        + run("", b.witness().run()) + "}").toList())
-                + ", \"unsettled\": " + array(row.unsettled().stream().map(ProofJsonRenderer::strings).toList()) + "}";
+    private static void verdict(JsonOut j, OptimiserVerdicts.Row row) {
+        j.beginObject().field("optimizer", row.optimiser()).field("verdict", row.kind().name().toLowerCase())
+                .field("argument", row.argument()).field("runs", row.run());
+        j.name("broken").array(row.broken(), b -> {
+            j.beginObject();
+            j.name("claim").strings(b.claim());
+            j.field("first", b.first()).field("second", b.second())
+                    .literalField("step", b.witness().step()).field("first_value", b.witness().firstValue())
+                    .field("second_value", b.witness().secondValue());
+            j.name("run");
+            run(j, "", b.witness().run());
+            j.endObject();
+        });
+        j.name("unsettled").array(row.unsettled(), j::strings);
+        j.endObject();
     }
 
-    private static String witness(Witness w, String run) {
-        return "{\"run\": " + str(run) + ", \"step\": " + w.step()
-                + ", \"first_value\": " + str(w.firstValue()) + ", \"second_value\": " + str(w.secondValue()) + "}";
+    private static void witness(JsonOut j, Witness w, String run) {
+        j.beginObject().field("run", run).literalField("step", w.step())
+                .field("first_value", w.firstValue()).field("second_value", w.secondValue()).endObject();
     }
 
     /** Everything to repeat the run: every start value, every data value, and each activation used. */
-    private static String run(String label, WitnessRun r) {
-        return "{\"run\": " + str(label) + ", \"start\": " + object(r.start()) + ", \"data\": "
-                + array(r.data().stream().map(ProofJsonRenderer::object).toList())
-                + ", \"learning_rate\": " + str(r.learningRate())
-                + ", \"optimizer\": " + str(r.plainSteps() ? "gradient descent" : r.rule().describe())
-                + ", \"activations\": " + array(r.activations().stream().map(ProofJsonRenderer::activation).toList())
-                + ", \"exact\": " + r.exact() + ", \"arithmetic\": " + str(r.arithmetic()) + "}";
+    private static void run(JsonOut j, String label, WitnessRun r) {
+        j.beginObject().field("run", label);
+        j.name("start").stringMap(r.start());
+        j.name("data").array(r.data(), j::stringMap);
+        j.field("learning_rate", r.learningRate())
+                .field("optimizer", r.plainSteps() ? "gradient descent" : r.rule().describe());
+        j.name("activations").array(r.activations(), f -> activation(j, f));
+        j.literalField("exact", r.exact()).field("arithmetic", r.arithmetic());
+        j.endObject();
     }
 
-    private static String activation(WitnessRun.Activation f) {
-        return "{\"name\": " + str(f.name()) + ", \"formula\": "
-                + f.formula().map(e -> str(ExprPrinter.plain().print(e))).orElse("null") + ", \"values\": "
-                + array(f.values().stream().map(v -> "{\"order\": " + v.order() + ", \"at\": " + str(v.at())
-                        + ", \"value\": " + str(v.value()) + "}").toList()) + "}";
+    private static void activation(JsonOut j, WitnessRun.Activation f) {
+        j.beginObject().field("name", f.name())
+                .field("formula", f.formula().map(e -> ExprPrinter.plain().print(e)).orElse(null));
+        j.name("values").array(f.values(), v -> j.beginObject().literalField("order", v.order())
+                .field("at", v.at()).field("value", v.value()).endObject());
+        j.endObject();
     }
 
-    private static String special(SpecialValue v) {
-        return "{\"symbol\": " + str(v.symbol()) + ", \"value\": " + str(v.value()) + ", \"trainable_values\": "
-                + v.trainableValues() + ", \"frozen\": " + v.frozenCount() + ", \"summary\": " + str(v.summary()) + "}";
-    }
-
-    private static void field(StringBuilder j, String name, String value) {
-        j.append("  ").append(str(name)).append(": ").append(value).append(",\n");
-    }
-
-    private static String object(Map<String, String> map) {
-        return map.entrySet().stream().map(e -> str(e.getKey()) + ": " + str(e.getValue()))
-                .collect(Collectors.joining(", ", "{", "}"));
-    }
-
-    private static String strings(List<String> names) {
-        return names.stream().map(ProofJsonRenderer::str).collect(Collectors.joining(", ", "[", "]"));
-    }
-
-    private static String array(List<String> items) {
-        return items.stream().collect(Collectors.joining(", ", "[", "]"));
-    }
-
-    private static String str(String s) {
-        return DerivationJsonRenderer.string(s);
+    private static void special(JsonOut j, SpecialValue v) {
+        j.beginObject().field("symbol", v.symbol()).field("value", v.value())
+                .literalField("trainable_values", v.trainableValues()).literalField("frozen", v.frozenCount())
+                .field("summary", v.summary()).endObject();
     }
 }
