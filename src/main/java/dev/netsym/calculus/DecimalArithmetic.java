@@ -26,6 +26,8 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
     /** Beyond this |x|, exp(x) leaves BigDecimal's exponent range. */
     private static final double MAX_EXP_ARGUMENT = 1e8;
     private static final double LOG2_10 = 3.321928094887362;
+    private static final BigInteger FIVE = BigInteger.valueOf(5);
+    private static final int EXACT_POWER_LIMIT = 40_000;
     private static final BigDecimal TWO = BigDecimal.valueOf(2);
     private static final BigDecimal NEAR_ONE = new BigDecimal("0.1");
 
@@ -187,10 +189,17 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
                 exponent += excess;
             }
         }
+        // mantissa · 2^exponent in decimals: exactly, then one rounding (2^-k = 5^k · 10^-k); a
+        // power of two too large for that (e^x beyond 10^±10000) to two ulps by squarings.
+        if (exponent >= 0 && exponent < EXACT_POWER_LIMIT) {
+            return new BigDecimal(mantissa.shiftLeft((int) exponent)).round(working);
+        }
+        if (exponent < 0 && exponent > -EXACT_POWER_LIMIT) {
+            int k = (int) -exponent;
+            return new BigDecimal(mantissa.multiply(FIVE.pow(k)), k).round(working);
+        }
         MathContext inner = new MathContext(working.getPrecision() + 10);
-        // 2^exponent to two ulps of the inner precision, by squarings (exponent reaches -1.4e8 at e^-1e8).
-        BigDecimal power = TWO.pow(Math.toIntExact(exponent), inner);
-        return new BigDecimal(mantissa).multiply(power, inner).round(working);
+        return new BigDecimal(mantissa).multiply(TWO.pow(Math.toIntExact(exponent), inner), inner).round(working);
     }
 
     /** e^x − 1 by its Taylor series, accurate relative to the result for small |x| (|x| < 1). */

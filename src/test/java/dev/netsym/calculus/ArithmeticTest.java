@@ -106,4 +106,46 @@ class ArithmeticTest {
         assertFalse(d.equal(new java.math.BigDecimal("1.000000000000000000001"), java.math.BigDecimal.ONE));
         assertTrue(d.equal(new java.math.BigDecimal("1e40").add(java.math.BigDecimal.ONE), new java.math.BigDecimal("1e40")));
     }
+
+    /**
+     * exp at 40 digits against values computed independently (e and e^-1 from their series at
+     * 60 digits, e^10 from e, e^-745.5 and e^0.001 from the series directly) and against the
+     * identity e^x · e^-x = 1, from tiny arguments to huge ones.
+     */
+    @Test
+    void decimalExpIsAccurateToItsPrecision() {
+        java.math.MathContext mc = new java.math.MathContext(40);
+        DecimalArithmetic d = new DecimalArithmetic(1, mc);
+        java.math.MathContext wide = new java.math.MathContext(80);
+        java.math.BigDecimal e = seriesExp(java.math.BigDecimal.ONE, wide);
+        assertRelativelyClose(e, d.exp(java.math.BigDecimal.ONE), 1e-39);
+        assertRelativelyClose(java.math.BigDecimal.ONE.divide(e, wide), d.exp(java.math.BigDecimal.ONE.negate()), 1e-39);
+        assertRelativelyClose(e.pow(10, wide), d.exp(java.math.BigDecimal.TEN), 1e-39);
+        assertRelativelyClose(seriesExp(new java.math.BigDecimal("0.001"), wide), d.exp(new java.math.BigDecimal("0.001")), 1e-39);
+        // e^-745.5 = (e^-1)^745 · e^-0.5
+        java.math.BigDecimal expected = java.math.BigDecimal.ONE.divide(e, wide).pow(745, wide)
+                .multiply(java.math.BigDecimal.ONE.divide(seriesExp(new java.math.BigDecimal("0.5"), wide), wide), wide);
+        assertRelativelyClose(expected, d.exp(new java.math.BigDecimal("-745.5")), 1e-38);
+        for (String x : new String[] {"1e-30", "0.3", "-2.75", "123.456", "-9999.5", "250000", "-3000000"}) {
+            java.math.BigDecimal v = new java.math.BigDecimal(x);
+            assertRelativelyClose(java.math.BigDecimal.ONE, d.exp(v).multiply(d.exp(v.negate()), wide), 1e-38);
+        }
+        assertEquals(0, d.exp(new java.math.BigDecimal("-2e8")).signum(), "below e^-1e8 exp underflows to 0");
+    }
+
+    /** Σ x^n/n! until the terms vanish at this precision: slow, plain, independent of the code tested. */
+    private static java.math.BigDecimal seriesExp(java.math.BigDecimal x, java.math.MathContext mc) {
+        java.math.BigDecimal sum = java.math.BigDecimal.ONE;
+        java.math.BigDecimal term = java.math.BigDecimal.ONE;
+        for (int n = 1; n < 400; n++) {
+            term = term.multiply(x, mc).divide(java.math.BigDecimal.valueOf(n), mc);
+            sum = sum.add(term, mc);
+        }
+        return sum;
+    }
+
+    private static void assertRelativelyClose(java.math.BigDecimal expected, java.math.BigDecimal actual, double tolerance) {
+        double relative = expected.subtract(actual).abs().divide(expected.abs(), java.math.MathContext.DECIMAL64).doubleValue();
+        assertTrue(relative < tolerance, actual + " vs " + expected + ": relative error " + relative);
+    }
 }
