@@ -28,6 +28,7 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
     private static final double LOG2_10 = 3.321928094887362;
     private static final BigInteger FIVE = BigInteger.valueOf(5);
     private static final int EXACT_POWER_LIMIT = 40_000;
+    private static final BigDecimal MAX_EXP_DECIMAL = new BigDecimal(MAX_EXP_ARGUMENT);
     private static final BigDecimal TWO = BigDecimal.valueOf(2);
     private static final BigDecimal NEAR_ONE = new BigDecimal("0.1");
 
@@ -160,13 +161,18 @@ public final class DecimalArithmetic implements Arithmetic<BigDecimal> {
 
     private static BigDecimal expAt(BigDecimal x, MathContext working) {
         if (x.signum() == 0) return BigDecimal.ONE;
-        double magnitude = x.abs().doubleValue();
-        if (!(magnitude <= MAX_EXP_ARGUMENT)) {
+        // |x| < 10^digits, read from the representation: doubleValue would print x out in decimal.
+        int digits = x.precision() - x.scale();
+        if (digits > 9 || x.abs().compareTo(MAX_EXP_DECIMAL) > 0) {
             if (x.signum() < 0) return BigDecimal.ZERO;
             throw new ArithmeticException("exp overflow at " + x);
         }
-        int halvings = Math.max(0, Math.getExponent(magnitude) + 9);
-        int bits = (int) Math.ceil(working.getPrecision() * LOG2_10) + halvings + 32;
+        int precisionBits = (int) Math.ceil(working.getPrecision() * LOG2_10);
+        // Halve until |r| < 2^-reduced: about √bits halvings balance the squarings against the
+        // series' terms (each about bits/reduced of them).
+        int reduced = Math.max(9, (int) Math.sqrt(precisionBits));
+        int halvings = Math.max(0, (int) Math.ceil(digits * LOG2_10) + reduced);
+        int bits = precisionBits + halvings + 32;
         // r = x / 2^halvings with `bits` fraction bits.
         BigInteger r = x.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(Math.max(0, bits - halvings))))
                 .setScale(0, RoundingMode.HALF_EVEN).toBigInteger();
