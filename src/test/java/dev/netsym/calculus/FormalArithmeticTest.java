@@ -72,7 +72,7 @@ class FormalArithmeticTest {
     void aSharedDenominatorIsKeptOnce() {
         FormalSizeArithmetic sizes = new FormalSizeArithmetic();
         List<Size> exps = new ArrayList<>();
-        for (int i = 0; i < 50; i++) exps.add(sizes.exp(Size.VARIABLE));
+        for (int i = 0; i < 50; i++) exps.add(sizes.exp(Size.variable()));
         Size total = exps.get(0);
         for (int i = 1; i < exps.size(); i++) total = sizes.add(total, exps.get(i));
         Size sum = sizes.zero();
@@ -92,7 +92,7 @@ class FormalArithmeticTest {
     @Test
     void distinctDenominatorsMultiply() {
         FormalSizeArithmetic sizes = new FormalSizeArithmetic();
-        Size x = Size.VARIABLE;
+        Size x = Size.variable();
         Size y = new Size(1, 0, java.util.Map.of());
         Size a = sizes.divide(x, sizes.add(x, sizes.one()));
         Size b = sizes.divide(y, sizes.add(y, sizes.one()));
