@@ -100,4 +100,40 @@ class FormalArithmeticTest {
         assertEquals(2, bound.degree());
         assertTrue(bound.bits() >= 2, "x(y+1) + y(x+1) = 2xy + x + y: coefficients sum to 4 = 2^2");
     }
+
+    /** Two variables are two objects: 1/x − 1/y = (y − x)/(x·y), not a difference over one shared factor. */
+    @Test
+    void everyVariableIsItsOwnFactor() {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+        Size x = Size.variable();
+        Size y = Size.variable();
+        Size difference = sizes.subtract(sizes.divide(sizes.one(), x), sizes.divide(sizes.one(), y));
+        assertEquals(1, FormalSizeArithmetic.ofDifferences(List.of(difference)).degree(),
+                "numerator y − x of degree 1 over x·y (a shared factor would make it 1 − 1, degree 0)");
+        Size unknownsApart = sizes.subtract(sizes.divide(sizes.one(), sizes.exp(x)), sizes.divide(sizes.one(), sizes.exp(y)));
+        assertEquals(1, FormalSizeArithmetic.ofDifferences(List.of(unknownsApart)).degree(),
+                "e^x and e^y are two unknowns, two factors");
+    }
+
+    /**
+     * One argument object is one unknown however often it is passed (a node's value and its
+     * partial); its negative, and other functions, are others; pairs that may merge are per function.
+     */
+    @Test
+    void unknownsAreCountedOncePerArgumentAndPairedPerFunction() {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+        Size z = Size.variable();
+        Size first = sizes.exp(z);
+        assertSame(first, sizes.exp(z), "the same argument, the same unknown");
+        assertNotSame(first, sizes.exp(sizes.negate(z)), "e^−z is another unknown");
+        sizes.log(z);
+        sizes.pi();
+        sizes.pi();
+        assertEquals(4, sizes.unknowns(), "e^z, e^−z, log z and π");
+        var byFunction = sizes.argumentsByFunction();
+        assertEquals(2, byFunction.get("exp").size());
+        assertEquals(1, byFunction.get("log").size());
+        assertEquals(1, byFunction.get("pi").size(), "every π is one unknown");
+        assertNotSame(sizes.zero(), sizes.one(), "0 and 1 are two functions, so two arguments");
+    }
 }
