@@ -82,6 +82,35 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
     public record DifferenceBound(double degree, double bits) {}
 
     /**
+     * Over every pair of a set of values, the sums of the bounds on the numerator of their
+     * difference over the pair's own common denominator: a pair's degree and bits bounded one by one.
+     */
+    public record PairSums(double pairs, double degree, double bits) {}
+
+    /**
+     * For v = N/D, A = deg N + deg D and B = bits N + bits D (D's factors with multiplicity).
+     * Over the pair's least common multiple L, v_i − v_j has numerator N_i·L/D_i − N_j·L/D_j,
+     * and L/D_i divides D_j: degree at most A_i + A_j, bits at most B_i + B_j + 1. Summed over
+     * i < j that is (n − 1)·ΣA and (n − 1)·ΣB + pairs. Much smaller than pairs times the bound
+     * over all the values' common denominator when most values have few factors.
+     */
+    public static PairSums ofPairs(List<Size> values) {
+        double n = values.size();
+        double degrees = 0;
+        double bits = 0;
+        for (Size v : values) {
+            degrees += v.numeratorDegree;
+            bits += v.numeratorBits;
+            for (var e : v.denominator.entrySet()) {
+                degrees += e.getValue() * e.getKey().degree();
+                bits += e.getValue() * e.getKey().bits();
+            }
+        }
+        double pairs = n * (n - 1) / 2;
+        return new PairSums(pairs, (n - 1) * degrees, (n - 1) * bits + pairs);
+    }
+
+    /**
      * Per function, the unknown drawn for each argument object. The same object is the same
      * rational function, so the same unknown in the residues: counted once. Different objects
      * may still be one function; counting them apart only loosens the bound.

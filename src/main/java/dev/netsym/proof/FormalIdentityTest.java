@@ -254,9 +254,13 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
             for (List<Size> arguments : sample.argumentsByFunction().values()) {
                 double pairs = arguments.size() * (double) (arguments.size() - 1) / 2;
                 if (pairs == 0) continue;
+                // Two valid bounds: every pair over all the arguments' common denominator, or each
+                // pair over its own, summed (the chance per pair is at most linear in the bits).
                 FormalSizeArithmetic.DifferenceBound differences = FormalSizeArithmetic.ofDifferences(arguments);
-                roots += pairs * differences.degree() / ModularArithmetic.SAMPLING_SET_SIZE;
-                primeDivides += pairs * ModularArithmetic.probabilityModulusDividesContent(differences.bits());
+                FormalSizeArithmetic.PairSums pairSums = FormalSizeArithmetic.ofPairs(arguments);
+                roots += Math.min(pairs * differences.degree(), pairSums.degree()) / ModularArithmetic.SAMPLING_SET_SIZE;
+                primeDivides += Math.min(pairs * ModularArithmetic.probabilityModulusDividesContent(differences.bits()),
+                        ModularArithmetic.probabilityModulusDividesContent(pairSums.bits()));
             }
             perPoint = Math.max(perPoint, roots + primeDivides);
         }

@@ -136,4 +136,25 @@ class FormalArithmeticTest {
         assertEquals(1, byFunction.get("pi").size(), "every π is one unknown");
         assertNotSame(sizes.zero(), sizes.one(), "0 and 1 are two functions, so two arguments");
     }
+
+    /**
+     * 1/(x_k + 1) for 50 variables: over all of them together a difference carries 49 factors,
+     * but any one pair only its own two, so the pairs' bounds summed one by one are far smaller.
+     */
+    @Test
+    void pairsBoundedOneByOneAgreeWithEachPairsOwnBound() {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+        List<Size> values = new ArrayList<>();
+        for (int k = 0; k < 50; k++) values.add(sizes.divide(sizes.one(), sizes.add(Size.variable(), sizes.one())));
+        FormalSizeArithmetic.PairSums sums = FormalSizeArithmetic.ofPairs(values);
+        assertEquals(50 * 49 / 2, sums.pairs());
+        double ownPairDegree = FormalSizeArithmetic.ofDifferences(List.of(values.get(0), values.get(1))).degree();
+        double ownPairBits = FormalSizeArithmetic.ofDifferences(List.of(values.get(0), values.get(1))).bits();
+        assertEquals(1, ownPairDegree, "(x_1 + 1) − (x_0 + 1)");
+        assertTrue(sums.degree() >= sums.pairs() * ownPairDegree, "each pair's degree is within its share");
+        assertTrue(sums.bits() >= sums.pairs() * ownPairBits, "each pair's bits are within their share");
+        double together = FormalSizeArithmetic.ofDifferences(values).degree();
+        assertEquals(49, together, "over the common denominator: 49 factors missing from each");
+        assertTrue(sums.degree() < sums.pairs() * together / 10, "one by one: " + sums.degree() + " against " + sums.pairs() * together);
+    }
 }
