@@ -27,7 +27,7 @@ public final class Evaluation<T> {
 
     public T value(int node) { return values[node]; }
 
-    /** ∂objective/∂node. */
+    /** ∂objective/∂node; 0 for a constant node, whose adjoint is never needed (a real power's constant exponent). */
     public T adjoint(int node) { return adjoints[node]; }
 
     public T unitValue(String unit) { return values[tape.unitNode(unit)]; }

@@ -3,6 +3,8 @@ package dev.netsym.calculus;
 import dev.netsym.model.Rational;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,8 +16,13 @@ import java.util.Map;
  * it once rather than multiplying it in per term. Kept are bounds on the total degree of N and on
  * log2 of the sum of the absolute values of its integer coefficients, and the factors with
  * theirs. Every unknown is a fresh variable (degree 1, coefficient 1); the arguments of the
- * unknowns are recorded too, since two different arguments that happen to agree at a random point
- * make two unknowns one.
+ * unknowns are recorded too, per function, since two different arguments of one function that
+ * happen to agree at a random point make two unknowns one.
+ *
+ * <p>A {@link Size} object stands for one rational function: every variable is an object of its
+ * own ({@link Size#variable()}), and no operation hands back its input for a different value.
+ * So one object divided by twice is one factor, and one object passed twice to one function (a
+ * tape node's value, at its own evaluation and at its partial's) is one unknown.
  */
 public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSizeArithmetic.Size> {
 
@@ -39,7 +46,7 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
 
     /** A value's bounds: N's degree and coefficient size, and D as factor → multiplicity. */
     public static final class Size {
-        public static final Size VARIABLE = new Size(1, 0, Map.of());
+        /** The one argument of π (a constant): shared, so that every π is one unknown. */
         static final Size ONE = new Size(0, 0, Map.of());
 
         private final double numeratorDegree;
@@ -53,6 +60,12 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
             this.numeratorBits = numeratorBits;
             this.denominator = denominator;
         }
+
+        /**
+         * A variable of its own: never shared, so that values built from different variables
+         * never pass for one function (1/x − 1/y has degree 2 over degree 2, not 0 over 1).
+         */
+        public static Size variable() { return new Size(1, 0, Map.of()); }
 
         private Factor asFactor() {
             if (asFactor == null) asFactor = new Factor(numeratorDegree, numeratorBits);
@@ -68,19 +81,63 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
     /** Bounds on the numerator of a difference of any two of a set of values, over their common denominator. */
     public record DifferenceBound(double degree, double bits) {}
 
-    private long unknowns;
-    private final List<Size> arguments = new ArrayList<>();
+    /**
+     * Over every pair of a set of values, the sums of the bounds on the numerator of their
+     * difference over the pair's own common denominator: a pair's degree and bits bounded one by one.
+     */
+    public record PairSums(double pairs, double degree, double bits) {}
 
-    /** How many unknowns the evaluations so far drew (with repeats: a bound on the distinct ones). */
-    public long unknowns() { return unknowns; }
+    /**
+     * For v = N/D, A = deg N + deg D and B = bits N + bits D (D's factors with multiplicity).
+     * Over the pair's least common multiple L, v_i − v_j has numerator N_i·L/D_i − N_j·L/D_j,
+     * and L/D_i divides D_j: degree at most A_i + A_j, bits at most B_i + B_j + 1. Summed over
+     * i < j that is (n − 1)·ΣA and (n − 1)·ΣB + pairs. Much smaller than pairs times the bound
+     * over all the values' common denominator when most values have few factors.
+     */
+    public static PairSums ofPairs(List<Size> values) {
+        double n = values.size();
+        double degrees = 0;
+        double bits = 0;
+        for (Size v : values) {
+            degrees += v.numeratorDegree;
+            bits += v.numeratorBits;
+            for (var e : v.denominator.entrySet()) {
+                degrees += e.getValue() * e.getKey().degree();
+                bits += e.getValue() * e.getKey().bits();
+            }
+        }
+        double pairs = n * (n - 1) / 2;
+        return new PairSums(pairs, (n - 1) * degrees, (n - 1) * bits + pairs);
+    }
 
-    /** The arguments of the unknowns drawn so far. */
-    public List<Size> arguments() { return arguments; }
+    /**
+     * Per function, the unknown drawn for each argument object. The same object is the same
+     * rational function, so the same unknown in the residues: counted once. Different objects
+     * may still be one function; counting them apart only loosens the bound.
+     */
+    private final Map<String, Map<Size, Size>> unknownsByFunction = new LinkedHashMap<>();
 
-    private Size unknown(Size argument) {
-        unknowns++;
-        arguments.add(argument);
-        return Size.VARIABLE;
+    /** How many unknowns the evaluations so far drew (a bound on the distinct ones). */
+    public long unknowns() {
+        long count = 0;
+        for (Map<Size, Size> drawn : unknownsByFunction.values()) count += drawn.size();
+        return count;
+    }
+
+    /**
+     * The arguments of the unknowns drawn so far, per function. Only arguments of one function
+     * can merge two unknowns: the residues draw each function's unknowns by a hash keyed with
+     * the function's name.
+     */
+    public Map<String, List<Size>> argumentsByFunction() {
+        Map<String, List<Size>> result = new LinkedHashMap<>();
+        unknownsByFunction.forEach((function, drawn) -> result.put(function, new ArrayList<>(drawn.keySet())));
+        return result;
+    }
+
+    private Size unknown(String function, Size argument) {
+        return unknownsByFunction.computeIfAbsent(function, f -> new IdentityHashMap<>())
+                .computeIfAbsent(argument, a -> Size.variable());
     }
 
     /**
@@ -107,27 +164,28 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
         return new DifferenceBound(degree, bits + 1);
     }
 
-    @Override public Size exp(Size a) { return unknown(a); }
+    @Override public Size exp(Size a) { return unknown("exp", a); }
 
-    @Override public Size log(Size a) { return unknown(a); }
+    @Override public Size log(Size a) { return unknown("log", a); }
 
-    @Override public Size sqrt(Size a) { return unknown(a); }
+    @Override public Size sqrt(Size a) { return unknown("sqrt", a); }
 
-    @Override public Size erfc(Size a) { return unknown(a); }
+    @Override public Size erfc(Size a) { return unknown("erfc", a); }
 
-    @Override public Size pi() { return unknown(Size.ONE); }
+    @Override public Size pi() { return unknown("pi", Size.ONE); }
 
-    @Override public Size step(Size z) { return unknown(z); }
+    @Override public Size step(Size z) { return unknown("step", z); }
 
-    @Override public Size halfStep(Size d) { return unknown(d); }
+    @Override public Size halfStep(Size d) { return unknown("halfStep", d); }
 
-    @Override public Size sign(Size z) { return unknown(z); }
+    @Override public Size sign(Size z) { return unknown("sign", z); }
 
-    @Override public Size genericDerivative(String name, int order, Size z) { return unknown(z); }
+    @Override public Size genericDerivative(String name, int order, Size z) { return unknown(name + "'" + order, z); }
 
-    @Override public Size zero() { return Size.ONE; }
+    /** 0 and 1 are two functions: objects of their own, unlike π's marker {@link Size#ONE}. */
+    @Override public Size zero() { return new Size(0, 0, Map.of()); }
 
-    @Override public Size one() { return Size.ONE; }
+    @Override public Size one() { return new Size(0, 0, Map.of()); }
 
     /** p/q: a numerator of p's size over the factor q (a number, degree 0). */
     @Override
@@ -161,7 +219,13 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
 
     @Override public Size subtract(Size a, Size b) { return add(a, b); }
 
-    @Override public Size negate(Size a) { return a; }
+    /** −N/D: a new object (another function), whose numerator is the same factor as N's. */
+    @Override
+    public Size negate(Size a) {
+        Size negated = new Size(a.numeratorDegree, a.numeratorBits, a.denominator);
+        negated.asFactor = a.asFactor();
+        return negated;
+    }
 
     @Override
     public Size multiply(Size a, Size b) {

@@ -298,9 +298,11 @@ public final class Tape {
                 break;
             }
             case REAL_POWER:
-                // d(b^e) = b^e·(e/b)·db + b^e·ln b·de
+                // d(b^e) = b^e·(e/b)·db + b^e·ln b·de. A constant exponent (a norm's −1/2) needs no
+                // ln b: a constant's adjoint reaches no parameter, and ln b is the dearest step in decimals.
                 partials[0] = a.divide(a.multiply(value, args[1]), args[0]);
-                partials[1] = a.multiply(value, a.apply(Builtin.LOG, args[0]));
+                partials[1] = OPERATIONS[operations[children[childStart[node] + 1]]] == Operation.CONSTANT ? a.zero()
+                        : a.multiply(value, a.apply(Builtin.LOG, args[0]));
                 break;
             case BUILTIN:
                 for (int c = 0; c < args.length; c++) partials[c] = a.derivative(BUILTINS[operands[node]], c, args);

@@ -91,7 +91,7 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
 
         /** A verdict for a claim that held at every point: proved when the bound is small enough. */
         ProverVerdict agreed() {
-            if (certificate == null) certificate = certificate(errorBound(pinned));
+            if (certificate == null) certificate = certificate(errorBound(classOf, pinned, negated));
             return certificate.map(ProverVerdict::proved).orElse(ProverVerdict.UNKNOWN);
         }
     }
@@ -219,19 +219,27 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
     /**
      * The chance that both points agree on a claim that is false as an identity, from the
      * sizes of the gradients and of the unknowns' arguments (a pinned start is a number or a
-     * multiple of its symbol, everything else a variable).
+     * multiple of its symbol, everything else a variable of its own). Two unknowns merge only
+     * when two arguments of one function meet, so the pairs are counted per function, each
+     * function with the sizes of its own arguments.
      */
-    private double errorBound(boolean[] pinned) {
+    private double errorBound(int[] classOf, boolean[] pinned, boolean[] negated) {
         FormalSizeArithmetic sizes = new FormalSizeArithmetic();
         Size[] values = new Size[parameters.length];
+        // Members of a class share one variable (its negative for negated members), as at the
+        // points; every other variable is one of its own.
+        Map<Integer, Size> classes = new HashMap<>();
+        Map<Integer, Size> negatedClasses = new HashMap<>();
         for (int p = 0; p < values.length; p++) {
             Init init = parameters[p].init();
-            values[p] = !pinned[p] ? Size.VARIABLE
+            values[p] = !pinned[p] && negated[p]
+                    ? negatedClasses.computeIfAbsent(classOf[p], k -> sizes.negate(classes.computeIfAbsent(k, c -> Size.variable())))
+                    : !pinned[p] ? classes.computeIfAbsent(classOf[p], k -> Size.variable())
                     : init instanceof Init.Numeric num ? sizes.fromRational(num.value())
-                    : init instanceof Init.Symbolic s ? sizes.multiply(sizes.fromRational(s.coefficient()), Size.VARIABLE)
-                    : Size.VARIABLE;
+                    : init instanceof Init.Symbolic s ? sizes.multiply(sizes.fromRational(s.coefficient()), Size.variable())
+                    : Size.variable();
         }
-        List<Size[]> samples = Samples.specOrDrawn(network, tape, sizes, i -> Size.VARIABLE);
+        List<Size[]> samples = Samples.specOrDrawn(network, tape, sizes, i -> Size.variable());
         double perPoint = 0;
         for (Size[] data : samples) {
             FormalSizeArithmetic.DifferenceBound gradients;
@@ -241,12 +249,19 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
             } catch (UnsupportedArithmeticException e) {
                 return Double.POSITIVE_INFINITY;
             }
-            long unknowns = sample.unknowns();
-            double pairs = unknowns * (double) (unknowns - 1) / 2;
-            FormalSizeArithmetic.DifferenceBound arguments = FormalSizeArithmetic.ofDifferences(sample.arguments());
-            double roots = (gradients.degree() + pairs * arguments.degree()) / ModularArithmetic.SAMPLING_SET_SIZE;
-            double primeDivides = ModularArithmetic.probabilityModulusDividesContent(gradients.bits())
-                    + pairs * ModularArithmetic.probabilityModulusDividesContent(arguments.bits());
+            double roots = gradients.degree() / ModularArithmetic.SAMPLING_SET_SIZE;
+            double primeDivides = ModularArithmetic.probabilityModulusDividesContent(gradients.bits());
+            for (List<Size> arguments : sample.argumentsByFunction().values()) {
+                double pairs = arguments.size() * (double) (arguments.size() - 1) / 2;
+                if (pairs == 0) continue;
+                // Two valid bounds: every pair over all the arguments' common denominator, or each
+                // pair over its own, summed (the chance per pair is at most linear in the bits).
+                FormalSizeArithmetic.DifferenceBound differences = FormalSizeArithmetic.ofDifferences(arguments);
+                FormalSizeArithmetic.PairSums pairSums = FormalSizeArithmetic.ofPairs(arguments);
+                roots += Math.min(pairs * differences.degree(), pairSums.degree()) / ModularArithmetic.SAMPLING_SET_SIZE;
+                primeDivides += Math.min(pairs * ModularArithmetic.probabilityModulusDividesContent(differences.bits()),
+                        ModularArithmetic.probabilityModulusDividesContent(pairSums.bits()));
+            }
             perPoint = Math.max(perPoint, roots + primeDivides);
         }
         return samples.size() * perPoint * perPoint;

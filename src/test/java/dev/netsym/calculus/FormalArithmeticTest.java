@@ -72,7 +72,7 @@ class FormalArithmeticTest {
     void aSharedDenominatorIsKeptOnce() {
         FormalSizeArithmetic sizes = new FormalSizeArithmetic();
         List<Size> exps = new ArrayList<>();
-        for (int i = 0; i < 50; i++) exps.add(sizes.exp(Size.VARIABLE));
+        for (int i = 0; i < 50; i++) exps.add(sizes.exp(Size.variable()));
         Size total = exps.get(0);
         for (int i = 1; i < exps.size(); i++) total = sizes.add(total, exps.get(i));
         Size sum = sizes.zero();
@@ -92,12 +92,69 @@ class FormalArithmeticTest {
     @Test
     void distinctDenominatorsMultiply() {
         FormalSizeArithmetic sizes = new FormalSizeArithmetic();
-        Size x = Size.VARIABLE;
+        Size x = Size.variable();
         Size y = new Size(1, 0, java.util.Map.of());
         Size a = sizes.divide(x, sizes.add(x, sizes.one()));
         Size b = sizes.divide(y, sizes.add(y, sizes.one()));
         FormalSizeArithmetic.DifferenceBound bound = FormalSizeArithmetic.ofDifferences(List.of(sizes.add(a, b)));
         assertEquals(2, bound.degree());
         assertTrue(bound.bits() >= 2, "x(y+1) + y(x+1) = 2xy + x + y: coefficients sum to 4 = 2^2");
+    }
+
+    /** Two variables are two objects: 1/x − 1/y = (y − x)/(x·y), not a difference over one shared factor. */
+    @Test
+    void everyVariableIsItsOwnFactor() {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+        Size x = Size.variable();
+        Size y = Size.variable();
+        Size difference = sizes.subtract(sizes.divide(sizes.one(), x), sizes.divide(sizes.one(), y));
+        assertEquals(1, FormalSizeArithmetic.ofDifferences(List.of(difference)).degree(),
+                "numerator y − x of degree 1 over x·y (a shared factor would make it 1 − 1, degree 0)");
+        Size unknownsApart = sizes.subtract(sizes.divide(sizes.one(), sizes.exp(x)), sizes.divide(sizes.one(), sizes.exp(y)));
+        assertEquals(1, FormalSizeArithmetic.ofDifferences(List.of(unknownsApart)).degree(),
+                "e^x and e^y are two unknowns, two factors");
+    }
+
+    /**
+     * One argument object is one unknown however often it is passed (a node's value and its
+     * partial); its negative, and other functions, are others; pairs that may merge are per function.
+     */
+    @Test
+    void unknownsAreCountedOncePerArgumentAndPairedPerFunction() {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+        Size z = Size.variable();
+        Size first = sizes.exp(z);
+        assertSame(first, sizes.exp(z), "the same argument, the same unknown");
+        assertNotSame(first, sizes.exp(sizes.negate(z)), "e^−z is another unknown");
+        sizes.log(z);
+        sizes.pi();
+        sizes.pi();
+        assertEquals(4, sizes.unknowns(), "e^z, e^−z, log z and π");
+        var byFunction = sizes.argumentsByFunction();
+        assertEquals(2, byFunction.get("exp").size());
+        assertEquals(1, byFunction.get("log").size());
+        assertEquals(1, byFunction.get("pi").size(), "every π is one unknown");
+        assertNotSame(sizes.zero(), sizes.one(), "0 and 1 are two functions, so two arguments");
+    }
+
+    /**
+     * 1/(x_k + 1) for 50 variables: over all of them together a difference carries 49 factors,
+     * but any one pair only its own two, so the pairs' bounds summed one by one are far smaller.
+     */
+    @Test
+    void pairsBoundedOneByOneAgreeWithEachPairsOwnBound() {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+        List<Size> values = new ArrayList<>();
+        for (int k = 0; k < 50; k++) values.add(sizes.divide(sizes.one(), sizes.add(Size.variable(), sizes.one())));
+        FormalSizeArithmetic.PairSums sums = FormalSizeArithmetic.ofPairs(values);
+        assertEquals(50 * 49 / 2, sums.pairs());
+        double ownPairDegree = FormalSizeArithmetic.ofDifferences(List.of(values.get(0), values.get(1))).degree();
+        double ownPairBits = FormalSizeArithmetic.ofDifferences(List.of(values.get(0), values.get(1))).bits();
+        assertEquals(1, ownPairDegree, "(x_1 + 1) − (x_0 + 1)");
+        assertTrue(sums.degree() >= sums.pairs() * ownPairDegree, "each pair's degree is within its share");
+        assertTrue(sums.bits() >= sums.pairs() * ownPairBits, "each pair's bits are within their share");
+        double together = FormalSizeArithmetic.ofDifferences(values).degree();
+        assertEquals(49, together, "over the common denominator: 49 factors missing from each");
+        assertTrue(sums.degree() < sums.pairs() * together / 10, "one by one: " + sums.degree() + " against " + sums.pairs() * together);
     }
 }
