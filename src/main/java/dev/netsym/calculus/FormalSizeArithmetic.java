@@ -51,7 +51,11 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
 
         private final double numeratorDegree;
         private final double numeratorBits;
+        /** Never changed once made: a sum that brings no new factor shares its summand's map. */
         private final Map<Factor, Integer> denominator;
+        /** D's degree and bits (its factors with multiplicity), so that a sum need not walk D. */
+        private double denominatorDegree = Double.NaN;
+        private double denominatorBits;
         /** This value's numerator as a factor: one object for every division by this value. */
         private Factor asFactor;
 
@@ -59,6 +63,32 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
             this.numeratorDegree = numeratorDegree;
             this.numeratorBits = numeratorBits;
             this.denominator = denominator;
+        }
+
+        private Size(double numeratorDegree, double numeratorBits, Map<Factor, Integer> denominator,
+                double denominatorDegree, double denominatorBits) {
+            this(numeratorDegree, numeratorBits, denominator);
+            this.denominatorDegree = denominatorDegree;
+            this.denominatorBits = denominatorBits;
+        }
+
+        private double denominatorDegree() {
+            if (Double.isNaN(denominatorDegree)) {
+                double degree = 0;
+                double bits = 0;
+                for (var e : denominator.entrySet()) {
+                    degree += e.getValue() * e.getKey().degree();
+                    bits += e.getValue() * e.getKey().bits();
+                }
+                denominatorBits = bits;
+                denominatorDegree = degree;
+            }
+            return denominatorDegree;
+        }
+
+        private double denominatorBits() {
+            denominatorDegree();
+            return denominatorBits;
         }
 
         /**
@@ -195,26 +225,44 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
         return new Size(0, bits, Map.of(new Factor(0, value.denominator().bitLength()), 1));
     }
 
-    /** N₁/D₁ ± N₂/D₂ = (N₁·L/D₁ ± N₂·L/D₂)/L with L the least common multiple. */
+    /**
+     * N₁/D₁ ± N₂/D₂ = (N₁·L/D₁ ± N₂·L/D₂)/L with L the least common multiple. Walks only the
+     * smaller denominator: L is the larger one plus what the smaller adds, shared when it adds
+     * nothing (a long sum of terms over factors it already has, as in an adjoint, used to copy
+     * its whole map at every term: quadratic time and memory).
+     */
     @Override
     public Size add(Size a, Size b) {
         if (a.denominator.isEmpty() && b.denominator.isEmpty()) {
             return new Size(Math.max(a.numeratorDegree, b.numeratorDegree), Math.max(a.numeratorBits, b.numeratorBits) + 1, Map.of());
         }
-        Map<Factor, Integer> common = new HashMap<>(a.denominator);
-        b.denominator.forEach((f, m) -> common.merge(f, m, Math::max));
-        double degreeA = a.numeratorDegree, bitsA = a.numeratorBits;
-        double degreeB = b.numeratorDegree, bitsB = b.numeratorBits;
-        for (var e : common.entrySet()) {
-            Factor f = e.getKey();
-            int missingA = e.getValue() - a.denominator.getOrDefault(f, 0);
-            int missingB = e.getValue() - b.denominator.getOrDefault(f, 0);
-            degreeA += missingA * f.degree();
-            bitsA += missingA * f.bits();
-            degreeB += missingB * f.degree();
-            bitsB += missingB * f.bits();
+        Size large = a.denominator.size() >= b.denominator.size() ? a : b;
+        Size small = large == a ? b : a;
+        Map<Factor, Integer> added = new HashMap<>();
+        double addedDegree = 0;
+        double addedBits = 0;
+        for (var e : small.denominator.entrySet()) {
+            int more = e.getValue() - large.denominator.getOrDefault(e.getKey(), 0);
+            if (more <= 0) continue;
+            added.put(e.getKey(), more);
+            addedDegree += more * e.getKey().degree();
+            addedBits += more * e.getKey().bits();
         }
-        return new Size(Math.max(degreeA, degreeB), Math.max(bitsA, bitsB) + 1, common);
+        Map<Factor, Integer> common = large.denominator;
+        if (!added.isEmpty()) {
+            Map<Factor, Integer> union = new HashMap<>(large.denominator);
+            added.forEach((f, m) -> union.merge(f, m, Integer::sum));
+            common = union;
+        }
+        double commonDegree = large.denominatorDegree() + addedDegree;
+        double commonBits = large.denominatorBits() + addedBits;
+        // L/D_large is what the smaller brought; L/D_small is the rest of L.
+        double degreeLarge = large.numeratorDegree + addedDegree;
+        double bitsLarge = large.numeratorBits + addedBits;
+        double degreeSmall = small.numeratorDegree + (commonDegree - small.denominatorDegree());
+        double bitsSmall = small.numeratorBits + (commonBits - small.denominatorBits());
+        return new Size(Math.max(degreeLarge, degreeSmall), Math.max(bitsLarge, bitsSmall) + 1, common,
+                commonDegree, commonBits);
     }
 
     @Override public Size subtract(Size a, Size b) { return add(a, b); }
@@ -230,7 +278,8 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
     @Override
     public Size multiply(Size a, Size b) {
         return new Size(a.numeratorDegree + b.numeratorDegree, a.numeratorBits + b.numeratorBits,
-                product(a.denominator, b.denominator, 1));
+                product(a.denominator, b.denominator, 1), a.denominatorDegree() + b.denominatorDegree(),
+                a.denominatorBits() + b.denominatorBits());
     }
 
     /** (N₁/D₁)/(N₂/D₂) = N₁·D₂/(D₁·N₂): D₂'s factors multiply into the numerator, N₂ becomes a factor. */
@@ -254,6 +303,8 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
 
     private static Map<Factor, Integer> product(Map<Factor, Integer> a, Map<Factor, Integer> b, int times) {
         if (b.isEmpty() || times == 0) return a;
+        if (a.isEmpty() && times == 1) return b;
+        if (times == 1 && a.size() < b.size()) return product(b, a, 1);
         Map<Factor, Integer> result = new HashMap<>(a);
         b.forEach((f, m) -> result.merge(f, m * times, Integer::sum));
         return result;

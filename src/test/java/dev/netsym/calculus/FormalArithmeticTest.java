@@ -157,4 +157,77 @@ class FormalArithmeticTest {
         assertEquals(49, together, "over the common denominator: 49 factors missing from each");
         assertTrue(sums.degree() < sums.pairs() * together / 10, "one by one: " + sums.degree() + " against " + sums.pairs() * together);
     }
+
+    /**
+     * Sums walk only the smaller denominator and share the larger: the bounds must be those of
+     * the plain lcm, here recomputed by a naive model of the same rules over random expressions.
+     */
+    @Test
+    void sumsThatShareTheirDenominatorBoundAsThePlainLeastCommonMultiple() {
+        java.util.Random random = new java.util.Random(5);
+        for (int trial = 0; trial < 40; trial++) {
+            FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+            List<Size> values = new ArrayList<>();
+            List<Naive> naive = new ArrayList<>();
+            for (int v = 0; v < 4; v++) {
+                values.add(Size.variable());
+                naive.add(new Naive(1, 0, new java.util.HashMap<>()));
+            }
+            for (int step = 0; step < 60; step++) {
+                int i = random.nextInt(values.size());
+                int j = random.nextInt(values.size());
+                switch (random.nextInt(4)) {
+                    case 0, 1 -> {
+                        values.add(sizes.add(values.get(i), values.get(j)));
+                        naive.add(naive.get(i).plus(naive.get(j)));
+                    }
+                    case 2 -> {
+                        values.add(sizes.multiply(values.get(i), values.get(j)));
+                        naive.add(naive.get(i).times(naive.get(j)));
+                    }
+                    default -> {
+                        // Divide only by variables and their sums: one factor object per divisor, as in the code.
+                        int d = random.nextInt(4);
+                        values.add(sizes.divide(values.get(i), values.get(d)));
+                        naive.add(naive.get(i).over(naive.get(d), d));
+                    }
+                }
+            }
+            for (int k = 0; k < values.size(); k++) {
+                var bound = FormalSizeArithmetic.ofDifferences(List.of(values.get(k)));
+                assertEquals(naive.get(k).degree(), bound.degree(), 1e-9, "degree of value " + k);
+                assertEquals(naive.get(k).bits() + 1, bound.bits(), 1e-9, "bits of value " + k);
+            }
+        }
+    }
+
+    /** The rules of the size arithmetic, written the slow obvious way: every sum over the full lcm. */
+    private record Naive(double degree, double bits, java.util.Map<Integer, Integer> denominator) {
+        Naive plus(Naive o) {
+            if (denominator.isEmpty() && o.denominator.isEmpty()) {
+                return new Naive(Math.max(degree, o.degree), Math.max(bits, o.bits) + 1, java.util.Map.of());
+            }
+            java.util.Map<Integer, Integer> common = new java.util.HashMap<>(denominator);
+            o.denominator.forEach((f, m) -> common.merge(f, m, Math::max));
+            double d1 = degree, b1 = bits, d2 = o.degree, b2 = o.bits;
+            for (var e : common.entrySet()) {
+                d1 += e.getValue() - denominator.getOrDefault(e.getKey(), 0);
+                d2 += e.getValue() - o.denominator.getOrDefault(e.getKey(), 0);
+            }
+            return new Naive(Math.max(d1, d2), Math.max(b1, b2) + 1, common);
+        }
+
+        Naive times(Naive o) {
+            java.util.Map<Integer, Integer> product = new java.util.HashMap<>(denominator);
+            o.denominator.forEach((f, m) -> product.merge(f, m, Integer::sum));
+            return new Naive(degree + o.degree, bits + o.bits, product);
+        }
+
+        /** Divided by variable number d, a factor of degree 1 and 0 bits. */
+        Naive over(Naive variable, int d) {
+            java.util.Map<Integer, Integer> product = new java.util.HashMap<>(denominator);
+            product.merge(d, 1, Integer::sum);
+            return new Naive(degree, bits, product);
+        }
+    }
 }
