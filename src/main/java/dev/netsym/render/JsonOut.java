@@ -15,6 +15,8 @@ final class JsonOut {
     private final PrintWriter out;
     /** Per open object or array: whether it has a member yet. */
     private final Deque<boolean[]> open = new ArrayDeque<>();
+    /** A name was just written: the value that follows is its, with no separator of its own. */
+    private boolean pendingValue;
 
     JsonOut(PrintWriter out) {
         this.out = out;
@@ -63,7 +65,6 @@ final class JsonOut {
         started[0] = true;
         out.print(DerivationJsonRenderer.string(name));
         out.print(": ");
-        // The value that follows belongs to this name: it must not add a separator of its own.
         pendingValue = true;
         return this;
     }
@@ -105,8 +106,6 @@ final class JsonOut {
         map.forEach(this::field);
         return endObject();
     }
-
-    private boolean pendingValue;
 
     /** Before a value: the separator from the array item before it, unless a name just went out. */
     private void value() {
