@@ -51,7 +51,10 @@ public record LawDrift(Rational rate, Rational[] descent, boolean matchesFormula
         }
         // A start where the law's drift happens to vanish (a = ±b for a^2 - b^2) shows nothing:
         // take the first start off every kink where one step moves h, else the last one off them.
+        Rational rate = Rational.of(1, 100);
+        Rational small = Rational.of(1, 1000);
         Rational[] chosen = null;
+        Rational change = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Rational[] start = new Rational[tape.parameterCount()];
             for (int i = 0; i < start.length; i++) start[i] = Rational.of(random.nextInt(19) - 9, 4);
@@ -59,12 +62,11 @@ public record LawDrift(Rational rate, Rational[] descent, boolean matchesFormula
             for (Rational[] data : samples) offKinks &= evaluator.pieces(start, data).isPresent();
             if (!offKinks) continue;
             chosen = start;
-            if (descentChange(tape, law, start, samples, Rational.of(1, 100)).signum() != 0) break;
+            change = descentChange(tape, law, start, samples, rate);
+            if (change.signum() != 0) break;
         }
         if (chosen == null) return Optional.empty();
-        Rational rate = Rational.of(1, 100);
-        Rational small = Rational.of(1, 1000);
-        Rational[] descent = {descentChange(tape, law, chosen, samples, rate), descentChange(tape, law, chosen, samples, small)};
+        Rational[] descent = {change, descentChange(tape, law, chosen, samples, small)};
         boolean matches = descent[0].equals(formula(tape, law, chosen, samples, rate))
                 && descent[1].equals(formula(tape, law, chosen, samples, small));
         Rational[] momentum = {momentumChange(tape, law, chosen, samples, rate), momentumChange(tape, law, chosen, samples, small)};
