@@ -3,6 +3,7 @@ package dev.netsym.proof;
 import dev.netsym.calculus.Arithmetic;
 import dev.netsym.calculus.ArithmeticKind;
 import dev.netsym.calculus.DecimalArithmetic;
+import dev.netsym.calculus.DoubleArithmetic;
 import dev.netsym.calculus.DoubleDouble;
 import dev.netsym.calculus.DoubleDoubleArithmetic;
 import dev.netsym.calculus.ExactArithmetic;
@@ -200,9 +201,9 @@ final class WitnessFinder {
         }
         WitnessRun run = new WitnessRun(start, shownData, eta.toString(), activations, exact, how, rule);
         // Rounding noise can look like a move where the true values are equal: an ill-conditioned
-        // step (a norm of a row with no variance divides by √ε) can lift it far above the
-        // arithmetic's tolerance. A small difference counts only if a replay with many more digits
-        // shows the same difference; past the replay's size limit it does not count at all.
+        // step (a norm of a row with no variance divides by √ε) or an unstable network can lift it
+        // far above the arithmetic's tolerance, even to differences of order 1. A difference in a
+        // rounded run counts only if a replay with other digits shows the same difference.
         Replay replay = exact ? null : new Replay(startValues, drawnData, samples.size(), eta, steps, seed);
         for (int p = 0; p < parameters.length; p++) {
             OptionalInt moved = trajectory.firstStepWhereMoved(p);
@@ -230,14 +231,16 @@ final class WitnessFinder {
         }
     }
 
-    /** A difference below this (relative) in a rounded run is confirmed by a replay before it counts. */
-    private static final double CONFIRM_BELOW = 1e-6;
-    /** The replay's digits: far beyond double-double's 31 and the 40-digit decimals. */
+    /** The decimal replay's digits: far beyond double-double's 31 and the 40-digit decimals. */
     private static final int REPLAY_DIGITS = 100;
-    /** Networks up to this many parameters are replayed; past it, small differences do not count. */
-    private static final int REPLAY_LIMIT = 20_000;
+    /** Networks up to this many parameters are replayed in decimals where doubles do not decide. */
+    private static final int DECIMAL_REPLAY_LIMIT = 20_000;
 
-    /** The same run in 100-digit decimals, made on first need, to tell real differences from rounding noise. */
+    /**
+     * The same run with far more or far fewer digits, made on first need, to tell real
+     * differences from rounding noise: noise changes by orders of magnitude with the digits, a
+     * real difference does not.
+     */
     private final class Replay {
         private final Rational[] start;
         private final List<Rational[]> drawnData;
@@ -245,8 +248,8 @@ final class WitnessFinder {
         private final Rational eta;
         private final int steps;
         private final long seed;
-        private GradientDescentSimulation.Trajectory<BigDecimal> trajectory;
-        private DecimalArithmetic arithmetic;
+        private Optional<Replayed<?>> inDoubles;
+        private Replayed<?> inDecimals;
 
         Replay(Rational[] start, List<Rational[]> drawnData, int sampleCount, Rational eta, int steps, long seed) {
             this.start = start;
@@ -257,74 +260,76 @@ final class WitnessFinder {
             this.seed = seed;
         }
 
-        /** Whether the difference seen at {@code step} (second < 0: a move from the start) is real. */
+        /**
+         * Whether the difference seen at {@code step} (second < 0: a move from the start) is real:
+         * whether a replay with far more digits (decimals) or far fewer (doubles) shows the same
+         * difference to 1%. Rounding noise changes by orders of magnitude with the digits; a real
+         * difference does not. Every difference is checked, however large: an unstable network can
+         * lift noise of the last digit into a difference of order 1 within two steps.
+         */
         boolean confirms(int step, int first, int second, boolean opposite, Object seenFirst, Object seenSecond) {
-            if (clearlyLarge(seenFirst, seenSecond, opposite)) return true;
-            // Past the replay limit only the exact comparison below remains, and for a clearly small
-            // difference it can only say no: skip converting a million values to decimals.
-            if (tape.parameterCount() > REPLAY_LIMIT && clearlySmall(seenFirst, seenSecond, opposite)) return false;
-            BigDecimal a = decimal(seenFirst);
-            BigDecimal b = opposite ? decimal(seenSecond).negate() : decimal(seenSecond);
-            BigDecimal seen = a.subtract(b).abs();
-            BigDecimal scale = a.abs().max(b.abs()).max(BigDecimal.ONE);
-            if (seen.compareTo(scale.multiply(BigDecimal.valueOf(CONFIRM_BELOW))) > 0) return true;
-            if (tape.parameterCount() > REPLAY_LIMIT) return false;
-            if (trajectory == null) run();
-            BigDecimal x = trajectory.value(step, first);
-            BigDecimal y = second < 0 ? trajectory.value(0, first) : trajectory.value(step, second);
-            if (opposite) y = y.negate();
-            BigDecimal replayed = x.subtract(y).abs();
-            if (arithmetic.equal(x, y)) return false;
-            // The same difference to 1%: noise would have shrunk by many orders of magnitude.
-            return replayed.subtract(seen).abs().compareTo(replayed.multiply(new BigDecimal("0.01"))) <= 0;
+            double seen = difference(seenFirst, seenSecond, opposite);
+            if (!(seen > 0) || Double.isInfinite(seen)) return false;
+            // A double-double run (a big network) is replayed in doubles first, whose noise is 10^16
+            // times its own, at a small part of the run's cost. Doubles cannot see the smallest real
+            // moves: up to the decimal limit, 100-digit decimals decide those.
+            if (doubleDouble) {
+                if (inDoubles == null) {
+                    try {
+                        inDoubles = Optional.of(run(new DoubleArithmetic(seed)));
+                    } catch (ArithmeticException e) {
+                        inDoubles = Optional.empty(); // a denominator at 0 in doubles only: decimals decide
+                    }
+                }
+                if (inDoubles.isPresent() && inDoubles.get().agrees(step, first, second, opposite, seen)) return true;
+            }
+            if (tape.parameterCount() > DECIMAL_REPLAY_LIMIT) return false;
+            if (inDecimals == null) inDecimals = run(new DecimalArithmetic(seed, new MathContext(REPLAY_DIGITS)));
+            return inDecimals.agrees(step, first, second, opposite, seen);
         }
 
-        private void run() {
-            arithmetic = new DecimalArithmetic(seed, new MathContext(REPLAY_DIGITS));
-            BigDecimal[] initial = arithmetic.newArray(start.length);
+        /** |a − s·b| of a run's two values, in doubles (NaN where not finite). */
+        private static double difference(Object seenFirst, Object seenSecond, boolean opposite) {
+            if (seenFirst instanceof DoubleDouble a && seenSecond instanceof DoubleDouble b) {
+                return a.subtract(opposite ? b.negate() : b).abs().doubleValue();
+            }
+            BigDecimal a = (BigDecimal) seenFirst;
+            BigDecimal b = opposite ? ((BigDecimal) seenSecond).negate() : (BigDecimal) seenSecond;
+            return a.subtract(b).abs().doubleValue();
+        }
+
+        private <T> Replayed<T> run(Arithmetic<T> arithmetic) {
+            T[] initial = arithmetic.newArray(start.length);
             for (int p = 0; p < start.length; p++) initial[p] = arithmetic.fromRational(start[p]);
-            List<BigDecimal[]> samples = new ArrayList<>();
+            List<T[]> samples = new ArrayList<>();
             if (drawnData.isEmpty()) {
                 for (Sample s : network.data()) samples.add(tape.dataValues(arithmetic, s));
             } else {
                 for (Rational[] drawn : drawnData) {
-                    BigDecimal[] values = arithmetic.newArray(drawn.length);
+                    T[] values = arithmetic.newArray(drawn.length);
                     for (int i = 0; i < drawn.length; i++) values[i] = arithmetic.fromRational(drawn[i]);
                     samples.add(values);
                 }
             }
             if (samples.size() != sampleCount) throw new IllegalStateException("replay with " + samples.size() + " samples, not " + sampleCount);
-            trajectory = new GradientDescentSimulation<>(tape, arithmetic, rule).run(initial, samples, arithmetic.fromRational(eta), steps);
+            return new Replayed<>(arithmetic, new GradientDescentSimulation<>(tape, arithmetic, rule)
+                    .run(initial, samples, arithmetic.fromRational(eta), steps));
         }
+    }
 
+    /** A replay's trajectory with the arithmetic that reads it. */
+    private record Replayed<T>(Arithmetic<T> arithmetic, GradientDescentSimulation.Trajectory<T> trajectory) {
         /**
-         * Whether a double-double difference is far enough above the confirmation threshold that
-         * rounding in this test cannot matter: the common case, decided without the cost of
-         * decimals (a network's every parameter passes here). Anything closer goes the exact way.
+         * Whether the replay shows the difference seen, |x − s·y| at the step (second < 0: the first
+         * from its start), to 1%: noise would have changed by many orders of magnitude.
          */
-        private static boolean clearlyLarge(Object seenFirst, Object seenSecond, boolean opposite) {
-            return gapOverThreshold(seenFirst, seenSecond, opposite) > 1.01;
-        }
-
-        /** The same with the margin the other way: the difference is well below the threshold. */
-        private static boolean clearlySmall(Object seenFirst, Object seenSecond, boolean opposite) {
-            return gapOverThreshold(seenFirst, seenSecond, opposite) < 0.99;
-        }
-
-        /** |a − s·b| over CONFIRM_BELOW·max(1, |a|, |b|), in double-doubles; NaN for other values or overflow. */
-        private static double gapOverThreshold(Object seenFirst, Object seenSecond, boolean opposite) {
-            if (!(seenFirst instanceof DoubleDouble a) || !(seenSecond instanceof DoubleDouble b)) return Double.NaN;
-            double x = a.doubleValue();
-            double y = opposite ? -b.doubleValue() : b.doubleValue();
-            double scale = Math.max(1, Math.max(Math.abs(x), Math.abs(y)));
-            double difference = a.subtract(opposite ? b.negate() : b).abs().doubleValue();
-            return Double.isFinite(difference) && Double.isFinite(scale) ? difference / (CONFIRM_BELOW * scale) : Double.NaN;
-        }
-
-        private static BigDecimal decimal(Object value) {
-            if (value instanceof BigDecimal d) return d;
-            if (value instanceof DoubleDouble d) return d.toBigDecimal();
-            throw new IllegalArgumentException("not a rounded value: " + value);
+        boolean agrees(int step, int first, int second, boolean opposite, double seen) {
+            T x = trajectory.value(step, first);
+            T y = second < 0 ? trajectory.value(0, first) : trajectory.value(step, second);
+            if (opposite) y = arithmetic.negate(y);
+            double replayed = x instanceof Double dx && y instanceof Double dy ? Math.abs(dx - dy)
+                    : ((BigDecimal) x).subtract((BigDecimal) y).abs().doubleValue();
+            return replayed > 0 && Math.abs(replayed - seen) <= 0.01 * replayed;
         }
     }
 
