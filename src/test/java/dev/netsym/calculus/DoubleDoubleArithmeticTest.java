@@ -20,6 +20,24 @@ class DoubleDoubleArithmeticTest {
     private static final Builtin[] FUNCTIONS = {Builtin.TANH, Builtin.SIGMOID, Builtin.SOFTPLUS, Builtin.EXP};
 
     @Test
+    void exactDecimalValuesAreTheJdksToTheLastDigit() {
+        SplittableRandom random = new SplittableRandom(5);
+        double[] edges = {Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE, -Double.MAX_VALUE,
+                1, -1, 0.5, 2, 0.1, 1e-300, 4.9e-310, Math.PI, 1L << 53, (1L << 53) + 2.0, -0.0};
+        for (double x : edges) assertEquals(new BigDecimal(x), DoubleDouble.exactly(x), () -> "at " + x);
+        for (int i = 0; i < 50_000; i++) {
+            double x = switch (i % 3) {
+                case 0 -> Double.longBitsToDouble(random.nextLong());
+                case 1 -> random.nextDouble(-1, 1) * Math.pow(10, random.nextInt(-30, 30));
+                default -> random.nextInt(-1000, 1000) / 7.0;
+            };
+            if (!Double.isFinite(x)) continue;
+            double value = x;
+            assertEquals(new BigDecimal(value), DoubleDouble.exactly(value), () -> "at " + value);
+        }
+    }
+
+    @Test
     void elementaryFunctionsAndDerivativesToThirtyDigits() {
         SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < 3000; i++) {
