@@ -92,6 +92,9 @@ final class SpecLanguageHelp {
                                               row 2 as a vector); (W @ x)[1:3] slices an expression
               concat(A, B, ..., axis)         A, B, ... joined along the axis (optional: the last),
                                               written last as a whole number; the other axes agree
+              mixture(G, E1, E2, ...)         a mixture of experts: the sum of the Ek weighed by
+                                              softmax(G), one score per expert along G's last axis;
+                                              G [n] weighs whole experts, G [T,n] each row t
               Values used twice inside a function (softmax's normaliser, a norm's mean) become units
               of their own, named after the unit: h.sum, Y.mean, H.weights.
               init W = 0 sets every element of W; init W[1,*] = 0 one row; 'init E2 = E1' starts E2

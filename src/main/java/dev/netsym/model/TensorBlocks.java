@@ -71,6 +71,27 @@ public final class TensorBlocks {
         return Tensor.of(z.shape(), out);
     }
 
+    /**
+     * A mixture of experts with a softmax router: Σ_k softmax(G)[…, k] · E_k, the router's
+     * scores G along its last axis (one per expert). Each gate weight scales the elements of its
+     * expert that share G's leading indices: G of shape [n] weighs whole experts, G of shape
+     * [T, n] each expert's row t by its own weights. The caller checks the shapes.
+     */
+    public Tensor mixture(Tensor scores, List<Tensor> experts) {
+        int last = scores.rank() - 1;
+        Tensor gate = units.define("gate", softmax(scores, last));
+        int[] expertShape = experts.get(0).shape();
+        int[] padded = new int[expertShape.length];
+        Arrays.fill(padded, 1);
+        System.arraycopy(scores.shape(), 0, padded, 0, last);
+        List<Tensor> terms = new ArrayList<>(experts.size());
+        for (int k = 0; k < experts.size(); k++) {
+            Tensor weight = gate.take(last, new int[0], new int[] {k}).reshape(padded).broadcastTo(expertShape);
+            terms.add(Tensor.elementwise("mixture", List.of(weight, experts.get(k)), args -> Tensor.product(args.get(0), args.get(1))));
+        }
+        return Tensor.elementwise("mixture", terms, Tensor::sum);
+    }
+
     /** log Σ exp(z) along the axis. */
     public Tensor logSumExp(Tensor z, int axis) {
         return z.map(e -> call("exp", e)).sum(axis).map(e -> call("log", e));

@@ -19,6 +19,7 @@ import dev.netsym.model.Unit;
 import dev.netsym.spec.grammar.NetSpecParser;
 import dev.netsym.spec.grammar.NetSpecParser.*;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -493,7 +494,7 @@ final class ModelBuilder {
     /** The functions that take whole tensors (the builtins and declared activations apply element by element). */
     static final List<String> TENSOR_FUNCTIONS = List.of("sum", "mean", "transpose", "softmax", "log_softmax",
             "logsumexp", "flatten", "layer_norm", "rms_norm", "batch_norm", "cross_entropy", "attention", "causal_attention",
-            "conv1d", "conv2d", "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d", "reshape", "permute", "concat");
+            "conv1d", "conv2d", "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d", "reshape", "permute", "concat", "mixture");
 
     /**
      * Converts expressions to tensors: a number, a scalar name or an element such as W[2,3] is a
@@ -716,6 +717,52 @@ final class ModelBuilder {
             return charge(out.size(), c) ? out : zero();
         }
 
+        /**
+         * mixture(G, E1, …, En): the experts weighed by the softmax of the router's scores G along
+         * its last axis, one score per expert; G's other axes lead the experts' shape.
+         */
+        private Tensor mixture(CallContext c, List<SumContext> args) {
+            if (args.size() < 3) {
+                error(c, "mixture takes the router's scores and two experts or more (mixture(G, E1, E2)), not "
+                        + args.size() + (args.size() == 1 ? " argument" : " arguments"));
+                return zero();
+            }
+            List<Tensor> values = new ArrayList<>(args.size());
+            for (SumContext a : args) values.add(sum(a));
+            if (failed(values)) return FAILED;
+            Tensor scores = values.get(0);
+            List<Tensor> experts = values.subList(1, values.size());
+            boolean fits = true;
+            if (scores.isScalar()) {
+                error(args.get(0), "mixture: the router's scores are a single number; give one score per expert (a vector of "
+                        + experts.size() + ")");
+                return zero();
+            }
+            int[] g = scores.shape();
+            if (g[g.length - 1] != experts.size()) {
+                error(args.get(0), "mixture: the router's scores have shape " + Tensor.describe(g) + ", " + g[g.length - 1]
+                        + " along the last axis, but " + experts.size() + " experts are given: one score per expert");
+                fits = false;
+            }
+            int[] e = experts.get(0).shape();
+            for (int k = 1; k < experts.size(); k++) {
+                if (!Arrays.equals(experts.get(k).shape(), e)) {
+                    error(args.get(k + 1), "mixture: expert " + (k + 1) + " has shape " + Tensor.describe(experts.get(k).shape())
+                            + ", expert 1 " + Tensor.describe(e) + "; the experts must have one shape");
+                    fits = false;
+                }
+            }
+            int[] leading = Arrays.copyOf(g, g.length - 1);
+            if (leading.length > e.length || !Arrays.equals(leading, Arrays.copyOf(e, leading.length))) {
+                error(args.get(0), "mixture: the router's scores have shape " + Tensor.describe(g) + ", so the experts' shape must begin with "
+                        + Tensor.describe(leading) + " (one set of weights per leading index), but expert 1 has shape " + Tensor.describe(e));
+                fits = false;
+            }
+            if (!fits) return zero();
+            Tensor out = blocks.mixture(scores, experts);
+            return charge(out.size(), c) ? out : zero();
+        }
+
         private Expr number(Token t) {
             Rational value = parseNumber(t);
             return new Expr.Num(value == null ? Rational.ZERO : value);
@@ -732,6 +779,7 @@ final class ModelBuilder {
                 return denseSums();
             }
             if (name.equals("concat")) return concat(c, args);
+            if (name.equals("mixture")) return mixture(c, args);
             if (TENSOR_FUNCTIONS.contains(name)) return tensorFunction(c, name, args);
             Optional<Builtin> builtin = Builtin.byName(name);
             int arity;

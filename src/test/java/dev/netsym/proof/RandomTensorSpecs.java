@@ -7,7 +7,8 @@ import java.util.Random;
 /**
  * Random small tensor specs: a chain of tensor statements over a matrix input (products with
  * parameter matrices, biases, element-wise functions, norms, softmaxes, attention, pooling,
- * reshapes and permutations, slices and concat, residual branches, two branches whose weights start as copies),
+ * reshapes and permutations, slices and concat, residual branches, two branches whose weights start as copies, added
+ * or mixed by a router),
  * an objective of the result, and initialisations that make classes (one symbol, zeros, copies,
  * whole tensors at 0). The same seed gives the same spec.
  */
@@ -76,11 +77,14 @@ final class RandomTensorSpecs {
                             + h + " @ " + matrix(cols, cols) + (heads > 1 ? ", " + heads : "") + ")";
                 }
                 case 7 -> {
-                    // Two branches whose weights start as copies of each other.
+                    // Two branches whose weights start as copies of each other, added or mixed by a router.
                     String w1 = matrix(cols, cols);
                     String w2 = matrix(cols, cols);
                     inits.add("init " + w2 + " = " + w1);
-                    value = activation(h + " @ " + w1) + " + " + activation(h + " @ " + w2);
+                    value = r.nextBoolean()
+                            ? activation(h + " @ " + w1) + " + " + activation(h + " @ " + w2)
+                            : "mixture(" + h + " @ " + matrix(cols, 2) + ", " + activation(h + " @ " + w1) + ", "
+                                    + activation(h + " @ " + w2) + ")";
                 }
                 case 8 -> {
                     if (cols >= 2) {

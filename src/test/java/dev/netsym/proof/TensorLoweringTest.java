@@ -68,6 +68,58 @@ class TensorLoweringTest {
         }
     }
 
+    /**
+     * mixture(G, E1, …): per row of the router's scores, the softmax-weighted sum of the
+     * experts' rows; and with a router vector, one set of weights for the whole experts.
+     */
+    @Test
+    void mixturesAreTheSoftmaxWeightedSumsOfTheirExperts() {
+        var parsed = Netsym.parse("""
+                input X[3,4]
+                param Wr[4,3], E1[4,2], E2[4,2], E3[4,2], r[2]
+                Y = mixture(X @ Wr, X @ E1, tanh(X @ E2), X @ E3)
+                Z = mixture(r, Y, Y * Y)
+                objective sum(Y * Y) + sum(Z)
+                """);
+        assertTrue(parsed.network().isPresent(), parsed.diagnostics().toString());
+        IndependentGradients<BigDecimal> lowered = IndependentGradients.decimal(parsed.network().get());
+        Random random = new Random(20261201);
+        for (int trial = 0; trial < 5; trial++) {
+            double[][] x = randomMatrix(random, 3, 4);
+            double[][] wr = randomMatrix(random, 4, 3);
+            double[][][] e = {randomMatrix(random, 4, 2), randomMatrix(random, 4, 2), randomMatrix(random, 4, 2)};
+            double[] r = randomMatrix(random, 1, 2)[0];
+            Map<String, BigDecimal> parameters = new HashMap<>();
+            Map<String, BigDecimal> data = new HashMap<>();
+            put(data, "X", x);
+            put(parameters, "Wr", wr);
+            for (int k = 0; k < 3; k++) put(parameters, "E" + (k + 1), e[k]);
+            for (int j = 0; j < 2; j++) parameters.put("r[" + (j + 1) + "]", new BigDecimal(r[j]));
+            double[][] scores = mul(x, wr);
+            double[][][] outputs = {mul(x, e[0]), mul(x, e[1]), mul(x, e[2])};
+            for (double[] row : outputs[1]) for (int j = 0; j < row.length; j++) row[j] = Math.tanh(row[j]);
+            double z0 = Math.exp(r[0]) / (Math.exp(r[0]) + Math.exp(r[1]));
+            double expected = 0;
+            for (int i = 0; i < 3; i++) {
+                double total = 0;
+                for (int k = 0; k < 3; k++) total += Math.exp(scores[i][k]);
+                for (int j = 0; j < 2; j++) {
+                    double y = 0;
+                    for (int k = 0; k < 3; k++) y += Math.exp(scores[i][k]) / total * outputs[k][i][j];
+                    expected += y * y + z0 * y + (1 - z0) * y * y;
+                }
+            }
+            double actual = lowered.evaluate(parameters, data).objective().doubleValue();
+            assertEquals(expected, actual, 1e-9 * Math.max(1, Math.abs(expected)), "trial " + trial);
+        }
+    }
+
+    private static void put(Map<String, BigDecimal> values, String name, double[][] v) {
+        for (int i = 0; i < v.length; i++) {
+            for (int j = 0; j < v[0].length; j++) values.put(name + "[" + (i + 1) + "," + (j + 1) + "]", new BigDecimal(v[i][j]));
+        }
+    }
+
     private static double reference(Map<String, double[][]> m) {
         double[][] x = m.get("X");
         double[][] q = mul(x, m.get("Wq"));

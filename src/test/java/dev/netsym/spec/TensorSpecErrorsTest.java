@@ -67,6 +67,15 @@ class TensorSpecErrorsTest {
                 "3:5: error: concat takes two tensors or more, then the axis if not the last (concat(A, B) or concat(A, B, 1)), not 1 tensor"),
             Arguments.of("concat of a number", HEAD + "y = concat(x, w)\nobjective sum(y)\n",
                 "3:15: error: concat: argument 2 is a single number; concat joins vectors and matrices"),
+            Arguments.of("a mixture of one expert", HEAD + "y = mixture(x, W)\nobjective sum(y)\n",
+                "3:5: error: mixture takes the router's scores and two experts or more (mixture(G, E1, E2)), not 2 arguments"),
+            Arguments.of("a mixture with a score per expert missing", HEAD + "y = mixture(x, X, X)\nobjective sum(y)\n",
+                "3:13: error: mixture: the router's scores have shape [3], 3 along the last axis, but 2 experts are given: one score per expert"),
+            Arguments.of("a mixture of experts of two shapes", HEAD + "y = mixture(x, W, V, W)\nobjective sum(y)\n",
+                "3:19: error: mixture: expert 2 has shape [2,2], expert 1 [4,3]; the experts must have one shape"),
+            Arguments.of("a mixture whose router rows are not the experts' rows", HEAD + "y = mixture(X, W, W, W)\nobjective sum(y)\n",
+                "3:13: error: mixture: the router's scores have shape [2,3], so the experts' shape must begin with [2] "
+                    + "(one set of weights per leading index), but expert 1 has shape [4,3]"),
             Arguments.of("every slice and concat error in one run", HEAD + "y = x[1:4]\nz = concat(W, X)\nv = W[5, :]\n"
                     + "objective sum(y) + sum(z) + sum(v)\n",
                 "3:7: error: x[1:4]: 1:4 is outside x of shape [3] (positions are 1 to 3)\n"
