@@ -6,11 +6,13 @@ import dev.netsym.calculus.DecimalArithmetic;
 import dev.netsym.calculus.DoubleArithmetic;
 import dev.netsym.calculus.DoubleDouble;
 import dev.netsym.calculus.DoubleDoubleArithmetic;
+import dev.netsym.calculus.Evaluation;
 import dev.netsym.calculus.ExactArithmetic;
 import dev.netsym.calculus.GradientDescentSimulation;
 import dev.netsym.calculus.ModularArithmetic;
 import dev.netsym.calculus.StepRule;
 import dev.netsym.calculus.Tape;
+import dev.netsym.model.Builtin;
 import dev.netsym.model.Init;
 import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
@@ -19,12 +21,14 @@ import dev.netsym.model.Sample;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Turns every split and every move the refinement found into a concrete run of gradient
@@ -50,6 +54,9 @@ final class WitnessFinder {
     private final StepRule rule;
     /** Per parameter, the first step at which one of the runs moved it (0: none did). */
     private final int[] earliestMoves;
+    /** The tape's nodes whose function has a kink where its argument (a − b for max, min) is 0. */
+    private final int[] kinkNodes;
+    private static final Set<Builtin> KINKS = EnumSet.of(Builtin.RELU, Builtin.LEAKY_RELU, Builtin.ABS, Builtin.MAX, Builtin.MIN);
 
     WitnessFinder(Network network, Tape tape, boolean doubleDouble, boolean[] negated, StepRule rule) {
         this.negated = negated;
@@ -59,6 +66,8 @@ final class WitnessFinder {
         this.doubleDouble = doubleDouble;
         parameters = Parameters.inTapeOrder(network, tape);
         earliestMoves = new int[parameters.length];
+        kinkNodes = java.util.stream.IntStream.range(0, tape.nodeCount())
+                .filter(n -> tape.operation(n) == Tape.Operation.BUILTIN && KINKS.contains(tape.builtin(n))).toArray();
     }
 
     /** Per parameter, the first step at which one of the runs {@link #find} made moved it (0: none did). */
@@ -204,7 +213,8 @@ final class WitnessFinder {
         // step (a norm of a row with no variance divides by √ε) or an unstable network can lift it
         // far above the arithmetic's tolerance, even to differences of order 1. A difference in a
         // rounded run counts only if a replay with other digits shows the same difference.
-        Replay replay = exact ? null : new Replay(startValues, drawnData, samples.size(), eta, steps, seed);
+        Replay replay = exact ? null
+                : new Replay(new RoundedRun<>(a, trajectory, samples), startValues, drawnData, eta, steps, seed);
         for (int p = 0; p < parameters.length; p++) {
             OptionalInt moved = trajectory.firstStepWhereMoved(p);
             if (moved.isPresent() && replay != null
@@ -242,19 +252,20 @@ final class WitnessFinder {
      * real difference does not.
      */
     private final class Replay {
+        private final RoundedRun<?> original;
         private final Rational[] start;
         private final List<Rational[]> drawnData;
-        private final int sampleCount;
         private final Rational eta;
         private final int steps;
         private final long seed;
-        private Optional<Replayed<?>> inDoubles;
-        private Replayed<?> inDecimals;
+        private double[] originalKinks;
+        private Optional<RoundedRun<?>> inDoubles;
+        private Optional<RoundedRun<?>> inDecimals;
 
-        Replay(Rational[] start, List<Rational[]> drawnData, int sampleCount, Rational eta, int steps, long seed) {
+        Replay(RoundedRun<?> original, Rational[] start, List<Rational[]> drawnData, Rational eta, int steps, long seed) {
+            this.original = original;
             this.start = start;
             this.drawnData = drawnData;
-            this.sampleCount = sampleCount;
             this.eta = eta;
             this.steps = steps;
             this.seed = seed;
@@ -274,18 +285,39 @@ final class WitnessFinder {
             // times its own, at a small part of the run's cost. Doubles cannot see the smallest real
             // moves: up to the decimal limit, 100-digit decimals decide those.
             if (doubleDouble) {
-                if (inDoubles == null) {
-                    try {
-                        inDoubles = Optional.of(run(new DoubleArithmetic(seed)));
-                    } catch (ArithmeticException e) {
-                        inDoubles = Optional.empty(); // a denominator at 0 in doubles only: decimals decide
-                    }
-                }
+                if (inDoubles == null) inDoubles = trusted(new DoubleArithmetic(seed));
                 if (inDoubles.isPresent() && inDoubles.get().agrees(step, first, second, opposite, seen)) return true;
             }
             if (tape.parameterCount() > DECIMAL_REPLAY_LIMIT) return false;
-            if (inDecimals == null) inDecimals = run(new DecimalArithmetic(seed, new MathContext(REPLAY_DIGITS)));
-            return inDecimals.agrees(step, first, second, opposite, seen);
+            if (inDecimals == null) inDecimals = trusted(new DecimalArithmetic(seed, new MathContext(REPLAY_DIGITS)));
+            return inDecimals.isPresent() && inDecimals.get().agrees(step, first, second, opposite, seen);
+        }
+
+        /**
+         * The replay in this arithmetic, if it took every branch the run took for the same reason:
+         * each argument of relu, abs, leaky_relu, max or min (a − b) the same to 1% in both runs. An
+         * argument that is only rounding noise around a kink (a value that is 0, computed along two
+         * paths) has a sign chosen by the noise, and the sign can be the same at any number of digits,
+         * while its size changes with them: such a run shows nothing. Empty also where the replay
+         * fails (a denominator at 0 in doubles only).
+         */
+        private Optional<RoundedRun<?>> trusted(Arithmetic<?> arithmetic) {
+            RoundedRun<?> replayed;
+            double[] kinks;
+            try {
+                replayed = run(arithmetic);
+                if (originalKinks == null) originalKinks = original.kinkArguments(tape, kinkNodes);
+                kinks = replayed.kinkArguments(tape, kinkNodes);
+            } catch (ArithmeticException e) {
+                return Optional.empty();
+            }
+            if (kinks.length != originalKinks.length) return Optional.empty();
+            for (int i = 0; i < kinks.length; i++) {
+                double x = originalKinks[i];
+                double y = kinks[i];
+                if (!(Math.abs(x - y) <= 0.01 * Math.max(Math.abs(x), Math.abs(y)))) return Optional.empty();
+            }
+            return Optional.of(replayed);
         }
 
         /** |a − s·b| of a run's two values, in doubles (NaN where not finite). */
@@ -298,7 +330,7 @@ final class WitnessFinder {
             return a.subtract(b).abs().doubleValue();
         }
 
-        private <T> Replayed<T> run(Arithmetic<T> arithmetic) {
+        private <T> RoundedRun<T> run(Arithmetic<T> arithmetic) {
             T[] initial = arithmetic.newArray(start.length);
             for (int p = 0; p < start.length; p++) initial[p] = arithmetic.fromRational(start[p]);
             List<T[]> samples = new ArrayList<>();
@@ -311,14 +343,44 @@ final class WitnessFinder {
                     samples.add(values);
                 }
             }
-            if (samples.size() != sampleCount) throw new IllegalStateException("replay with " + samples.size() + " samples, not " + sampleCount);
-            return new Replayed<>(arithmetic, new GradientDescentSimulation<>(tape, arithmetic, rule)
-                    .run(initial, samples, arithmetic.fromRational(eta), steps));
+            if (samples.size() != original.samples().size()) {
+                throw new IllegalStateException("replay with " + samples.size() + " samples, not " + original.samples().size());
+            }
+            return new RoundedRun<>(arithmetic, new GradientDescentSimulation<>(tape, arithmetic, rule)
+                    .run(initial, samples, arithmetic.fromRational(eta), steps), samples);
         }
     }
 
-    /** A replay's trajectory with the arithmetic that reads it. */
-    private record Replayed<T>(Arithmetic<T> arithmetic, GradientDescentSimulation.Trajectory<T> trajectory) {
+    /** A run in rounded arithmetic: its trajectory, the arithmetic that reads it, its samples. */
+    private record RoundedRun<T>(Arithmetic<T> arithmetic, GradientDescentSimulation.Trajectory<T> trajectory, List<T[]> samples) {
+        /**
+         * The argument of every kink the run's steps passed (per step, per sample, per node: the
+         * first argument, or a − b for max and min), in doubles; the same order in every run.
+         */
+        double[] kinkArguments(Tape tape, int[] nodes) {
+            if (nodes.length == 0) return new double[0];
+            double[] out = new double[trajectory.stepCount() * samples.size() * nodes.length];
+            int k = 0;
+            for (int step = 0; step < trajectory.stepCount(); step++) {
+                T[] parameters = trajectory.values(step);
+                for (T[] sample : samples) {
+                    Evaluation<T> evaluation = tape.evaluate(arithmetic, parameters, sample);
+                    for (int node : nodes) {
+                        T x = evaluation.value(tape.child(node, 0));
+                        if (tape.childCount(node) == 2) x = arithmetic.subtract(x, evaluation.value(tape.child(node, 1)));
+                        out[k++] = number(x);
+                    }
+                }
+            }
+            return out;
+        }
+
+        private static double number(Object x) {
+            if (x instanceof Double d) return d;
+            if (x instanceof DoubleDouble d) return d.doubleValue();
+            return ((BigDecimal) x).doubleValue();
+        }
+
         /**
          * Whether the replay shows the difference seen, |x − s·y| at the step (second < 0: the first
          * from its start), to 1%: noise would have changed by many orders of magnitude.

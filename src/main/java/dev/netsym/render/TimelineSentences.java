@@ -37,9 +37,11 @@ final class TimelineSentences {
     }
 
     private static String moveDescription(Timeline.Move m) {
+        // "Not before step 1" says nothing: every parameter waits for the first step.
         String when = m.exact() ? "from step " + m.notBefore()
-                : "not before step " + m.notBefore() + (m.witnessStep() == 0 ? ""
-                : "; a witness run moves it at step " + m.witnessStep());
+                : m.witnessStep() != 0 ? "not before step " + m.notBefore() + "; a witness run moves it at step " + m.witnessStep()
+                : m.notBefore() > 1 ? "not before step " + m.notBefore() + "; no witness run shows a move"
+                : "undecided (no witness run shows a move)";
         return m.waitsFor().isEmpty() ? when
                 : when + " (before that its gradient is 0 while " + String.join(", ", m.waitsFor())
                 + (m.waitsFor().size() == 1 ? " is" : " are") + " still at the start)";

@@ -39,6 +39,33 @@ class WitnessFinderNoiseTest {
         }
     }
 
+    /**
+     * s1 and s2 are one value computed in two orders, so s1 − s2 is 0 and relu′(s1 − s2 + p) is
+     * relu′(0) = 0: p and q never move. A rounded run sees s1 − s2 as noise whose sign picks the
+     * branch, the same sign at 40 and at 100 digits, and then moved p by a whole step: a witness
+     * for "p and q separate" while p is proved frozen. A run whose branches turn on noise shows
+     * nothing.
+     */
+    @Test
+    void aBranchTakenOnRoundingNoiseWitnessesNothing() {
+        Network network = Netsym.parse("""
+                input x, y, z
+                s1 = a*x + b*y + c*z
+                s2 = c*z + b*y + a*x
+                objective tanh(s1) + relu(s1 - s2 + p) + relu(s2 - s1 + q)
+                init a, b, c = w
+                init p, q = 0
+                """).network().orElseThrow();
+        for (ProofEngine.Options options : List.of(ProofEngine.Options.defaults(),
+                new ProofEngine.Options(java.time.Duration.ofSeconds(60), List.of(), 0))) {
+            Proof proof = ProofEngine.prove(network, options);
+            for (Separation s : proof.separations()) {
+                assertTrue(!s.first().equals("p") && !s.first().equals("q") && !"p".equals(s.second()) && !"q".equals(s.second()),
+                        () -> proof.arithmetic() + ": " + s);
+            }
+        }
+    }
+
     private static void noSeparation(String spec) {
         Network network = Netsym.parse(spec).network().orElseThrow();
         Tape tape = Tape.compile(network);

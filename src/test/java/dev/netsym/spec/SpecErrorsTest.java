@@ -26,7 +26,7 @@ class SpecErrorsTest {
                 "2:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log, "
                     + "sqrt, abs, max, min, elu, erf, gelu, gelu_tanh, silu; "
                     + "on tensors: sum, mean, transpose, softmax, log_softmax, logsumexp, flatten, layer_norm, rms_norm, "
-                    + "batch_norm, cross_entropy, attention, causal_attention, conv1d, conv2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d, reshape, permute, concat; "
+                    + "batch_norm, cross_entropy, attention, causal_attention, conv1d, conv2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d, reshape, permute, concat, mixture; "
                     + "declare your own with 'activation foo')"),
             Arguments.of("wrong arity", "input x\ny = tanh(w, x)" + OK_TAIL,
                 "2:5: error: tanh takes 1 argument, not 2"),
@@ -114,7 +114,7 @@ class SpecErrorsTest {
                     + "3:5: error: unknown function 'foo' (known: relu, leaky_relu, tanh, sigmoid, softplus, exp, log, "
                     + "sqrt, abs, max, min, elu, erf, gelu, gelu_tanh, silu; "
                     + "on tensors: sum, mean, transpose, softmax, log_softmax, logsumexp, flatten, layer_norm, rms_norm, "
-                    + "batch_norm, cross_entropy, attention, causal_attention, conv1d, conv2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d, reshape, permute, concat; "
+                    + "batch_norm, cross_entropy, attention, causal_attention, conv1d, conv2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d, reshape, permute, concat, mixture; "
                     + "declare your own with 'activation foo')"),
             Arguments.of("unknown optimizer and a syntax error", "input x\ny = w*x +\nobjective y\noptimizer lbfgs\n",
                 "2:10: error: the statement ends too early: expected more after this point\n"
