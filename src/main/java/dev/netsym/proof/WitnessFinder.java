@@ -258,7 +258,7 @@ final class WitnessFinder {
         private final Rational eta;
         private final int steps;
         private final long seed;
-        private double[] originalKinks;
+        private Object[] originalKinks;
         private Optional<RoundedRun<?>> inDoubles;
         private Optional<RoundedRun<?>> inDecimals;
 
@@ -279,8 +279,8 @@ final class WitnessFinder {
          * lift noise of the last digit into a difference of order 1 within two steps.
          */
         boolean confirms(int step, int first, int second, boolean opposite, Object seenFirst, Object seenSecond) {
-            double seen = difference(seenFirst, seenSecond, opposite);
-            if (!(seen > 0) || Double.isInfinite(seen)) return false;
+            Object seen = difference(seenFirst, seenSecond, opposite);
+            if (signum(seen) <= 0) return false;
             // A double-double run (a big network) is replayed in doubles first, whose noise is 10^16
             // times its own, at a small part of the run's cost. Doubles cannot see the smallest real
             // moves: up to the decimal limit, 100-digit decimals decide those.
@@ -303,7 +303,7 @@ final class WitnessFinder {
          */
         private Optional<RoundedRun<?>> trusted(Arithmetic<?> arithmetic) {
             RoundedRun<?> replayed;
-            double[] kinks;
+            Object[] kinks;
             try {
                 replayed = run(arithmetic);
                 if (originalKinks == null) originalKinks = original.kinkArguments(tape, kinkNodes);
@@ -313,21 +313,19 @@ final class WitnessFinder {
             }
             if (kinks.length != originalKinks.length) return Optional.empty();
             for (int i = 0; i < kinks.length; i++) {
-                double x = originalKinks[i];
-                double y = kinks[i];
-                if (!(Math.abs(x - y) <= 0.01 * Math.max(Math.abs(x), Math.abs(y)))) return Optional.empty();
+                if (!sameToOnePercent(originalKinks[i], kinks[i])) return Optional.empty();
             }
             return Optional.of(replayed);
         }
 
-        /** |a − s·b| of a run's two values, in doubles (NaN where not finite). */
-        private static double difference(Object seenFirst, Object seenSecond, boolean opposite) {
+        /** |a − s·b| of a run's two values: a double for double-doubles, else a decimal. */
+        private static Object difference(Object seenFirst, Object seenSecond, boolean opposite) {
             if (seenFirst instanceof DoubleDouble a && seenSecond instanceof DoubleDouble b) {
                 return a.subtract(opposite ? b.negate() : b).abs().doubleValue();
             }
             BigDecimal a = (BigDecimal) seenFirst;
             BigDecimal b = opposite ? ((BigDecimal) seenSecond).negate() : (BigDecimal) seenSecond;
-            return a.subtract(b).abs().doubleValue();
+            return a.subtract(b).abs();
         }
 
         private <T> RoundedRun<T> run(Arithmetic<T> arithmetic) {
@@ -355,11 +353,12 @@ final class WitnessFinder {
     private record RoundedRun<T>(Arithmetic<T> arithmetic, GradientDescentSimulation.Trajectory<T> trajectory, List<T[]> samples) {
         /**
          * The argument of every kink the run's steps passed (per step, per sample, per node: the
-         * first argument, or a − b for max and min), in doubles; the same order in every run.
+         * first argument, or a − b for max and min), in the same order in every run: a double-double
+         * as a double, a decimal as it is.
          */
-        double[] kinkArguments(Tape tape, int[] nodes) {
-            if (nodes.length == 0) return new double[0];
-            double[] out = new double[trajectory.stepCount() * samples.size() * nodes.length];
+        Object[] kinkArguments(Tape tape, int[] nodes) {
+            Object[] out = new Object[trajectory.stepCount() * samples.size() * nodes.length];
+            if (nodes.length == 0) return out;
             int k = 0;
             for (int step = 0; step < trajectory.stepCount(); step++) {
                 T[] parameters = trajectory.values(step);
@@ -368,31 +367,50 @@ final class WitnessFinder {
                     for (int node : nodes) {
                         T x = evaluation.value(tape.child(node, 0));
                         if (tape.childCount(node) == 2) x = arithmetic.subtract(x, evaluation.value(tape.child(node, 1)));
-                        out[k++] = number(x);
+                        out[k++] = comparable(x);
                     }
                 }
             }
             return out;
         }
 
-        private static double number(Object x) {
-            if (x instanceof Double d) return d;
-            if (x instanceof DoubleDouble d) return d.doubleValue();
-            return ((BigDecimal) x).doubleValue();
+        /** Its precision is not needed to compare to 1%. */
+        private static Object comparable(Object x) {
+            return x instanceof DoubleDouble d ? (Object) d.doubleValue() : x;
         }
 
         /**
          * Whether the replay shows the difference seen, |x − s·y| at the step (second < 0: the first
          * from its start), to 1%: noise would have changed by many orders of magnitude.
          */
-        boolean agrees(int step, int first, int second, boolean opposite, double seen) {
+        boolean agrees(int step, int first, int second, boolean opposite, Object seen) {
             T x = trajectory.value(step, first);
             T y = second < 0 ? trajectory.value(0, first) : trajectory.value(step, second);
             if (opposite) y = arithmetic.negate(y);
-            double replayed = x instanceof Double dx && y instanceof Double dy ? Math.abs(dx - dy)
-                    : ((BigDecimal) x).subtract((BigDecimal) y).abs().doubleValue();
-            return replayed > 0 && Math.abs(replayed - seen) <= 0.01 * replayed;
+            Object replayed = x instanceof Double dx && y instanceof Double dy ? (Object) Math.abs(dx - dy)
+                    : ((BigDecimal) x).subtract((BigDecimal) y).abs();
+            return signum(replayed) > 0 && sameToOnePercent(seen, replayed);
         }
+    }
+
+    /**
+     * |x − y| ≤ 1% of the larger magnitude (two zeros agree): in decimals when both are decimals,
+     * whose size has no bound (a run whose values grow past 10^308 still compares), else in doubles.
+     */
+    private static boolean sameToOnePercent(Object x, Object y) {
+        if (x instanceof BigDecimal a && y instanceof BigDecimal b) {
+            return a.subtract(b).abs().compareTo(a.abs().max(b.abs()).movePointLeft(2)) <= 0;
+        }
+        double a = ((Number) x).doubleValue();
+        double b = ((Number) y).doubleValue();
+        return Math.abs(a - b) <= 0.01 * Math.max(Math.abs(a), Math.abs(b));
+    }
+
+    /** The sign of a difference; 0 for a double that is not a finite number. */
+    private static int signum(Object difference) {
+        if (difference instanceof BigDecimal d) return d.signum();
+        double d = (Double) difference;
+        return Double.isFinite(d) ? (int) Math.signum(d) : 0;
     }
 
     /** An exact value in full (a point or value of f must be repeatable, however long). */
