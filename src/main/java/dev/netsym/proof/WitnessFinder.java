@@ -318,16 +318,6 @@ final class WitnessFinder {
             return Optional.of(replayed);
         }
 
-        /** |a − s·b| of a run's two values: a double for double-doubles, else a decimal. */
-        private static Object difference(Object seenFirst, Object seenSecond, boolean opposite) {
-            if (seenFirst instanceof DoubleDouble a && seenSecond instanceof DoubleDouble b) {
-                return a.subtract(opposite ? b.negate() : b).abs().doubleValue();
-            }
-            BigDecimal a = (BigDecimal) seenFirst;
-            BigDecimal b = opposite ? ((BigDecimal) seenSecond).negate() : (BigDecimal) seenSecond;
-            return a.subtract(b).abs();
-        }
-
         private <T> RoundedRun<T> run(Arithmetic<T> arithmetic) {
             T[] initial = arithmetic.newArray(start.length);
             for (int p = 0; p < start.length; p++) initial[p] = arithmetic.fromRational(start[p]);
@@ -386,11 +376,19 @@ final class WitnessFinder {
         boolean agrees(int step, int first, int second, boolean opposite, Object seen) {
             T x = trajectory.value(step, first);
             T y = second < 0 ? trajectory.value(0, first) : trajectory.value(step, second);
-            if (opposite) y = arithmetic.negate(y);
-            Object replayed = x instanceof Double dx && y instanceof Double dy ? (Object) Math.abs(dx - dy)
-                    : ((BigDecimal) x).subtract((BigDecimal) y).abs();
+            Object replayed = difference(x, y, opposite);
             return signum(replayed) > 0 && sameToOnePercent(seen, replayed);
         }
+    }
+
+    /** |x − s·y| of two rounded values: a double for doubles and double-doubles, else a decimal. */
+    private static Object difference(Object x, Object y, boolean opposite) {
+        if (x instanceof DoubleDouble a && y instanceof DoubleDouble b) {
+            return a.subtract(opposite ? b.negate() : b).abs().doubleValue();
+        }
+        if (x instanceof Double a && y instanceof Double b) return Math.abs(opposite ? a + b : a - b);
+        BigDecimal b = opposite ? ((BigDecimal) y).negate() : (BigDecimal) y;
+        return ((BigDecimal) x).subtract(b).abs();
     }
 
     /**
