@@ -52,6 +52,7 @@ public final class ConservationLawSearch {
     private static final int SATURATION_MISSES = 16;
     private static final int REGION_ATTEMPTS = 20;
     private static final int POOL = 64;
+    private static final int BALANCE_PASSES = 4;
     private static final int REGIONS = 6;
     private static final int DATA_RANGE = 9;
 
@@ -71,6 +72,8 @@ public final class ConservationLawSearch {
     private final List<RegionEvaluator.Pieces> pieces = new ArrayList<>();
     private final JetRing base;
     private long[][] theta0;
+    /** The samples the last balanced point was chosen on: they show its region, so they are drawn first. */
+    private final List<Rational[]> balancePool = new ArrayList<>();
     private List<long[]> torus;
 
     private ConservationLawSearch(Network network, long seed) throws Unsupported {
@@ -311,10 +314,11 @@ public final class ConservationLawSearch {
     /**
      * Picks a real point θ (small integers), which fixes the activation region, and the samples:
      * the spec's data, or random samples until the fields they add stop growing at two random
-     * points. For a piecewise network the count holds on the region chosen, and a region where a
-     * relu-type unit is dead (or always on) for every input has laws of its own, so the signs of
-     * θ are improved one by one until each such unit splits a pool of random inputs as evenly as
-     * it can: the generic case the count is meant for.
+     * points. For a piecewise network the count holds on the region chosen, and a region has laws
+     * of its own where a weight is never used (its units never active together), a relu-type
+     * unit is dead or always on (two always-on units in a layer act as a linear layer), so θ is
+     * chosen by {@link #balancedPoint} and the samples it was chosen on come first: rare
+     * activation patterns, which the random draws alone often miss, are then in.
      */
     private void chooseRegionAndSamples() throws Unsupported {
         long[][] theta1 = randomPoint();
@@ -341,8 +345,9 @@ public final class ConservationLawSearch {
             Set<String> patternsSeen = new HashSet<>();
             int misses = 0;
             int limit = Math.max(64, 4 * parameters);
-            for (int drawn = 0; misses < SATURATION_MISSES && drawn < limit; drawn++) {
-                Rational[] data = randomSample();
+            List<Rational[]> first = network.data().isEmpty() && piecewise ? balancePool : List.of();
+            for (int drawn = 0; drawn < first.size() || (misses < SATURATION_MISSES && drawn < limit); drawn++) {
+                Rational[] data = drawn < first.size() ? first.get(drawn) : randomSample();
                 Optional<RegionEvaluator.Pieces> p = evaluator.pieces(thetaReal, data);
                 if (p.isEmpty()) continue;
                 points.add(data);
@@ -382,25 +387,32 @@ public final class ConservationLawSearch {
         return data;
     }
 
-    /** A random point whose signs are then flipped, one at a time, while that splits the pool more evenly. */
+    /**
+     * A random point whose signs are then flipped, one at a time, while that improves {@link
+     * #balance} on a pool of random samples; a flip that leaves it unchanged is taken at random,
+     * so that a unit made to split at the cost of another's splitting is not a dead end.
+     */
     private Rational[] balancedPoint() {
         double[] theta = new double[parameters];
         for (int i = 0; i < parameters; i++) theta[i] = nonZero();
         double[][] pool = new double[POOL][];
+        balancePool.clear();
         for (int k = 0; k < POOL; k++) {
             Rational[] sample = randomSample();
+            balancePool.add(sample);
             pool[k] = new double[sample.length];
             for (int j = 0; j < sample.length; j++) pool[k][j] = sample[j].doubleValue();
         }
-        long best = balance(theta, pool);
-        for (int pass = 0; pass < 1; pass++) {
+        Balance best = balance(theta, pool);
+        for (int pass = 0; pass < BALANCE_PASSES && !best.ideal(); pass++) {
             boolean improved = false;
             for (int i = 0; i < parameters; i++) {
                 theta[i] = -theta[i];
-                long score = balance(theta, pool);
-                if (score > best) {
+                Balance score = balance(theta, pool);
+                int c = score.compareTo(best);
+                if (c > 0 || (c == 0 && random.nextBoolean())) {
+                    improved |= c > 0;
                     best = score;
-                    improved = true;
                 } else {
                     theta[i] = -theta[i];
                 }
@@ -413,14 +425,28 @@ public final class ConservationLawSearch {
     }
 
     /**
-     * How many relu-type nodes the pool puts on both sides (a dead unit has laws of its own), then
-     * how many activation patterns it shows (each pattern adds fields, so more patterns mean
-     * fewer laws peculiar to the region), then how evenly each node splits it.
+     * How a point's region looks on a pool, best first by: parameters whose partial is nonzero
+     * on some sample (a weight never used is a law of the region only), relu-type nodes the pool
+     * puts on both sides (a dead or always-on unit has laws of its own), activation patterns
+     * (each adds fields), and how evenly the nodes split the pool. {@code ideal}: every
+     * parameter used and every node split, which a further pass would only polish.
      */
-    private long balance(double[] theta, double[][] pool) {
+    private record Balance(int used, int split, int patterns, long even, boolean ideal) implements Comparable<Balance> {
+        @Override public int compareTo(Balance o) {
+            int c = Integer.compare(used, o.used);
+            if (c == 0) c = Integer.compare(split, o.split);
+            if (c == 0) c = Integer.compare(patterns, o.patterns);
+            return c != 0 ? c : Long.compare(even, o.even);
+        }
+    }
+
+    private Balance balance(double[] theta, double[][] pool) {
         int[] positive = new int[tape.nodeCount()];
+        boolean[] used = new boolean[parameters];
         Set<String> patterns = new HashSet<>();
         StringBuilder pattern = new StringBuilder();
+        int accepted = 0;
+        nextSample:
         for (double[] sample : pool) {
             double[] values = evaluator.forwardDoubles(theta, sample);
             pattern.setLength(0);
@@ -430,21 +456,30 @@ public final class ConservationLawSearch {
                 if (tape.childCount(node) == 2 && tape.builtin(node) != dev.netsym.model.Builtin.LEAKY_RELU) {
                     side -= values[tape.child(node, 1)];
                 }
-                if (side > 0) positive[node]++;
+                // On a kink (say a unit whose inputs are all 0) the sample has no region: pieces() skips it too.
+                if (side == 0) continue nextSample;
                 pattern.append(side > 0 ? '+' : '-');
             }
+            accepted++;
+            for (int node = 0, k = 0; node < values.length; node++) {
+                if (tape.operation(node) == Tape.Operation.BUILTIN && pattern.charAt(k++) == '+') positive[node]++;
+            }
+            evaluator.markUsed(values, used);
             patterns.add(pattern.toString());
         }
         long even = 0;
-        long split = 0;
+        int split = 0;
+        int nodes = 0;
         for (int node = 0; node < tape.nodeCount(); node++) {
             if (tape.operation(node) != Tape.Operation.BUILTIN) continue;
-            int smaller = Math.min(positive[node], pool.length - positive[node]);
+            nodes++;
+            int smaller = Math.min(positive[node], accepted - positive[node]);
             even += smaller;
             if (smaller > 0) split++;
         }
-        long scale = (long) pool.length * tape.nodeCount() + 1;
-        return (split * (pool.length + 1) + patterns.size()) * scale + even;
+        int usedCount = 0;
+        for (boolean u : used) if (u) usedCount++;
+        return new Balance(usedCount, split, patterns.size(), even, usedCount == parameters && split == nodes);
     }
 
     private boolean everyPieceSeenTwice() {

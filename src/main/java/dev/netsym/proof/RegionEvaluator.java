@@ -228,6 +228,65 @@ final class RegionEvaluator {
         return values;
     }
 
+    /**
+     * Marks in {@code used} the parameters whose partial of the objective is not forced to 0 at
+     * these values (from {@link #forwardDoubles}): a reverse pass over which local partials are
+     * nonzero, so a weight behind a dead relu, or into a unit that is off, is not marked.
+     */
+    void markUsed(double[] values, boolean[] used) {
+        boolean[] live = new boolean[values.length];
+        live[tape.objectiveNode()] = true;
+        for (int node = tape.objectiveNode(); node >= 0; node--) {
+            if (!live[node]) continue;
+            int n = tape.childCount(node);
+            switch (tape.operation(node)) {
+                case DATA, CONSTANT: break;
+                case PARAMETER: used[tape.leafIndex(node)] = true; break;
+                case SUM, NEGATE: for (int k = 0; k < n; k++) live[tape.child(node, k)] = true; break;
+                case PRODUCT: {
+                    for (int k = 0; k < n; k++) {
+                        boolean others = true;
+                        for (int o = 0; o < n; o++) if (o != k) others &= values[tape.child(node, o)] != 0;
+                        live[tape.child(node, k)] |= others;
+                    }
+                    break;
+                }
+                case QUOTIENT:
+                    live[tape.child(node, 0)] = true;
+                    live[tape.child(node, 1)] |= values[node] != 0;
+                    break;
+                case INTEGER_POWER: {
+                    int e = tape.exponent(node);
+                    live[tape.child(node, 0)] |= e == 1 || (e != 0 && values[tape.child(node, 0)] != 0);
+                    break;
+                }
+                case BUILTIN: {
+                    double a = values[tape.child(node, 0)];
+                    double b = n > 1 ? values[tape.child(node, 1)] : 0;
+                    switch (tape.builtin(node)) {
+                        case RELU -> live[tape.child(node, 0)] |= a > 0;
+                        case ABS -> live[tape.child(node, 0)] |= a != 0;
+                        case LEAKY_RELU -> {
+                            live[tape.child(node, 0)] |= a > 0 || b != 0;
+                            live[tape.child(node, 1)] |= a < 0;
+                        }
+                        case MAX -> {
+                            live[tape.child(node, 0)] |= a > b;
+                            live[tape.child(node, 1)] |= b > a;
+                        }
+                        case MIN -> {
+                            live[tape.child(node, 0)] |= a < b;
+                            live[tape.child(node, 1)] |= b < a;
+                        }
+                        default -> throw new IllegalStateException("not piecewise linear: node " + node);
+                    }
+                    break;
+                }
+                default: throw new IllegalStateException("unsupported node " + node);
+            }
+        }
+    }
+
     private long[][] partials(JetRing ring, int node, long[][] args, long[] value, Pieces pieces) {
         long[][] p = new long[args.length][];
         switch (tape.operation(node)) {
