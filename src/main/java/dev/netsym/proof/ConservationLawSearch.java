@@ -8,6 +8,7 @@ import dev.netsym.model.Rational;
 import dev.netsym.model.Sample;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,9 +50,11 @@ public final class ConservationLawSearch {
     /** Degree 3 solves one dense system over every monomial of degree ≤ 3: 1,770 unknowns at D = 20. */
     public static final int MAX_CUBIC_PARAMETERS = 20;
     static final int MAX_BRACKET_DEPTH = 6;
+    private static final int SPARSE_SLOT = 3;
+    private static final int SPARSE_MISSES = 8;
     private static final int SATURATION_MISSES = 16;
     private static final int REGION_ATTEMPTS = 20;
-    private static final int POOL = 64;
+    private static final int POOL = 128;
     private static final int BALANCE_PASSES = 4;
     private static final int REGIONS = 6;
     private static final int DATA_RANGE = 9;
@@ -112,7 +115,9 @@ public final class ConservationLawSearch {
 
     /** What one activation region (its samples) showed. */
     private record Region(List<Rational[]> points, List<RegionEvaluator.Pieces> pieces, int patterns,
-            boolean everyUnitSplit, int lieRank, int depth, List<ConservationLaws.Law> unproved) {}
+            boolean everyUnitSplit, ModularEchelon lie, int depth, List<ConservationLaws.Law> unproved) {
+        int lieRank() { return lie.rank(); }
+    }
 
     /**
      * Laws proved so far (they hold on every region and for every dataset) and the span of their
@@ -161,7 +166,7 @@ public final class ConservationLawSearch {
             List<ConservationLaws.Law> unproved = new ArrayList<>(proveLaws(quadraticLaws(true), tangents, found));
             useSamples(regionPoints, regionPieces);
             ModularEchelon lie = lieAlgebra();
-            int depth = extendLieAlgebra(lie, parameters - found.proved.size());
+            int depth = extendLieAlgebra(lie, parameters - found.proved.size(), false);
             if (lie.rank() < parameters - found.proved.size() && !fullSearchDone) {
                 // Once: the laws it proves hold on every region, and it costs the most.
                 fullSearchDone = true;
@@ -169,7 +174,7 @@ public final class ConservationLawSearch {
                     useSamples(allPoints, allPieces);
                     unproved.addAll(proveLaws(quadraticLaws(false), tangents, found));
                     useSamples(regionPoints, regionPieces);
-                    depth = Math.max(depth, extendLieAlgebra(lie, parameters - found.proved.size()));
+                    depth = Math.max(depth, extendLieAlgebra(lie, parameters - found.proved.size(), false));
                 } catch (Unsupported e) {
                     tooLarge = e.getMessage();
                     useSamples(regionPoints, regionPieces);
@@ -177,9 +182,16 @@ public final class ConservationLawSearch {
             }
             if (best == null || lie.rank() > best.lieRank()) {
                 best = new Region(List.copyOf(points), List.copyOf(pieces), distinctPatterns(),
-                        piecewise && everyPieceSeenTwice(), lie.rank(), depth, unproved);
+                        piecewise && everyPieceSeenTwice(), lie, depth, unproved);
             }
             if (lie.rank() == parameters - found.proved.size()) break;
+        }
+        if (best.lieRank() < parameters - found.proved.size()) {
+            // The regions were compared by cheap brackets; the best one gets the thorough ones.
+            useSamples(best.points(), best.pieces());
+            int depth = Math.max(best.depth(), extendLieAlgebra(best.lie(), parameters - found.proved.size(), true));
+            best = new Region(best.points(), best.pieces(), best.patterns(), best.everyUnitSplit(), best.lie(), depth,
+                    best.unproved());
         }
         int count = parameters - best.lieRank();
         List<ConservationLaws.Law> unproved = new ArrayList<>(best.unproved());
@@ -286,27 +298,51 @@ public final class ConservationLawSearch {
     }
 
     /**
-     * Adds random right-nested brackets, level by level, until a level adds nothing or the rank
-     * reaches {@code target} (D minus the proved laws: it cannot go further); the deepest level.
+     * Adds random right-nested brackets, level by level, until the rank reaches {@code target}
+     * (D minus the proved laws: it cannot go further); the deepest level. Each slot of a bracket
+     * is first a few random samples, which costs a few gradients instead of one per sample and
+     * usually reaches the target. {@code thorough}: then each slot a random combination of every
+     * sample, until a level adds nothing (such a bracket is a generic element of its level, so one
+     * that adds nothing says the level is spanned, and the distribution is then involutive).
+     * Either way the rank found can only fall short of the true one: a shortcut never makes the
+     * count look exact, which only proved laws matching it do.
      */
-    private int extendLieAlgebra(ModularEchelon lie, int target) {
+    private int extendLieAlgebra(ModularEchelon lie, int target, boolean thorough) {
         int depth = 1;
         for (int level = 2; level <= MAX_BRACKET_DEPTH && lie.rank() < target; level++) {
             int before = lie.rank();
             depth = level;
-            int misses = 0;
-            while (misses < 3 && lie.rank() < target) {
-                List<long[]> alphas = new ArrayList<>();
-                for (int k = 0; k < level; k++) alphas.add(randomVector(points.size()));
-                if (lie.add(flatten(bracket(base, theta0, alphas, 0)))) {
-                    misses = 0;
-                } else {
-                    misses++;
-                }
-            }
+            addBrackets(lie, target, level, SPARSE_SLOT, SPARSE_MISSES);
+            if (lie.rank() == before) break;
+        }
+        for (int level = 2; thorough && level <= MAX_BRACKET_DEPTH && lie.rank() < target; level++) {
+            int before = lie.rank();
+            depth = Math.max(depth, level);
+            addBrackets(lie, target, level, points.size(), 3);
             if (lie.rank() == before) break;
         }
         return depth;
+    }
+
+    /** Brackets of {@code level} slots, each slot {@code slot} random samples, until {@code misses} in a row add nothing. */
+    private void addBrackets(ModularEchelon lie, int target, int level, int slot, int misses) {
+        int missed = 0;
+        while (missed < misses && lie.rank() < target) {
+            List<long[]> alphas = new ArrayList<>();
+            for (int k = 0; k < level; k++) alphas.add(slot >= points.size() ? randomVector(points.size()) : sparseVector(slot));
+            if (lie.add(flatten(bracket(base, theta0, alphas, 0)))) {
+                missed = 0;
+            } else {
+                missed++;
+            }
+        }
+    }
+
+    /** Random weights on {@code terms} random samples, 0 elsewhere. */
+    private long[] sparseVector(int terms) {
+        long[] v = new long[points.size()];
+        for (int t = 0; t < terms; t++) v[random.nextInt(v.length)] = randomResidue();
+        return v;
     }
 
     // --- samples and the activation region ---
@@ -388,9 +424,10 @@ public final class ConservationLawSearch {
     }
 
     /**
-     * A random point whose signs are then flipped, one at a time, while that improves {@link
-     * #balance} on a pool of random samples; a flip that leaves it unchanged is taken at random,
-     * so that a unit made to split at the cost of another's splitting is not a dead end.
+     * A random point changed one parameter at a time (its sign flipped, else a new value drawn)
+     * while that improves {@link #balance} on a pool of random samples; a change that leaves it
+     * unchanged is taken at random, so that a unit made to split at the cost of another's
+     * splitting is not a dead end.
      */
     private Rational[] balancedPoint() {
         double[] theta = new double[parameters];
@@ -407,14 +444,17 @@ public final class ConservationLawSearch {
         for (int pass = 0; pass < BALANCE_PASSES && !best.ideal(); pass++) {
             boolean improved = false;
             for (int i = 0; i < parameters; i++) {
-                theta[i] = -theta[i];
-                Balance score = balance(theta, pool);
-                int c = score.compareTo(best);
-                if (c > 0 || (c == 0 && random.nextBoolean())) {
-                    improved |= c > 0;
-                    best = score;
-                } else {
-                    theta[i] = -theta[i];
+                double old = theta[i];
+                for (int move = 0; move < 2; move++) {
+                    theta[i] = move == 0 ? -old : nonZero();
+                    Balance score = balance(theta, pool);
+                    int c = score.compareTo(best);
+                    if (c > 0 || (c == 0 && random.nextBoolean())) {
+                        improved |= c > 0;
+                        best = score;
+                        break;
+                    }
+                    theta[i] = old;
                 }
             }
             if (!improved) break;
@@ -427,7 +467,8 @@ public final class ConservationLawSearch {
     /**
      * How a point's region looks on a pool, best first by: parameters whose partial is nonzero
      * on some sample (a weight never used is a law of the region only), relu-type nodes the pool
-     * puts on both sides (a dead or always-on unit has laws of its own), activation patterns
+     * puts on both sides, each on a set of samples no other node has (a dead or always-on unit has
+     * laws of its own, and so have two units on together), activation patterns
      * (each adds fields), and how evenly the nodes split the pool. {@code ideal}: every
      * parameter used and every node split, which a further pass would only polish.
      */
@@ -442,6 +483,8 @@ public final class ConservationLawSearch {
 
     private Balance balance(double[] theta, double[][] pool) {
         int[] positive = new int[tape.nodeCount()];
+        java.util.BitSet[] onSamples = new java.util.BitSet[tape.nodeCount()];   // bit k: on for the k-th sample kept
+        for (int node = 0; node < onSamples.length; node++) onSamples[node] = new java.util.BitSet();
         boolean[] used = new boolean[parameters];
         Set<String> patterns = new HashSet<>();
         StringBuilder pattern = new StringBuilder();
@@ -460,22 +503,30 @@ public final class ConservationLawSearch {
                 if (side == 0) continue nextSample;
                 pattern.append(side > 0 ? '+' : '-');
             }
-            accepted++;
             for (int node = 0, k = 0; node < values.length; node++) {
-                if (tape.operation(node) == Tape.Operation.BUILTIN && pattern.charAt(k++) == '+') positive[node]++;
+                if (tape.operation(node) == Tape.Operation.BUILTIN && pattern.charAt(k++) == '+') {
+                    positive[node]++;
+                    onSamples[node].set(accepted);
+                }
             }
+            accepted++;
             evaluator.markUsed(values, used);
             patterns.add(pattern.toString());
         }
         long even = 0;
         int split = 0;
         int nodes = 0;
+        Map<java.util.BitSet, Integer> sameSamples = new HashMap<>();
+        for (int node = 0; node < tape.nodeCount(); node++) {
+            if (tape.operation(node) == Tape.Operation.BUILTIN) sameSamples.merge(onSamples[node], 1, Integer::sum);
+        }
         for (int node = 0; node < tape.nodeCount(); node++) {
             if (tape.operation(node) != Tape.Operation.BUILTIN) continue;
             nodes++;
             int smaller = Math.min(positive[node], accepted - positive[node]);
             even += smaller;
-            if (smaller > 0) split++;
+            // Two units on for the same inputs act together as a linear layer there (a rotation law).
+            if (smaller > 0 && sameSamples.get(onSamples[node]) == 1) split++;
         }
         int usedCount = 0;
         for (boolean u : used) if (u) usedCount++;
@@ -558,7 +609,8 @@ public final class ConservationLawSearch {
     /** Σ_s α_s ∇ℓ_s(θ): the gradient field of a weighted dataset. */
     private long[][] combination(JetRing ring, long[][] theta, long[] alpha) {
         long[][] sum = new long[parameters][];
-        for (int s = 0; s < points.size(); s++) gradient(ring, theta, s, alpha[s], sum);
+        for (int s = 0; s < points.size(); s++) if (alpha[s] != 0) gradient(ring, theta, s, alpha[s], sum);
+        for (int i = 0; i < parameters; i++) if (sum[i] == null) sum[i] = ring.zero();
         return sum;
     }
 
