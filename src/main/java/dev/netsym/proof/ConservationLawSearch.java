@@ -8,7 +8,6 @@ import dev.netsym.model.Rational;
 import dev.netsym.model.Sample;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +55,8 @@ public final class ConservationLawSearch {
     private static final int REGION_ATTEMPTS = 20;
     private static final int POOL = 128;
     private static final int BALANCE_PASSES = 4;
-    private static final int REGIONS = 6;
+    private static final int REGIONS = 10;
+    private static final int THOROUGH_REGIONS = 3;
     private static final int DATA_RANGE = 9;
 
     /** The network is outside the exact method; the message says why and what it handles. */
@@ -78,6 +78,8 @@ public final class ConservationLawSearch {
     /** The samples the last balanced point was chosen on: they show its region, so they are drawn first. */
     private final List<Rational[]> balancePool = new ArrayList<>();
     private List<long[]> torus;
+    /** How the last balanced point looked on its pool; null when the region was not balanced. */
+    private PoolRegions.Balance lastBalance;
 
     private ConservationLawSearch(Network network, long seed) throws Unsupported {
         this.network = network;
@@ -115,8 +117,14 @@ public final class ConservationLawSearch {
 
     /** What one activation region (its samples) showed. */
     private record Region(List<Rational[]> points, List<RegionEvaluator.Pieces> pieces, int patterns,
-            boolean everyUnitSplit, ModularEchelon lie, int depth, List<ConservationLaws.Law> unproved) {
+            boolean everyUnitSplit, ModularEchelon lie, int depth, List<ConservationLaws.Law> unproved,
+            PoolRegions.Balance balance) {
         int lieRank() { return lie.rank(); }
+
+        /** Higher rank first; at equal rank, the better balanced point (its cheap brackets may have fallen short). */
+        static final java.util.Comparator<Region> PROMISE = java.util.Comparator.comparingInt(Region::lieRank)
+                .thenComparing(Region::balance, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+                .reversed();
     }
 
     /**
@@ -145,9 +153,10 @@ public final class ConservationLawSearch {
     private ConservationLaws search(LawCertifier certifier, int degree) throws Unsupported {
         theta0 = randomPoint();
         Found found = new Found();
-        Region best = null;
+        List<Region> tried = new ArrayList<>();
         String tooLarge = null;
         boolean fullSearchDone = false;
+        boolean squaresOpen = true;
         int attempts = piecewise || network.data().isEmpty() ? REGIONS : 1;
         // A law for every dataset holds on every region: the law search takes the samples of all
         // regions tried so far, so that laws peculiar to one region drop out.
@@ -162,8 +171,13 @@ public final class ConservationLawSearch {
             if (piecewise) mixPieces(regionPoints, regionPieces, allPoints, allPieces);
             useSamples(allPoints, allPieces);
             TangentCertificate tangents = new TangentCertificate(network, tape, evaluator, field, points, pieces, random);
-            // Sums of squares first (the rescaling laws): cheap, and often all there is.
-            List<ConservationLaws.Law> unproved = new ArrayList<>(proveLaws(quadraticLaws(true), tangents, found));
+            // Sums of squares first (the rescaling laws): cheap, and often all there is. Once a search
+            // leaves no candidate unproved, more samples can only narrow the candidates: no more.
+            List<ConservationLaws.Law> unproved = new ArrayList<>();
+            if (squaresOpen) {
+                unproved.addAll(proveLaws(quadraticLaws(true), tangents, found));
+                squaresOpen = !unproved.isEmpty();
+            }
             useSamples(regionPoints, regionPieces);
             ModularEchelon lie = lieAlgebra();
             int depth = extendLieAlgebra(lie, parameters - found.proved.size(), false);
@@ -180,18 +194,20 @@ public final class ConservationLawSearch {
                     useSamples(regionPoints, regionPieces);
                 }
             }
-            if (best == null || lie.rank() > best.lieRank()) {
-                best = new Region(List.copyOf(points), List.copyOf(pieces), distinctPatterns(),
-                        piecewise && everyPieceSeenTwice(), lie, depth, unproved);
-            }
+            tried.add(new Region(List.copyOf(points), List.copyOf(pieces), distinctPatterns(),
+                    piecewise && everyPieceSeenTwice(), lie, depth, unproved, lastBalance));
             if (lie.rank() == parameters - found.proved.size()) break;
         }
-        if (best.lieRank() < parameters - found.proved.size()) {
-            // The regions were compared by cheap brackets; the best one gets the thorough ones.
-            useSamples(best.points(), best.pieces());
-            int depth = Math.max(best.depth(), extendLieAlgebra(best.lie(), parameters - found.proved.size(), true));
-            best = new Region(best.points(), best.pieces(), best.patterns(), best.everyUnitSplit(), best.lie(), depth,
-                    best.unproved());
+        tried.sort(Region.PROMISE);
+        Region best = tried.get(0);
+        // The regions were compared by cheap brackets; the most promising get the thorough ones.
+        for (int k = 0; k < Math.min(THOROUGH_REGIONS, tried.size()) && best.lieRank() < parameters - found.proved.size(); k++) {
+            Region region = tried.get(k);
+            useSamples(region.points(), region.pieces());
+            int depth = Math.max(region.depth(), extendLieAlgebra(region.lie(), parameters - found.proved.size(), true));
+            region = new Region(region.points(), region.pieces(), region.patterns(), region.everyUnitSplit(), region.lie(),
+                    depth, region.unproved(), region.balance());
+            if (region.lieRank() > best.lieRank() || k == 0) best = region;
         }
         int count = parameters - best.lieRank();
         List<ConservationLaws.Law> unproved = new ArrayList<>(best.unproved());
@@ -358,6 +374,7 @@ public final class ConservationLawSearch {
      */
     private void chooseRegionAndSamples() throws Unsupported {
         long[][] theta1 = randomPoint();
+        lastBalance = null;
         for (int attempt = 0; attempt < REGION_ATTEMPTS; attempt++) {
             points.clear();
             pieces.clear();
@@ -425,13 +442,13 @@ public final class ConservationLawSearch {
 
     /**
      * A random point changed one parameter at a time (its sign flipped, else a new value drawn)
-     * while that improves {@link #balance} on a pool of random samples; a change that leaves it
+     * while that improves {@link PoolRegions#balance} on a pool of random samples; a change that leaves it
      * unchanged is taken at random, so that a unit made to split at the cost of another's
      * splitting is not a dead end.
      */
     private Rational[] balancedPoint() {
-        double[] theta = new double[parameters];
-        for (int i = 0; i < parameters; i++) theta[i] = nonZero();
+        double[] start = new double[parameters];
+        for (int i = 0; i < parameters; i++) start[i] = nonZero();
         double[][] pool = new double[POOL][];
         balancePool.clear();
         for (int k = 0; k < POOL; k++) {
@@ -440,97 +457,30 @@ public final class ConservationLawSearch {
             pool[k] = new double[sample.length];
             for (int j = 0; j < sample.length; j++) pool[k][j] = sample[j].doubleValue();
         }
-        Balance best = balance(theta, pool);
+        PoolRegions regions = new PoolRegions(tape, pool, start, random);
+        PoolRegions.Balance best = regions.balance();
         for (int pass = 0; pass < BALANCE_PASSES && !best.ideal(); pass++) {
             boolean improved = false;
             for (int i = 0; i < parameters; i++) {
-                double old = theta[i];
+                double old = regions.parameter(i);
                 for (int move = 0; move < 2; move++) {
-                    theta[i] = move == 0 ? -old : nonZero();
-                    Balance score = balance(theta, pool);
+                    regions.set(i, move == 0 ? -old : nonZero());
+                    PoolRegions.Balance score = regions.balance();
                     int c = score.compareTo(best);
                     if (c > 0 || (c == 0 && random.nextBoolean())) {
                         improved |= c > 0;
                         best = score;
                         break;
                     }
-                    theta[i] = old;
+                    regions.undo();
                 }
             }
             if (!improved) break;
         }
+        lastBalance = best;
         Rational[] point = new Rational[parameters];
-        for (int i = 0; i < parameters; i++) point[i] = Rational.of((long) theta[i]);
+        for (int i = 0; i < parameters; i++) point[i] = Rational.of((long) regions.parameter(i));
         return point;
-    }
-
-    /**
-     * How a point's region looks on a pool, best first by: parameters whose partial is nonzero
-     * on some sample (a weight never used is a law of the region only), relu-type nodes the pool
-     * puts on both sides, each on a set of samples no other node has (a dead or always-on unit has
-     * laws of its own, and so have two units on together), activation patterns
-     * (each adds fields), and how evenly the nodes split the pool. {@code ideal}: every
-     * parameter used and every node split, which a further pass would only polish.
-     */
-    private record Balance(int used, int split, int patterns, long even, boolean ideal) implements Comparable<Balance> {
-        @Override public int compareTo(Balance o) {
-            int c = Integer.compare(used, o.used);
-            if (c == 0) c = Integer.compare(split, o.split);
-            if (c == 0) c = Integer.compare(patterns, o.patterns);
-            return c != 0 ? c : Long.compare(even, o.even);
-        }
-    }
-
-    private Balance balance(double[] theta, double[][] pool) {
-        int[] positive = new int[tape.nodeCount()];
-        java.util.BitSet[] onSamples = new java.util.BitSet[tape.nodeCount()];   // bit k: on for the k-th sample kept
-        for (int node = 0; node < onSamples.length; node++) onSamples[node] = new java.util.BitSet();
-        boolean[] used = new boolean[parameters];
-        Set<String> patterns = new HashSet<>();
-        StringBuilder pattern = new StringBuilder();
-        int accepted = 0;
-        nextSample:
-        for (double[] sample : pool) {
-            double[] values = evaluator.forwardDoubles(theta, sample);
-            pattern.setLength(0);
-            for (int node = 0; node < values.length; node++) {
-                if (tape.operation(node) != Tape.Operation.BUILTIN) continue;
-                double side = values[tape.child(node, 0)];
-                if (tape.childCount(node) == 2 && tape.builtin(node) != dev.netsym.model.Builtin.LEAKY_RELU) {
-                    side -= values[tape.child(node, 1)];
-                }
-                // On a kink (say a unit whose inputs are all 0) the sample has no region: pieces() skips it too.
-                if (side == 0) continue nextSample;
-                pattern.append(side > 0 ? '+' : '-');
-            }
-            for (int node = 0, k = 0; node < values.length; node++) {
-                if (tape.operation(node) == Tape.Operation.BUILTIN && pattern.charAt(k++) == '+') {
-                    positive[node]++;
-                    onSamples[node].set(accepted);
-                }
-            }
-            accepted++;
-            evaluator.markUsed(values, used);
-            patterns.add(pattern.toString());
-        }
-        long even = 0;
-        int split = 0;
-        int nodes = 0;
-        Map<java.util.BitSet, Integer> sameSamples = new HashMap<>();
-        for (int node = 0; node < tape.nodeCount(); node++) {
-            if (tape.operation(node) == Tape.Operation.BUILTIN) sameSamples.merge(onSamples[node], 1, Integer::sum);
-        }
-        for (int node = 0; node < tape.nodeCount(); node++) {
-            if (tape.operation(node) != Tape.Operation.BUILTIN) continue;
-            nodes++;
-            int smaller = Math.min(positive[node], accepted - positive[node]);
-            even += smaller;
-            // Two units on for the same inputs act together as a linear layer there (a rotation law).
-            if (smaller > 0 && sameSamples.get(onSamples[node]) == 1) split++;
-        }
-        int usedCount = 0;
-        for (boolean u : used) if (u) usedCount++;
-        return new Balance(usedCount, split, patterns.size(), even, usedCount == parameters && split == nodes);
     }
 
     private boolean everyPieceSeenTwice() {
