@@ -75,11 +75,7 @@ public final class ConservationLawSearch {
     private final List<RegionEvaluator.Pieces> pieces = new ArrayList<>();
     private final JetRing base;
     private long[][] theta0;
-    /** The samples the last balanced point was chosen on: they show its region, so they are drawn first. */
-    private final List<Rational[]> balancePool = new ArrayList<>();
     private List<long[]> torus;
-    /** How the last balanced point looked on its pool; null when the region was not balanced. */
-    private PoolRegions.Balance lastBalance;
 
     private ConservationLawSearch(Network network, long seed) throws Unsupported {
         this.network = network;
@@ -163,7 +159,7 @@ public final class ConservationLawSearch {
         List<Rational[]> allPoints = new ArrayList<>();
         List<RegionEvaluator.Pieces> allPieces = new ArrayList<>();
         for (int attempt = 0; attempt < attempts; attempt++) {
-            chooseRegionAndSamples();
+            PoolRegions.Balance balance = chooseRegionAndSamples();
             List<Rational[]> regionPoints = List.copyOf(points);
             List<RegionEvaluator.Pieces> regionPieces = List.copyOf(pieces);
             allPoints.addAll(regionPoints);
@@ -195,7 +191,7 @@ public final class ConservationLawSearch {
                 }
             }
             tried.add(new Region(List.copyOf(points), List.copyOf(pieces), distinctPatterns(),
-                    piecewise && everyPieceSeenTwice(), lie, depth, unproved, lastBalance));
+                    piecewise && everyPieceSeenTwice(), lie, depth, unproved, balance));
             if (lie.rank() == parameters - found.proved.size()) break;
         }
         tried.sort(Region.PROMISE);
@@ -370,15 +366,16 @@ public final class ConservationLawSearch {
      * of its own where a weight is never used (its units never active together), a relu-type
      * unit is dead or always on (two always-on units in a layer act as a linear layer), so θ is
      * chosen by {@link #balancedPoint} and the samples it was chosen on come first: rare
-     * activation patterns, which the random draws alone often miss, are then in.
+     * activation patterns, which the random draws alone often miss, are then in. Returns how the
+     * balanced point looked on its pool, null when the point was not balanced.
      */
-    private void chooseRegionAndSamples() throws Unsupported {
+    private PoolRegions.Balance chooseRegionAndSamples() throws Unsupported {
         long[][] theta1 = randomPoint();
-        lastBalance = null;
         for (int attempt = 0; attempt < REGION_ATTEMPTS; attempt++) {
             points.clear();
             pieces.clear();
-            Rational[] thetaReal = network.data().isEmpty() && piecewise ? balancedPoint() : randomRealPoint();
+            Balanced balanced = network.data().isEmpty() && piecewise ? balancedPoint() : null;
+            Rational[] thetaReal = balanced != null ? balanced.point() : randomRealPoint();
             if (!network.data().isEmpty()) {
                 boolean onKink = false;
                 for (Sample sample : network.data()) {
@@ -391,14 +388,14 @@ public final class ConservationLawSearch {
                     points.add(data);
                     pieces.add(p.get());
                 }
-                if (!onKink) return;
+                if (!onKink) return null;
                 continue;
             }
             ModularEchelon span = new ModularEchelon(field, 2 * parameters);
             Set<String> patternsSeen = new HashSet<>();
             int misses = 0;
             int limit = Math.max(64, 4 * parameters);
-            List<Rational[]> first = network.data().isEmpty() && piecewise ? balancePool : List.of();
+            List<Rational[]> first = balanced != null ? balanced.pool() : List.of();
             for (int drawn = 0; drawn < first.size() || (misses < SATURATION_MISSES && drawn < limit); drawn++) {
                 Rational[] data = drawn < first.size() ? first.get(drawn) : randomSample();
                 Optional<RegionEvaluator.Pieces> p = evaluator.pieces(thetaReal, data);
@@ -423,7 +420,7 @@ public final class ConservationLawSearch {
                     }
                 }
             }
-            if (!points.isEmpty()) return;
+            if (!points.isEmpty()) return balanced != null ? balanced.balance() : null;
         }
         throw new Unsupported("every point tried puts a relu-type unit exactly on its kink");
     }
@@ -446,14 +443,14 @@ public final class ConservationLawSearch {
      * unchanged is taken at random, so that a unit made to split at the cost of another's
      * splitting is not a dead end.
      */
-    private Rational[] balancedPoint() {
+    private Balanced balancedPoint() {
         double[] start = new double[parameters];
         for (int i = 0; i < parameters; i++) start[i] = nonZero();
         double[][] pool = new double[POOL][];
-        balancePool.clear();
+        List<Rational[]> samples = new ArrayList<>();
         for (int k = 0; k < POOL; k++) {
             Rational[] sample = randomSample();
-            balancePool.add(sample);
+            samples.add(sample);
             pool[k] = new double[sample.length];
             for (int j = 0; j < sample.length; j++) pool[k][j] = sample[j].doubleValue();
         }
@@ -477,11 +474,13 @@ public final class ConservationLawSearch {
             }
             if (!improved) break;
         }
-        lastBalance = best;
         Rational[] point = new Rational[parameters];
         for (int i = 0; i < parameters; i++) point[i] = Rational.of((long) regions.parameter(i));
-        return point;
+        return new Balanced(point, samples, best);
     }
+
+    /** A point chosen by {@link #balancedPoint}, the pool it was chosen on (its region's first samples), and its score. */
+    private record Balanced(Rational[] point, List<Rational[]> pool, PoolRegions.Balance balance) {}
 
     private boolean everyPieceSeenTwice() {
         for (int node = 0; node < tape.nodeCount(); node++) {
