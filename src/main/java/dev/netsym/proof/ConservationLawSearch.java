@@ -647,8 +647,47 @@ public final class ConservationLawSearch {
             return rows;
         });
         List<ConservationLaws.Law> laws = new ArrayList<>();
-        for (int b = 0; b < unknowns.size(); b++) laws.addAll(toLaws(systems.get(b).nullSpace(), unknowns.get(b)));
+        for (int b = 0; b < unknowns.size(); b++) laws.addAll(toLaws(sparsest(systems.get(b).nullSpace()), unknowns.get(b)));
         return laws;
+    }
+
+    /**
+     * The same span with fewer terms per vector: a vector minus a multiple of another that
+     * cancels one of its terms is kept when it has fewer terms, until none does. A null space
+     * basis along a chain of layers telescopes (one unit's balancedness law comes out as the sum
+     * of its neighbours'); this takes each law back to its own few terms.
+     */
+    private List<long[]> sparsest(List<long[]> vectors) {
+        List<long[]> basis = new ArrayList<>(vectors);
+        boolean changed = true;
+        for (int round = 0; changed && round < 4 * basis.size() + 4; round++) {
+            changed = false;
+            for (int a = 0; a < basis.size(); a++) {
+                for (int b = 0; b < basis.size(); b++) {
+                    if (a == b) continue;
+                    long[] v = basis.get(a);
+                    long[] u = basis.get(b);
+                    for (int c = 0; c < v.length; c++) {
+                        if (v[c] == 0 || u[c] == 0) continue;
+                        long factor = field.mulmod(v[c], field.inverse(u[c]));
+                        long[] w = new long[v.length];
+                        for (int k = 0; k < w.length; k++) w[k] = field.submod(v[k], field.mulmod(factor, u[k]));
+                        if (nonZeros(w) < nonZeros(v)) {
+                            basis.set(a, w);
+                            v = w;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+        return basis;
+    }
+
+    private static int nonZeros(long[] v) {
+        int n = 0;
+        for (long x : v) if (x != 0) n++;
+        return n;
     }
 
     /** The rescaling symmetries: diagonal A with Σ a_i θ_i ∂ℓ/∂θ_i ≡ 0, computed once. */
