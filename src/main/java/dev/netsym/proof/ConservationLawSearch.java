@@ -117,6 +117,10 @@ public final class ConservationLawSearch {
             PoolRegions.Balance balance) {
         int lieRank() { return lie.rank(); }
 
+        Region withDepth(int deeper) {
+            return new Region(points, pieces, patterns, everyUnitSplit, lie, Math.max(depth, deeper), unproved, balance);
+        }
+
         /** Higher rank first; at equal rank, the better balanced point (its cheap brackets may have fallen short). */
         static final java.util.Comparator<Region> PROMISE = java.util.Comparator.comparingInt(Region::lieRank)
                 .thenComparing(Region::balance, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
@@ -200,9 +204,7 @@ public final class ConservationLawSearch {
         for (int k = 0; k < Math.min(THOROUGH_REGIONS, tried.size()) && best.lieRank() < parameters - found.proved.size(); k++) {
             Region region = tried.get(k);
             useSamples(region.points(), region.pieces());
-            int depth = Math.max(region.depth(), extendLieAlgebra(region.lie(), parameters - found.proved.size(), true));
-            region = new Region(region.points(), region.pieces(), region.patterns(), region.everyUnitSplit(), region.lie(),
-                    depth, region.unproved(), region.balance());
+            region = region.withDepth(extendLieAlgebra(region.lie(), parameters - found.proved.size(), true));
             if (region.lieRank() > best.lieRank() || k == 0) best = region;
         }
         int count = parameters - best.lieRank();
@@ -321,17 +323,15 @@ public final class ConservationLawSearch {
      */
     private int extendLieAlgebra(ModularEchelon lie, int target, boolean thorough) {
         int depth = 1;
-        for (int level = 2; level <= MAX_BRACKET_DEPTH && lie.rank() < target; level++) {
-            int before = lie.rank();
-            depth = level;
-            addBrackets(lie, target, level, SPARSE_SLOT, SPARSE_MISSES);
-            if (lie.rank() == before) break;
-        }
-        for (int level = 2; thorough && level <= MAX_BRACKET_DEPTH && lie.rank() < target; level++) {
-            int before = lie.rank();
-            depth = Math.max(depth, level);
-            addBrackets(lie, target, level, points.size(), 3);
-            if (lie.rank() == before) break;
+        for (int phase = 0; phase < (thorough ? 2 : 1); phase++) {
+            int slot = phase == 0 ? SPARSE_SLOT : points.size();
+            int misses = phase == 0 ? SPARSE_MISSES : 3;
+            for (int level = 2; level <= MAX_BRACKET_DEPTH && lie.rank() < target; level++) {
+                int before = lie.rank();
+                depth = Math.max(depth, level);
+                addBrackets(lie, target, level, slot, misses);
+                if (lie.rank() == before) break;
+            }
         }
         return depth;
     }
