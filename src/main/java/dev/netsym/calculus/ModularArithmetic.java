@@ -134,6 +134,11 @@ public final class ModularArithmetic implements Arithmetic<Long> {
         return true;
     }
 
+    /** The residue of an integer (no rational to build: random draws make millions of these). */
+    public long fromLong(long value) {
+        return toMontgomery(Math.floorMod(value, modulus));
+    }
+
     /** A residue in [0, m) into Montgomery form. */
     private long toMontgomery(long residue) {
         return mulmod(residue, montgomerySquare);

@@ -26,6 +26,7 @@ public final class Rational implements Comparable<Rational> {
     }
 
     public static Rational of(BigInteger n, BigInteger d) {
+        if (d.equals(BigInteger.ONE)) return new Rational(n, BigInteger.ONE);
         if (d.signum() == 0) throw new ArithmeticException("division by zero");
         if (d.signum() < 0) {
             n = n.negate();

@@ -57,6 +57,13 @@ public final class ConservationLawSearch {
     private static final int BALANCE_PASSES = 4;
     private static final int REGIONS = 10;
     private static final int THOROUGH_REGIONS = 3;
+    /**
+     * The region from which a shortfall starts the full quadratic search. On a piecewise network
+     * a shortfall on the first regions is usually the region's own (its laws where a unit is dead
+     * or always on), which the next region mends; the search costs the most (seconds at 250
+     * parameters), so it waits.
+     */
+    private static final int FULL_SEARCH_REGION = 2;
     private static final int DATA_RANGE = 9;
 
     /** The network is outside the exact method; the message says why and what it handles. */
@@ -181,7 +188,8 @@ public final class ConservationLawSearch {
             useSamples(regionPoints, regionPieces);
             ModularEchelon lie = lieAlgebra();
             int depth = extendLieAlgebra(lie, parameters - found.proved.size(), false);
-            if (lie.rank() < parameters - found.proved.size() && !fullSearchDone) {
+            boolean fullSearchDue = !piecewise || attempt >= FULL_SEARCH_REGION || attempt == attempts - 1;
+            if (lie.rank() < parameters - found.proved.size() && fullSearchDue && !fullSearchDone) {
                 // Once: the laws it proves hold on every region, and it costs the most.
                 fullSearchDone = true;
                 try {
@@ -361,8 +369,9 @@ public final class ConservationLawSearch {
 
     /**
      * Picks a real point θ (small integers), which fixes the activation region, and the samples:
-     * the spec's data, or random samples until the fields they add stop growing at two random
-     * points. For a piecewise network the count holds on the region chosen, and a region has laws
+     * the spec's data, or random samples until their gradients at θ0 (where every rank is taken)
+     * stop growing (spanning at a second point as well doubled the samples and the time, for the
+     * same counts). For a piecewise network the count holds on the region chosen, and a region has laws
      * of its own where a weight is never used (its units never active together), a relu-type
      * unit is dead or always on (two always-on units in a layer act as a linear layer), so θ is
      * chosen by {@link #balancedPoint} and the samples it was chosen on come first: rare
@@ -370,7 +379,6 @@ public final class ConservationLawSearch {
      * balanced point looked on its pool, null when the point was not balanced.
      */
     private PoolRegions.Balance chooseRegionAndSamples() throws Unsupported {
-        long[][] theta1 = randomPoint();
         for (int attempt = 0; attempt < REGION_ATTEMPTS; attempt++) {
             points.clear();
             pieces.clear();
@@ -391,7 +399,7 @@ public final class ConservationLawSearch {
                 if (!onKink) return null;
                 continue;
             }
-            ModularEchelon span = new ModularEchelon(field, 2 * parameters);
+            ModularEchelon span = new ModularEchelon(field, parameters);
             Set<String> patternsSeen = new HashSet<>();
             int misses = 0;
             int limit = Math.max(64, 4 * parameters);
@@ -403,14 +411,10 @@ public final class ConservationLawSearch {
                 points.add(data);
                 pieces.add(p.get());
                 int s = points.size() - 1;
-                long[] g0 = flatten(gradient(base, theta0, s, field.one(), null));
-                long[] g1 = flatten(gradient(base, theta1, s, field.one(), null));
-                long[] both = Arrays.copyOf(g0, 2 * parameters);
-                System.arraycopy(g1, 0, both, parameters, parameters);
                 // A new activation pattern is kept even when its field adds nothing at these points
                 // (its brackets with the others may), but only growth of the span goes on drawing.
                 boolean newPattern = patternsSeen.add(p.get().pattern());
-                if (span.add(both)) {
+                if (span.add(flatten(gradient(base, theta0, s, field.one(), null)))) {
                     misses = 0;
                 } else {
                     misses++;
@@ -533,7 +537,7 @@ public final class ConservationLawSearch {
     }
 
     private long randomResidue() {
-        return field.fromRational(Rational.of(1 + (random.nextLong() >>> 4)));
+        return field.fromLong(1 + (random.nextLong() >>> 4));
     }
 
     private long[] randomVector(int n) {

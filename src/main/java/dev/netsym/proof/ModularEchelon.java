@@ -18,6 +18,9 @@ final class ModularEchelon {
     private final int columns;
     private final List<long[]> rows = new ArrayList<>();
     private final List<Integer> pivots = new ArrayList<>();
+    /** The null space of the rows, kept once a vector has been found dependent until one is added. */
+    private List<long[]> orthogonal;
+    private boolean missedSinceGrowth;
 
     ModularEchelon(ModularArithmetic field, int columns) {
         this.field = field;
@@ -30,19 +33,13 @@ final class ModularEchelon {
 
     /** Adds the vector (Montgomery residues); whether it was independent of the rows so far. */
     boolean add(long[] vector) {
-        long[] v = vector.clone();
-        for (int r = 0; r < rows.size(); r++) {
-            int p = pivots.get(r);
-            if (v[p] != 0) subtractMultiple(v, rows.get(r), v[p]);
+        if (nullSpaceTestApplies() && orthogonalToNullSpace(vector)) return false;
+        long[] v = reduced(vector);
+        int pivot = firstNonZero(v);
+        if (pivot < 0) {
+            missedSinceGrowth = true;
+            return false;
         }
-        int pivot = -1;
-        for (int c = 0; c < columns; c++) {
-            if (v[c] != 0) {
-                pivot = c;
-                break;
-            }
-        }
-        if (pivot < 0) return false;
         long inverse = field.inverse(v[pivot]);
         for (int c = 0; c < columns; c++) v[c] = field.mulmod(v[c], inverse);
         for (long[] row : rows) {
@@ -50,18 +47,52 @@ final class ModularEchelon {
         }
         rows.add(v);
         pivots.add(pivot);
+        orthogonal = null;
+        missedSinceGrowth = false;
         return true;
     }
 
     /** Whether the vector is outside the span of the rows (without adding it). */
     boolean independentOf(long[] vector) {
+        if (nullSpaceTestApplies()) return !orthogonalToNullSpace(vector);
+        if (firstNonZero(reduced(vector)) >= 0) return true;
+        missedSinceGrowth = true;
+        return false;
+    }
+
+    /**
+     * A vector is in the row space exactly when it is orthogonal to the null space. Once vectors
+     * come out dependent (a search near saturation), that test, one product per free column, is
+     * far cheaper than a reduction by every row.
+     */
+    private boolean nullSpaceTestApplies() {
+        return missedSinceGrowth && columns - rows.size() <= rows.size();
+    }
+
+    private boolean orthogonalToNullSpace(long[] vector) {
+        if (orthogonal == null) orthogonal = nullSpace();
+        for (long[] n : orthogonal) {
+            long dot = 0;
+            for (int c = 0; c < columns; c++) {
+                if (vector[c] != 0 && n[c] != 0) dot = field.addmod(dot, field.mulmod(vector[c], n[c]));
+            }
+            if (dot != 0) return false;
+        }
+        return true;
+    }
+
+    private long[] reduced(long[] vector) {
         long[] v = vector.clone();
         for (int r = 0; r < rows.size(); r++) {
             int p = pivots.get(r);
             if (v[p] != 0) subtractMultiple(v, rows.get(r), v[p]);
         }
-        for (long x : v) if (x != 0) return true;
-        return false;
+        return v;
+    }
+
+    private static int firstNonZero(long[] v) {
+        for (int c = 0; c < v.length; c++) if (v[c] != 0) return c;
+        return -1;
     }
 
     private void subtractMultiple(long[] target, long[] row, long factor) {

@@ -99,6 +99,19 @@ class ModularArithmeticTest {
     }
 
     @Test
+    void integersMapToTheSameResiduesAsTheirRationals() {
+        ModularArithmetic field = new ModularArithmetic(11);
+        java.util.Random random = new java.util.Random(3);
+        long m = field.modulus();
+        long[] edges = {0, 1, -1, m, -m, m - 1, m + 1, -m - 1, 2 * m, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1};
+        for (long n : edges) assertEquals(field.fromRational(Rational.of(n)), field.fromLong(n), "n = " + n);
+        for (int k = 0; k < 1000; k++) {
+            long n = random.nextLong();
+            assertEquals(field.fromRational(Rational.of(n)), field.fromLong(n), "n = " + n);
+        }
+    }
+
+    @Test
     void negativeFractionalAndHugeRationalsMapToTheirResidues() {
         for (long seed : SEEDS) {
             ModularArithmetic modular = new ModularArithmetic(seed);

@@ -71,6 +71,52 @@ class ModularEchelonTest {
         }
     }
 
+    /**
+     * Near saturation most vectors are dependent and the echelon tests them against its null
+     * space instead of reducing them; an independent one must still get through, and must
+     * renew that null space for the vectors after it.
+     */
+    @Test
+    void aSaturatedSpanStillTellsDependentFromIndependentVectors() {
+        Random random = new Random(29);
+        ModularArithmetic field = new ModularArithmetic(7);
+        for (int trial = 0; trial < 30; trial++) {
+            int columns = 3 + random.nextInt(10);
+            List<long[]> generators = new ArrayList<>();
+            for (int g = 0; g < columns / 2 + random.nextInt(columns / 2 + 1); g++) generators.add(randomVector(random, columns));
+            ModularEchelon echelon = new ModularEchelon(field, columns);
+            List<long[]> added = new ArrayList<>();
+            for (int n = 0; n < 3 * columns; n++) {
+                long[] v;
+                if (random.nextInt(8) == 0) {
+                    v = randomVector(random, columns);
+                } else {
+                    v = new long[columns];
+                    for (long[] g : generators) {
+                        long f = random.nextInt(7) - 3;
+                        for (int c = 0; c < columns; c++) v[c] += f * g[c];
+                    }
+                }
+                long[] residues = new long[columns];
+                for (int c = 0; c < columns; c++) residues[c] = field.fromLong(v[c]);
+                List<long[]> with = new ArrayList<>(added);
+                with.add(v);
+                boolean independent = exactRank(with, columns) > exactRank(added, columns);
+                if (random.nextBoolean()) assertEquals(independent, echelon.independentOf(residues));
+                assertEquals(independent, echelon.add(residues));
+                added.add(v);
+                assertEquals(exactRank(added, columns), echelon.rank());
+            }
+            assertNullSpace(field, echelon, added, columns);
+        }
+    }
+
+    private static long[] randomVector(Random random, int columns) {
+        long[] v = new long[columns];
+        for (int c = 0; c < columns; c++) v[c] = random.nextInt(3) == 0 ? 0 : random.nextInt(19) - 9;
+        return v;
+    }
+
     private static void assertNullSpace(ModularArithmetic field, ModularEchelon echelon, List<long[]> added, int columns) {
         List<long[]> nullSpace = echelon.nullSpace();
         assertEquals(columns - echelon.rank(), nullSpace.size());
