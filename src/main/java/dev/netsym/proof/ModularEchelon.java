@@ -31,6 +31,11 @@ final class ModularEchelon {
 
     int columns() { return columns; }
 
+    /** Row k of the reduced echelon form: 1 at its pivot column, 0 at every other row's. */
+    long[] row(int k) { return rows.get(k); }
+
+    int pivot(int k) { return pivots.get(k); }
+
     /** Adds the vector (Montgomery residues); whether it was independent of the rows so far. */
     boolean add(long[] vector) {
         if (nullSpaceTestApplies() && orthogonalToNullSpace(vector)) return false;

@@ -161,24 +161,27 @@ final class TangentCertificate {
                 rates[d][u] = jet[1];
             }
         }
+        // One elimination for every unit: rows [values, 1, rates of every unit], the values'
+        // columns first, so that each rate column comes out in terms of the values (unit u's
+        // system alone, [values, 1, rate_u], reduces its value columns the same way).
+        ModularEchelon system = new ModularEchelon(field, 2 * n + 1);
+        for (int d = 0; d < draws; d++) {
+            long[] row = new long[2 * n + 1];
+            System.arraycopy(values[d], 0, row, 0, n);
+            row[n] = field.one();
+            System.arraycopy(rates[d], 0, row, n + 1, n);
+            system.add(row);
+        }
         Map<String, Polynomial> r = new HashMap<>();
         for (int u = 0; u < n; u++) {
-            ModularEchelon system = new ModularEchelon(field, n + 2);
-            for (int d = 0; d < draws; d++) {
-                long[] row = new long[n + 2];
-                System.arraycopy(values[d], 0, row, 0, n);
-                row[n] = field.one();
-                row[n + 1] = rates[d][u];
-                system.add(row);
-            }
-            long[] solution = null;
-            for (long[] v : system.nullSpace()) if (v[n + 1] != 0) solution = v;
-            if (solution == null) return Optional.empty();
-            long scale = field.submod(0, field.inverse(solution[n + 1]));
             Polynomial combination = Polynomial.ZERO;
-            for (int w = 0; w <= n; w++) {
-                if (solution[w] == 0) continue;
-                Optional<Rational> c = ModularEchelon.rational(field, field.mulmod(solution[w], scale));
+            for (int k = 0; k < system.rank(); k++) {
+                long coefficient = system.row(k)[n + 1 + u];
+                if (coefficient == 0) continue;
+                int w = system.pivot(k);
+                // A row with no value left in it: no combination of values gives this rate.
+                if (w > n) return Optional.empty();
+                Optional<Rational> c = ModularEchelon.rational(field, coefficient);
                 if (c.isEmpty()) return Optional.empty();
                 Polynomial term = w == n ? Polynomial.constant(c.get())
                         : Polynomial.variable(symbol(units.get(w))).scale(c.get());
