@@ -78,7 +78,7 @@ final class DeriveCommand implements Command {
         try (Progress progress = Progress.onConsole(err)) {
             PrintWriter messages = Progress.messages(progress, err);
             Progress.sink(progress).accept("reading the spec");
-            Network network = new SpecInput(arguments).loadForComputation(messages);
+            Network network = new SpecInput(arguments).loadForDerivation(messages);
             List<String> parameterNames = network.parameters().stream().map(Parameter::name).toList();
             for (String p : wanted) {
                 if (!parameterNames.contains(p)) {

@@ -110,7 +110,7 @@ final class LatexCommand implements Command {
             Consumer<String> phase = Progress.sink(progress);
             PrintWriter messages = Progress.messages(progress, err);
             phase.accept("reading the spec");
-            Network network = input.loadForComputation(messages);
+            Network network = input.loadForDerivation(messages);
             phase.accept("deriving the gradients");
             // Too large to derive by hand: the document leaves the gradients section out.
             Derivation derivation = deriveWithin(network, DERIVATION_BUDGET, messages);

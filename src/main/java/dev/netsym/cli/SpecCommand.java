@@ -1,10 +1,7 @@
 package dev.netsym.cli;
 
-import dev.netsym.model.SpecResult;
 import dev.netsym.onnx.OnnxImporter;
-import dev.netsym.spec.SpecParser;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -48,11 +45,7 @@ final class SpecCommand implements Command {
         }
         OnnxImporter.Translation translation = input.translate(err);
         String text = translation.spec();
-        SpecResult read = SpecParser.parse(text.getBytes(StandardCharsets.UTF_8));
-        Optional<String> difference = read.hasErrors() || !read.diagnostics().isEmpty()
-                ? Optional.of("it has diagnostics: " + read.diagnostics().stream().map(d -> d.format("spec")).findFirst().orElse(""))
-                : SpecRoundTrip.difference(translation.imported().network().orElseThrow(), read.network().orElseThrow(),
-                        translation.renamed(), 1);
+        Optional<String> difference = SpecRoundTrip.readBack(translation).difference();
         if (difference.isPresent() && difference.get().equals(SpecRoundTrip.UNCHECKED)) {
             err.println(input.displayName() + ": warning: the spec could not be compared with the model at random points"
                     + " (the model has no value at any point tried); its parameters, starts, inputs and targets agree");

@@ -4,6 +4,7 @@ import dev.netsym.model.Diagnostic;
 import dev.netsym.model.Init;
 import dev.netsym.model.Rational;
 import dev.netsym.onnx.OnnxImporter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import dev.netsym.model.Network;
@@ -182,6 +183,32 @@ final class SpecInput {
             throw new Failure(ExitCodes.BAD_SPEC);
         }
         return bytes;
+    }
+
+    /**
+     * As {@link #loadForComputation}, and for an ONNX model with the view on whole tensors that
+     * derive and latex show in matrix form: taken from the spec 'netsym spec' writes for the
+     * model, read back and compared with the import, and named as the model names its tensors.
+     * A model whose spec cannot be written, does not read back the same, or writes an element on
+     * its own has no such view (as a spec written element by element has none).
+     */
+    Network loadForDerivation(PrintWriter err) throws Failure {
+        if (!isModelFile()) return loadForComputation(err);
+        byte[] bytes = readBytes(err);
+        OnnxImporter.Translation translation = OnnxImporter.translate(bytes, path(), modelOptions);
+        // The writer has limits of its own (a masked output): such a model may still import.
+        boolean written = !translation.imported().hasErrors();
+        SpecResult imported = written ? translation.imported() : OnnxImporter.read(bytes, path(), modelOptions);
+        report(imported, err);
+        Network network = imported.network().orElseThrow();
+        Preflight.check(network, displayName(), err);
+        if (!written) return network;
+        SpecRoundTrip.ReadBack back = SpecRoundTrip.readBack(translation);
+        if (back.difference().isPresent()) return network;
+        Map<String, String> modelName = new HashMap<>();
+        translation.tensorNames().forEach((model, spec) -> modelName.put(spec, model));
+        return back.read().network().orElseThrow().tensors().renamed(name -> modelName.getOrDefault(name, name))
+                .map(network::withTensors).orElse(network);
     }
 
     /** The network, also checked to be computable with (see {@link Preflight}): for commands that compute. */

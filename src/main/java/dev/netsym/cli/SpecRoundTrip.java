@@ -6,6 +6,10 @@ import dev.netsym.calculus.Tape;
 import dev.netsym.model.Init;
 import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
+import dev.netsym.model.SpecResult;
+import dev.netsym.onnx.OnnxImporter;
+import dev.netsym.spec.SpecParser;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +33,18 @@ final class SpecRoundTrip {
 
     /** The difference reported when the model has no value at any point tried: nothing could be compared. */
     static final String UNCHECKED = "no random point gave the model a value to compare";
+
+    /** The spec written for an imported model, as read back, and what differs from the import (empty: nothing). */
+    record ReadBack(SpecResult read, Optional<String> difference) {}
+
+    static ReadBack readBack(OnnxImporter.Translation translation) {
+        SpecResult read = SpecParser.parse(translation.spec().getBytes(StandardCharsets.UTF_8));
+        Optional<String> difference = read.hasErrors() || !read.diagnostics().isEmpty()
+                ? Optional.of("it has diagnostics: " + read.diagnostics().stream().map(d -> d.format("spec")).findFirst().orElse(""))
+                : difference(translation.imported().network().orElseThrow(), read.network().orElseThrow(),
+                        translation.renamed(), 1);
+        return new ReadBack(read, difference);
+    }
 
     /** What differs between the imported network and the one its spec reads back as; empty when nothing does. */
     static Optional<String> difference(Network imported, Network read, Map<String, String> renamed, long seed) {

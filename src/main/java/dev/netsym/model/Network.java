@@ -27,6 +27,12 @@ public record Network(
     /** The name of a spec without a {@code network NAME} line. */
     public static final String UNNAMED = "network";
 
+    /** The same network with this view on whole tensors. */
+    public Network withTensors(TensorProgram view) {
+        return new Network(name, inputs, targets, units, objective, parameters, activations, layers, data, assumptions,
+                optimizer, view);
+    }
+
     /** Whether the spec gave the network a name of its own. */
     public boolean named() {
         return !name.equals(UNNAMED);

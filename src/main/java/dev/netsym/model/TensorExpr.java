@@ -3,6 +3,7 @@ package dev.netsym.model;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A tensor statement's right-hand side as the spec wrote it, on whole tensors: the view a
@@ -33,6 +34,32 @@ public sealed interface TensorExpr {
         if (this instanceof Reduce r) return List.of(r.operand());
         if (this instanceof Opaque o) return o.args();
         return List.of();
+    }
+
+    /** The same expression with every tensor's name mapped (an element keeps its index). */
+    default TensorExpr renamed(UnaryOperator<String> rename) {
+        if (this instanceof Name n) return new Name(rename.apply(n.name()), n.shape());
+        if (this instanceof Element e) return new Element(rename.apply(e.tensor()), e.tensorShape(), e.index());
+        List<TensorExpr> c = new ArrayList<>();
+        for (TensorExpr child : children()) c.add(child.renamed(rename));
+        if (this instanceof Add a) return new Add(c, a.shape());
+        if (this instanceof Negate) return new Negate(c.get(0));
+        if (this instanceof Multiply m) return new Multiply(c, m.shape());
+        if (this instanceof Divide d) return new Divide(c.get(0), c.get(1), d.shape());
+        if (this instanceof Power p) return new Power(c.get(0), c.get(1), p.shape());
+        if (this instanceof MatMul m) return new MatMul(c.get(0), c.get(1), m.shape());
+        if (this instanceof Transpose) return new Transpose(c.get(0));
+        if (this instanceof Apply a) return new Apply(a.function(), c, a.shape());
+        if (this instanceof Reduce r) return new Reduce(r.mean(), c.get(0), r.axis());
+        if (this instanceof Opaque o) return new Opaque(o.operation(), c, o.sizes(), o.shape());
+        return this; // a constant
+    }
+
+    /** Whether some element of a tensor is written on its own (W[2,3]). */
+    default boolean hasElements() {
+        if (this instanceof Element) return true;
+        for (TensorExpr child : children()) if (child.hasElements()) return true;
+        return false;
     }
 
     /** An input, target, parameter or unit, scalar or tensor, by its name. */

@@ -1,7 +1,11 @@
 package dev.netsym.model;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The spec's tensor statements as written, on whole tensors: what a person reads
@@ -31,6 +35,23 @@ public record TensorProgram(List<TensorExpr.Name> parameters, List<Statement> st
 
     public boolean present() {
         return objective != null;
+    }
+
+    /**
+     * The same program with every tensor's name mapped (a model's own names for those of the spec
+     * written for it); empty when some statement writes an element on its own, whose index follows
+     * the spec's count from 1.
+     */
+    public Optional<TensorProgram> renamed(UnaryOperator<String> rename) {
+        if (!present()) return Optional.of(this);
+        if (objective.hasElements() || statements.stream().anyMatch(s -> s.value().hasElements())) return Optional.empty();
+        List<TensorExpr.Name> renamedParameters = new ArrayList<>();
+        for (TensorExpr.Name p : parameters) renamedParameters.add((TensorExpr.Name) p.renamed(rename));
+        List<Statement> renamedStatements = new ArrayList<>();
+        for (Statement s : statements) renamedStatements.add(new Statement(rename.apply(s.name()), s.value().renamed(rename), s.layer()));
+        Set<String> renamedLayers = new HashSet<>();
+        for (String layer : layers) renamedLayers.add(rename.apply(layer));
+        return Optional.of(new TensorProgram(renamedParameters, renamedStatements, objective.renamed(rename), renamedLayers));
     }
 
     /** Whether some parameter is a tensor (a vector, matrix or more), not only single numbers. */

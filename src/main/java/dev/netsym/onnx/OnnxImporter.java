@@ -109,15 +109,17 @@ public final class OnnxImporter {
     /**
      * A model read as a spec: the imported network (with its diagnostics) and, when it imports,
      * the spec text that reads back as the same network, with {@code renamed} mapping each
-     * parameter, input and target element of the import to its name in the spec.
+     * parameter, input and target element of the import to its name in the spec, and
+     * {@code tensorNames} each whole tensor the spec names.
      */
-    public record Translation(SpecResult imported, String spec, Map<String, String> renamed) {}
+    public record Translation(SpecResult imported, String spec, Map<String, String> renamed, Map<String, String> tensorNames) {}
 
     /** Reads a model as {@link #read(byte[], Path, Options)} does, and writes it as a netsym spec. */
     public static Translation translate(byte[] bytes, Path file, Options options) {
         OnnxImporter importer = new OnnxImporter(file, options, true);
         SpecResult result = importer.run(bytes);
-        return new Translation(result, result.hasErrors() ? null : importer.specText, importer.writer.renamed());
+        return new Translation(result, result.hasErrors() ? null : importer.specText, importer.writer.renamed(),
+                importer.writer.tensorNames());
     }
 
     /** Reads a model file, at most {@link #MAX_FILE_BYTES} and one more. */

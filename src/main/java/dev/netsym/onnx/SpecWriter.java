@@ -134,6 +134,11 @@ final class SpecWriter {
         return b.toString();
     }
 
+    /** Every whole tensor the spec names (parameters, inputs, targets, units written as tensors): its name in the import → in the spec. */
+    Map<String, String> tensorNames() {
+        return tensorNames;
+    }
+
     /** Every parameter, input and target element: its name in the import → its name in the spec. */
     Map<String, String> renamed() {
         return renamed;

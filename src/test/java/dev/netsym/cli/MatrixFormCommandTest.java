@@ -55,6 +55,32 @@ class MatrixFormCommandTest {
     }
 
     @Test
+    void anOnnxModelHasTheMatrixFormInItsOwnNames() {
+        CliRun r = CliRun.of("derive", "examples/onnx/lora.onnx");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().startsWith("Gradients in matrix form\n"), r.out());
+        assertTrue(r.out().contains("""
+                  lora_B.MatMul = lora_A.MatMul lora_B.weightᵀ
+                  y = base.MatMul + lora_B.MatMul
+                  L = sum(grad_y ⊙ y)
+
+                  δ_y = grad_y
+                  δ_lora_B.MatMul = δ_y
+                  ∂L/∂lora_B.weight = δ_lora_B.MatMulᵀ lora_A.MatMul
+                """), r.out());
+        // The scalar form keeps the model's names too, indices from 0.
+        assertTrue(r.out().contains("\n  base.MatMul[0,0] = x[0,0]·base.weight[0,0]"), r.out());
+        CliRun json = CliRun.of("derive", "--format", "json", "examples/onnx/lora.onnx");
+        assertTrue(json.out().contains("\"∂L/∂lora_B.weight\": \"δ_lora_B.MatMulᵀ lora_A.MatMul\""), json.out());
+        // A model whose spec writes units element by element has no matrix form, and no complaint.
+        CliRun block = CliRun.of("derive", "examples/onnx/gpt_block.onnx");
+        assertEquals(ExitCodes.OK, block.exitCode(), block.err());
+        assertEquals("", block.err());
+        assertFalse(block.out().contains("matrix form"), block.out());
+    }
+
+    @Test
     void aSmallNetworkKeepsItsScalarFormFirst(@TempDir Path dir) throws IOException {
         Path spec = dir.resolve("small.net");
         Files.writeString(spec, SMALL_MLP);

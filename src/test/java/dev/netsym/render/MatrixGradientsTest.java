@@ -11,8 +11,11 @@ import dev.netsym.model.SpecResult;
 import dev.netsym.model.Tensor;
 import dev.netsym.model.TensorExpr;
 import dev.netsym.model.TensorProgram;
+import dev.netsym.onnx.OnnxImporter;
 import dev.netsym.robust.CliRun;
+import dev.netsym.spec.SpecParser;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +66,27 @@ class MatrixGradientsTest {
     @Test
     void loraMatchesTheScalarGradients() throws IOException {
         assertAgrees(Netsym.read(Path.of("examples/lora.net")), 3);
+    }
+
+    /**
+     * An ONNX model's matrix form is the program of the spec written for it, named as the model
+     * names its tensors: checked against the scalar gradients of the import itself, whose
+     * elements count from 0.
+     */
+    @Test
+    void onnxModelsInMatrixFormMatchTheScalarGradientsOfTheirImport() throws IOException {
+        // The array evaluator here multiplies matrices, not batches of them: the models whose products are of matrices.
+        for (String model : List.of("lora", "lora_zero", "rezero", "mlp_constant")) {
+            Path file = Path.of("examples/onnx/" + model + ".onnx");
+            OnnxImporter.Translation translation = OnnxImporter.translate(Files.readAllBytes(file), file, OnnxImporter.Options.DEFAULT);
+            Network imported = translation.imported().network().orElseThrow();
+            TensorProgram written = SpecParser.parse(translation.spec().getBytes(StandardCharsets.UTF_8)).network().orElseThrow().tensors();
+            Map<String, String> modelName = new HashMap<>();
+            translation.tensorNames().forEach((m, spec) -> modelName.put(spec, m));
+            TensorProgram program = written.renamed(name -> modelName.getOrDefault(name, name)).orElseThrow();
+            String text = assertAgrees(imported, program, 0, 2).text();
+            assertFalse(text.contains("_weight"), model + " keeps a spec name:\n" + text);
+        }
     }
 
     @Test
@@ -269,7 +293,11 @@ class MatrixGradientsTest {
     private static Form assertAgrees(SpecResult result, int points) {
         assertFalse(result.hasErrors(), result.diagnostics().toString());
         Network network = result.network().orElseThrow();
-        TensorProgram program = network.tensors();
+        return assertAgrees(network, network.tensors(), 1, points);
+    }
+
+    /** {@code first}: where the network's element names count indices from (0 for an ONNX model's). */
+    private static Form assertAgrees(Network network, TensorProgram program, int first, int points) {
         assertTrue(MatrixGradients.applies(program));
         MatrixGradients.Form form = MatrixGradients.of(program);
         String text = String.join("\n", lines(form, MatrixFormPrinter.text()));
@@ -287,13 +315,13 @@ class MatrixGradientsTest {
             for (int i = 0; i < theta.length; i++) scalars.put(tape.parameterNames().get(i), theta[i]);
             for (int i = 0; i < data.length; i++) scalars.put(tape.dataNames().get(i), data[i]);
 
-            ArrayEvaluator arrays = new ArrayEvaluator(scalars);
+            ArrayEvaluator arrays = new ArrayEvaluator(scalars, first);
             for (TensorProgram.Statement s : form.forward()) {
                 Arr value = arrays.tensor(s.value());
                 arrays.named.put(s.name(), value);
                 if (s.name().startsWith("z_")) continue; // a pre-activation the matrix form introduced
                 for (int flat = 0; flat < value.values.length; flat++) {
-                    String unit = value.shape.length == 0 ? s.name() : Tensor.elementName(s.name(), value.shape, flat);
+                    String unit = value.shape.length == 0 ? s.name() : Tensor.elementName(s.name(), value.shape, flat, first);
                     assertEquals(scalar.unitValue(unit), value.values[flat], 1e-9, "forward " + unit);
                 }
             }
@@ -305,7 +333,7 @@ class MatrixGradientsTest {
                     continue;
                 }
                 for (int flat = 0; flat < value.values.length; flat++) {
-                    String element = step.shape().length == 0 ? step.name() : Tensor.elementName(step.name(), step.shape(), flat);
+                    String element = step.shape().length == 0 ? step.name() : Tensor.elementName(step.name(), step.shape(), flat, first);
                     double expected = scalar.gradient(element);
                     assertEquals(expected, value.values[flat], 1e-9 * Math.max(1, Math.abs(expected)),
                             "∂L/∂" + element + " at point " + point + " from\n" + text);
@@ -494,9 +522,11 @@ class MatrixGradientsTest {
         final Map<String, Double> scalars;
         final Map<String, Arr> named = new HashMap<>();
         final Map<String, Arr> deltas = new HashMap<>();
+        final int first;
 
-        ArrayEvaluator(Map<String, Double> scalars) {
+        ArrayEvaluator(Map<String, Double> scalars, int first) {
             this.scalars = scalars;
+            this.first = first;
         }
 
         Arr tensor(TensorExpr e) {
@@ -504,7 +534,7 @@ class MatrixGradientsTest {
                 if (named.containsKey(n.name())) return named.get(n.name());
                 if (n.shape().length == 0) return Arr.scalar(lookUp(n.name()));
                 double[] v = new double[Tensor.size(n.shape())];
-                for (int flat = 0; flat < v.length; flat++) v[flat] = lookUp(Tensor.elementName(n.name(), n.shape(), flat));
+                for (int flat = 0; flat < v.length; flat++) v[flat] = lookUp(Tensor.elementName(n.name(), n.shape(), flat, first));
                 return new Arr(n.shape(), v);
             }
             if (e instanceof TensorExpr.Element el) {
