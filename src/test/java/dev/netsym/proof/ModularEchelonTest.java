@@ -54,7 +54,7 @@ class ModularEchelonTest {
                         for (int c = 0; c < columns; c++) v[c] += f * earlier[c];
                     }
                 } else {
-                    for (int c = 0; c < columns; c++) v[c] = random.nextInt(3) == 0 ? 0 : random.nextInt(19) - 9;
+                    v = randomVector(random, columns);
                 }
                 long[] residues = new long[columns];
                 for (int c = 0; c < columns; c++) residues[c] = field.fromRational(Rational.of(v[c]));
