@@ -431,8 +431,8 @@ public final class ConservationLawSearch {
                 points.add(data);
                 pieces.add(p.get());
                 int s = points.size() - 1;
-                // A new activation pattern is kept even when its field adds nothing at these points
-                // (its brackets with the others may), but only growth of the span goes on drawing.
+                // A new activation pattern is kept even when its field adds nothing at θ0 (its
+                // brackets with the others may), but only growth of the span goes on drawing.
                 boolean newPattern = patternsSeen.add(p.get().pattern());
                 if (span.add(flatten(gradient(base, theta0, s, field.one(), null)))) {
                     misses = 0;
