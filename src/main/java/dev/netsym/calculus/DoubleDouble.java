@@ -4,6 +4,7 @@ import dev.netsym.model.Rational;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
+import java.util.OptionalInt;
 
 /**
  * A real number as the unevaluated sum hi + lo of two doubles with |lo| ≤ ulp(hi)/2: about
@@ -72,6 +73,54 @@ public final class DoubleDouble implements Comparable<DoubleDouble> {
     /** The exact value hi + lo. */
     public BigDecimal toBigDecimal() {
         return exactly(hi).add(exactly(lo));
+    }
+
+    /**
+     * The value rounded half-up to {@code digits} significant digits and written out plainly: the
+     * same text as the exact decimal value's {@code round}, {@code stripTrailingZeros} and
+     * {@code toPlainString}. Up to 15 digits it is made from a scaled long where the rounding is
+     * certain (a witness of a big proof shows hundreds of thousands of values; the exact decimal
+     * of a double-double has about a hundred digits), through the exact decimal otherwise.
+     */
+    public String toPlainString(int digits) {
+        if (digits <= MAX_QUICK_DIGITS && hi != 0 && isFinite()) {
+            OptionalInt exponent = decimalExponent();
+            int shift = exponent.isPresent() ? digits - 1 - exponent.getAsInt() : Integer.MAX_VALUE;
+            if (Math.abs(shift) <= MAX_EXACT_POWER_OF_TEN) {
+                // |x|·10^shift lies in [10^(digits−1), 10^digits): its nearest integer is the answer.
+                DoubleDouble power = of(Math.pow(10, Math.abs(shift)));
+                DoubleDouble scaled = shift >= 0 ? abs().multiply(power) : abs().divide(power);
+                double whole = Math.floor(scaled.hi);
+                double fraction = (scaled.hi - whole) + scaled.lo;
+                if (fraction < 0) {
+                    whole -= 1;
+                    fraction += 1;
+                }
+                // Near a half, the digits beyond double-double's could decide: the exact way.
+                if (Math.abs(fraction - 0.5) > 1e-6) {
+                    long rounded = (long) whole + (fraction > 0.5 ? 1 : 0);
+                    return BigDecimal.valueOf(hi < 0 ? -rounded : rounded, shift).stripTrailingZeros().toPlainString();
+                }
+            }
+        }
+        return toBigDecimal().round(new MathContext(digits)).stripTrailingZeros().toPlainString();
+    }
+
+    private static final int MAX_QUICK_DIGITS = 15;
+    /** 10^k is a double exactly up to 10^22. */
+    private static final int MAX_EXACT_POWER_OF_TEN = 22;
+
+    /**
+     * ⌊log10 |x|⌋, where it is certain from hi alone: empty for 0, for numbers out of the
+     * normal range, and within a billionth (relative) of a power of ten.
+     */
+    public OptionalInt decimalExponent() {
+        double a = Math.abs(hi);
+        if (!(a >= Double.MIN_NORMAL) || a > Double.MAX_VALUE) return OptionalInt.empty();
+        double log = Math.log10(a);
+        double floor = Math.floor(log);
+        if (log - floor < 1e-9 || floor + 1 - log < 1e-9) return OptionalInt.empty();
+        return OptionalInt.of((int) floor);
     }
 
     /**

@@ -424,6 +424,15 @@ final class WitnessFinder {
      * appears for a witnessed move.
      */
     private static int digitsToTellApart(Object first, Object second, boolean opposite) {
+        if (first instanceof DoubleDouble a && second instanceof DoubleDouble b) {
+            // In double-double where the decades are certain: a big proof has a witness per parameter.
+            DoubleDouble difference = opposite ? a.add(b) : a.subtract(b);
+            OptionalInt size = (Math.abs(a.hi) >= Math.abs(b.hi) ? a : b).decimalExponent();
+            OptionalInt apart = difference.decimalExponent();
+            if (size.isPresent() && apart.isPresent() && size.getAsInt() - apart.getAsInt() < 20) {
+                return Math.max(8, Math.min(size.getAsInt() - apart.getAsInt() + 2, 40));
+            }
+        }
         if (first instanceof DoubleDouble d) first = d.toBigDecimal();
         if (second instanceof DoubleDouble d) second = d.toBigDecimal();
         if (!(first instanceof BigDecimal a) || !(second instanceof BigDecimal b)) return 8;
@@ -436,7 +445,7 @@ final class WitnessFinder {
     }
 
     private static String show(Arithmetic<?> arithmetic, Object value, int digits) {
-        if (value instanceof DoubleDouble d) value = d.toBigDecimal();
+        if (value instanceof DoubleDouble d) return d.toPlainString(digits);
         if (value instanceof BigDecimal d) return d.round(new MathContext(digits)).stripTrailingZeros().toPlainString();
         if (value instanceof Rational r) {
             String s = r.toString();

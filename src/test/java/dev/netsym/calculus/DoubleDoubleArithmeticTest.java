@@ -37,6 +37,40 @@ class DoubleDoubleArithmeticTest {
         }
     }
 
+    /**
+     * The quick rounding writes what the exact decimal value writes, digit for digit: random
+     * values of every size (with a random low part), halves that only the low part decides,
+     * exact ties, powers of ten and carries.
+     */
+    @Test
+    void roundedTextIsTheExactDecimalsAndDecadesAreRight() {
+        SplittableRandom random = new SplittableRandom(41);
+        java.util.List<DoubleDouble> values = new java.util.ArrayList<>();
+        for (int k = 0; k < 20_000; k++) {
+            double hi = (random.nextBoolean() ? 1 : -1) * random.nextDouble(1, 10) * Math.pow(10, random.nextInt(-30, 31));
+            values.add(new DoubleDouble(hi, 0).add(DoubleDouble.of(Math.ulp(hi) * random.nextDouble(-0.5, 0.5))));
+        }
+        for (String text : new String[] {"0.125", "-2.5", "1000", "0.001", "9.9999999999999999999", "123456.5",
+                "0.30000000000000000000000000001", "0.29999999999999999999999999999", "1e-20", "-7.45e22", "1e300", "1"}) {
+            values.add(DoubleDouble.of(new BigDecimal(text)));
+        }
+        // Halfway between two 8-digit decimals in hi, pushed either way only by lo.
+        values.add(new DoubleDouble(1.00000005, 1e-20));
+        values.add(new DoubleDouble(1.00000005, -1e-20));
+        values.add(DoubleDouble.ZERO);
+        for (DoubleDouble v : values) {
+            BigDecimal exact = v.toBigDecimal();
+            for (int digits : new int[] {1, 2, 8, 9, 12, 15, 16, 40}) {
+                assertEquals(exact.round(new MathContext(digits)).stripTrailingZeros().toPlainString(), v.toPlainString(digits),
+                        exact + " to " + digits + " digits");
+            }
+            java.util.OptionalInt decade = v.decimalExponent();
+            if (decade.isPresent()) assertEquals(exact.precision() - exact.scale() - 1, decade.getAsInt(), exact.toString());
+        }
+        assertEquals(java.util.OptionalInt.empty(), DoubleDouble.of(1000).decimalExponent());
+        assertEquals(java.util.OptionalInt.of(2), DoubleDouble.of(999.5).decimalExponent());
+    }
+
     @Test
     void elementaryFunctionsAndDerivativesToThirtyDigits() {
         SplittableRandom random = new SplittableRandom(7);
