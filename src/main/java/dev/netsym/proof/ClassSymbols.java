@@ -65,11 +65,27 @@ public final class ClassSymbols {
         return () -> symbol(++next[0]);
     }
 
+    /**
+     * The spec's names, each tensor element ({@code W[3,4]}) as its tensor's {@code W[]}: a symbol
+     * (c1, u2) never has brackets, and {@code W[]} matches the patterns above as every element of
+     * W does, so a network of millions of elements gives a set of hundreds.
+     */
     private static Set<String> specNames(Network network) {
-        Set<String> taken = new HashSet<>(network.inputs());
-        taken.addAll(network.targets());
-        network.units().stream().map(Unit::name).forEach(taken::add);
-        network.parameters().stream().map(Parameter::name).forEach(taken::add);
+        Set<String> taken = new HashSet<>();
+        String lastTensor = "";
+        List<List<String>> groups = List.of(network.inputs(), network.targets(),
+                network.units().stream().map(Unit::name).toList(), network.parameters().stream().map(Parameter::name).toList());
+        for (List<String> names : groups) {
+            for (String name : names) {
+                int bracket = name.indexOf('[');
+                if (bracket < 0) {
+                    taken.add(name);
+                } else if (bracket != lastTensor.length() - 2 || !name.regionMatches(0, lastTensor, 0, bracket)) {
+                    lastTensor = name.substring(0, bracket) + "[]";
+                    taken.add(lastTensor);
+                }
+            }
+        }
         taken.addAll(network.initSymbols());
         taken.addAll(network.activations());
         return taken;

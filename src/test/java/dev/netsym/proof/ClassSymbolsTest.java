@@ -43,6 +43,10 @@ class ClassSymbolsTest {
         assertEquals("r1", parts("input x\nu = w*x\nobjective u\ninit all = a\n").symbol(1));
         assertEquals("r2", parts("input x\nu2 = w*x\nobjective u2\ninit all = a\n").symbol(2));
         assertEquals("r1", parts("input u[2]\ny = w*u[1]\nobjective y\ninit all = a\n").symbol(1));
+        assertEquals("r1", parts("input x[2]\nparam v[2], u[2]\ny = v[1]*x[1] + u[2]*x[2]\nobjective y\ninit all = a\n").symbol(1));
+        // Elements of uu or of u1 are neither u nor u1.
+        assertEquals("u1", parts("input uu[2]\ny = w*uu[1]\nobjective y\ninit all = a\n").symbol(1));
+        assertEquals("u1", parts("input x[2]\nparam u1[2]\ny = u1[1]*x[1]\nobjective y\ninit all = a\n").symbol(1));
         // Names given by the caller (class symbols, another display's parts) count as taken.
         assertEquals("r1", parts("input x\ny = w*x\nobjective y\ninit all = a\n", "u1", "u2").symbol(1));
     }
