@@ -564,12 +564,21 @@ public final class ConservationLawSearch {
     }
 
     private long[][] randomPoint() {
-        long[][] theta = new long[parameters][];
-        for (int i = 0; i < parameters; i++) theta[i] = base.constant(randomResidue());
+        return randomPoint(base, field, random, parameters);
+    }
+
+    /** A point of {@code n} random residues, as jets of {@code base} (the tangent certificate's draws too). */
+    static long[][] randomPoint(JetRing base, ModularArithmetic field, Random random, int n) {
+        long[][] theta = new long[n][];
+        for (int i = 0; i < n; i++) theta[i] = base.constant(randomResidue(field, random));
         return theta;
     }
 
     private long randomResidue() {
+        return randomResidue(field, random);
+    }
+
+    private static long randomResidue(ModularArithmetic field, Random random) {
         return field.fromLong(1 + (random.nextLong() >>> 4));
     }
 

@@ -139,8 +139,7 @@ final class TangentCertificate {
         JetRing extended = base.extended();
         for (int d = 0; d < draws; d++) {
             int s = d % points.size();
-            long[][] theta = new long[tape.parameterCount()][];
-            for (int i = 0; i < theta.length; i++) theta[i] = base.constant(field.fromLong(1 + (random.nextLong() >>> 4)));
+            long[][] theta = ConservationLawSearch.randomPoint(base, field, random, tape.parameterCount());
             long[] direction = ConservationLawSearch.lawGradient(field, tape, law, theta);
             long[][] thetaJets = new long[theta.length][];
             for (int i = 0; i < theta.length; i++) thetaJets[i] = base.withDirection(theta[i], base.constant(direction[i]));
