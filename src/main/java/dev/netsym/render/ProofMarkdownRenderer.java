@@ -84,7 +84,9 @@ public final class ProofMarkdownRenderer {
             out.println();
         }
         if (proof.timedOut()) {
-            out.println("A time limit cut short: " + String.join("; ", proof.cutShort()) + ".");
+            List<String> cut = proof.cutShort();
+            out.println("A time limit cut short: " + String.join("; ", cut.subList(0, Math.min(cut.size(), LISTED)))
+                    + (cut.size() > LISTED ? "; and " + (cut.size() - LISTED) + " more" : "") + ".");
             out.println();
         }
         if (!proof.specialValues().isEmpty()) {

@@ -333,7 +333,15 @@ public final class ProofTextRenderer {
                     + pair.get(1) + " might stay equal"));
         }
         if (proof.timedOut()) {
-            out.println("  A time limit cut short: " + String.join("; ", proof.cutShort()) + ".");
+            List<String> cut = proof.cutShort();
+            if (cut.size() <= 3) {
+                out.println("  A time limit cut short: " + String.join("; ", cut) + ".");
+            } else {
+                out.println("  A time limit cut short:");
+                int listed = full ? cut.size() : Math.min(cut.size(), SHOWN_SEPARATIONS);
+                cut.subList(0, listed).forEach(what -> out.println("    " + what));
+                if (listed < cut.size()) out.println("    ... and " + (cut.size() - listed) + " more (--full lists them)");
+            }
             out.println("  A longer --timeout may decide more.");
         }
         out.println();
