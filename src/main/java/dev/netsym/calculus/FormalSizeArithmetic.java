@@ -2,11 +2,15 @@ package dev.netsym.calculus;
 
 import dev.netsym.model.Rational;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Follows the same evaluation as {@link FormalModularArithmetic}, but on sizes. Each value is a
@@ -28,9 +32,13 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
 
     /**
      * A factor of denominators: the numerator of a divisor, with its degree and coefficient-size
-     * bounds. Compared by identity: two factors of the same sizes are still two polynomials.
+     * bounds. Compared by identity (its serial number): two factors of the same sizes are still
+     * two polynomials.
      */
     private static final class Factor {
+        private static final AtomicLong SERIALS = new AtomicLong();
+
+        private final long serial = SERIALS.getAndIncrement();
         private final double degree;
         private final double bits;
 
@@ -38,64 +46,139 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
             this.degree = degree;
             this.bits = bits;
         }
-
-        double degree() { return degree; }
-
-        double bits() { return bits; }
     }
 
-    /** A value's bounds: N's degree and coefficient size, and D as factor → multiplicity. */
+    /**
+     * A product of powers of factors, sorted by serial number, with its degree and bits (factors
+     * counted with multiplicity). Never changed once made, so values share them freely. Sorted
+     * arrays rather than maps: an adjoint's denominator gathers thousands of factors, and every
+     * product copies one.
+     */
+    private static final class Denominator {
+        static final Denominator NONE = new Denominator(new long[0], new Factor[0], new int[0], 0, 0);
+
+        private final long[] serials;
+        private final Factor[] factors;
+        private final int[] multiplicities;
+        private final double degree;
+        private final double bits;
+
+        private Denominator(long[] serials, Factor[] factors, int[] multiplicities, double degree, double bits) {
+            this.serials = serials;
+            this.factors = factors;
+            this.multiplicities = multiplicities;
+            this.degree = degree;
+            this.bits = bits;
+        }
+
+        static Denominator of(Factor factor) {
+            return new Denominator(new long[] {factor.serial}, new Factor[] {factor}, new int[] {1}, factor.degree, factor.bits);
+        }
+
+        int size() { return factors.length; }
+
+        boolean isEmpty() { return factors.length == 0; }
+
+        /** The multiplicity of the factor with this serial number, 0 when absent. */
+        int multiplicity(long serial) {
+            int at = Arrays.binarySearch(serials, serial);
+            return at < 0 ? 0 : multiplicities[at];
+        }
+
+        /**
+         * The least common multiple with {@code other}: this very object when {@code other}
+         * brings nothing new (a long sum over factors it already has), found by looking up
+         * only {@code other}'s factors.
+         */
+        Denominator lcm(Denominator other) {
+            return other == this || divides(other) ? this : merge(this, other, 1, false);
+        }
+
+        /** Whether {@code other} divides this: a walk along both, or lookups when it is much shorter. */
+        private boolean divides(Denominator other) {
+            if (other.size() > size()) return false;
+            if (other.size() * 16L < size()) {
+                for (int k = 0; k < other.size(); k++) {
+                    if (other.multiplicities[k] > multiplicity(other.serials[k])) return false;
+                }
+                return true;
+            }
+            int i = 0;
+            for (int k = 0; k < other.size(); k++) {
+                long serial = other.serials[k];
+                while (i < size() && serials[i] < serial) i++;
+                if (i == size() || serials[i] != serial || multiplicities[i] < other.multiplicities[k]) return false;
+            }
+            return true;
+        }
+
+        /** this · other^times. */
+        Denominator times(Denominator other, int times) {
+            if (other.isEmpty() || times == 0) return this;
+            if (isEmpty() && times == 1) return other;
+            return merge(this, other, times, true);
+        }
+
+        /** The factors of both, with multiplicities a + times·b when summed, max(a, b) when not. */
+        private static Denominator merge(Denominator a, Denominator b, int times, boolean sum) {
+            int n = a.size() + b.size();
+            long[] serials = new long[n];
+            Factor[] factors = new Factor[n];
+            int[] multiplicities = new int[n];
+            int i = 0;
+            int j = 0;
+            int k = 0;
+            double degree = 0;
+            double bits = 0;
+            while (i < a.size() || j < b.size()) {
+                long sa = i < a.size() ? a.serials[i] : Long.MAX_VALUE;
+                long sb = j < b.size() ? b.serials[j] : Long.MAX_VALUE;
+                int m;
+                Factor f;
+                if (sa < sb) {
+                    f = a.factors[i];
+                    m = a.multiplicities[i++];
+                } else if (sb < sa) {
+                    f = b.factors[j];
+                    m = times * b.multiplicities[j++];
+                } else {
+                    f = a.factors[i];
+                    m = sum ? a.multiplicities[i++] + times * b.multiplicities[j++]
+                            : Math.max(a.multiplicities[i++], b.multiplicities[j++]);
+                }
+                serials[k] = f.serial;
+                factors[k] = f;
+                multiplicities[k++] = m;
+                degree += m * f.degree;
+                bits += m * f.bits;
+            }
+            return new Denominator(Arrays.copyOf(serials, k), Arrays.copyOf(factors, k), Arrays.copyOf(multiplicities, k),
+                    degree, bits);
+        }
+    }
+
+    /** A value's bounds: N's degree and coefficient size, and D as a product of factors. */
     public static final class Size {
         /** The one argument of π (a constant): shared, so that every π is one unknown. */
-        static final Size ONE = new Size(0, 0, Map.of());
+        static final Size ONE = new Size(0, 0, Denominator.NONE);
 
         private final double numeratorDegree;
         private final double numeratorBits;
-        /** Never changed once made: a sum that brings no new factor shares its summand's map. */
-        private final Map<Factor, Integer> denominator;
-        /** D's degree and bits (its factors with multiplicity), so that a sum need not walk D. */
-        private double denominatorDegree = Double.NaN;
-        private double denominatorBits;
+        private final Denominator denominator;
         /** This value's numerator as a factor: one object for every division by this value. */
         private Factor asFactor;
 
-        Size(double numeratorDegree, double numeratorBits, Map<Factor, Integer> denominator) {
+        private Size(double numeratorDegree, double numeratorBits, Denominator denominator) {
             this.numeratorDegree = numeratorDegree;
             this.numeratorBits = numeratorBits;
             this.denominator = denominator;
-        }
-
-        private Size(double numeratorDegree, double numeratorBits, Map<Factor, Integer> denominator,
-                double denominatorDegree, double denominatorBits) {
-            this(numeratorDegree, numeratorBits, denominator);
-            this.denominatorDegree = denominatorDegree;
-            this.denominatorBits = denominatorBits;
-        }
-
-        private double denominatorDegree() {
-            if (Double.isNaN(denominatorDegree)) {
-                double degree = 0;
-                double bits = 0;
-                for (var e : denominator.entrySet()) {
-                    degree += e.getValue() * e.getKey().degree();
-                    bits += e.getValue() * e.getKey().bits();
-                }
-                denominatorBits = bits;
-                denominatorDegree = degree;
-            }
-            return denominatorDegree;
-        }
-
-        private double denominatorBits() {
-            denominatorDegree();
-            return denominatorBits;
         }
 
         /**
          * A variable of its own: never shared, so that values built from different variables
          * never pass for one function (1/x − 1/y has degree 2 over degree 2, not 0 over 1).
          */
-        public static Size variable() { return new Size(1, 0, Map.of()); }
+        public static Size variable() { return new Size(1, 0, Denominator.NONE); }
 
         private Factor asFactor() {
             if (asFactor == null) asFactor = new Factor(numeratorDegree, numeratorBits);
@@ -129,12 +212,8 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
         double degrees = 0;
         double bits = 0;
         for (Size v : values) {
-            degrees += v.numeratorDegree;
-            bits += v.numeratorBits;
-            for (var e : v.denominator.entrySet()) {
-                degrees += e.getValue() * e.getKey().degree();
-                bits += e.getValue() * e.getKey().bits();
-            }
+            degrees += v.numeratorDegree + v.denominator.degree;
+            bits += v.numeratorBits + v.denominator.bits;
         }
         double pairs = n * (n - 1) / 2;
         return new PairSums(pairs, (n - 1) * degrees, (n - 1) * bits + pairs);
@@ -146,6 +225,34 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
      * may still be one function; counting them apart only loosens the bound.
      */
     private final Map<String, Map<Size, Size>> unknownsByFunction = new LinkedHashMap<>();
+
+    /** Thrown when the evaluation runs past its deadline: a big network's denominators gather many factors. */
+    public static final class OverTime extends RuntimeException {
+        OverTime() {
+            super("the sizes of the gradients were not worked out in the time given", null, false, false);
+        }
+    }
+
+    /** When to give up ({@link System#nanoTime()}), checked every {@link #CHECK_EVERY} operations. */
+    private final long deadlineNanos;
+    private static final int CHECK_EVERY = 1024;
+    private int operations;
+
+    /** Sizes with no deadline. */
+    public FormalSizeArithmetic() {
+        this(Long.MAX_VALUE);
+    }
+
+    /** Sizes whose operations throw {@link OverTime} once {@code deadlineNanos} has passed. */
+    public FormalSizeArithmetic(long deadlineNanos) {
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    private void tick() {
+        if (++operations % CHECK_EVERY == 0 && deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
+            throw new OverTime();
+        }
+    }
 
     /** How many unknowns the evaluations so far drew (a bound on the distinct ones). */
     public long unknowns() {
@@ -177,19 +284,24 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
      */
     public static DifferenceBound ofDifferences(List<Size> values) {
         Map<Factor, Integer> common = new HashMap<>();
-        for (Size v : values) v.denominator.forEach((f, m) -> common.merge(f, m, Math::max));
+        // Values of one sum share their denominator: each is merged once.
+        Set<Denominator> merged = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Size v : values) {
+            Denominator d = v.denominator;
+            if (merged.add(d)) for (int k = 0; k < d.size(); k++) common.merge(d.factors[k], d.multiplicities[k], Math::max);
+        }
+        double commonDegree = 0;
+        double commonBits = 0;
+        for (var e : common.entrySet()) {
+            commonDegree += e.getValue() * e.getKey().degree;
+            commonBits += e.getValue() * e.getKey().bits;
+        }
         double degree = 0;
         double bits = 0;
         for (Size v : values) {
-            double d = v.numeratorDegree;
-            double b = v.numeratorBits;
-            for (var e : common.entrySet()) {
-                int missing = e.getValue() - v.denominator.getOrDefault(e.getKey(), 0);
-                d += missing * e.getKey().degree();
-                b += missing * e.getKey().bits();
-            }
-            degree = Math.max(degree, d);
-            bits = Math.max(bits, b);
+            // L/D_v is L's factors less v's own (each at most L's multiplicity): their sizes subtract.
+            degree = Math.max(degree, v.numeratorDegree + commonDegree - v.denominator.degree);
+            bits = Math.max(bits, v.numeratorBits + commonBits - v.denominator.bits);
         }
         return new DifferenceBound(degree, bits + 1);
     }
@@ -213,16 +325,16 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
     @Override public Size genericDerivative(String name, int order, Size z) { return unknown(name + "'" + order, z); }
 
     /** 0 and 1 are two functions: objects of their own, unlike π's marker {@link Size#ONE}. */
-    @Override public Size zero() { return new Size(0, 0, Map.of()); }
+    @Override public Size zero() { return new Size(0, 0, Denominator.NONE); }
 
-    @Override public Size one() { return new Size(0, 0, Map.of()); }
+    @Override public Size one() { return new Size(0, 0, Denominator.NONE); }
 
     /** p/q: a numerator of p's size over the factor q (a number, degree 0). */
     @Override
     public Size fromRational(Rational value) {
         double bits = value.numerator().abs().bitLength();
-        if (value.isInteger()) return new Size(0, bits, Map.of());
-        return new Size(0, bits, Map.of(new Factor(0, value.denominator().bitLength()), 1));
+        if (value.isInteger()) return new Size(0, bits, Denominator.NONE);
+        return new Size(0, bits, Denominator.of(new Factor(0, value.denominator().bitLength())));
     }
 
     /**
@@ -233,36 +345,20 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
      */
     @Override
     public Size add(Size a, Size b) {
+        tick();
         if (a.denominator.isEmpty() && b.denominator.isEmpty()) {
-            return new Size(Math.max(a.numeratorDegree, b.numeratorDegree), Math.max(a.numeratorBits, b.numeratorBits) + 1, Map.of());
+            return new Size(Math.max(a.numeratorDegree, b.numeratorDegree), Math.max(a.numeratorBits, b.numeratorBits) + 1,
+                    Denominator.NONE);
         }
         Size large = a.denominator.size() >= b.denominator.size() ? a : b;
         Size small = large == a ? b : a;
-        Map<Factor, Integer> added = new HashMap<>();
-        double addedDegree = 0;
-        double addedBits = 0;
-        for (var e : small.denominator.entrySet()) {
-            int more = e.getValue() - large.denominator.getOrDefault(e.getKey(), 0);
-            if (more <= 0) continue;
-            added.put(e.getKey(), more);
-            addedDegree += more * e.getKey().degree();
-            addedBits += more * e.getKey().bits();
-        }
-        Map<Factor, Integer> common = large.denominator;
-        if (!added.isEmpty()) {
-            Map<Factor, Integer> union = new HashMap<>(large.denominator);
-            added.forEach((f, m) -> union.merge(f, m, Integer::sum));
-            common = union;
-        }
-        double commonDegree = large.denominatorDegree() + addedDegree;
-        double commonBits = large.denominatorBits() + addedBits;
+        Denominator common = large.denominator.lcm(small.denominator);
         // L/D_large is what the smaller brought; L/D_small is the rest of L.
-        double degreeLarge = large.numeratorDegree + addedDegree;
-        double bitsLarge = large.numeratorBits + addedBits;
-        double degreeSmall = small.numeratorDegree + (commonDegree - small.denominatorDegree());
-        double bitsSmall = small.numeratorBits + (commonBits - small.denominatorBits());
-        return new Size(Math.max(degreeLarge, degreeSmall), Math.max(bitsLarge, bitsSmall) + 1, common,
-                commonDegree, commonBits);
+        double degreeLarge = large.numeratorDegree + (common.degree - large.denominator.degree);
+        double bitsLarge = large.numeratorBits + (common.bits - large.denominator.bits);
+        double degreeSmall = small.numeratorDegree + (common.degree - small.denominator.degree);
+        double bitsSmall = small.numeratorBits + (common.bits - small.denominator.bits);
+        return new Size(Math.max(degreeLarge, degreeSmall), Math.max(bitsLarge, bitsSmall) + 1, common);
     }
 
     @Override public Size subtract(Size a, Size b) { return add(a, b); }
@@ -277,37 +373,24 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
 
     @Override
     public Size multiply(Size a, Size b) {
+        tick();
         return new Size(a.numeratorDegree + b.numeratorDegree, a.numeratorBits + b.numeratorBits,
-                product(a.denominator, b.denominator, 1), a.denominatorDegree() + b.denominatorDegree(),
-                a.denominatorBits() + b.denominatorBits());
+                a.denominator.times(b.denominator, 1));
     }
 
     /** (N₁/D₁)/(N₂/D₂) = N₁·D₂/(D₁·N₂): D₂'s factors multiply into the numerator, N₂ becomes a factor. */
     @Override
     public Size divide(Size a, Size b) {
-        double degree = a.numeratorDegree;
-        double bits = a.numeratorBits;
-        for (var e : b.denominator.entrySet()) {
-            degree += e.getValue() * e.getKey().degree();
-            bits += e.getValue() * e.getKey().bits();
-        }
-        return new Size(degree, bits, product(a.denominator, Map.of(b.asFactor(), 1), 1));
+        tick();
+        return new Size(a.numeratorDegree + b.denominator.degree, a.numeratorBits + b.denominator.bits,
+                a.denominator.times(Denominator.of(b.asFactor()), 1));
     }
 
     @Override
     public Size power(Size base, int exponent) {
         if (exponent < 0) return divide(Size.ONE, power(base, -exponent));
         return new Size(exponent * base.numeratorDegree, exponent * base.numeratorBits,
-                product(Map.of(), base.denominator, exponent));
-    }
-
-    private static Map<Factor, Integer> product(Map<Factor, Integer> a, Map<Factor, Integer> b, int times) {
-        if (b.isEmpty() || times == 0) return a;
-        if (a.isEmpty() && times == 1) return b;
-        if (times == 1 && a.size() < b.size()) return product(b, a, 1);
-        Map<Factor, Integer> result = new HashMap<>(a);
-        b.forEach((f, m) -> result.merge(f, m * times, Integer::sum));
-        return result;
+                Denominator.NONE.times(base.denominator, exponent));
     }
 
     /** Never: a bound must cover every term the residues might have kept. */

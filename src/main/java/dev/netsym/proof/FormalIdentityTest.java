@@ -26,22 +26,28 @@ import java.util.SplittableRandom;
  * needs a relation of the reals (e^(log a) = a, or that a step is 0 or 1) is left to the other
  * provers, never refuted here.
  *
- * <p>Two points, each modulo its own random prime above 2^61, must both agree. One point misleads
+ * <p>Every point, each modulo its own random prime above 2^61, must agree. One point misleads
  * only if the difference vanishes there (Schwartz–Zippel, from the degree), its prime divides
  * every coefficient, or two different arguments of one function meet there and merge two
  * unknowns (the same two causes for each pair of arguments). The points are independent, so
- * the bound is the square of one point's.
+ * k points mislead with at most the k-th power of one point's chance: a big network, whose
+ * gradients have large degrees and coefficients, is tested at as many points as its bound needs.
  */
 final class FormalIdentityTest implements ProofCertifier.EqualityProver {
     /** A certificate is given only below this chance of a false claim. */
     static final double LARGEST_ERROR = 1e-12;
-    private static final int POINTS = 2;
+    /** At least this many points, so that one unlucky prime never decides alone. */
+    private static final int FEWEST_POINTS = 2;
+    /** At most this many: each point is one more gradient per sample in modular arithmetic. */
+    private static final int MOST_POINTS = 12;
     private static final int ATTEMPTS = 20;
 
     private final Network network;
     private final Tape tape;
     private final Parameter[] parameters;
     private final long seed;
+    /** The whole proof's deadline: working out a bound may take half of what is left. */
+    private final long deadlineNanos;
     private Evidence cached;
 
     /** The gradient at one point, per sample, in that point's residues. */
@@ -51,9 +57,9 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
     }
 
     /**
-     * The points of one state. Most claims that fail, fail at the first point, so the second
-     * point, and the bound that turns agreement into a certificate, are worked out when a claim
-     * first agrees at the first.
+     * The points of one state. Most claims that fail, fail at the first point, so the bound
+     * that says how many points a certificate needs, and the later points, are worked out when
+     * a claim first agrees at the first.
      */
     private final class Evidence {
         private final List<Point> points = new ArrayList<>();
@@ -61,7 +67,8 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
         private final boolean[] pinned;
         private final boolean[] negated;
         private boolean complete;
-        private Optional<Certificate> certificate;
+        /** Null until a claim first agrees at the first point. */
+        private Bound bound;
 
         Evidence(Point first, int[] classOf, boolean[] pinned, boolean[] negated) {
             points.add(first);
@@ -70,59 +77,60 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
             this.negated = negated;
         }
 
-        /** Whether the claim holds at every point; the later points are evaluated when the first agree. */
-        boolean holds(java.util.function.BiPredicate<Point, Long[]> claim) {
-            for (int index = 0; index < POINTS; index++) {
+        /**
+         * Proved when the claim holds at every point the bound asks for; the bound and the
+         * later points are worked out when a claim first holds at the first. Unknown when it
+         * fails at a point or the bound cannot reach {@link #LARGEST_ERROR} within
+         * {@link #MOST_POINTS} points; cut short when the bound ran out of time or memory.
+         */
+        ProverVerdict verdict(java.util.function.BiPredicate<Point, Long[]> claim) {
+            for (int index = 0; ; index++) {
+                if (index == 1 && bound == null) bound = errorBound(classOf, pinned, negated);
+                if (index >= 1 && bound.cutShort()) return ProverVerdict.CUT_SHORT;
+                if (index >= 1 && bound.points() == 0) return ProverVerdict.UNKNOWN;
+                if (index >= 1 && index == bound.points()) return ProverVerdict.proved(certificate(bound));
                 if (index == points.size()) {
-                    if (complete) return false;
+                    if (complete) return ProverVerdict.UNKNOWN;
                     Point next = point(index, classOf, pinned, negated);
                     if (next == null) {
                         complete = true;
-                        return false;
+                        return ProverVerdict.UNKNOWN;
                     }
                     points.add(next);
                 }
                 for (Long[] g : points.get(index).gradients()) {
-                    if (!claim.test(points.get(index), g)) return false;
+                    if (!claim.test(points.get(index), g)) return ProverVerdict.UNKNOWN;
                 }
             }
-            return true;
-        }
-
-        /** A verdict for a claim that held at every point: proved when the bound is small enough. */
-        ProverVerdict agreed() {
-            if (certificate == null) certificate = certificate(errorBound(classOf, pinned, negated));
-            return certificate.map(ProverVerdict::proved).orElse(ProverVerdict.UNKNOWN);
         }
     }
 
-    private FormalIdentityTest(Network network, Tape tape, long seed) {
+    private FormalIdentityTest(Network network, Tape tape, long seed, long deadlineNanos) {
         this.network = network;
         this.tape = tape;
         this.parameters = Parameters.inTapeOrder(network, tape);
         this.seed = seed;
+        this.deadlineNanos = deadlineNanos;
     }
 
     /** The test, when every function of the network has a comparison-free form (today all have). */
-    static Optional<FormalIdentityTest> forNetwork(Network network, Tape tape, long seed) {
+    static Optional<FormalIdentityTest> forNetwork(Network network, Tape tape, long seed, long deadlineNanos) {
         if (!new FormalModularArithmetic(seed).supports(tape)) return Optional.empty();
-        return Optional.of(new FormalIdentityTest(network, tape, seed));
+        return Optional.of(new FormalIdentityTest(network, tape, seed, deadlineNanos));
     }
 
     @Override
     public ProverVerdict proveEqual(int[] classOf, boolean[] pinned, boolean[] negated, int first, int second) {
         Evidence evidence = evidence(classOf, pinned, negated);
         if (evidence == null) return ProverVerdict.UNKNOWN;
-        boolean holds = evidence.holds((point, g) -> point.signed(g, first, negated[first]) == point.signed(g, second, negated[second]));
-        return holds ? evidence.agreed() : ProverVerdict.UNKNOWN;
+        return evidence.verdict((point, g) -> point.signed(g, first, negated[first]) == point.signed(g, second, negated[second]));
     }
 
     @Override
     public ProverVerdict proveZero(int[] classOf, boolean[] pinned, boolean[] negated, int parameter) {
         Evidence evidence = evidence(classOf, pinned, negated);
         if (evidence == null) return ProverVerdict.UNKNOWN;
-        boolean holds = evidence.holds((point, g) -> point.residues().isZero(g[parameter]));
-        return holds ? evidence.agreed() : ProverVerdict.UNKNOWN;
+        return evidence.verdict((point, g) -> point.residues().isZero(g[parameter]));
     }
 
     /**
@@ -176,13 +184,36 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
         return null;
     }
 
-    private static Optional<Certificate> certificate(double bound) {
-        if (!(bound < LARGEST_ERROR)) return Optional.empty();
-        return Optional.of(new Certificate(Certificate.Kind.RANDOMIZED, String.format(
-                "equal at 2 independent random points, each modulo its own random prime above 2^61, with every"
+    private static Certificate certificate(Bound bound) {
+        return new Certificate(Certificate.Kind.RANDOMIZED, String.format(
+                "equal at %d independent random points, each modulo its own random prime above 2^61, with every"
                         + " e^x, log, √, erfc, π and step of a piece an unknown of its own (the same for the same argument);"
                         + " the chance of"
-                        + " a false claim is at most %.1e", bound), Optional.empty()));
+                        + " a false claim is at most %.1e", bound.points(), bound.chance(bound.points())), Optional.empty());
+    }
+
+    /**
+     * The chance that a claim false as an identity holds at one point (for the sample where it
+     * fails), and the number of samples, whose union bound multiplies it; cut short when it was
+     * not worked out in the time or memory there was.
+     */
+    record Bound(double perPoint, int samples, boolean cutShort) {
+        Bound(double perPoint, int samples) {
+            this(perPoint, samples, false);
+        }
+
+        static final Bound CUT_SHORT = new Bound(Double.POSITIVE_INFINITY, 1, true);
+
+        /** The chance that k independent points all mislead about some sample. */
+        double chance(int points) {
+            return samples * Math.pow(perPoint, points);
+        }
+
+        /** The fewest points, at least {@link #FEWEST_POINTS}, whose chance is below {@link #LARGEST_ERROR}; 0 when more than {@link #MOST_POINTS} would be needed. */
+        int points() {
+            for (int k = FEWEST_POINTS; k <= MOST_POINTS; k++) if (chance(k) < LARGEST_ERROR) return k;
+            return 0;
+        }
     }
 
     /** Per sample: the gradient at one random point of the state's subspace. */
@@ -217,14 +248,26 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
     }
 
     /**
-     * The chance that both points agree on a claim that is false as an identity, from the
+     * The chance that one point agrees on a claim that is false as an identity, from the
      * sizes of the gradients and of the unknowns' arguments (a pinned start is a number or a
      * multiple of its symbol, everything else a variable of its own). Two unknowns merge only
      * when two arguments of one function meet, so the pairs are counted per function, each
      * function with the sizes of its own arguments.
      */
-    private double errorBound(int[] classOf, boolean[] pinned, boolean[] negated) {
-        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+    private Bound errorBound(int[] classOf, boolean[] pinned, boolean[] negated) {
+        long now = System.nanoTime();
+        long stop = now + Math.max(0, deadlineNanos - now) / 2;
+        try {
+            return errorBound(classOf, pinned, negated, stop);
+        } catch (FormalSizeArithmetic.OverTime | OutOfMemoryError e) {
+            // The sizes of a big network's gradients (every node's denominator, factor by factor)
+            // are local to this computation: out of memory here leaves the rest of the proof its heap.
+            return Bound.CUT_SHORT;
+        }
+    }
+
+    private Bound errorBound(int[] classOf, boolean[] pinned, boolean[] negated, long stopNanos) {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic(stopNanos);
         Size[] values = new Size[parameters.length];
         // Members of a class share one variable (its negative for negated members), as at the
         // points; every other variable is one of its own.
@@ -243,11 +286,11 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
         double perPoint = 0;
         for (Size[] data : samples) {
             FormalSizeArithmetic.DifferenceBound gradients;
-            FormalSizeArithmetic sample = new FormalSizeArithmetic();
+            FormalSizeArithmetic sample = new FormalSizeArithmetic(stopNanos);
             try {
                 gradients = FormalSizeArithmetic.ofDifferences(List.of(tape.gradient(sample, values, data)));
             } catch (UnsupportedArithmeticException e) {
-                return Double.POSITIVE_INFINITY;
+                return new Bound(Double.POSITIVE_INFINITY, samples.size());
             }
             double roots = gradients.degree() / ModularArithmetic.SAMPLING_SET_SIZE;
             double primeDivides = ModularArithmetic.probabilityModulusDividesContent(gradients.bits());
@@ -264,6 +307,6 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
             }
             perPoint = Math.max(perPoint, roots + primeDivides);
         }
-        return samples.size() * perPoint * perPoint;
+        return new Bound(perPoint, samples.size());
     }
 }

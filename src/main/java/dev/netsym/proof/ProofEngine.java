@@ -89,7 +89,7 @@ public final class ProofEngine {
         InvariantSearch<T> search = new InvariantSearch<>(network, tape, arithmetic, seed, deadline, rule, progress);
         // A network that is not rational: the identity test with unknowns for e^x, log, √, erfc and the pieces.
         Optional<FormalIdentityTest> formal = kind == ArithmeticKind.MODULAR ? Optional.empty()
-                : FormalIdentityTest.forNetwork(network, tape, seed);
+                : FormalIdentityTest.forNetwork(network, tape, seed, deadline);
         ProofCertifier certifier = new ProofCertifier(network, tape, kind == ArithmeticKind.MODULAR, options.provers(), formal);
         search.run(certifier);
 

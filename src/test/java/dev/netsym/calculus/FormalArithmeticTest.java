@@ -93,7 +93,7 @@ class FormalArithmeticTest {
     void distinctDenominatorsMultiply() {
         FormalSizeArithmetic sizes = new FormalSizeArithmetic();
         Size x = Size.variable();
-        Size y = new Size(1, 0, java.util.Map.of());
+        Size y = Size.variable();
         Size a = sizes.divide(x, sizes.add(x, sizes.one()));
         Size b = sizes.divide(y, sizes.add(y, sizes.one()));
         FormalSizeArithmetic.DifferenceBound bound = FormalSizeArithmetic.ofDifferences(List.of(sizes.add(a, b)));
@@ -159,21 +159,25 @@ class FormalArithmeticTest {
     }
 
     /**
-     * Sums walk only the smaller denominator and share the larger: the bounds must be those of
-     * the plain lcm, here recomputed by a naive model of the same rules over random expressions.
+     * Sums look up only the smaller denominator's factors, or walk both, and share the larger:
+     * the bounds must be those of the plain lcm, here recomputed by a naive model of the same
+     * rules over random expressions. The later trials divide by 40 variables, so that
+     * denominators of dozens of factors meet denominators of one or two (both ways of testing
+     * whether one divides the other).
      */
     @Test
     void sumsThatShareTheirDenominatorBoundAsThePlainLeastCommonMultiple() {
         java.util.Random random = new java.util.Random(5);
-        for (int trial = 0; trial < 40; trial++) {
+        for (int trial = 0; trial < 60; trial++) {
+            int variables = trial < 40 ? 4 : 40;
             FormalSizeArithmetic sizes = new FormalSizeArithmetic();
             List<Size> values = new ArrayList<>();
             List<Naive> naive = new ArrayList<>();
-            for (int v = 0; v < 4; v++) {
+            for (int v = 0; v < variables; v++) {
                 values.add(Size.variable());
                 naive.add(new Naive(1, 0, new java.util.HashMap<>()));
             }
-            for (int step = 0; step < 60; step++) {
+            for (int step = 0; step < 6 * variables + 36; step++) {
                 int i = random.nextInt(values.size());
                 int j = random.nextInt(values.size());
                 switch (random.nextInt(4)) {
@@ -187,7 +191,7 @@ class FormalArithmeticTest {
                     }
                     default -> {
                         // Divide only by variables and their sums: one factor object per divisor, as in the code.
-                        int d = random.nextInt(4);
+                        int d = random.nextInt(variables);
                         values.add(sizes.divide(values.get(i), values.get(d)));
                         naive.add(naive.get(i).over(naive.get(d), d));
                     }
@@ -199,6 +203,39 @@ class FormalArithmeticTest {
                 assertEquals(naive.get(k).bits() + 1, bound.bits(), 1e-9, "bits of value " + k);
             }
         }
+    }
+
+    /**
+     * A long denominator (x_1 ... x_40) meets a short one with one of its factors squared:
+     * the sum's lcm has x_1 twice, whichever side is looked up.
+     */
+    @Test
+    void aSquaredFactorOfAShortDenominatorCountsInTheSum() {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+        List<Size> xs = new ArrayList<>();
+        for (int k = 0; k < 40; k++) xs.add(Size.variable());
+        Size wide = sizes.divide(sizes.one(), xs.get(0));
+        for (Size x : xs.subList(1, xs.size())) wide = sizes.add(wide, sizes.divide(sizes.one(), x));
+        Size squared = sizes.divide(sizes.divide(sizes.one(), xs.get(0)), xs.get(0));
+        // Σ 1/x_k = P/(x_1 ... x_40) with P of degree 39; plus 1/x_1²: over x_1²·x_2 ... x_40,
+        // P·x_1 has degree 40 and the other numerator, x_2 ... x_40, degree 39.
+        for (Size sum : List.of(sizes.add(wide, squared), sizes.add(squared, wide))) {
+            assertEquals(40, FormalSizeArithmetic.ofDifferences(List.of(sum)).degree());
+            assertEquals(41, FormalSizeArithmetic.ofDifferences(List.of(sum, sizes.zero())).degree(),
+                    "against 0 over the same 41 factors: 0·L and the sum's numerator");
+        }
+    }
+
+    /** Past its deadline the size arithmetic stops within a thousand or so operations; without one it never does. */
+    @Test
+    void sizesStopAtTheirDeadline() {
+        FormalSizeArithmetic late = new FormalSizeArithmetic(System.nanoTime() - 1);
+        Size x = Size.variable();
+        assertThrows(FormalSizeArithmetic.OverTime.class, () -> {
+            for (int i = 0; i < 5000; i++) late.add(late.divide(late.one(), x), x);
+        });
+        FormalSizeArithmetic unlimited = new FormalSizeArithmetic();
+        for (int i = 0; i < 5000; i++) unlimited.add(unlimited.divide(unlimited.one(), x), x);
     }
 
     /** The rules of the size arithmetic, written the slow obvious way: every sum over the full lcm. */

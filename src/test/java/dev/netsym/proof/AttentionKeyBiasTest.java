@@ -49,6 +49,52 @@ class AttentionKeyBiasTest {
             init ba*, bm*, bq*, bk*, bv*, bo*, bf*, bp*, bfin = 0
             """;
 
+    /**
+     * The same model at width 8 (1,920 weights): its gradients' degrees and coefficients are so
+     * large that two points leave a chance of 2e-11 of a false claim, and the key biases used to
+     * be left undecided. Three points bring it to 1e-16.
+     */
+    @Test
+    void atWidthEightTheKeyBiasNeedsAThirdPoint() {
+        String wide = """
+            network gpt_qkv_bias_wide
+            input tok[4,16]
+            target next[4,16]
+            param E[16,8], P[4,8]
+            param ga1[8], ba1[8], gm1[8], bm1[8], bo1[8]
+            param Wq1[8,8], bq1[8], Wk1[8,8], bk1[8], Wv1[8,8], bv1[8], Wo1[8,8]
+            param Wf1[8,32], bf1[32], Wp1[32,8], bp1[8]
+            param ga2[8], ba2[8], gm2[8], bm2[8], bo2[8]
+            param Wq2[8,8], bq2[8], Wk2[8,8], bk2[8], Wv2[8,8], bv2[8], Wo2[8,8]
+            param Wf2[8,32], bf2[32], Wp2[32,8], bp2[8]
+            param gfin[8], bfin[8]
+            H0 = tok @ E + P
+            A1 = layer_norm(H0, ga1, ba1)
+            H1 = H0 + causal_attention(A1 @ Wq1 + bq1, A1 @ Wk1 + bk1, A1 @ Wv1 + bv1, 2) @ Wo1 + bo1
+            F1 = layer_norm(H1, gm1, bm1) @ Wf1 + bf1
+            H2 = H1 + gelu_tanh(F1) @ Wp1 + bp1
+            A2 = layer_norm(H2, ga2, ba2)
+            H3 = H2 + causal_attention(A2 @ Wq2 + bq2, A2 @ Wk2 + bk2, A2 @ Wv2 + bv2, 2) @ Wo2 + bo2
+            F2 = layer_norm(H3, gm2, bm2) @ Wf2 + bf2
+            H4 = H3 + gelu_tanh(F2) @ Wp2 + bp2
+            logits = layer_norm(H4, gfin, bfin) @ transpose(E)
+            objective cross_entropy(logits, next)
+            init all = random
+            init ga*, gm*, gfin = 1
+            init ba*, bm*, bq*, bk*, bv*, bo*, bf*, bp*, bfin = 0
+            """;
+        Network network = Netsym.parse(wide).network().orElseThrow();
+        assertEquals(1920, network.parameters().size(), wide);
+        Proof proof = ProofRunner.prove(network, Duration.ofSeconds(300));
+        assertFalse(proof.timedOut(), "ran out of time");
+        assertTrue(proof.undecided().isEmpty(), "left undecided: " + proof.undecided());
+        TreeSet<String> keyBiases = new TreeSet<>();
+        for (String b : List.of("bk1", "bk2")) for (int i = 1; i <= 8; i++) keyBiases.add(b + "[" + i + "]");
+        assertEquals(keyBiases, new TreeSet<>(proof.frozen()), "frozen: exactly the key biases");
+        ParameterClass frozen = proof.classes().stream().filter(c -> c.members().contains("bk1[1]")).findFirst().orElseThrow();
+        assertTrue(frozen.certificate().detail().startsWith("equal at 3 independent random points"), frozen.certificate().detail());
+    }
+
     @Test
     void theKeyBiasIsProvedFrozenAndTheClaimsSurviveIndependentSimulation() {
         Network network = Netsym.parse(TOY).network().orElseThrow();

@@ -50,6 +50,21 @@ class FormalIdentityProofTest {
         crossCheck(network, proof);
     }
 
+    /**
+     * One point misleads with chance q; k independent points with q^k (times the samples, a
+     * union bound): as few points as bring that below 10^-12, at least 2, at most 12.
+     */
+    @Test
+    void theNumberOfPointsIsTheFewestThatBringTheChanceBelowTheLimit() {
+        assertEquals(2, new FormalIdentityTest.Bound(1e-7, 1).points());
+        assertEquals(3, new FormalIdentityTest.Bound(4.7e-6, 1).points(), "(4.7e-6)^2 = 2.2e-11 is too much");
+        assertTrue(new FormalIdentityTest.Bound(4.7e-6, 1).chance(3) < FormalIdentityTest.LARGEST_ERROR);
+        assertEquals(5, new FormalIdentityTest.Bound(1e-3, 4).points(), "4·10^-12 is not below 10^-12, 4·10^-15 is");
+        assertEquals(0, new FormalIdentityTest.Bound(0.2, 1).points(), "0.2^12 = 4e-9: more than 12 points would be needed");
+        assertEquals(0, new FormalIdentityTest.Bound(Double.POSITIVE_INFINITY, 1).points());
+        assertEquals(2, new FormalIdentityTest.Bound(0, 3).points(), "never fewer than 2");
+    }
+
     /** A bias removed by centring never moves, relu and max after it notwithstanding (a batch norm's lesson). */
     @Test
     void aBiasCentredAwayNeverMovesThroughReluAndMax() {
