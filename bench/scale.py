@@ -33,12 +33,13 @@ The models (written out in bench/scale_models.py):
     (query and key weights and biases 0 in every block) and "identical-heads" (every head starts as a
     copy of the first, in every block).
   Toy checks (first): the GPT shape at gpt2-tiny's size (L 2, d 4, 2 heads, V 6, T 3; 532 weights) and
-    the ResNet-18 shape shrunk to width 1 and one basic block per stage on a 3x16x16 input (1,401
-    weights), every initialisation, as spec and ONNX: `netsym check` must accept them, `netsym prove`
-    must prove them (exit 0; "incomplete" means some pairs stayed undecided, every claim still sound),
-    and netsym's parameter count must equal the PyTorch model's. (Today the ResNet shape at width 2
-    with both blocks, 11,420 weights, runs out of a 120 s budget, and the GPT shape at L 2, d 8, V 16,
-    T 4, 1,920 weights, out of the default JVM heap.)
+    twice as wide (L 2, d 8, 2 heads, V 16, T 4; 1,920 weights), and the ResNet-18 shape shrunk to
+    width 1 and one basic block per stage on a 3x16x16 input (1,401 weights), every initialisation,
+    as spec and ONNX: `netsym check` must accept them, `netsym prove` must prove them (exit 0;
+    "incomplete" means some pairs stayed undecided, every claim still sound), and netsym's parameter
+    count must equal the PyTorch model's. (Today the ResNet shape at width 2 with both blocks, 11,420
+    weights, runs out of a 120 s budget, and the GPT shape at L 2, d 16, V 32, T 4, 7,168 weights,
+    leaves its key biases undecided: the error bound of their certificate is not worked out in time.)
   Growth series: the GPT-2 shape by depth and width (head width 64, vocabulary 50257*d/768, T = 16)
     from 1.3M to 123.7M weights, specs only, random initialisation. The time ratio per doubling is
     (t2/t1)^(1/log2(w2/w1)), so that steps that are not exact doublings compare.
@@ -88,6 +89,7 @@ NETSYM = HOME / "netsym"
 GRACE = 60  # seconds past --timeout before the harness kills a run
 
 TOY_GPT = M.GptShape(2, 4, 2, 6, 3)
+TOY_GPT_WIDE = M.GptShape(2, 8, 2, 16, 4)
 TOY_RESNET = M.ResNetShape(1, 16, blocks=1)
 RESNET18 = M.ResNetShape(64, 32)
 GPT2_SMALL = M.GptShape(12, 768, 12, 50257, 16)
@@ -295,7 +297,7 @@ def variants_of(shape):
 def toy_checks(args, out):
     """Check + prove of the toy sizes; the rows and whether all passed."""
     rows, ok = [], True
-    for shape in (TOY_GPT, TOY_RESNET):
+    for shape in (TOY_GPT, TOY_GPT_WIDE, TOY_RESNET):
         for variant in variants_of(shape):
             torch_params = sum(p.numel() for p in M.build_twin(shape, variant).parameters())
             forms = [("spec", write_spec(shape, variant, out), [])]
