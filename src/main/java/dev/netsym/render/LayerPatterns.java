@@ -4,6 +4,7 @@ import dev.netsym.model.Layer;
 import dev.netsym.proof.ParameterClass;
 import dev.netsym.proof.Proof;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,46 +22,88 @@ final class LayerPatterns {
 
     static Map<String, String> describe(Proof proof) {
         List<ParameterClass> classes = proof.classes();
-        // Class index by member; layer weights are removed as they are read, so what remains
-        // are the parameters outside dense layers.
-        Map<String, Integer> classOf = new HashMap<>(4 * proof.network().parameters().size() / 3 + 16);
-        boolean[] frozen = new boolean[classes.size()];
-        for (int c = 0; c < classes.size(); c++) {
-            for (String m : classes.get(c).members()) classOf.put(m, c);
-            frozen[c] = classes.get(c).frozen();
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Layer l : proof.network().layers()) {
-            int[][] grid = new int[l.size()][l.sourceSize()];
-            for (int j = 1; j <= l.size(); j++) {
-                for (int i = 1; i <= l.sourceSize(); i++) grid[j - 1][i - 1] = classIndex(classOf, l.weight(j, i));
-            }
-            out.put("W_" + l.name() + "[j,i] (" + l.size() * l.sourceSize() + " weights)",
-                    pattern(grid, frozen, "unit j", "input i"));
+        List<Layer> layers = proof.network().layers();
+        // Each layer's weights and biases by position, read off the members' names in one pass
+        // (a map from 2M names to classes cost more than the rest of the summary).
+        Map<String, Integer> layerByTensor = new HashMap<>();
+        int[][][] weights = new int[layers.size()][][];
+        int[][][] biases = new int[layers.size()][][];
+        for (int k = 0; k < layers.size(); k++) {
+            Layer l = layers.get(k);
+            layerByTensor.put("W_" + l.name(), k);
+            weights[k] = filled(l.size(), l.sourceSize());
             if (l.bias()) {
-                int[][] biases = new int[l.size()][1];
-                for (int j = 1; j <= l.size(); j++) biases[j - 1][0] = classIndex(classOf, l.bias(j));
-                out.put("b_" + l.name() + "[j] (" + l.size() + " biases)", pattern(biases, frozen, "unit j", ""));
+                layerByTensor.put("b_" + l.name(), k);
+                biases[k] = filled(l.size(), 1);
             }
         }
+        boolean[] frozen = new boolean[classes.size()];
         // Parameters outside dense layers (a network written out unit by unit): a few classes
         // with their sizes, not hundreds of thousands of names on one line.
         List<String> others = new ArrayList<>();
         int groups = 0;
-        for (ParameterClass c : classes) {
-            List<String> rest = c.members().stream().filter(classOf::containsKey).toList();
+        for (int c = 0; c < classes.size(); c++) {
+            frozen[c] = classes.get(c).frozen();
+            List<String> rest = new ArrayList<>();
+            for (String m : classes.get(c).members()) {
+                if (!placed(m, c, layers, layerByTensor, weights, biases)) rest.add(m);
+            }
             if (rest.size() < 2) continue;
             if (groups++ < SHOWN_GROUPS) others.add(ProofTextRenderer.shortBraces(rest));
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int k = 0; k < layers.size(); k++) {
+            Layer l = layers.get(k);
+            out.put("W_" + l.name() + "[j,i] (" + l.size() * l.sourceSize() + " weights)",
+                    pattern(weights[k], frozen, "unit j", "input i"));
+            if (l.bias()) out.put("b_" + l.name() + "[j] (" + l.size() + " biases)", pattern(biases[k], frozen, "unit j", ""));
         }
         if (groups > SHOWN_GROUPS) others.add("and " + (groups - SHOWN_GROUPS) + " more classes (--full lists them)");
         if (!others.isEmpty()) out.put(out.isEmpty() ? "classes" : "other parameters", "\n      " + String.join("\n      ", others));
         return out;
     }
 
-    /** The parameter's class, taking it out of {@code classOf}; -1 for a name in no class. */
-    private static int classIndex(Map<String, Integer> classOf, String parameter) {
-        Integer c = classOf.remove(parameter);
-        return c == null ? -1 : c;
+    private static int[][] filled(int rows, int cols) {
+        int[][] grid = new int[rows][cols];
+        for (int[] row : grid) Arrays.fill(row, -1);
+        return grid;
+    }
+
+    /**
+     * Puts class {@code c} at the member's place when it is a dense layer's weight W_h[j,i] or
+     * bias b_h[j] (indices written as {@link Layer} writes them, within the layer's size).
+     */
+    private static boolean placed(String member, int c, List<Layer> layers, Map<String, Integer> layerByTensor,
+                                  int[][][] weights, int[][][] biases) {
+        int bracket = member.indexOf('[');
+        if (bracket <= 0 || member.charAt(member.length() - 1) != ']') return false;
+        Integer k = layerByTensor.get(member.substring(0, bracket));
+        if (k == null) return false;
+        Layer l = layers.get(k);
+        boolean weight = member.charAt(0) == 'W';
+        int comma = member.indexOf(',', bracket);
+        int j = index(member, bracket + 1, weight ? comma : member.length() - 1, l.size());
+        if (j < 0) return false;
+        if (!weight) {
+            biases[k][j - 1][0] = c;
+            return true;
+        }
+        int i = index(member, comma + 1, member.length() - 1, l.sourceSize());
+        if (i < 0) return false;
+        weights[k][j - 1][i - 1] = c;
+        return true;
+    }
+
+    /** The number written in [from, to): 1 to {@code most}, decimal without leading zeros; -1 otherwise. */
+    private static int index(String s, int from, int to, int most) {
+        if (from <= 0 || to - from < 1 || to - from > 9 || s.charAt(from) == '0') return -1;
+        int value = 0;
+        for (int p = from; p < to; p++) {
+            char ch = s.charAt(p);
+            if (ch < '0' || ch > '9') return -1;
+            value = 10 * value + (ch - '0');
+        }
+        return value <= most ? value : -1;
     }
 
     private static String pattern(int[][] grid, boolean[] frozen, String rowName, String colName) {

@@ -35,9 +35,7 @@ final class TensorPatterns {
     private TensorPatterns() {}
 
     static List<Summary> describe(Proof proof) {
-        Map<String, Integer> classOf = new HashMap<>();
         List<ParameterClass> classes = proof.classes();
-        for (int c = 0; c < classes.size(); c++) for (String m : classes.get(c).members()) classOf.put(m, c);
         Set<String> layerWeights = new HashSet<>();
         for (Layer l : proof.network().layers()) {
             layerWeights.add("W_" + l.name());
@@ -52,6 +50,15 @@ final class TensorPatterns {
             if (layerWeights.contains(base)) continue;
             int[] index = parseIndex(name.substring(bracket + 1, name.length() - 1));
             if (index != null) indicesByTensor.computeIfAbsent(base, k -> new ArrayList<>()).add(index);
+        }
+        if (indicesByTensor.isEmpty()) return List.of();
+        // Classes of the tensors' elements only: a big network of dense layers has millions of other names.
+        Map<String, Integer> classOf = new HashMap<>();
+        for (int c = 0; c < classes.size(); c++) {
+            for (String m : classes.get(c).members()) {
+                int bracket = m.indexOf('[');
+                if (bracket > 0 && indicesByTensor.containsKey(m.substring(0, bracket))) classOf.put(m, c);
+            }
         }
         List<String> names = new ArrayList<>(indicesByTensor.keySet());
         names.sort(NaturalOrder.INSTANCE);

@@ -145,6 +145,35 @@ class ProveCommandTest {
         r.out().lines().forEach(l -> assertTrue(l.length() <= 100, "longer than 100 columns: " + l));
     }
 
+    /** Dense layers are summarised by pattern, and what lies outside them is listed by class. */
+    @Test
+    void aBigNetworkOfDenseLayersIsSummarisedByPattern() throws Exception {
+        Path file = Files.createTempFile("layers", ".net");
+        Files.writeString(file, """
+                input x[30]
+                target t
+                layer h[8] = tanh(dense(x, bias))
+                layer g[2] = dense(h)
+                y = s1*g[1] + s2*g[2]
+                objective (y - t)^2
+                init W_h* = a
+                init b_h* = 0
+                init W_g* = c
+                init s1, s2 = 1
+                """);
+        CliRun r = run("prove", file.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        assertTrue(r.out().contains("""
+                  gradient descent keeps these parameters equal at every step:
+                    W_h[j,i] (240 weights): one value per input i (30 values), the same for every unit j
+                    b_h[j] (8 biases): all equal, one value
+                    W_g[j,i] (16 weights): all equal, one value
+                    other parameters:
+                      {s1, s2}
+                  and no parameter is sure to stay at its initial value.
+                """), r.out());
+    }
+
     @Test
     void topLevelHelpListsEveryCommandOnOneLine() {
         CliRun r = run("--help");
