@@ -95,8 +95,8 @@ final class ProveCommand implements Command {
             Consumer<String> phase = Progress.sink(progress);
             phase.accept("reading the spec");
             Network network = input.loadForComputation(Progress.messages(progress, err));
-            nodes = WitnessScriptRenderer.nodeCount(network);
             // A script too big to run is refused before the proof, not after minutes of it.
+            nodes = script == null ? 0 : WitnessScriptRenderer.nodeCount(network);
             if (script == null || nodes <= WitnessScriptRenderer.MAX_NODES) {
                 proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)), phase);
                 if (arguments.get(OPTIMIZERS)) {
