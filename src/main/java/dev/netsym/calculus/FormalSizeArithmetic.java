@@ -119,7 +119,10 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
             return merge(this, other, times, true);
         }
 
-        /** The factors of both, with multiplicities a + times·b when summed, max(a, b) when not. */
+        /**
+         * The factors of both, with multiplicities a + times·b when summed, max(a, b) when not;
+         * {@link ArithmeticException} when a multiplicity would not fit an int.
+         */
         private static Denominator merge(Denominator a, Denominator b, int times, boolean sum) {
             int n = a.size() + b.size();
             long[] serials = new long[n];
@@ -140,10 +143,11 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
                     m = a.multiplicities[i++];
                 } else if (sb < sa) {
                     f = b.factors[j];
-                    m = times * b.multiplicities[j++];
+                    m = Math.multiplyExact(times, b.multiplicities[j++]);
                 } else {
+                    // Exact: a multiplicity that wrapped around would shrink the bound.
                     f = a.factors[i];
-                    m = sum ? a.multiplicities[i++] + times * b.multiplicities[j++]
+                    m = sum ? Math.addExact(a.multiplicities[i++], Math.multiplyExact(times, b.multiplicities[j++]))
                             : Math.max(a.multiplicities[i++], b.multiplicities[j++]);
                 }
                 serials[k] = f.serial;
