@@ -39,7 +39,7 @@ The models (written out in bench/scale_models.py):
     "incomplete" means some pairs stayed undecided, every claim still sound), and netsym's parameter
     count must equal the PyTorch model's. (Today the ResNet shape at width 2 with both blocks, 11,420
     weights, runs out of a 120 s budget, and the GPT shape at L 2, d 16, V 32, T 4, 7,168 weights,
-    leaves its key biases undecided: the error bound of their certificate is not worked out in time.)
+    needs more than prove's default 60 s.)
   Growth series: the GPT-2 shape by depth and width (head width 64, vocabulary 50257*d/768, T = 16)
     from 1.3M to 123.7M weights, specs only, random initialisation. The time ratio per doubling is
     (t2/t1)^(1/log2(w2/w1)), so that steps that are not exact doublings compare.

@@ -1,5 +1,6 @@
 package dev.netsym.calculus;
 
+import dev.netsym.model.Builtin;
 import dev.netsym.model.Rational;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Follows the same evaluation as {@link FormalModularArithmetic}, but on sizes. Each value is a
@@ -252,6 +254,52 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
         this.deadlineNanos = deadlineNanos;
     }
 
+    /**
+     * The values made inside builtins' formulas, per tuple of argument objects: the formula of
+     * tanh at u, and that of its derivative at u, both make e^(2u) + 1, and made twice it would
+     * be two unknowns and two factors where the residues have one (they draw an unknown per
+     * argument value). Within a scope, the same operation on the same objects gives the same
+     * object back: the same rational function. Kept per builtin call only, not for the sums and
+     * products of a whole pass, whose results are many and big.
+     */
+    private final Map<List<Size>, Map<Object, Size>> scopes = new HashMap<>();
+    private Map<Object, Size> scope;
+
+    /** An operation and its operands, compared by identity (Size keeps Object's equals). */
+    private record Operation(char kind, Size a, Size b, int exponent) {}
+
+    @Override
+    public Size apply(Builtin function, Size... args) {
+        return inScope(args, () -> BranchFreeArithmetic.super.apply(function, args));
+    }
+
+    @Override
+    public Size derivative(Builtin function, int argIndex, Size... args) {
+        return inScope(args, () -> BranchFreeArithmetic.super.derivative(function, argIndex, args));
+    }
+
+    /** Runs {@code formula} in the scope of {@code args} (package-private for tests). */
+    Size inScope(Size[] args, Supplier<Size> formula) {
+        if (scope != null) return formula.get();
+        // List.equals compares elements by equals: Size's is identity.
+        scope = scopes.computeIfAbsent(List.of(args), k -> new HashMap<>());
+        try {
+            return formula.get();
+        } finally {
+            scope = null;
+        }
+    }
+
+    private Size remembered(Object key, Supplier<Size> make) {
+        if (scope == null) return make.get();
+        Size known = scope.get(key);
+        if (known != null) return known;
+        Size made = make.get();
+        // The scope may have been left and entered by nothing else: make never applies a builtin.
+        scope.put(key, made);
+        return made;
+    }
+
     private void tick() {
         if (++operations % CHECK_EVERY == 0 && deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
             throw new OverTime();
@@ -329,13 +377,17 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
     @Override public Size genericDerivative(String name, int order, Size z) { return unknown(name + "'" + order, z); }
 
     /** 0 and 1 are two functions: objects of their own, unlike π's marker {@link Size#ONE}. */
-    @Override public Size zero() { return new Size(0, 0, Denominator.NONE); }
+    @Override public Size zero() { return remembered("0", () -> new Size(0, 0, Denominator.NONE)); }
 
-    @Override public Size one() { return new Size(0, 0, Denominator.NONE); }
+    @Override public Size one() { return remembered("1", () -> new Size(0, 0, Denominator.NONE)); }
 
     /** p/q: a numerator of p's size over the factor q (a number, degree 0). */
     @Override
     public Size fromRational(Rational value) {
+        return remembered(value, () -> constant(value));
+    }
+
+    private static Size constant(Rational value) {
         double bits = value.numerator().abs().bitLength();
         if (value.isInteger()) return new Size(0, bits, Denominator.NONE);
         return new Size(0, bits, Denominator.of(new Factor(0, value.denominator().bitLength())));
@@ -349,6 +401,16 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
      */
     @Override
     public Size add(Size a, Size b) {
+        return remembered(new Operation('+', a, b, 0), () -> sum(a, b));
+    }
+
+    /** The same bounds for a − b as for a + b; a different function, so another object. */
+    @Override
+    public Size subtract(Size a, Size b) {
+        return remembered(new Operation('-', a, b, 0), () -> sum(a, b));
+    }
+
+    private Size sum(Size a, Size b) {
         tick();
         if (a.denominator.isEmpty() && b.denominator.isEmpty()) {
             return new Size(Math.max(a.numeratorDegree, b.numeratorDegree), Math.max(a.numeratorBits, b.numeratorBits) + 1,
@@ -365,36 +427,41 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
         return new Size(Math.max(degreeLarge, degreeSmall), Math.max(bitsLarge, bitsSmall) + 1, common);
     }
 
-    @Override public Size subtract(Size a, Size b) { return add(a, b); }
 
     /** −N/D: a new object (another function), whose numerator is the same factor as N's. */
     @Override
     public Size negate(Size a) {
-        Size negated = new Size(a.numeratorDegree, a.numeratorBits, a.denominator);
-        negated.asFactor = a.asFactor();
-        return negated;
+        return remembered(new Operation('n', a, null, 0), () -> {
+            Size negated = new Size(a.numeratorDegree, a.numeratorBits, a.denominator);
+            negated.asFactor = a.asFactor();
+            return negated;
+        });
     }
 
     @Override
     public Size multiply(Size a, Size b) {
-        tick();
-        return new Size(a.numeratorDegree + b.numeratorDegree, a.numeratorBits + b.numeratorBits,
-                a.denominator.times(b.denominator, 1));
+        return remembered(new Operation('*', a, b, 0), () -> {
+            tick();
+            return new Size(a.numeratorDegree + b.numeratorDegree, a.numeratorBits + b.numeratorBits,
+                    a.denominator.times(b.denominator, 1));
+        });
     }
 
     /** (N₁/D₁)/(N₂/D₂) = N₁·D₂/(D₁·N₂): D₂'s factors multiply into the numerator, N₂ becomes a factor. */
     @Override
     public Size divide(Size a, Size b) {
-        tick();
-        return new Size(a.numeratorDegree + b.denominator.degree, a.numeratorBits + b.denominator.bits,
-                a.denominator.times(Denominator.of(b.asFactor()), 1));
+        return remembered(new Operation('/', a, b, 0), () -> {
+            tick();
+            return new Size(a.numeratorDegree + b.denominator.degree, a.numeratorBits + b.denominator.bits,
+                    a.denominator.times(Denominator.of(b.asFactor()), 1));
+        });
     }
 
     @Override
     public Size power(Size base, int exponent) {
         if (exponent < 0) return divide(Size.ONE, power(base, -exponent));
-        return new Size(exponent * base.numeratorDegree, exponent * base.numeratorBits,
-                Denominator.NONE.times(base.denominator, exponent));
+        return remembered(new Operation('^', base, null, exponent), () -> new Size(exponent * base.numeratorDegree,
+                exponent * base.numeratorBits, Denominator.NONE.times(base.denominator, exponent)));
     }
 
     /** Never: a bound must cover every term the residues might have kept. */

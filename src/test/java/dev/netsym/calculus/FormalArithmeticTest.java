@@ -238,6 +238,64 @@ class FormalArithmeticTest {
         for (int i = 0; i < 5000; i++) unlimited.add(unlimited.divide(unlimited.one(), x), x);
     }
 
+    /**
+     * A builtin's value and its derivative at one argument make their intermediate values
+     * once: tanh's e^(2u) is one unknown, not one per formula. Different arguments stay apart.
+     */
+    @Test
+    void aBuiltinsValueAndDerivativeShareTheirUnknowns() {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+        Size u = Size.variable();
+        for (Builtin f : List.of(Builtin.TANH, Builtin.SIGMOID, Builtin.GELU_TANH)) {
+            sizes.apply(f, u);
+            long afterValue = sizes.unknowns();
+            sizes.derivative(f, 0, u);
+            sizes.apply(f, u);
+            assertEquals(afterValue, sizes.unknowns(), f + ": the derivative at u brings no unknown of its own");
+        }
+        long before = sizes.unknowns();
+        sizes.apply(Builtin.TANH, Size.variable());
+        assertTrue(sizes.unknowns() > before, "another argument, another unknown");
+    }
+
+    /**
+     * Inside a builtin's formula the same operation on the same objects is the same object,
+     * and different operations never are (a − b and a + b, a·b and a/b: a divisor shared by
+     * mistake would make the bound too small). Outside, every result is new.
+     */
+    @Test
+    void withinAFormulaOnlyTheSameOperationIsTheSameObject() {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+        Size a = Size.variable();
+        Size b = Size.variable();
+        sizes.inScope(new Size[] {a, b}, () -> {
+            assertSame(sizes.add(a, b), sizes.add(a, b));
+            assertNotSame(sizes.add(a, b), sizes.subtract(a, b));
+            assertNotSame(sizes.add(a, b), sizes.add(b, a), "kept apart: only the loosest sharing is risked");
+            assertSame(sizes.multiply(a, b), sizes.multiply(a, b));
+            assertNotSame(sizes.multiply(a, b), sizes.divide(a, b));
+            assertSame(sizes.power(a, 3), sizes.power(a, 3));
+            assertNotSame(sizes.power(a, 3), sizes.power(a, 2));
+            assertNotSame(sizes.negate(a), sizes.negate(b));
+            assertSame(sizes.fromRational(Rational.of(2)), sizes.fromRational(Rational.of(2)));
+            assertNotSame(sizes.fromRational(Rational.of(2)), sizes.fromRational(Rational.of(-2)));
+            assertNotSame(sizes.zero(), sizes.one());
+            return a;
+        });
+        assertNotSame(sizes.add(a, b), sizes.add(a, b), "outside a formula nothing is kept");
+        // The same tuple of arguments finds its scope again; another tuple has its own.
+        Size[] inFirst = new Size[1];
+        sizes.inScope(new Size[] {a, b}, () -> inFirst[0] = sizes.multiply(a, a));
+        sizes.inScope(new Size[] {a, b}, () -> {
+            assertSame(inFirst[0], sizes.multiply(a, a));
+            return a;
+        });
+        sizes.inScope(new Size[] {b, a}, () -> {
+            assertNotSame(inFirst[0], sizes.multiply(a, a));
+            return a;
+        });
+    }
+
     /** The rules of the size arithmetic, written the slow obvious way: every sum over the full lcm. */
     private record Naive(double degree, double bits, java.util.Map<Integer, Integer> denominator) {
         Naive plus(Naive o) {
