@@ -21,33 +21,53 @@ import org.junit.jupiter.api.Test;
  * cross_entropy as an unknown of its own and pairing all of them, came out above its limit.
  */
 class AttentionKeyBiasTest {
-    private static final String TOY = """
-            network gpt_qkv_bias
-            input tok[3,6]
-            target next[3,6]
-            param E[6,4], P[3,4]
-            param ga1[4], ba1[4], gm1[4], bm1[4], bo1[4]
-            param Wq1[4,4], bq1[4], Wk1[4,4], bk1[4], Wv1[4,4], bv1[4], Wo1[4,4]
-            param Wf1[4,16], bf1[16], Wp1[16,4], bp1[4]
-            param ga2[4], ba2[4], gm2[4], bm2[4], bo2[4]
-            param Wq2[4,4], bq2[4], Wk2[4,4], bk2[4], Wv2[4,4], bv2[4], Wo2[4,4]
-            param Wf2[4,16], bf2[16], Wp2[16,4], bp2[4]
-            param gfin[4], bfin[4]
-            H0 = tok @ E + P
-            A1 = layer_norm(H0, ga1, ba1)
-            H1 = H0 + causal_attention(A1 @ Wq1 + bq1, A1 @ Wk1 + bk1, A1 @ Wv1 + bv1, 2) @ Wo1 + bo1
-            F1 = layer_norm(H1, gm1, bm1) @ Wf1 + bf1
-            H2 = H1 + gelu_tanh(F1) @ Wp1 + bp1
-            A2 = layer_norm(H2, ga2, ba2)
-            H3 = H2 + causal_attention(A2 @ Wq2 + bq2, A2 @ Wk2 + bk2, A2 @ Wv2 + bv2, 2) @ Wo2 + bo2
-            F2 = layer_norm(H3, gm2, bm2) @ Wf2 + bf2
-            H4 = H3 + gelu_tanh(F2) @ Wp2 + bp2
-            logits = layer_norm(H4, gfin, bfin) @ transpose(E)
-            objective cross_entropy(logits, next)
-            init all = random
-            init ga*, gm*, gfin = 1
-            init ba*, bm*, bq*, bk*, bv*, bo*, bf*, bp*, bfin = 0
-            """;
+    /**
+     * Two pre-norm blocks of width d with 2 heads, 4d-wide MLPs, T tokens of a vocabulary of V,
+     * tied embeddings: bench/scale.py's GPT shape. Sizes are written in as {d}, {h} (4d), {t} and {v}.
+     */
+    private static String gpt(int width, int tokens, int vocabulary) {
+        return """
+                network gpt_qkv_bias
+                input tok[{t},{v}]
+                target next[{t},{v}]
+                param E[{v},{d}], P[{t},{d}]
+                param ga1[{d}], ba1[{d}], gm1[{d}], bm1[{d}], bo1[{d}]
+                param Wq1[{d},{d}], bq1[{d}], Wk1[{d},{d}], bk1[{d}], Wv1[{d},{d}], bv1[{d}], Wo1[{d},{d}]
+                param Wf1[{d},{h}], bf1[{h}], Wp1[{h},{d}], bp1[{d}]
+                param ga2[{d}], ba2[{d}], gm2[{d}], bm2[{d}], bo2[{d}]
+                param Wq2[{d},{d}], bq2[{d}], Wk2[{d},{d}], bk2[{d}], Wv2[{d},{d}], bv2[{d}], Wo2[{d},{d}]
+                param Wf2[{d},{h}], bf2[{h}], Wp2[{h},{d}], bp2[{d}]
+                param gfin[{d}], bfin[{d}]
+                H0 = tok @ E + P
+                A1 = layer_norm(H0, ga1, ba1)
+                H1 = H0 + causal_attention(A1 @ Wq1 + bq1, A1 @ Wk1 + bk1, A1 @ Wv1 + bv1, 2) @ Wo1 + bo1
+                F1 = layer_norm(H1, gm1, bm1) @ Wf1 + bf1
+                H2 = H1 + gelu_tanh(F1) @ Wp1 + bp1
+                A2 = layer_norm(H2, ga2, ba2)
+                H3 = H2 + causal_attention(A2 @ Wq2 + bq2, A2 @ Wk2 + bk2, A2 @ Wv2 + bv2, 2) @ Wo2 + bo2
+                F2 = layer_norm(H3, gm2, bm2) @ Wf2 + bf2
+                H4 = H3 + gelu_tanh(F2) @ Wp2 + bp2
+                logits = layer_norm(H4, gfin, bfin) @ transpose(E)
+                objective cross_entropy(logits, next)
+                init all = random
+                init ga*, gm*, gfin = 1
+                init ba*, bm*, bq*, bk*, bv*, bo*, bf*, bp*, bfin = 0
+                """.replace("{d}", String.valueOf(width)).replace("{h}", String.valueOf(4 * width))
+                .replace("{t}", String.valueOf(tokens)).replace("{v}", String.valueOf(vocabulary));
+    }
+
+    private static final String TOY = gpt(4, 3, 6);
+
+    /** Proved in time, nothing undecided, and frozen exactly the key biases' elements. */
+    private static Proof provedWithKeyBiasesFrozen(Network network, int width, int seconds) {
+        Proof proof = ProofRunner.prove(network, Duration.ofSeconds(seconds));
+        assertFalse(proof.timedOut(), "ran out of time");
+        assertTrue(proof.undecided().isEmpty(), "left undecided: " + proof.undecided());
+        TreeSet<String> keyBiases = new TreeSet<>();
+        for (String b : List.of("bk1", "bk2")) for (int i = 1; i <= width; i++) keyBiases.add(b + "[" + i + "]");
+        assertEquals(keyBiases, new TreeSet<>(proof.frozen()), "frozen: exactly the key biases");
+        return proof;
+    }
 
     /**
      * The same model at width 8 (1,920 weights): its gradients' degrees and coefficients are
@@ -57,41 +77,10 @@ class AttentionKeyBiasTest {
      */
     @Test
     void atWidthEightTheKeyBiasIsStillProvedFrozen() {
-        String wide = """
-            network gpt_qkv_bias_wide
-            input tok[4,16]
-            target next[4,16]
-            param E[16,8], P[4,8]
-            param ga1[8], ba1[8], gm1[8], bm1[8], bo1[8]
-            param Wq1[8,8], bq1[8], Wk1[8,8], bk1[8], Wv1[8,8], bv1[8], Wo1[8,8]
-            param Wf1[8,32], bf1[32], Wp1[32,8], bp1[8]
-            param ga2[8], ba2[8], gm2[8], bm2[8], bo2[8]
-            param Wq2[8,8], bq2[8], Wk2[8,8], bk2[8], Wv2[8,8], bv2[8], Wo2[8,8]
-            param Wf2[8,32], bf2[32], Wp2[32,8], bp2[8]
-            param gfin[8], bfin[8]
-            H0 = tok @ E + P
-            A1 = layer_norm(H0, ga1, ba1)
-            H1 = H0 + causal_attention(A1 @ Wq1 + bq1, A1 @ Wk1 + bk1, A1 @ Wv1 + bv1, 2) @ Wo1 + bo1
-            F1 = layer_norm(H1, gm1, bm1) @ Wf1 + bf1
-            H2 = H1 + gelu_tanh(F1) @ Wp1 + bp1
-            A2 = layer_norm(H2, ga2, ba2)
-            H3 = H2 + causal_attention(A2 @ Wq2 + bq2, A2 @ Wk2 + bk2, A2 @ Wv2 + bv2, 2) @ Wo2 + bo2
-            F2 = layer_norm(H3, gm2, bm2) @ Wf2 + bf2
-            H4 = H3 + gelu_tanh(F2) @ Wp2 + bp2
-            logits = layer_norm(H4, gfin, bfin) @ transpose(E)
-            objective cross_entropy(logits, next)
-            init all = random
-            init ga*, gm*, gfin = 1
-            init ba*, bm*, bq*, bk*, bv*, bo*, bf*, bp*, bfin = 0
-            """;
+        String wide = gpt(8, 4, 16);
         Network network = Netsym.parse(wide).network().orElseThrow();
         assertEquals(1920, network.parameters().size(), wide);
-        Proof proof = ProofRunner.prove(network, Duration.ofSeconds(300));
-        assertFalse(proof.timedOut(), "ran out of time");
-        assertTrue(proof.undecided().isEmpty(), "left undecided: " + proof.undecided());
-        TreeSet<String> keyBiases = new TreeSet<>();
-        for (String b : List.of("bk1", "bk2")) for (int i = 1; i <= 8; i++) keyBiases.add(b + "[" + i + "]");
-        assertEquals(keyBiases, new TreeSet<>(proof.frozen()), "frozen: exactly the key biases");
+        Proof proof = provedWithKeyBiasesFrozen(network, 8, 300);
         ParameterClass frozen = proof.classes().stream().filter(c -> c.members().contains("bk1[1]")).findFirst().orElseThrow();
         assertTrue(frozen.certificate().detail().matches("equal at \\d+ independent random points.*at most \\d\\.\\de-(1[2-9]|[2-9]\\d)"),
                 frozen.certificate().detail());
@@ -100,13 +89,7 @@ class AttentionKeyBiasTest {
     @Test
     void theKeyBiasIsProvedFrozenAndTheClaimsSurviveIndependentSimulation() {
         Network network = Netsym.parse(TOY).network().orElseThrow();
-        Proof proof = ProofRunner.prove(network, Duration.ofSeconds(120));
-        assertFalse(proof.timedOut(), "ran out of time");
-        assertTrue(proof.undecided().isEmpty(), "left undecided: " + proof.undecided());
-
-        TreeSet<String> keyBiases = new TreeSet<>();
-        for (String b : List.of("bk1", "bk2")) for (int i = 1; i <= 4; i++) keyBiases.add(b + "[" + i + "]");
-        assertEquals(keyBiases, new TreeSet<>(proof.frozen()), "frozen: exactly the key biases");
+        Proof proof = provedWithKeyBiasesFrozen(network, 4, 120);
         // A random start: nothing else starts together except the zero biases and unit gains, and those separate.
         assertTrue(proof.classes().stream().allMatch(c -> c.frozen() || c.members().size() == 1),
                 "no class of two or more moving parameters: " + proof.classes());
