@@ -544,10 +544,8 @@ public final class LatexDocumentRenderer {
             if (!proof.complete()) {
                 out.println("\\textbf{Not everything was decided}: pairs neither proved equal nor separated by a witness"
                         + " were kept apart, which is sound but may be finer than the truth"
-                        + (proof.timedOut() ? "; a time limit cut short " + LatexExprPrinter.escape(
-                        String.join("; ", proof.cutShort().subList(0, Math.min(proof.cutShort().size(), LIST_LIMIT)))
-                        + (proof.cutShort().size() > LIST_LIMIT ? "; and " + (proof.cutShort().size() - LIST_LIMIT)
-                        + " more" : "")) : "") + ".");
+                        + (proof.timedOut() ? "; a time limit cut short "
+                        + LatexExprPrinter.escape(TheoremSentences.cutShort(proof.cutShort(), LIST_LIMIT)) : "") + ".");
             }
             out.println();
         }

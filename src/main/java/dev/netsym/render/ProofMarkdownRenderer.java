@@ -84,9 +84,7 @@ public final class ProofMarkdownRenderer {
             out.println();
         }
         if (proof.timedOut()) {
-            List<String> cut = proof.cutShort();
-            out.println("A time limit cut short: " + String.join("; ", cut.subList(0, Math.min(cut.size(), LISTED)))
-                    + (cut.size() > LISTED ? "; and " + (cut.size() - LISTED) + " more" : "") + ".");
+            out.println("A time limit cut short: " + TheoremSentences.cutShort(proof.cutShort(), LISTED) + ".");
             out.println();
         }
         if (!proof.specialValues().isEmpty()) {

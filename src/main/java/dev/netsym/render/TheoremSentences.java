@@ -55,6 +55,12 @@ final class TheoremSentences {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
+    /** What a time limit cut short, on one line: the first {@code limit}, then how many more. */
+    static String cutShort(List<String> cut, int limit) {
+        return String.join("; ", cut.subList(0, Math.min(cut.size(), limit)))
+                + (cut.size() > limit ? "; and " + (cut.size() - limit) + " more" : "");
+    }
+
     private static String listWithOr(List<String> items) {
         if (items.size() == 1) return items.get(0);
         return String.join(", ", items.subList(0, items.size() - 1)) + " or " + items.get(items.size() - 1);
