@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -421,6 +422,12 @@ public final class Tape {
         final Map<String, Integer> unitNodes = new LinkedHashMap<>();
         final Map<String, Integer> nodeByName;
         final Set<Builtin> builtinsUsed = EnumSet.noneOf(Builtin.class);
+        /**
+         * Every compound expression compiled so far, by identity: a front end that uses one value
+         * in many units (a matrix product's operand, once per column of the other side) hands the
+         * same object to each, and it becomes one node instead of a copy per use.
+         */
+        final Map<Expr, Integer> compiled = new IdentityHashMap<>();
         boolean usesNonIntegerPowers;
 
         Compiler(Network network) {
@@ -464,6 +471,14 @@ public final class Tape {
                 if (node == null) throw new IllegalArgumentException("unknown name '" + ref.name() + "' in " + where);
                 return node;
             }
+            Integer known = compiled.get(expr);
+            if (known != null) return known;
+            int node = compileCompound(expr, where);
+            compiled.put(expr, node);
+            return node;
+        }
+
+        private int compileCompound(Expr expr, String where) {
             if (expr instanceof Expr.Neg neg) return node(Operation.NEGATE, 0, 0, compile(neg.operand(), where));
             if (expr instanceof Expr.Sum sum) return nary(Operation.SUM, sum.terms(), where);
             if (expr instanceof Expr.Product product) return nary(Operation.PRODUCT, product.factors(), where);

@@ -3,6 +3,7 @@ package dev.netsym.calculus;
 import static dev.netsym.calculus.TestNetworks.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.netsym.model.Expr;
 import dev.netsym.model.Network;
 import dev.netsym.model.Rational;
 import dev.netsym.model.Unit;
@@ -106,6 +107,65 @@ class TapeTest {
         Evaluation<Rational> e = tape.evaluate(exact, new Rational[] {Rational.of(3)}, new Rational[0]);
         assertEquals(Rational.of(3), e.unitAdjoint("u"));
         assertEquals(Rational.of(6), e.gradient("w"));
+    }
+
+    @Test
+    void aValueUsedInManyUnitsAsOneObjectIsComputedOnceAndDifferentiatedAsBefore() {
+        // s = (w + x)², the same object in three units, as a matrix product hands its operand to each column
+        Expr shared = power(sum(ref("w"), ref("x")), num(2));
+        List<Unit> units = List.of(unit("u1", product(shared, ref("v1"))), unit("u2", product(shared, ref("v2"))),
+                unit("u3", shared));
+        Expr objective = sum(product(ref("u1"), ref("u2")), ref("u3"));
+        List<String> parameters = List.of("w", "v1", "v2");
+        Tape tape = Tape.compile(network(List.of("x"), List.of(), units, objective, parameters, Set.of()));
+        assertEquals(1, countOperations(tape, Tape.Operation.INTEGER_POWER), "s becomes one node");
+
+        // the same network with a copy of s in each unit, equal values but three objects
+        List<Unit> copies = List.of(unit("u1", product(power(sum(ref("w"), ref("x")), num(2)), ref("v1"))),
+                unit("u2", product(power(sum(ref("w"), ref("x")), num(2)), ref("v2"))),
+                unit("u3", power(sum(ref("w"), ref("x")), num(2))));
+        Tape copied = Tape.compile(network(List.of("x"), List.of(), copies, objective, parameters, Set.of()));
+        assertEquals(3, countOperations(copied, Tape.Operation.INTEGER_POWER));
+
+        SplittableRandom random = new SplittableRandom(5);
+        for (int trial = 0; trial < 20; trial++) {
+            Rational[] theta = randomRationals(random, 3);
+            Rational[] x = randomRationals(random, 1);
+            Evaluation<Rational> once = tape.evaluate(exact, theta, x);
+            Evaluation<Rational> thrice = copied.evaluate(exact, theta, x);
+            assertEquals(thrice.objective(), once.objective());
+            for (String p : parameters) assertEquals(thrice.gradient(p), once.gradient(p), p);
+            // u3 is s itself, yet its adjoint is ∂L/∂u3 = 1, not the adjoint of every use of s
+            assertEquals(Rational.ONE, once.unitAdjoint("u3"));
+            for (String u : List.of("u1", "u2")) assertEquals(thrice.unitAdjoint(u), once.unitAdjoint(u), u);
+        }
+    }
+
+    @Test
+    void aMatrixProductOfAComputedTensorComputesEachOfItsElementsOnce() {
+        // F's GELU and the layer norm's root are used once per column of the weight after them
+        String spec = """
+                input X[3,4]
+                param W[4,8], V[8,5], g[4], b[4]
+                F = layer_norm(X, g, b) @ W
+                G = (0.5 * F * (1 + tanh(0.8 * (F + 0.04 * F^3)))) @ V
+                objective sum(G)
+                init all = random
+                """;
+        dev.netsym.model.SpecResult result = dev.netsym.spec.SpecParser.parse(spec);
+        assertFalse(result.hasErrors(), () -> result.diagnostics().toString());
+        Tape tape = Tape.compile(result.network().orElseThrow());
+        int tanh = 0;
+        for (int node = 0; node < tape.nodeCount(); node++) {
+            if (tape.operation(node) == Tape.Operation.BUILTIN && tape.builtin(node).specName().equals("tanh")) tanh++;
+        }
+        assertEquals(3 * 8, tanh, "one tanh per element of F, not one per use");
+    }
+
+    private static int countOperations(Tape tape, Tape.Operation operation) {
+        int count = 0;
+        for (int node = 0; node < tape.nodeCount(); node++) if (tape.operation(node) == operation) count++;
+        return count;
     }
 
     @Test
