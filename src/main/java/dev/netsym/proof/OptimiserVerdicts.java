@@ -1,6 +1,5 @@
 package dev.netsym.proof;
 
-import dev.netsym.calculus.ArithmeticKind;
 import dev.netsym.calculus.StepRule;
 import dev.netsym.calculus.Tape;
 import dev.netsym.model.Expr;
@@ -212,9 +211,7 @@ public record OptimiserVerdicts(List<Row> rows, int claims) {
             }
             List<InvariantSearch.Event> events = new ArrayList<>();
             for (ParameterClass c : candidates) events.addAll(eventsOf(c, round, tape));
-            boolean doubleDouble = ArithmeticKind.requiredFor(tape) == ArithmeticKind.DECIMAL
-                    && tape.nodeCount() >= options.doubleDoubleFromNodes();
-            WitnessFinder finder = new WitnessFinder(network, tape, doubleDouble, negated, rule);
+            WitnessFinder finder = new WitnessFinder(network, tape, options.doubleDoubleFor(tape), negated, rule);
             List<Optional<Witness>> found = finder.find(events, ProofEngine.seedOf(network), deadline);
             List<Broken> broken = new ArrayList<>();
             List<List<String>> unsettled = new ArrayList<>();

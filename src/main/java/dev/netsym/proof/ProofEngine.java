@@ -24,7 +24,8 @@ public final class ProofEngine {
     /**
      * How long a whole proof may take, extra provers for what the structure cannot show, and
      * from how many tape nodes on a network that needs decimals is evaluated in double-double
-     * instead (0: always; tests use it to run the big-network path on small networks).
+     * instead (0: always; tests use it to run the big-network path on small networks). A network
+     * with fewer nodes but many parameters goes the same way (see {@link #doubleDoubleFor}).
      */
     public record Options(Duration timeout, List<ProofCertifier.EqualityProver> provers, int doubleDoubleFromNodes) {
         /**
@@ -37,8 +38,23 @@ public final class ProofEngine {
             this(timeout, provers, DOUBLE_DOUBLE_FROM_NODES);
         }
 
+        /**
+         * Nodes times parameters from which decimals are too slow, per node of the threshold: a
+         * proof evaluates the tape for every separation it shows, and separations grow with the
+         * parameters. The transformer toys of the scale benchmark (13k nodes, 1,920 parameters)
+         * ran 1.5x slower in decimals; every example (at most 3,711 nodes and 1.9M) stays in them.
+         */
+        static final long WORK_PER_NODE = 200;
+
         public static Options defaults() {
             return new Options(Duration.ofSeconds(60), List.of());
+        }
+
+        /** Whether a network that needs decimals is evaluated in double-double instead. */
+        boolean doubleDoubleFor(Tape tape) {
+            long work = (long) tape.nodeCount() * tape.parameterCount();
+            return ArithmeticKind.requiredFor(tape) == ArithmeticKind.DECIMAL
+                    && (tape.nodeCount() >= doubleDoubleFromNodes || work >= doubleDoubleFromNodes * WORK_PER_NODE);
         }
     }
 
@@ -68,7 +84,7 @@ public final class ProofEngine {
         Tape tape = Tape.compile(network);
         long seed = seedOf(network);
         ArithmeticKind kind = ArithmeticKind.requiredFor(tape);
-        boolean doubleDouble = kind == ArithmeticKind.DECIMAL && tape.nodeCount() >= options.doubleDoubleFromNodes();
+        boolean doubleDouble = options.doubleDoubleFor(tape);
         Arithmetic<?> arithmetic = doubleDouble ? new DoubleDoubleArithmetic(seed) : kind.create(seed);
         StepRule rule = stepRule(network, tape).withTerm(penalty, penalty == StepRule.Term.NONE ? Rational.ZERO
                 : TERM_STRENGTH);

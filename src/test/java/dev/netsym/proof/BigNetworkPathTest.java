@@ -43,6 +43,30 @@ class BigNetworkPathTest {
         assertTrue(compared >= 10, "too few decimal networks compared: " + compared);
     }
 
+    /**
+     * Decimals cost microseconds an operation and a proof runs the tape once per separation it
+     * shows: a network with few nodes but many parameters is evaluated in double-double too.
+     */
+    @Test
+    void theArithmeticFollowsNodesTimesParametersNotOnlyNodes() {
+        ProofEngine.Options defaults = ProofEngine.Options.defaults();
+        dev.netsym.calculus.Tape small = tapeOf("input x[4]\nlayer h[4] = tanh(dense(x))\nlayer y[1] = dense(h)\n"
+                + "objective sum(y)\ninit all = random\n");
+        assertFalse(defaults.doubleDoubleFor(small));
+        dev.netsym.calculus.Tape wide = tapeOf("input x[60]\nlayer h[60] = tanh(dense(x))\nlayer y[1] = dense(h)\n"
+                + "objective sum(y)\ninit all = random\n");
+        assertTrue(wide.nodeCount() < ProofEngine.Options.DOUBLE_DOUBLE_FROM_NODES, () -> wide.nodeCount() + " nodes");
+        assertTrue(defaults.doubleDoubleFor(wide), () -> wide.nodeCount() + " nodes, " + wide.parameterCount());
+        // a network that needs no decimals is never moved to double-double
+        dev.netsym.calculus.Tape linear = tapeOf("input x[60]\nlayer h[60] = dense(x)\nlayer y[1] = dense(h)\n"
+                + "objective sum(y)\ninit all = random\n");
+        assertFalse(defaults.doubleDoubleFor(linear));
+    }
+
+    private static dev.netsym.calculus.Tape tapeOf(String spec) {
+        return dev.netsym.calculus.Tape.compile(Netsym.parse(spec).network().orElseThrow());
+    }
+
     private interface MoreChecks {
         void check(Proof small, Proof big, String spec);
     }
