@@ -559,7 +559,10 @@ final class ModelBuilder {
 
         private Tensor matmul(ParserRuleContext at, Tensor a, Tensor b) {
             if (a == FAILED || b == FAILED) return FAILED;
-            long work = (long) Math.max(a.size(), 1) * Math.max(b.size(), 1);
+            // the terms of the sums it writes: one per element of a per column of b (a's batches
+            // times b's bound those of the broadcast batch)
+            int contracted = Math.max(a.rank() >= 1 ? a.shape()[a.rank() - 1] : 1, 1);
+            long work = (long) Math.max(a.size(), 1) * Math.max(b.size(), 1) / contracted;
             if (!charge(Math.min(work, MAX_ELEMENTS + 1), at)) return zero();
             try {
                 return Tensor.matmul(a, b);
@@ -1074,8 +1077,9 @@ final class ModelBuilder {
         int errorsBefore = diagnostics.size();
         Tensor value = new TensorConverter(null, name, at).sum(u.sum());
         converting.remove(name);
-        if (value == FAILED || diagnostics.size() > errorsBefore) failedUnits.add(name);
         if (!chargeTrees(value, u)) value = zero();
+        // a unit past the size budget fails too: its uses must not report a shape it never had
+        if (value == FAILED || diagnostics.size() > errorsBefore) failedUnits.add(name);
         List<Unit> defined = new ArrayList<>(produced);
         if (value.isScalar()) {
             defined.add(new Unit(name, value.element(0), at, null));

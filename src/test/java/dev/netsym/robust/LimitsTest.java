@@ -24,10 +24,11 @@ class LimitsTest {
         return run;
     }
 
-    private void assertRefused(String spec, String expectedError) throws Exception {
+    private CliRun assertRefused(String spec, String expectedError) throws Exception {
         CliRun run = check(spec);
         run.assertRefusedWithDiagnostics();
         assertTrue(run.err().contains(expectedError), () -> "expected '" + expectedError + "' in " + run);
+        return run;
     }
 
     private CliRun assertAccepted(String spec) throws Exception {
@@ -124,6 +125,19 @@ class LimitsTest {
         for (int i = 0; i < 20_000; i++) inits.append(i == 0 ? "" : " + ").append("w").append(i).append("*x");
         inits.append("\nobjective y\n").append("init all = 0\n".repeat(400));
         assertRefused(inits.toString(), tooLarge);
+    }
+
+    @Test
+    void aMatrixProductIsChargedForTheTermsItWritesAndAUnitPastTheBudgetFailsAlone() throws Exception {
+        // 4x512 @ 512x512 writes 1M terms (its operands' sizes multiplied would be 537M)
+        CliRun run = assertAccepted("input X[4,512]\nparam W[512,512]\nY = X @ W\nobjective sum(Y)\n");
+        assertTrue(run.out().contains("parameters   262144: "), run::toString);
+        // the product's terms fit, but its operand is written out in each of them: over the budget
+        // at A, and B, which uses A, reports nothing of its own (A has no shape to complain about)
+        String spec = "input X[100,100]\nparam W[100,100], g[100], b[100]\n"
+                + "A = tanh(tanh(tanh(tanh(tanh(tanh(tanh(tanh(X)))))))) @ W\nB = layer_norm(A, g, b)\nobjective sum(B)\n";
+        CliRun refused = assertRefused(spec, ":3:1: error: the spec is too large");
+        assertEquals(1, refused.err().lines().count(), refused::toString);
     }
 
     @Test
