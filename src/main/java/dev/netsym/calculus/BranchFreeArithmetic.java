@@ -6,7 +6,7 @@ import dev.netsym.model.Primitives;
 /**
  * An arithmetic that evaluates every builtin by its comparison-free formula
  * ({@link Builtin#branchFreeValue}) and has no order: what an evaluation in which e^x, log, √,
- * erfc, π and the indicators of pieces are unknowns can follow.
+ * erfc, π, σ and the indicators of pieces are unknowns can follow.
  */
 interface BranchFreeArithmetic<T> extends Arithmetic<T> {
 

@@ -3,7 +3,7 @@ package dev.netsym.calculus;
 import dev.netsym.model.Rational;
 
 /**
- * Residues modulo a random prime in which every e^x, log, √, erfc and π, every indicator of a
+ * Residues modulo a random prime in which every e^x, σ, log, √, erfc and π, every indicator of a
  * piece (relu's step, max's share, abs's sign), and every derivative of a generic activation, is
  * an unknown of its own: a uniform residue drawn by a keyed hash of
  * the function and its argument, so that equal arguments give the same unknown. A smooth
@@ -35,6 +35,9 @@ public final class FormalModularArithmetic implements BranchFreeArithmetic<Long>
     @Override public Long erfc(Long a) { return unknown("erfc", a); }
 
     @Override public Long pi() { return unknown("pi", zero()); }
+
+    @Override public Long logistic(Long a) { return unknown("logistic", a); }
+
 
     @Override public Long step(Long z) { return unknown("step", z); }
 
@@ -69,5 +72,5 @@ public final class FormalModularArithmetic implements BranchFreeArithmetic<Long>
     @Override public Long[] newArray(int length) { return new Long[length]; }
 
     @Override
-    public String toString() { return "residues modulo " + residues.modulus() + " with unknowns for e^x, log, √, erfc and the pieces"; }
+    public String toString() { return "residues modulo " + residues.modulus() + " with unknowns for e^x, σ, log, √, erfc and the pieces"; }
 }

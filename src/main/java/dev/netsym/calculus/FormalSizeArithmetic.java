@@ -368,6 +368,8 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
 
     @Override public Size pi() { return unknown("pi", Size.ONE); }
 
+    @Override public Size logistic(Size a) { return unknown("logistic", a); }
+
     @Override public Size step(Size z) { return unknown("step", z); }
 
     @Override public Size halfStep(Size d) { return unknown("halfStep", d); }
@@ -381,10 +383,16 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
 
     @Override public Size one() { return remembered("1", () -> new Size(0, 0, Denominator.NONE)); }
 
-    /** p/q: a numerator of p's size over the factor q (a number, degree 0). */
+    /** Constants by value, in every scope and outside them: the same number is the same function. */
+    private final Map<Rational, Size> constants = new HashMap<>();
+
+    /**
+     * p/q: a numerator of p's size over the factor q (a number, degree 0), one object per value, so
+     * that gelu_tanh's 0.044715 at a thousand elements is one factor of their sum, not a thousand.
+     */
     @Override
     public Size fromRational(Rational value) {
-        return remembered(value, () -> constant(value));
+        return constants.computeIfAbsent(value, FormalSizeArithmetic::constant);
     }
 
     private static Size constant(Rational value) {

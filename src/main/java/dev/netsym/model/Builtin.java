@@ -173,19 +173,18 @@ public enum Builtin {
 
         @Override public Optional<String> latexOperator() { return Optional.of("\\tanh"); }
 
-        /** (e − 1)/(e + 1) with e = e^(2z). */
+        /** 2σ(2z) − 1. */
         @Override
         public <T> T branchFreeValue(Primitives<T> r, T[] a) {
-            T e = r.exp(r.multiply(a[0], r.fromRational(TWO)));
-            return r.divide(r.subtract(e, r.one()), r.add(e, r.one()));
+            T s = r.logistic(r.multiply(a[0], r.fromRational(TWO)));
+            return r.subtract(r.multiply(s, r.fromRational(TWO)), r.one());
         }
 
-        /** 4e/(1 + e)² with e = e^(2z). */
+        /** 1 − tanh² = 4σ(2z)(1 − σ(2z)). */
         @Override
         public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) {
-            T e = r.exp(r.multiply(a[0], r.fromRational(TWO)));
-            T onePlusE = r.add(r.one(), e);
-            return r.divide(r.multiply(e, r.fromRational(Rational.of(4))), r.multiply(onePlusE, onePlusE));
+            T s = r.logistic(r.multiply(a[0], r.fromRational(TWO)));
+            return r.multiply(r.fromRational(Rational.of(4)), r.multiply(s, r.subtract(r.one(), s)));
         }
 
         @Override public boolean hasBranchFreeForm() { return true; }
@@ -228,16 +227,13 @@ public enum Builtin {
         @Override public Optional<String> latexOperator() { return Optional.of("\\sigma"); }
 
         @Override
-        public <T> T branchFreeValue(Primitives<T> r, T[] a) {
-            return r.divide(r.one(), r.add(r.one(), r.exp(r.negate(a[0]))));
-        }
+        public <T> T branchFreeValue(Primitives<T> r, T[] a) { return r.logistic(a[0]); }
 
-        /** e/(1 + e)² with e = e^(−z). */
+        /** σ(1 − σ). */
         @Override
         public <T> T branchFreePartial(Primitives<T> r, int k, T[] a) {
-            T e = r.exp(r.negate(a[0]));
-            T onePlusE = r.add(r.one(), e);
-            return r.divide(e, r.multiply(onePlusE, onePlusE));
+            T s = r.logistic(a[0]);
+            return r.multiply(s, r.subtract(r.one(), s));
         }
 
         @Override public boolean hasBranchFreeForm() { return true; }
@@ -800,7 +796,7 @@ public enum Builtin {
     public abstract <T> T partial(Primitives<T> r, int k, T[] args);
 
     /**
-     * Whether the function has a formula in e^x, log, √, erfc, π and the pieces' indicators
+     * Whether the function has a formula in e^x, σ, log, √, erfc, π and the pieces' indicators
      * ({@link Primitives#step}, {@link Primitives#halfStep}, {@link Primitives#sign}) with no
      * comparison anywhere: then {@link #branchFreeValue} and {@link #branchFreePartial} give it,
      * and an evaluation that treats each of those as an unknown of its own can follow it.

@@ -68,6 +68,13 @@ public interface Primitives<T> {
     T pi();
 
     /**
+     * σ(a) = 1/(1 + e^−a), the kernel of the comparison-free forms of sigmoid, tanh, silu and
+     * gelu_tanh. A number system whose e^x is an unknown makes σ one of its own too: then
+     * σ′ = σ(1 − σ) is a polynomial, where 1/(1 + e^−a) gave every argument a denominator of its own.
+     */
+    default T logistic(T a) { return divide(one(), add(one(), exp(negate(a)))); }
+
+    /**
      * 1 for z > 0, else 0: relu's slope. With {@link #halfStep} and {@link #sign}, the pieces of
      * the piecewise functions as values, so that their comparison-free forms
      * ({@link Builtin#branchFreeValue}) can be written; an arithmetic without an order makes them

@@ -187,7 +187,7 @@ final class FormalIdentityTest implements ProofCertifier.EqualityProver {
     private static Certificate certificate(Bound bound) {
         return new Certificate(Certificate.Kind.RANDOMIZED, String.format(
                 "equal at %d independent random points, each modulo its own random prime above 2^61, with every"
-                        + " e^x, log, √, erfc, π and step of a piece an unknown of its own (the same for the same argument);"
+                        + " e^x, σ, log, √, erfc, π and step of a piece an unknown of its own (the same for the same argument);"
                         + " the chance of"
                         + " a false claim is at most %.1e", bound.points(), bound.chance(bound.points())), Optional.empty());
     }

@@ -103,7 +103,7 @@ public final class ProofEngine {
                                    boolean doubleDouble, long seed, long deadline, Options options,
                                    Consumer<String> progress, StepRule rule) {
         InvariantSearch<T> search = new InvariantSearch<>(network, tape, arithmetic, seed, deadline, rule, progress);
-        // A network that is not rational: the identity test with unknowns for e^x, log, √, erfc and the pieces.
+        // A network that is not rational: the identity test with unknowns for e^x, σ, log, √, erfc and the pieces.
         Optional<FormalIdentityTest> formal = kind == ArithmeticKind.MODULAR ? Optional.empty()
                 : FormalIdentityTest.forNetwork(network, tape, seed, deadline);
         ProofCertifier certifier = new ProofCertifier(network, tape, kind == ArithmeticKind.MODULAR, options.provers(), formal);

@@ -63,6 +63,12 @@ class FormalArithmeticTest {
         assertThrows(UnsupportedArithmeticException.class, () -> r.signum(two));
         assertNotEquals(r.step(two), r.sign(two), "each indicator its own unknown");
         assertEquals(r.multiply(two, r.step(two)), r.apply(Builtin.RELU, two), "relu(z) = z·step(z)");
+        // σ is an unknown of its own, as the size arithmetic counts it, not 1/(1 + e^−z)
+        assertEquals(r.logistic(two), r.logistic(alsoTwo));
+        assertNotEquals(r.divide(r.one(), r.add(r.one(), r.exp(r.negate(two)))), r.logistic(two));
+        assertEquals(r.logistic(two), r.apply(Builtin.SIGMOID, two));
+        assertEquals(r.subtract(r.multiply(r.fromRational(Rational.of(2)), r.logistic(r.add(two, two))), r.one()),
+                r.apply(Builtin.TANH, two), "tanh(z) = 2σ(2z) − 1");
         // A different seed, a different prime and other unknowns.
         assertNotEquals(r.modulus(), new FormalModularArithmetic(6).modulus());
     }
@@ -239,8 +245,32 @@ class FormalArithmeticTest {
     }
 
     /**
+     * σ is an unknown of its own, so tanh, sigmoid and gelu_tanh and their derivatives are
+     * polynomials: a sum over many elements gathers no denominator (through e^x, each element's
+     * 1 + e^2u was a factor of its own, and the sum's degree grew with the elements); and a
+     * constant is one object per value, so its denominator is one factor however often it occurs.
+     */
+    @Test
+    void tanhSigmoidAndGeluTanhBringNoDenominators() {
+        FormalSizeArithmetic sizes = new FormalSizeArithmetic();
+        Size sum = sizes.zero();
+        for (int i = 0; i < 50; i++) {
+            Size u = Size.variable();
+            sum = sizes.add(sum, sizes.apply(Builtin.TANH, u));
+            sum = sizes.add(sum, sizes.derivative(Builtin.TANH, 0, u));
+            sum = sizes.add(sum, sizes.derivative(Builtin.SIGMOID, 0, u));
+            sum = sizes.add(sum, sizes.derivative(Builtin.GELU_TANH, 0, u));
+        }
+        Size total = sum;
+        FormalSizeArithmetic.DifferenceBound bound = FormalSizeArithmetic.ofDifferences(List.of(total, Size.variable()));
+        assertTrue(bound.degree() <= 8, () -> "degree " + bound.degree());
+        // gelu_tanh's constants are one factor of the sum, not one per element (each ~20 bits)
+        assertTrue(bound.bits() < 400, () -> bound + " for " + total);
+    }
+
+    /**
      * A builtin's value and its derivative at one argument make their intermediate values
-     * once: tanh's e^(2u) is one unknown, not one per formula. Different arguments stay apart.
+     * once: tanh's σ(2u) is one unknown, not one per formula. Different arguments stay apart.
      */
     @Test
     void aBuiltinsValueAndDerivativeShareTheirUnknowns() {
