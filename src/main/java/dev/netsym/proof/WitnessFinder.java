@@ -37,7 +37,12 @@ import java.util.Set;
  * where differing residues prove differing values), else in 40-digit decimals.
  */
 final class WitnessFinder {
-    private static final int TRIES = 4;
+    /**
+     * Runs tried while some split or first move is unseen (each from other random values, one
+     * step longer). A relu that is off at one position in a run hides what passes through it: with
+     * 4, sixteen kernel elements of a small ResNet (one corner of a 2x2 map) stayed undecided.
+     */
+    private static final int TRIES = 8;
     /** Exact rationals grow fast; beyond this many parameters a polynomial network runs modulo p. */
     private static final int EXACT_LIMIT = 2_000;
     private static final int MAX_EXACT_BITS = 4_000;
