@@ -69,6 +69,23 @@ class LauncherTest {
         assertEquals("", second.err());
     }
 
+    /** A build that fails after writing part of the jar (as when it is interrupted) is built again. */
+    @Test
+    void aBuildCutShortIsBuiltAgainNotRun() throws Exception {
+        Path home = home();
+        script(dir.resolve("jdk/bin/java"), "echo \"java ${@: -3}\"\n");
+        script(dir.resolve("tools/mvn"), "mkdir -p target && echo half > target/netsym.jar\nexit 130\n");
+        Run cut = launch(home);
+        assertEquals(70, cut.exitCode(), cut::toString);
+        assertTrue(cut.err().endsWith("netsym: the build failed (output above)\n"), cut::toString);
+
+        script(dir.resolve("tools/mvn"), "mkdir -p target && echo jar > target/netsym.jar\n");
+        Run next = launch(home);
+        assertEquals(0, next.exitCode(), next::toString);
+        assertEquals("netsym: building netsym (first use or changed sources; about a minute, once)...\n", next.err());
+        assertEquals("jar\n", Files.readString(home.resolve("target/netsym.jar")));
+    }
+
     /**
      * Java 25 and later record an ahead-of-time cache, older ones a class-data-sharing archive:
      * after the build, one training run writes it, and every run then starts with it.
