@@ -38,7 +38,6 @@ public final class FormalModularArithmetic implements BranchFreeArithmetic<Long>
 
     @Override public Long logistic(Long a) { return unknown("logistic", a); }
 
-
     @Override public Long step(Long z) { return unknown("step", z); }
 
     @Override public Long halfStep(Long d) { return unknown("half step", d); }
