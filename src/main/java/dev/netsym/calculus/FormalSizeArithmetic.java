@@ -435,7 +435,6 @@ public final class FormalSizeArithmetic implements BranchFreeArithmetic<FormalSi
         return new Size(Math.max(degreeLarge, degreeSmall), Math.max(bitsLarge, bitsSmall) + 1, common);
     }
 
-
     /** −N/D: a new object (another function), whose numerator is the same factor as N's. */
     @Override
     public Size negate(Size a) {
