@@ -9,13 +9,18 @@ import dev.netsym.model.Network;
 import dev.netsym.model.Rational;
 import dev.netsym.model.Sample;
 import dev.netsym.model.Unit;
+import dev.netsym.model.WrittenOutSize;
 import java.io.PrintWriter;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -37,14 +42,15 @@ final class Preflight {
     private Preflight() {}
 
     static void check(Network network, String file, PrintWriter err) throws SpecInput.Failure {
+        Map<Expr, Integer> depths = new IdentityHashMap<>();
         for (Unit u : network.units()) {
-            int depth = depth(u.definition());
+            int depth = depth(u.definition(), depths);
             if (depth > MAX_DEPTH) {
                 fail(err, file + ":" + u.pos() + ": error: " + u.name() + " is nested " + depth
                         + " levels deep, more than the " + MAX_DEPTH + " netsym computes with; split it into units");
             }
         }
-        int depth = depth(network.objective());
+        int depth = depth(network.objective(), depths);
         if (depth > MAX_DEPTH) {
             fail(err, file + ": error: the objective is nested " + depth + " levels deep, more than the "
                     + MAX_DEPTH + " netsym computes with; split it into units");
@@ -57,29 +63,71 @@ final class Preflight {
         }
     }
 
+    /**
+     * derive and latex write every expression out as a tree: a network whose shared values,
+     * copied into each use, pass {@link WrittenOutSize#LIMIT} is refused at the unit where the
+     * count passes it, instead of printing (or running out of memory) for hours.
+     */
+    static void requireWrittenOut(Network network, String file, PrintWriter err) throws SpecInput.Failure {
+        WrittenOutSize measure = WrittenOutSize.operations(WrittenOutSize.LIMIT);
+        long total = 0;
+        String where = null;
+        for (Unit u : network.units()) {
+            total += measure.of(u.definition());
+            if (total > WrittenOutSize.LIMIT) {
+                where = file + ":" + u.pos() + ": error: written out, the units up to " + u.name();
+                break;
+            }
+        }
+        if (where == null && total + measure.of(network.objective()) > WrittenOutSize.LIMIT) {
+            where = file + ": error: written out, the units and the objective";
+        }
+        if (where == null) return;
+        fail(err, where + " have more than " + WrittenOutSize.LIMIT + " operations: a value used in many places (a"
+                + " matrix product's operand) is copied into each use, and nesting multiplies the copies. derive and"
+                + " latex write every expression out; prove and simulate compute with each value once. To write them"
+                + " out, give inner products units of their own (h1 = tanh(x @ W1), then h2 = tanh(h1 @ W2)).");
+    }
+
     private static void fail(PrintWriter err, String message) throws SpecInput.Failure {
         err.println(message);
         err.flush();
         throw new SpecInput.Failure(ExitCodes.BAD_SPEC);
     }
 
-    /** Nesting depth, iteratively: the input may be tens of thousands deep. */
-    static int depth(Expr root) {
-        int deepest = 0;
+    /**
+     * Nesting depth, iteratively (the input may be tens of thousands deep). {@code depths}
+     * remembers every object measured, so a value shared by many units is measured once.
+     */
+    private static int depth(Expr root, Map<Expr, Integer> depths) {
         Deque<Expr> todo = new ArrayDeque<>();
-        Deque<Integer> depths = new ArrayDeque<>();
-        todo.push(root);
-        depths.push(1);
+        if (!root.isFlat()) todo.push(root);
         while (!todo.isEmpty()) {
-            Expr e = todo.pop();
-            int d = depths.pop();
-            deepest = Math.max(deepest, d);
-            for (Expr child : e.children()) {
-                todo.push(child);
-                depths.push(d + 1);
+            Expr e = todo.peek();
+            if (depths.containsKey(e)) {
+                todo.pop();
+                continue;
             }
+            boolean ready = true;
+            for (Expr child : e.children()) {
+                if (!child.isFlat() && !depths.containsKey(child)) {
+                    todo.push(child);
+                    ready = false;
+                }
+            }
+            if (!ready) continue;
+            todo.pop();
+            int deepest = 0;
+            for (Expr child : e.children()) deepest = Math.max(deepest, flatDepth(child, depths));
+            depths.put(e, deepest + 1);
         }
-        return deepest;
+        return flatDepth(root, depths);
+    }
+
+    /** 1 for a name or number, 2 for a flat operation (not remembered), else what was measured. */
+    private static int flatDepth(Expr e, Map<Expr, Integer> depths) {
+        if (e.children().isEmpty()) return 1;
+        return e.isFlat() ? 2 : depths.get(e);
     }
 
     /**
@@ -124,10 +172,12 @@ final class Preflight {
      */
     static boolean definedEverywhere(Network network) {
         Deque<Expr> todo = new ArrayDeque<>();
+        Set<Expr> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         todo.push(network.objective());
         for (Unit u : network.units()) todo.push(u.definition());
         while (!todo.isEmpty()) {
             Expr e = todo.pop();
+            if (!e.isFlat() && !seen.add(e)) continue;
             if (e instanceof Expr.Quotient) return false;
             if (e instanceof Expr.Power p && !(p.exponent() instanceof Expr.Num n
                     && n.value().isInteger() && n.value().signum() >= 0)) {

@@ -90,14 +90,12 @@ final class ProveCommand implements Command {
         }
         Proof proof = null;
         OptimiserVerdicts verdicts = null;
-        long nodes;
         try (Progress progress = Progress.onConsole(err)) {
             Consumer<String> phase = Progress.sink(progress);
             phase.accept("reading the spec");
             Network network = input.loadForComputation(Progress.messages(progress, err));
             // A script too big to run is refused before the proof, not after minutes of it.
-            nodes = script == null ? 0 : WitnessScriptRenderer.nodeCount(network);
-            if (script == null || nodes <= WitnessScriptRenderer.MAX_NODES) {
+            if (script == null || WitnessScriptRenderer.nodeCount(network) <= WitnessScriptRenderer.MAX_NODES) {
                 proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)), phase);
                 if (arguments.get(OPTIMIZERS)) {
                     phase.accept("deciding which optimisers keep the classes");
@@ -107,9 +105,10 @@ final class ProveCommand implements Command {
             }
         }
         if (proof == null) {
-            err.println(input.displayName() + ": error: the network has " + nodes + " expression nodes; a witness"
+            err.println(input.displayName() + ": error: the network has more than " + WitnessScriptRenderer.MAX_NODES
+                    + " expression nodes written out; a witness"
                     + " script evaluates one scalar at a time in Python, with about 3 KB of memory per node, and is"
-                    + " written for at most " + WitnessScriptRenderer.MAX_NODES);
+                    + " written for at most that many");
             return ExitCodes.BAD_SPEC;
         }
         switch (arguments.get(FORMAT)) {

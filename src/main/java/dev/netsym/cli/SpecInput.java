@@ -193,7 +193,11 @@ final class SpecInput {
      * its own has no such view (as a spec written element by element has none).
      */
     Network loadForDerivation(PrintWriter err) throws Failure {
-        if (!isModelFile()) return loadForComputation(err);
+        if (!isModelFile()) {
+            Network network = loadForComputation(err);
+            Preflight.requireWrittenOut(network, displayName(), err);
+            return network;
+        }
         byte[] bytes = readBytes(err);
         OnnxImporter.Translation translation = OnnxImporter.translate(bytes, path(), modelOptions);
         // The writer has limits of its own (a masked output): such a model may still import.
@@ -202,6 +206,7 @@ final class SpecInput {
         report(imported, err);
         Network network = imported.network().orElseThrow();
         Preflight.check(network, displayName(), err);
+        Preflight.requireWrittenOut(network, displayName(), err);
         if (!written) return network;
         SpecRoundTrip.ReadBack back = SpecRoundTrip.readBack(translation);
         if (back.difference().isPresent()) return network;

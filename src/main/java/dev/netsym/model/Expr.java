@@ -21,6 +21,15 @@ public sealed interface Expr {
         return List.of();
     }
 
+    /**
+     * Whether no child has children of its own (a name, a number, or a product w·x): walks
+     * that remember shared objects pass over these, which cost less to visit again than to remember.
+     */
+    default boolean isFlat() {
+        for (Expr child : children()) if (!child.children().isEmpty()) return false;
+        return true;
+    }
+
     /** Every name in the map replaced by its expression, all at once (not one after another). */
     default Expr replaceNames(java.util.Map<String, Expr> replacements) {
         if (replacements.isEmpty()) return this;

@@ -2,6 +2,7 @@ package dev.netsym.proof;
 
 import dev.netsym.calculus.SymbolicEngine;
 import dev.netsym.model.Network;
+import dev.netsym.model.WrittenOutSize;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,10 +27,10 @@ public final class ProofRunner {
     public static Proof prove(Network network, Duration budget, Consumer<String> progress) {
         long start = System.nanoTime();
         ProofEngine.Options base = new ProofEngine.Options(budget, List.of());
-        if (network.parameters().size() > SymbolicProver.MAX_PARAMETERS) {
+        String notWrittenOut = notWrittenOut(network);
+        if (notWrittenOut != null) {
             Proof proof = ProofEngine.prove(network, base, progress);
-            return proof.withDetails(ProofDetails.skipped(proof, "the network has more than "
-                    + SymbolicProver.MAX_PARAMETERS + " parameters: expressions are not written out"));
+            return proof.withDetails(ProofDetails.skipped(proof, notWrittenOut));
         }
         try (SymbolicEngine engine = new SymbolicEngine(min(PER_CALL, budget))) {
             SymbolicProver prover = new SymbolicProver(network, engine, budget.dividedBy(2));
@@ -44,6 +45,18 @@ public final class ProofRunner {
             }
             return proof.withDetails(details);
         }
+    }
+
+    /** Why computer algebra is not used on this network, or null when it is. */
+    private static String notWrittenOut(Network network) {
+        if (network.parameters().size() > SymbolicProver.MAX_PARAMETERS) {
+            return "the network has more than " + SymbolicProver.MAX_PARAMETERS + " parameters: expressions are not written out";
+        }
+        if (!WrittenOutSize.fits(network)) {
+            return "written out, they would have more than " + WrittenOutSize.LIMIT
+                    + " operations (a value shared by many uses is copied into each)";
+        }
+        return null;
     }
 
     private static Duration remaining(Duration budget, long startNanos) {

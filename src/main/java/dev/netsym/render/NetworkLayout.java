@@ -8,8 +8,10 @@ import dev.netsym.model.Unit;
 import dev.netsym.proof.ParameterClass;
 import dev.netsym.proof.Proof;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -234,9 +236,13 @@ public final class NetworkLayout {
         private Map<Source, Set<String>> sourcesWithParameters(Expr definition, Map<String, List<String>> own,
                                                                String unit) {
             Map<Source, Set<String>> result = new LinkedHashMap<>();
-            for (Expr term : terms(definition)) {
+            // a value the front end shares among many uses is looked at once per term, not per use
+            List<Expr> terms = new ArrayList<>();
+            addTerms(definition, Collections.newSetFromMap(new IdentityHashMap<>()), terms);
+            for (Expr term : terms) {
                 Set<String> names = new LinkedHashSet<>();
-                collectNames(term, names);
+                if (term.isFlat()) collectNames(term, names, null);
+                else collectNames(term, names, Collections.newSetFromMap(new IdentityHashMap<>()));
                 List<String> params = names.stream().filter(parameterNames::contains).toList();
                 List<String> sources = names.stream().filter(n -> !parameterNames.contains(n) && isSource(n)).toList();
                 if (sources.isEmpty()) {
@@ -253,28 +259,15 @@ public final class NetworkLayout {
             return depth.containsKey(name) || network.targets().contains(name);
         }
 
-        private static List<Expr> terms(Expr e) {
-            List<Expr> out = new ArrayList<>();
-            if (e instanceof Expr.Sum s) for (Expr t : s.terms()) out.addAll(terms(t));
-            else if (e instanceof Expr.Neg n) out.addAll(terms(n.operand()));
-            else if (e instanceof Expr.Call c) for (Expr a : c.args()) out.addAll(terms(a));
-            else out.add(e);
-            return out;
+        private static void addTerms(Expr e, Set<Expr> seen, List<Expr> out) {
+            if (!(e instanceof Expr.Sum || e instanceof Expr.Neg || e instanceof Expr.Call)) out.add(e);
+            else if (seen.add(e)) for (Expr child : e.children()) addTerms(child, seen, out);
         }
 
-        private static void collectNames(Expr e, Set<String> into) {
+        /** The names in e; {@code seen} (null only for a flat e) holds the operations already looked into. */
+        private static void collectNames(Expr e, Set<String> into, Set<Expr> seen) {
             if (e instanceof Expr.Ref r) into.add(r.name());
-            else if (e instanceof Expr.Neg n) collectNames(n.operand(), into);
-            else if (e instanceof Expr.Sum s) s.terms().forEach(t -> collectNames(t, into));
-            else if (e instanceof Expr.Product p) p.factors().forEach(t -> collectNames(t, into));
-            else if (e instanceof Expr.Quotient q) {
-                collectNames(q.numerator(), into);
-                collectNames(q.denominator(), into);
-            } else if (e instanceof Expr.Power p) {
-                collectNames(p.base(), into);
-                collectNames(p.exponent(), into);
-            } else if (e instanceof Expr.Call c) c.args().forEach(t -> collectNames(t, into));
-            else if (e instanceof Expr.DerivativeCall d) collectNames(d.arg(), into);
+            else if (e.isFlat() || seen.add(e)) for (Expr child : e.children()) collectNames(child, into, seen);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.netsym.model.Network;
 import dev.netsym.model.Rational;
 import dev.netsym.model.Sample;
 import dev.netsym.model.Unit;
+import dev.netsym.model.WrittenOutSize;
 import dev.netsym.proof.Proof;
 import dev.netsym.proof.Separation;
 import dev.netsym.proof.WitnessRun;
@@ -16,9 +17,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,18 +53,12 @@ public final class WitnessScriptRenderer {
         this.specName = specName;
     }
 
-    /** The number of expression nodes in the network's units and objective: what the script's run time follows. */
+    /**
+     * The number of expression nodes in the network's units and objective, written out as the
+     * script writes them (what its run time follows), or MAX_NODES + 1 when they are more.
+     */
     public static long nodeCount(Network network) {
-        Deque<Expr> pending = new ArrayDeque<>();
-        for (Unit u : network.units()) pending.push(u.definition());
-        pending.push(network.objective());
-        long count = 0;
-        while (!pending.isEmpty()) {
-            Expr e = pending.pop();
-            count++;
-            for (Expr child : e.children()) pending.push(child);
-        }
-        return count;
+        return WrittenOutSize.nodes(MAX_NODES).ofNetwork(network);
     }
 
     public void render(Proof proof) {

@@ -6,9 +6,11 @@ import dev.netsym.model.SourcePos;
 import dev.netsym.model.Unit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +37,18 @@ final class UnitGraph {
         }
     }
 
-    /** Calls {@code action} on every name an expression mentions, without recursion. */
+    /**
+     * Calls {@code action} on the names an expression mentions (a name may come more than
+     * once), without recursion, visiting an object that several parts share once.
+     */
     static void forEachName(Expr root, Consumer<String> action) {
         Deque<Expr> stack = new ArrayDeque<>();
+        Set<Expr> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         stack.push(root);
         while (!stack.isEmpty()) {
             Expr e = stack.pop();
             if (e instanceof Expr.Ref r) action.accept(r.name());
-            else e.children().forEach(stack::push);
+            else if (e.isFlat() || seen.add(e)) e.children().forEach(stack::push);
         }
     }
 

@@ -1,0 +1,93 @@
+package dev.netsym.model;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * How many operations a network's expressions have when written out as trees, as printers,
+ * LaTeX and Symja see them. A front end shares one expression object among many uses (a
+ * matrix product's operand, once per column), which the evaluation tape compiles once; written
+ * out, every use is a copy, and nesting such products multiplies the copies:
+ * {@code tanh(tanh(x @ W1) @ W2) @ W3} is small as a graph and grows as a power as a tree.
+ */
+public final class WrittenOutSize {
+
+    /**
+     * The most operations netsym writes out: what derive and latex print, and what the symbolic
+     * prover hands to Symja. It is the spec's own size budget, so that every network the front
+     * end accepted before it counted shared values once can still be written out.
+     */
+    public static final long LIMIT = 6_000_000;
+
+    private final Map<Expr, Long> sizes = new IdentityHashMap<>();
+    private final long cap;
+    private final long leafSize;
+
+    private WrittenOutSize(long cap, long leafSize) {
+        this.cap = cap;
+        this.leafSize = leafSize;
+    }
+
+    /** Counts operations (names and numbers are free), up to cap; it remembers what it measured. */
+    public static WrittenOutSize operations(long cap) {
+        return new WrittenOutSize(cap, 0);
+    }
+
+    /** Counts every node, names and numbers too, up to cap. */
+    public static WrittenOutSize nodes(long cap) {
+        return new WrittenOutSize(cap, 1);
+    }
+
+    /** Whether the units and the objective, written out, have at most {@link #LIMIT} operations. */
+    public static boolean fits(Network network) {
+        return operations(LIMIT).ofNetwork(network) <= LIMIT;
+    }
+
+    /** The units and the objective written out, or cap + 1 when they are more than cap. */
+    public long ofNetwork(Network network) {
+        long total = of(network.objective());
+        for (Unit unit : network.units()) {
+            if (total > cap) break;
+            total += of(unit.definition());
+        }
+        return Math.min(total, cap + 1);
+    }
+
+    /**
+     * An expression written out as a tree, or cap + 1 when it is more than cap. Each shared
+     * object is measured once, without recursion, so the count costs the size of the graph.
+     */
+    public long of(Expr root) {
+        Deque<Expr> todo = new ArrayDeque<>();
+        if (!root.isFlat()) todo.push(root);
+        while (!todo.isEmpty()) {
+            Expr e = todo.peek();
+            if (sizes.containsKey(e)) {
+                todo.pop();
+                continue;
+            }
+            boolean ready = true;
+            for (Expr c : e.children()) {
+                if (!c.isFlat() && !sizes.containsKey(c)) {
+                    todo.push(c);
+                    ready = false;
+                }
+            }
+            if (!ready) continue;
+            todo.pop();
+            long size = 1;
+            for (Expr c : e.children()) size = Math.min(size + measured(c), cap + 1);
+            sizes.put(e, size);
+        }
+        return measured(root);
+    }
+
+    /** A name or number, a flat operation (counted, not remembered), or what was measured. */
+    private long measured(Expr e) {
+        if (e.children().isEmpty()) return leafSize;
+        if (!e.isFlat()) return sizes.get(e);
+        return Math.min(1 + leafSize * e.children().size(), cap + 1);
+    }
+}
