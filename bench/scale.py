@@ -10,7 +10,7 @@ Run with Debian's Python, the one that has PyTorch 1.13 and onnx 1.12:
                                                   growth series up to ~8M weights (well under 15 min)
   /usr/bin/python3 bench/scale.py --full          growth series up to GPT-2 small (123.7M weights)
   options: --timeout S (per netsym run, default 300), --run-on (do not stop a growth series at its
-           first failure), --only toy,resnet,gpt2,growth, --no-onnx, --keep DIR (keep the generated
+           first failure), --only toy,resnet,gpt2,growth-small,growth, --no-onnx, --keep DIR (keep the generated
            specs and ONNX files there; default: a temporary directory, removed at the end),
            --torch-runs N (timed PyTorch steps, median; default 3)
 
@@ -42,7 +42,9 @@ The models (written out in bench/scale_models.py):
     needs more than prove's default 60 s.)
   Growth series: the GPT-2 shape by depth and width (head width 64, vocabulary 50257*d/768, T = 16)
     from 1.3M to 123.7M weights, specs only, random initialisation. The time ratio per doubling is
-    (t2/t1)^(1/log2(w2/w1)), so that steps that are not exact doublings compare.
+    (t2/t1)^(1/log2(w2/w1)), so that steps that are not exact doublings compare. The small series
+    (growth-small) is the GPT shape at L 2, 2 heads, V = 2d, T 4 for d = 8, 16, 32, 64: 1,920 to
+    108,544 weights, the range the element-wise engine reaches today.
 
 What is measured, per netsym run: wall time, CPU time (user + system) and peak resident memory of the
 whole `./netsym prove --format json --timeout S FILE` process (GNU time; the launcher starts one JVM,
@@ -102,6 +104,8 @@ def gpt_point(layers, width):
 # (layers, width): 1.27M, 1.87M, 3.75M, 7.45M | 15.3M, 32.5M, 61.6M, 123.7M weights
 GROWTH_QUICK = [gpt_point(1, 128), gpt_point(4, 128), gpt_point(3, 192), gpt_point(4, 256)]
 GROWTH_FULL = GROWTH_QUICK + [gpt_point(7, 320), gpt_point(8, 448), gpt_point(10, 576), gpt_point(12, 768)]
+# What the element-wise engine reaches today: L 2, 2 heads, V = 2d, T = 4; 1,920, 7,168, 27,648, 108,544 weights
+GROWTH_SMALL = [M.GptShape(2, d, 2, 2 * d, 4) for d in (8, 16, 32, 64)]
 
 
 # ------------------------------------------------------------------------------------ netsym runs
@@ -342,8 +346,8 @@ def big_models(args, out, which):
     return rows
 
 
-def growth(args, out):
-    rows, series, stopped = [], GROWTH_FULL if args.full else GROWTH_QUICK, None
+def growth(args, out, series):
+    rows, stopped = [], None
     previous = None
     for shape in series:
         if stopped:
@@ -385,7 +389,8 @@ def main():
     ap.add_argument("--full", action="store_true", help="the growth series up to GPT-2 small")
     ap.add_argument("--timeout", type=int, default=300, help="seconds per netsym run (default 300)")
     ap.add_argument("--run-on", action="store_true", help="do not stop a growth series at its first failure")
-    ap.add_argument("--only", default="toy,resnet,gpt2,growth", help="comma list of toy, resnet, gpt2, growth")
+    ap.add_argument("--only", default="toy,resnet,gpt2,growth-small,growth",
+                    help="comma list of toy, resnet, gpt2, growth-small, growth")
     ap.add_argument("--no-onnx", action="store_true", help="specs only")
     ap.add_argument("--keep", metavar="DIR", help="write the generated files to DIR and keep them")
     ap.add_argument("--torch-runs", type=int, default=3, help="timed PyTorch steps (median; default 3)")
@@ -409,9 +414,12 @@ def main():
             rows = big_models(args, out, which)
             print("\nThe models (batch 1; PyTorch step = forward + backward, no optimiser update; wall / f64 only for ok)")
             print_table(rows)
-        if "growth" in which:
-            rows = growth(args, out)
-            print("\nGrowth series, GPT-2 shape by depth and width (specs, random init; ratio per doubling of weights)")
+        for series, title in (("growth-small", "up to 108,544 weights"), ("growth", "by depth and width")):
+            if series not in which:
+                continue
+            shapes = GROWTH_SMALL if series == "growth-small" else GROWTH_FULL if args.full else GROWTH_QUICK
+            rows = growth(args, out, shapes)
+            print("\nGrowth series, GPT-2 shape %s (specs, random init; ratio per doubling of weights)" % title)
             print_table(rows, ("model", "weights", "outcome", "wall s", "cpu s", "peak MB", "torch f64 s",
                                "ratio per doubling", "verdicts or message"))
         print("\ntotal %.0f s; toy checks %s" % (time.monotonic() - started, "passed" if ok else "FAILED"))

@@ -21,8 +21,10 @@ import dev.netsym.spec.grammar.NetSpecParser.*;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,6 +84,8 @@ final class ModelBuilder {
     private String optimizer;
     private long elements;
     private boolean overBudget;
+    /** Every compound expression the budget has counted, by identity: shared values count once. */
+    private final Set<Expr> charged = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** Per vector a dense layer reads: the Refs of its elements, x[1], x[2], ... */
     private final Map<String, List<Expr.Ref>> elementRefs = new HashMap<>();
@@ -127,7 +131,7 @@ final class ModelBuilder {
                 error(o.sum(), "the objective must be a single number, but " + (what == null ? "this" : "'" + what + "'")
                         + " has shape " + Tensor.describe(value.shape()) + "; add it up with sum(...) or mean(...)");
             } else {
-                chargeTrees(value, o);
+                chargeOperations(value, o);
             }
             objective = value.element(0);
             for (Unit unit : auxiliaryFor.getOrDefault("objective", List.of())) units.put(unit.name(), unit);
@@ -1077,7 +1081,7 @@ final class ModelBuilder {
         int errorsBefore = diagnostics.size();
         Tensor value = new TensorConverter(null, name, at).sum(u.sum());
         converting.remove(name);
-        if (!chargeTrees(value, u)) value = zero();
+        if (!chargeOperations(value, u)) value = zero();
         // a unit past the size budget fails too: its uses must not report a shape it never had
         if (value == FAILED || diagnostics.size() > errorsBefore) failedUnits.add(name);
         List<Unit> defined = new ArrayList<>(produced);
@@ -1595,26 +1599,28 @@ final class ModelBuilder {
     }
 
     /**
-     * Charges the operations the evaluation tape will hold for these expressions: a value that
-     * several elements share (a broadcast sum, softmax's normaliser written inline) is compiled
-     * once per use, so the charge is the size of the expanded trees, not of the shared graph.
+     * Charges the operations the evaluation tape will hold for these expressions: one per
+     * expression object not charged before in this spec, since the tape compiles a value that
+     * several elements share (a broadcast sum, a matrix product's operand, softmax's normaliser)
+     * once. What the shared graph is as written-out trees is the commands' limit, not the spec's.
      */
-    private boolean chargeTrees(Tensor value, ParserRuleContext at) {
-        java.util.IdentityHashMap<Expr, Long> sizes = new java.util.IdentityHashMap<>();
+    private boolean chargeOperations(Tensor value, ParserRuleContext at) {
         long total = 0;
-        for (int i = 0; i < value.size() && total <= MAX_ELEMENTS; i++) total = saturatingAdd(total, treeSize(value.element(i), sizes));
+        for (int i = 0; i < value.size() && total <= MAX_ELEMENTS; i++) total = saturatingAdd(total, newOperations(value.element(i)));
         return charge(Math.min(total, MAX_ELEMENTS + 1), at);
     }
 
-    /** The operations in an expression written out as a tree (names and numbers are free). */
-    private static long treeSize(Expr e, java.util.IdentityHashMap<Expr, Long> sizes) {
+    /**
+     * The operations of an expression that no earlier charge counted (names and numbers are
+     * free); a flat one (w·x) is charged at each use rather than remembered.
+     */
+    private long newOperations(Expr e) {
         List<Expr> children = e.children();
         if (children.isEmpty()) return 0;
-        Long known = sizes.get(e);
-        if (known != null) return known;
+        if (e.isFlat()) return 1;
+        if (!charged.add(e)) return 0;
         long size = 1;
-        for (Expr c : children) size = saturatingAdd(size, treeSize(c, sizes));
-        sizes.put(e, size);
+        for (Expr c : children) size = saturatingAdd(size, newOperations(c));
         return size;
     }
 

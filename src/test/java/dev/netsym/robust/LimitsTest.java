@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,8 +117,6 @@ class LimitsTest {
         String tooLarge = ": error: the spec is too large: it expands to more than 6000000 elements";
         // 2001 x 3000 weights: each size is allowed, the product is not.
         assertRefused("input x[3000]\nlayer h[2001] = dense(x)\nobjective sum(h)\n", tooLarge);
-        // Nested sums multiply: 10^8 terms from a one-line spec.
-        assertRefused("input x[10]\nobjective sum(x*sum(x*sum(x*sum(x*sum(x*sum(x*sum(x*sum(x))))))))\n", tooLarge);
         // Many vectors each within the size limit.
         assertRefused("input a[900000], b[900000], c[900000], d[900000], e[900000], f[900000], g[900000]\n"
                 + "y = w*a[1]\nobjective y\n", tooLarge);
@@ -132,12 +132,66 @@ class LimitsTest {
         // 4x512 @ 512x512 writes 1M terms (its operands' sizes multiplied would be 537M)
         CliRun run = assertAccepted("input X[4,512]\nparam W[512,512]\nY = X @ W\nobjective sum(Y)\n");
         assertTrue(run.out().contains("parameters   262144: "), run::toString);
-        // the product's terms fit, but its operand is written out in each of them: over the budget
-        // at A, and B, which uses A, reports nothing of its own (A has no shape to complain about)
-        String spec = "input X[100,100]\nparam W[100,100], g[100], b[100]\n"
-                + "A = tanh(tanh(tanh(tanh(tanh(tanh(tanh(tanh(X)))))))) @ W\nB = layer_norm(A, g, b)\nobjective sum(B)\n";
-        CliRun refused = assertRefused(spec, ":3:1: error: the spec is too large");
+        // 100x100 @ 100x700 writes 7M terms: over the budget at A, and B, which uses A, reports
+        // nothing of its own (A has no shape to complain about)
+        String spec = "input X[100,100]\nparam W[100,700], g[700], b[700]\n"
+                + "A = tanh(X) @ W\nB = layer_norm(A, g, b)\nobjective sum(B)\n";
+        CliRun refused = assertRefused(spec, ":3:15: error: the spec is too large");
         assertEquals(1, refused.err().lines().count(), refused::toString);
+    }
+
+    @Test
+    void aValueSharedByManyUsesIsChargedOnce() throws Exception {
+        // As trees, nested sums multiply (10^8 terms) and so do nested products (4^12 per element);
+        // as graphs, each inner sum and each element of a product is built once, which the tape compiles once.
+        assertAccepted("input x[10]\nobjective sum(x*sum(x*sum(x*sum(x*sum(x*sum(x*sum(x*sum(x))))))))\n");
+        StringBuilder nested = new StringBuilder("x");
+        for (int i = 1; i <= 12; i++) nested.insert(0, "tanh(").append(" @ W").append(i).append(')');
+        CliRun run = assertAccepted("input x[4]\nparam W1[4,4], W2[4,4], W3[4,4], W4[4,4], W5[4,4], W6[4,4], W7[4,4],"
+                + " W8[4,4], W9[4,4], W10[4,4], W11[4,4], W12[4,4]\nh = " + nested + "\nobjective sum(h)\n");
+        assertTrue(run.out().contains("translation: evaluation tape of 485 nodes"), run::toString);
+    }
+
+    /**
+     * A network small as a graph and huge written out (3^20 copies of x per element): prove and
+     * dot compute with it (prove without Symja, though it has few parameters); derive, latex and
+     * a witness script, which write every expression out, refuse it at the unit where the count
+     * passes the limit. Any of them walking it as a tree would not finish.
+     */
+    @Test
+    void whatIsTooBigToWriteOutIsProvedButNotWrittenOut() throws Exception {
+        StringBuilder nested = new StringBuilder("x");
+        for (int i = 1; i <= 20; i++) nested.insert(0, "tanh(").append(" @ W").append(i).append(')');
+        StringBuilder weights = new StringBuilder();
+        for (int i = 1; i <= 20; i++) weights.append(i == 1 ? "" : ", ").append("W").append(i).append("[3,3]");
+        Path spec = dir.resolve("nested.net");
+        Files.writeString(spec, "input x[3]\ntarget y\nparam " + weights + "\nh = " + nested
+                + "\nobjective (sum(h) - y)^2\n");
+        CliRun proved = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> CliRun.of("prove", spec.toString()));
+        assertEquals(0, proved.exitCode(), proved::toString);
+        assertEquals("", proved.err());
+        assertTrue(proved.out().contains("every element takes a value of its own in W1, W2, W3, W4"), proved::toString);
+        CliRun drawn = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> CliRun.of("dot", spec.toString()));
+        assertEquals(0, drawn.exitCode(), drawn::toString);
+        assertTrue(drawn.out().startsWith("digraph"), drawn::toString);
+        assertTrue(proved.out().contains("(expressions not shown: written out, they would have more than 6000000"
+                + " operations (a value shared by many uses is copied into each))"), proved::toString);
+        String refusal = spec + ":4:1: error: written out, the units up to h[1] have more than 6000000 operations: a value"
+                + " used in many places (a matrix product's operand) is copied into each use, and nesting multiplies the"
+                + " copies. derive and latex write every expression out; prove and simulate compute with each value once."
+                + " To write them out, give inner products units of their own (h1 = tanh(x @ W1), then h2 = tanh(h1 @ W2)).\n";
+        for (String[] command : List.of(new String[] {"derive", spec.toString()},
+                new String[] {"latex", spec.toString(), "-o", dir.resolve("n.tex").toString()})) {
+            CliRun refused = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> CliRun.of(command));
+            assertEquals(65, refused.exitCode(), refused::toString);
+            assertEquals("", refused.out());
+            assertEquals(refusal, refused.err());
+        }
+        CliRun script = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> CliRun.of("prove", spec.toString(),
+                "--witness-script", "python", "-o", dir.resolve("w.py").toString()));
+        assertEquals(65, script.exitCode(), script::toString);
+        assertTrue(script.err().startsWith(spec + ": error: the network has more than 1000000 expression nodes written"
+                + " out"), script::toString);
     }
 
     @Test
