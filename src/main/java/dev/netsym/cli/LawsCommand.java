@@ -65,6 +65,7 @@ final class LawsCommand implements Command {
     public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws SpecInput.Failure {
         SpecInput input = new SpecInput(arguments);
         Network network = input.loadForComputation(err);
+        Preflight.requireWrittenOut(network, input.displayName(), err); // laws are certified on expressions
         ConservationLaws laws;
         try {
             laws = search(network, arguments.get(DEGREE));

@@ -64,9 +64,9 @@ final class Preflight {
     }
 
     /**
-     * derive and latex write every expression out as a tree: a network whose shared values,
-     * copied into each use, pass {@link WrittenOutSize#LIMIT} is refused at the unit where the
-     * count passes it, instead of printing (or running out of memory) for hours.
+     * derive, latex and laws work on every expression written out as a tree: a network whose
+     * shared values, copied into each use, pass {@link WrittenOutSize#LIMIT} is refused at the
+     * unit where the count passes it, instead of printing (or running out of memory) for hours.
      */
     static void requireWrittenOut(Network network, String file, PrintWriter err) throws SpecInput.Failure {
         WrittenOutSize measure = WrittenOutSize.operations(WrittenOutSize.LIMIT);
@@ -84,8 +84,8 @@ final class Preflight {
         }
         if (where == null) return;
         fail(err, where + " have more than " + WrittenOutSize.LIMIT + " operations: a value used in many places (a"
-                + " matrix product's operand) is copied into each use, and nesting multiplies the copies. derive and"
-                + " latex write every expression out; prove and simulate compute with each value once. To write them"
+                + " matrix product's operand) is copied into each use, and nesting multiplies the copies. derive,"
+                + " latex and laws write every expression out; prove and simulate compute with each value once. To write them"
                 + " out, give inner products units of their own (h1 = tanh(x @ W1), then h2 = tanh(h1 @ W2)).");
     }
 

@@ -154,8 +154,8 @@ class LimitsTest {
 
     /**
      * A network small as a graph and huge written out (3^20 copies of x per element): prove and
-     * dot compute with it (prove without Symja, though it has few parameters); derive, latex and
-     * a witness script, which write every expression out, refuse it at the unit where the count
+     * dot compute with it (prove without Symja, though it has few parameters); derive, latex, laws
+     * and a witness script, which write every expression out, refuse it at the unit where the count
      * passes the limit. Any of them walking it as a tree would not finish.
      */
     @Test
@@ -178,9 +178,9 @@ class LimitsTest {
                 + " operations (a value shared by many uses is copied into each))"), proved::toString);
         String refusal = spec + ":4:1: error: written out, the units up to h[1] have more than 6000000 operations: a value"
                 + " used in many places (a matrix product's operand) is copied into each use, and nesting multiplies the"
-                + " copies. derive and latex write every expression out; prove and simulate compute with each value once."
+                + " copies. derive, latex and laws write every expression out; prove and simulate compute with each value once."
                 + " To write them out, give inner products units of their own (h1 = tanh(x @ W1), then h2 = tanh(h1 @ W2)).\n";
-        for (String[] command : List.of(new String[] {"derive", spec.toString()},
+        for (String[] command : List.of(new String[] {"derive", spec.toString()}, new String[] {"laws", spec.toString()},
                 new String[] {"latex", spec.toString(), "-o", dir.resolve("n.tex").toString()})) {
             CliRun refused = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> CliRun.of(command));
             assertEquals(65, refused.exitCode(), refused::toString);
