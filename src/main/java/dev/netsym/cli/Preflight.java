@@ -83,10 +83,11 @@ final class Preflight {
             where = file + ": error: written out, the units and the objective";
         }
         if (where == null) return;
-        fail(err, where + " have more than " + WrittenOutSize.LIMIT + " operations: a value used in many places (a"
-                + " matrix product's operand) is copied into each use, and nesting multiplies the copies. derive,"
-                + " latex and laws write every expression out; prove and simulate compute with each value once. To write them"
-                + " out, give inner products units of their own (h1 = tanh(x @ W1), then h2 = tanh(h1 @ W2)).");
+        fail(err, where + " have more than " + WrittenOutSize.LIMIT + " operations: a value used in many places"
+                + " (a matrix product's operand) is copied into each use, and nesting multiplies the copies. derive,"
+                + " latex and laws write every expression out; prove and simulate compute with each value once."
+                + " To write them out, give inner products units of their own (h1 = tanh(x @ W1), then"
+                + " h2 = tanh(h1 @ W2)).");
     }
 
     private static void fail(PrintWriter err, String message) throws SpecInput.Failure {
