@@ -101,34 +101,11 @@ final class Preflight {
      * remembers every object measured, so a value shared by many units is measured once.
      */
     private static int depth(Expr root, Map<Expr, Integer> depths) {
-        Deque<Expr> todo = new ArrayDeque<>();
-        if (!root.isFlat()) todo.push(root);
-        while (!todo.isEmpty()) {
-            Expr e = todo.peek();
-            if (depths.containsKey(e)) {
-                todo.pop();
-                continue;
-            }
-            boolean ready = true;
-            for (Expr child : e.children()) {
-                if (!child.isFlat() && !depths.containsKey(child)) {
-                    todo.push(child);
-                    ready = false;
-                }
-            }
-            if (!ready) continue;
-            todo.pop();
+        return Expr.fold(root, depths, e -> e.children().isEmpty() ? 1 : 2, (e, depthOf) -> {
             int deepest = 0;
-            for (Expr child : e.children()) deepest = Math.max(deepest, flatDepth(child, depths));
-            depths.put(e, deepest + 1);
-        }
-        return flatDepth(root, depths);
-    }
-
-    /** 1 for a name or number, 2 for a flat operation (not remembered), else what was measured. */
-    private static int flatDepth(Expr e, Map<Expr, Integer> depths) {
-        if (e.children().isEmpty()) return 1;
-        return e.isFlat() ? 2 : depths.get(e);
+            for (Expr c : e.children()) deepest = Math.max(deepest, depthOf.apply(c));
+            return deepest + 1;
+        });
     }
 
     /**

@@ -1,6 +1,11 @@
 package dev.netsym.model;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * An expression of the spec language, as written by the user or produced by the calculus.
@@ -28,6 +33,37 @@ public sealed interface Expr {
     default boolean isFlat() {
         for (Expr child : children()) if (!child.children().isEmpty()) return false;
         return true;
+    }
+
+    /**
+     * Folds an expression bottom-up, without recursion: {@code combine} gets each operation and
+     * a lookup of its children's results, once per object however many parents share it
+     * ({@code memo} keeps the results, and may be shared by several calls); {@code flat} gives
+     * the result of a name, a number or a flat operation, which are not remembered.
+     */
+    static <V> V fold(Expr root, Map<Expr, V> memo, Function<Expr, V> flat,
+                      BiFunction<Expr, Function<Expr, V>, V> combine) {
+        Function<Expr, V> resultOf = e -> e.isFlat() ? flat.apply(e) : memo.get(e);
+        Deque<Expr> todo = new ArrayDeque<>();
+        if (!root.isFlat()) todo.push(root);
+        while (!todo.isEmpty()) {
+            Expr e = todo.peek();
+            if (memo.containsKey(e)) {
+                todo.pop();
+                continue;
+            }
+            boolean ready = true;
+            for (Expr child : e.children()) {
+                if (!child.isFlat() && !memo.containsKey(child)) {
+                    todo.push(child);
+                    ready = false;
+                }
+            }
+            if (!ready) continue;
+            todo.pop();
+            memo.put(e, combine.apply(e, resultOf));
+        }
+        return resultOf.apply(root);
     }
 
     /** Every name in the map replaced by its expression, all at once (not one after another). */

@@ -1,7 +1,5 @@
 package dev.netsym.model;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -60,34 +58,15 @@ public final class WrittenOutSize {
      * object is measured once, without recursion, so the count costs the size of the graph.
      */
     public long of(Expr root) {
-        Deque<Expr> todo = new ArrayDeque<>();
-        if (!root.isFlat()) todo.push(root);
-        while (!todo.isEmpty()) {
-            Expr e = todo.peek();
-            if (sizes.containsKey(e)) {
-                todo.pop();
-                continue;
-            }
-            boolean ready = true;
-            for (Expr c : e.children()) {
-                if (!c.isFlat() && !sizes.containsKey(c)) {
-                    todo.push(c);
-                    ready = false;
-                }
-            }
-            if (!ready) continue;
-            todo.pop();
+        return Expr.fold(root, sizes, this::flatSize, (e, sizeOf) -> {
             long size = 1;
-            for (Expr c : e.children()) size = Math.min(size + measured(c), cap + 1);
-            sizes.put(e, size);
-        }
-        return measured(root);
+            for (Expr c : e.children()) size = Math.min(size + sizeOf.apply(c), cap + 1);
+            return size;
+        });
     }
 
-    /** A name or number, a flat operation (counted, not remembered), or what was measured. */
-    private long measured(Expr e) {
-        if (e.children().isEmpty()) return leafSize;
-        if (!e.isFlat()) return sizes.get(e);
-        return Math.min(1 + leafSize * e.children().size(), cap + 1);
+    /** A name or number, or a flat operation (counted, not remembered). */
+    private long flatSize(Expr e) {
+        return e.children().isEmpty() ? leafSize : Math.min(1 + leafSize * e.children().size(), cap + 1);
     }
 }
