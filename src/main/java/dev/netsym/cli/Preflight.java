@@ -69,20 +69,13 @@ final class Preflight {
      * unit where the count passes it, instead of printing (or running out of memory) for hours.
      */
     static void requireWrittenOut(Network network, String file, PrintWriter err) throws SpecInput.Failure {
-        WrittenOutSize measure = WrittenOutSize.operations(WrittenOutSize.LIMIT);
-        long total = 0;
-        String where = null;
-        for (Unit u : network.units()) {
-            total += measure.of(u.definition());
-            if (total > WrittenOutSize.LIMIT) {
-                where = file + ":" + u.pos() + ": error: written out, the units up to " + u.name();
-                break;
-            }
+        int past = WrittenOutSize.operations(WrittenOutSize.LIMIT).passesCapAt(network);
+        if (past < 0) return;
+        String where = file + ": error: written out, the units and the objective";
+        if (past < network.units().size()) {
+            Unit u = network.units().get(past);
+            where = file + ":" + u.pos() + ": error: written out, the units up to " + u.name();
         }
-        if (where == null && total + measure.of(network.objective()) > WrittenOutSize.LIMIT) {
-            where = file + ": error: written out, the units and the objective";
-        }
-        if (where == null) return;
         fail(err, where + " have more than " + WrittenOutSize.LIMIT + " operations: a value used in many places"
                 + " (a matrix product's operand) is copied into each use, and nesting multiplies the copies. derive,"
                 + " latex and laws write every expression out; prove and simulate compute with each value once."

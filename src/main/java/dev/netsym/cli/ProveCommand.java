@@ -95,7 +95,7 @@ final class ProveCommand implements Command {
             phase.accept("reading the spec");
             Network network = input.loadForComputation(Progress.messages(progress, err));
             // A script too big to run is refused before the proof, not after minutes of it.
-            if (script == null || WitnessScriptRenderer.nodeCount(network) <= WitnessScriptRenderer.MAX_NODES) {
+            if (script == null || WitnessScriptRenderer.fits(network)) {
                 proof = ProofRunner.prove(network, Duration.ofMillis((long) (timeoutSeconds * 1000)), phase);
                 if (arguments.get(OPTIMIZERS)) {
                     phase.accept("deciding which optimisers keep the classes");

@@ -1,6 +1,7 @@
 package dev.netsym.model;
 
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,17 +41,22 @@ public final class WrittenOutSize {
 
     /** Whether the units and the objective, written out, have at most {@link #LIMIT} operations. */
     public static boolean fits(Network network) {
-        return operations(LIMIT).ofNetwork(network) <= LIMIT;
+        return operations(LIMIT).passesCapAt(network) < 0;
     }
 
-    /** The units and the objective written out, or cap + 1 when they are more than cap. */
-    public long ofNetwork(Network network) {
-        long total = of(network.objective());
-        for (Unit unit : network.units()) {
-            if (total > cap) break;
-            total += of(unit.definition());
+    /**
+     * Where the units, in network order, and then the objective, written out, first come to
+     * more than the cap: the index of the unit, the number of units when the objective does it,
+     * or -1 when they all fit.
+     */
+    public int passesCapAt(Network network) {
+        long total = 0;
+        List<Unit> units = network.units();
+        for (int i = 0; i < units.size(); i++) {
+            total += of(units.get(i).definition());
+            if (total > cap) return i;
         }
-        return Math.min(total, cap + 1);
+        return total + of(network.objective()) > cap ? units.size() : -1;
     }
 
     /**

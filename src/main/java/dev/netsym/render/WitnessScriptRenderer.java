@@ -54,11 +54,11 @@ public final class WitnessScriptRenderer {
     }
 
     /**
-     * The number of expression nodes in the network's units and objective, written out as the
-     * script writes them (what its run time follows), or MAX_NODES + 1 when they are more.
+     * Whether the network's units and objective, written out as the script writes them (what
+     * its run time follows), have at most {@link #MAX_NODES} expression nodes.
      */
-    public static long nodeCount(Network network) {
-        return WrittenOutSize.nodes(MAX_NODES).ofNetwork(network);
+    public static boolean fits(Network network) {
+        return WrittenOutSize.nodes(MAX_NODES).passesCapAt(network) < 0;
     }
 
     public void render(Proof proof) {

@@ -55,11 +55,15 @@ class WrittenOutSizeTest {
         SourcePos at = new SourcePos(1, 1);
         Network one = network(List.of(new Unit("h", big, at, null)), new Expr.Ref("h"));
         assertTrue(WrittenOutSize.fits(one));
-        assertEquals(2_097_150, WrittenOutSize.operations(WrittenOutSize.LIMIT).ofNetwork(one));
+        assertEquals(2_097_150, WrittenOutSize.operations(WrittenOutSize.LIMIT).of(big));
+        assertEquals(-1, WrittenOutSize.operations(WrittenOutSize.LIMIT).passesCapAt(one));
+        assertEquals(0, WrittenOutSize.operations(2_000_000).passesCapAt(one));
         // the same object in two units and the objective is written out three times: 6,291,450
         Network three = network(List.of(new Unit("h", big, at, null), new Unit("g", big, at, null)), big);
         assertFalse(WrittenOutSize.fits(three));
-        assertEquals(WrittenOutSize.LIMIT + 1, WrittenOutSize.operations(WrittenOutSize.LIMIT).ofNetwork(three));
+        // the two units fit (4,194,300); the objective takes them over
+        assertEquals(2, WrittenOutSize.operations(WrittenOutSize.LIMIT).passesCapAt(three));
+        assertEquals(1, WrittenOutSize.operations(4_000_000).passesCapAt(three));
     }
 
     private static Network network(List<Unit> units, Expr objective) {
