@@ -27,7 +27,7 @@ import java.util.Set;
  * then each unit's nodes in the network's unit order, then the objective's. Children of a
  * node always have smaller indices.
  */
-public final class Tape {
+public final class Tape implements GradientEngine {
 
     /** What a node computes from its children. */
     public enum Operation {
@@ -99,6 +99,7 @@ public final class Tape {
     /** In the network's order: parameter i of the tape is {@code network.parameters().get(i)}. */
     public List<String> parameterNames() { return parameterNames; }
 
+    @Override
     public int parameterCount() { return parameterNames.size(); }
 
     /** The parameter's index in {@code parameterValues} and in the gradient. */
@@ -152,10 +153,19 @@ public final class Tape {
         return new Evaluation<>(this, values, adjoints, parameterAdjoints(arithmetic, adjoints));
     }
 
+    @Override
+    public <T> ObjectiveAndGradient<T> objectiveAndGradient(Arithmetic<T> arithmetic, T[] parameterValues, T[] dataValues) {
+        Evaluation<T> evaluation = evaluate(arithmetic, parameterValues, dataValues);
+        T[] gradient = arithmetic.newArray(parameterNames.size());
+        for (int i = 0; i < gradient.length; i++) gradient[i] = evaluation.gradient(i);
+        return new ObjectiveAndGradient<>(evaluation.objective(), gradient);
+    }
+
     /**
      * The gradient alone, in parameter order. In double-double arithmetic it is computed on
      * primitive arrays, without an object per node (the same bits as {@link #evaluate}).
      */
+    @Override
     @SuppressWarnings("unchecked")
     public <T> T[] gradient(Arithmetic<T> arithmetic, T[] parameterValues, T[] dataValues) {
         requireLengths(parameterValues, dataValues);

@@ -8,7 +8,8 @@ import java.util.Set;
  * A validated network: everything the later stages need, with no trace of the parser.
  * Units are in an order where each comes after every unit it uses. Parameters are in
  * natural order of their names (w2 before w10). Vector inputs are already expanded into {@code x[1]..x[n]}.
- * {@code tensors} is the same network on whole tensors as the spec wrote it, for display.
+ * {@code tensors} is the same network on whole tensors as the spec wrote it, for display;
+ * {@code graph} the operations on whole tensors that compute it.
  */
 public record Network(
         String name,
@@ -22,7 +23,8 @@ public record Network(
         List<Sample> data,
         List<Assumption> assumptions,
         String optimizer,
-        TensorProgram tensors) {
+        TensorProgram tensors,
+        TensorGraph graph) {
 
     /** The name of a spec without a {@code network NAME} line. */
     public static final String UNNAMED = "network";
@@ -30,7 +32,13 @@ public record Network(
     /** The same network with this view on whole tensors. */
     public Network withTensors(TensorProgram view) {
         return new Network(name, inputs, targets, units, objective, parameters, activations, layers, data, assumptions,
-                optimizer, view);
+                optimizer, view, graph);
+    }
+
+    /** The same network computed by these operations on whole tensors. */
+    public Network withGraph(TensorGraph operations) {
+        return new Network(name, inputs, targets, units, objective, parameters, activations, layers, data, assumptions,
+                optimizer, tensors, operations);
     }
 
     /** Whether the spec gave the network a name of its own. */
@@ -38,12 +46,12 @@ public record Network(
         return !name.equals(UNNAMED);
     }
 
-    /** A network with no tensor-level view (built element by element, or copied for a proof). */
+    /** A network with no tensor-level view or graph (built element by element, or copied for a proof). */
     public Network(String name, List<String> inputs, List<String> targets, List<Unit> units, Expr objective,
                    List<Parameter> parameters, Set<String> activations, List<Layer> layers, List<Sample> data,
                    List<Assumption> assumptions, String optimizer) {
         this(name, inputs, targets, units, objective, parameters, activations, layers, data, assumptions, optimizer,
-                TensorProgram.NONE);
+                TensorProgram.NONE, TensorGraph.NONE);
     }
 
     public Network {

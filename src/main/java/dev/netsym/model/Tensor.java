@@ -26,27 +26,50 @@ public final class Tensor {
 
     private final int[] shape;
     private final Expr[] elements;
+    private final TensorNode node;
 
-    private Tensor(int[] shape, Expr[] elements) {
+    private Tensor(int[] shape, Expr[] elements, TensorNode node) {
         this.shape = shape;
         this.elements = elements;
+        this.node = node;
     }
 
     public static Tensor scalar(Expr e) {
-        return new Tensor(new int[0], new Expr[] {e});
+        Expr[] elements = {e};
+        return new Tensor(new int[0], elements, new TensorNode.Elements(new int[0], elements));
     }
 
     public static Tensor of(int[] shape, Expr[] elements) {
         if (elements.length != size(shape)) throw new IllegalArgumentException("shape and element count differ");
-        return new Tensor(shape.clone(), elements);
+        return new Tensor(shape.clone(), elements, new TensorNode.Elements(shape.clone(), elements));
+    }
+
+    /**
+     * Elements written out by a front end or a block, with the operation on whole tensors that
+     * makes them: the two must be equal in value, element by element.
+     */
+    public static Tensor of(int[] shape, Expr[] elements, TensorNode node) {
+        if (elements.length != size(shape)) throw new IllegalArgumentException("shape and element count differ");
+        return new Tensor(shape.clone(), elements, node);
+    }
+
+    /** The same elements under a name of their own: the tensor a unit or parameter statement defines. */
+    public static Tensor named(String name, int[] shape, Expr[] elements) {
+        return named(name, shape, elements, 1);
+    }
+
+    /** The same, its elements' indices counted from {@code first} (0 for models from PyTorch). */
+    public static Tensor named(String name, int[] shape, Expr[] elements, int first) {
+        if (elements.length != size(shape)) throw new IllegalArgumentException("shape and element count differ");
+        return new Tensor(shape.clone(), elements, new TensorNode.Named(name, shape.clone(), first));
     }
 
     /** The elements of a named tensor, as references: x[1], x[2] … or W[1,1], W[1,2] …; a scalar is its name. */
     public static Tensor named(String name, int[] shape) {
-        if (shape.length == 0) return scalar(new Expr.Ref(name));
+        if (shape.length == 0) return named(name, shape, new Expr[] {new Expr.Ref(name)});
         Expr[] elements = new Expr[size(shape)];
         for (int flat = 0; flat < elements.length; flat++) elements[flat] = new Expr.Ref(elementName(name, shape, flat));
-        return new Tensor(shape.clone(), elements);
+        return named(name, shape, elements);
     }
 
     /** The name of element {@code flat} (row-major) of a tensor, counting from 1 as specs do: W[2,3]. */
@@ -74,6 +97,9 @@ public final class Tensor {
     public boolean isScalar() { return shape.length == 0; }
 
     public Expr element(int flat) { return elements[flat]; }
+
+    /** How this tensor was made, as an operation on whole tensors. */
+    public TensorNode node() { return node; }
 
     /** The only element of a scalar. */
     public Expr scalarValue() {
@@ -110,6 +136,8 @@ public final class Tensor {
         Expr[] out = new Expr[n];
         int[][] strides = new int[args.size()][];
         for (int a = 0; a < args.size(); a++) strides[a] = broadcastStrides(args.get(a).shape, shape);
+        int[][] positions = new int[args.size()][];
+        for (int a = 0; a < args.size(); a++) if (!Arrays.equals(args.get(a).shape, shape)) positions[a] = new int[n];
         int[] index = new int[shape.length];
         for (int flat = 0; flat < n; flat++) {
             List<Expr> operands = new ArrayList<>(args.size());
@@ -117,17 +145,54 @@ public final class Tensor {
                 int at = 0;
                 for (int d = 0; d < shape.length; d++) at += index[d] * strides[a][d];
                 operands.add(args.get(a).elements[at]);
+                if (positions[a] != null) positions[a][flat] = at;
             }
             out[flat] = f.apply(operands);
             increment(index, shape);
         }
-        return new Tensor(shape, out);
+        // A number every element shares stays a number in the formula: x^2 is a square, not e^(2·ln x).
+        List<TensorNode> operands = new ArrayList<>(args.size());
+        List<Expr> formulaOperands = new ArrayList<>(args.size());
+        for (int a = 0; a < args.size(); a++) {
+            Expr.Num constant = args.get(a).sharedNumber();
+            if (constant != null) {
+                formulaOperands.add(constant);
+                continue;
+            }
+            formulaOperands.add(TensorNode.operand(operands.size()));
+            operands.add(positions[a] == null ? args.get(a).node : gather(shape, args.get(a).node, positions[a]));
+        }
+        int[] outShape = shape;
+        return new Tensor(shape, out, orElements(shape, out, () -> new TensorNode.Map(outShape, f.apply(formulaOperands), operands)));
+    }
+
+    /**
+     * The node, or the elements themselves when {@code f} cannot be written on operands it does
+     * not see (an importer's arithmetic on integer constants looks at the numbers).
+     */
+    private static TensorNode orElements(int[] shape, Expr[] elements, java.util.function.Supplier<TensorNode> node) {
+        try {
+            return node.get();
+        } catch (RuntimeException e) {
+            return new TensorNode.Elements(shape, elements);
+        }
+    }
+
+    /** The number every element is, or null when some element is not that number. */
+    private Expr.Num sharedNumber() {
+        if (elements.length == 0 || !(elements[0] instanceof Expr.Num first)) return null;
+        for (Expr e : elements) if (!first.equals(e)) return null;
+        return first;
     }
 
     public Tensor map(Function<Expr, Expr> f) {
         Expr[] out = new Expr[elements.length];
         for (int i = 0; i < out.length; i++) out[i] = f.apply(elements[i]);
-        return new Tensor(shape, out);
+        return new Tensor(shape, out, orElements(shape, out, () -> new TensorNode.Map(shape, f.apply(TensorNode.operand(0)), List.of(node))));
+    }
+
+    private static TensorNode gather(int[] shape, TensorNode source, int[] index) {
+        return new TensorNode.Gather(shape, List.of(source), null, index);
     }
 
     private static int[] broadcast(String operation, int[] a, int[] b, List<Tensor> args) {
@@ -190,6 +255,8 @@ public final class Tensor {
         int batches = size(batch);
         Expr[] out = new Expr[batches * m * n];
         int[] index = new int[batch.length];
+        int[] leftOffset = new int[batches];
+        int[] rightOffset = new int[batches];
         for (int t = 0; t < batches; t++) {
             int offsetA = 0;
             int offsetB = 0;
@@ -199,6 +266,8 @@ public final class Tensor {
             }
             offsetA *= m * k;
             offsetB *= k * n;
+            leftOffset[t] = offsetA;
+            rightOffset[t] = offsetB;
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     List<Expr> terms = new ArrayList<>(k);
@@ -212,7 +281,8 @@ public final class Tensor {
         for (int d : batch) shape.add(d);
         if (a.rank() >= 2) shape.add(m);
         if (b.rank() >= 2) shape.add(n);
-        return new Tensor(shape.stream().mapToInt(Integer::intValue).toArray(), out);
+        int[] outShape = shape.stream().mapToInt(Integer::intValue).toArray();
+        return new Tensor(outShape, out, new TensorNode.MatMul(outShape, a.node, b.node, m, k, n, leftOffset, rightOffset));
     }
 
     /** Rows and columns exchanged; a vector or a single number is its own transpose. */
@@ -222,8 +292,15 @@ public final class Tensor {
         int m = shape[0];
         int n = shape[1];
         Expr[] out = new Expr[m * n];
-        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) out[j * m + i] = elements[i * n + j];
-        return new Tensor(new int[] {n, m}, out);
+        int[] from = new int[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                out[j * m + i] = elements[i * n + j];
+                from[j * m + i] = i * n + j;
+            }
+        }
+        int[] outShape = {n, m};
+        return new Tensor(outShape, out, gather(outShape, node, from));
     }
 
     /** The axes in a new order: axis d of the result is axis {@code order[d]} of this tensor. */
@@ -235,14 +312,16 @@ public final class Tensor {
         for (int d = 0; d < rank(); d++) outShape[d] = shape[order[d]];
         int[] strides = strides(shape);
         Expr[] out = new Expr[elements.length];
+        int[] from = new int[elements.length];
         int[] index = new int[rank()];
         for (int flat = 0; flat < out.length; flat++) {
             int at = 0;
             for (int d = 0; d < rank(); d++) at += index[d] * strides[order[d]];
             out[flat] = elements[at];
+            from[flat] = at;
             increment(index, outShape);
         }
-        return new Tensor(outShape, out);
+        return new Tensor(outShape, out, gather(outShape, node, from));
     }
 
     private static boolean isPermutation(int[] order, int rank) {
@@ -279,12 +358,15 @@ public final class Tensor {
         System.arraycopy(positionsShape, 0, outShape, axis, positionsShape.length);
         System.arraycopy(shape, axis + 1, outShape, axis + positionsShape.length, rank() - axis - 1);
         Expr[] out = new Expr[outer * positions.length * inner];
+        int[] from = new int[out.length];
         for (int o = 0; o < outer; o++) {
             for (int p = 0; p < positions.length; p++) {
-                System.arraycopy(elements, (o * n + positions[p]) * inner, out, (o * positions.length + p) * inner, inner);
+                int at = (o * positions.length + p) * inner;
+                System.arraycopy(elements, (o * n + positions[p]) * inner, out, at, inner);
+                for (int i = 0; i < inner; i++) from[at + i] = (o * n + positions[p]) * inner + i;
             }
         }
-        return new Tensor(outShape, out);
+        return new Tensor(outShape, out, gather(outShape, node, from));
     }
 
     /** Tensors joined along one axis (0-based); every other axis equal. */
@@ -305,18 +387,42 @@ public final class Tensor {
         int[] outShape = first.shape.clone();
         outShape[axis] = total;
         Expr[] out = new Expr[outer * total * inner];
+        int[] source = new int[out.length];
+        int[] from = new int[out.length];
+        List<TensorNode> sources = new ArrayList<>(parts.size());
         int offset = 0;
-        for (Tensor p : parts) {
+        for (int part = 0; part < parts.size(); part++) {
+            Tensor p = parts.get(part);
+            sources.add(p.node);
             int n = p.shape[axis];
-            for (int o = 0; o < outer; o++) System.arraycopy(p.elements, o * n * inner, out, (o * total + offset) * inner, n * inner);
+            for (int o = 0; o < outer; o++) {
+                int at = (o * total + offset) * inner;
+                System.arraycopy(p.elements, o * n * inner, out, at, n * inner);
+                for (int i = 0; i < n * inner; i++) {
+                    source[at + i] = part;
+                    from[at + i] = o * n * inner + i;
+                }
+            }
             offset += n;
         }
-        return new Tensor(outShape, out);
+        return new Tensor(outShape, out, new TensorNode.Gather(outShape, sources, source, from));
     }
 
     /** This tensor repeated as NumPy broadcasting repeats it, to the given shape. */
     public Tensor broadcastTo(int[] target) {
-        return elementwise("expand", List.of(this, new Tensor(target, new Expr[size(target)])), args -> args.get(0));
+        int[] outShape = broadcast("expand", shape, target, List.of(this, new Tensor(target.clone(), null, null)));
+        int[] strides = broadcastStrides(shape, outShape);
+        Expr[] out = new Expr[size(outShape)];
+        int[] from = new int[out.length];
+        int[] index = new int[outShape.length];
+        for (int flat = 0; flat < out.length; flat++) {
+            int at = 0;
+            for (int d = 0; d < outShape.length; d++) at += index[d] * strides[d];
+            out[flat] = elements[at];
+            from[flat] = at;
+            increment(index, outShape);
+        }
+        return new Tensor(outShape, out, gather(outShape, node, from));
     }
 
     private static int[] strides(int[] shape) {
@@ -368,6 +474,26 @@ public final class Tensor {
         int inW = in[spatial - 1];
         int padH = spatial == 2 ? padding : 0;
         Expr[] result = new Expr[size(shape)];
+        int window = channels * kh * kw;
+        int positions = height * width;
+        int[] columns = new int[window * positions];
+        for (int c = 0; c < channels; c++) {
+            for (int u = 0; u < kh; u++) {
+                for (int v = 0; v < kw; v++) {
+                    int r = (c * kh + u) * kw + v;
+                    for (int i = 0; i < height; i++) {
+                        int row = i * (spatial == 2 ? stride : 1) + u - padH;
+                        for (int j = 0; j < width; j++) {
+                            int column = j * stride + v - padding;
+                            boolean inside = row >= 0 && row < inH && column >= 0 && column < inW;
+                            columns[r * positions + i * width + j] = inside ? (c * inH + row) * inW + column : -1;
+                        }
+                    }
+                }
+            }
+        }
+        TensorNode unfolded = gather(new int[] {window, positions}, x.node, columns);
+        TensorNode node = new TensorNode.MatMul(shape, kernel.node, unfolded, outChannels, window, positions, new int[1], new int[1]);
         for (int o = 0; o < outChannels; o++) {
             for (int i = 0; i < height; i++) {
                 for (int j = 0; j < width; j++) {
@@ -388,7 +514,7 @@ public final class Tensor {
                 }
             }
         }
-        return new Tensor(shape, result);
+        return new Tensor(shape, result, node);
     }
 
     /** The mean of each k×k window (k windows along a 1-d axis), stride k, over the last 1 or 2 axes. */
@@ -421,18 +547,25 @@ public final class Tensor {
         int kh = spatial == 2 ? k : 1;
         int strideH = spatial == 2 ? stride : 1;
         Expr[] out = new Expr[size(outShape)];
+        int window = kh * k;
+        int[] from = new int[out.length * window];
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < outH; i++) {
                 for (int j = 0; j < outW; j++) {
-                    List<Expr> terms = new ArrayList<>(kh * k);
+                    int at = (o * outH + i) * outW + j;
+                    List<Expr> terms = new ArrayList<>(window);
                     for (int u = 0; u < kh; u++) {
-                        for (int v = 0; v < k; v++) terms.add(elements[(o * inH + i * strideH + u) * inW + j * stride + v]);
+                        for (int v = 0; v < k; v++) {
+                            from[at * window + terms.size()] = (o * inH + i * strideH + u) * inW + j * stride + v;
+                            terms.add(elements[(o * inH + i * strideH + u) * inW + j * stride + v]);
+                        }
                     }
-                    out[(o * outH + i) * outW + j] = reduce.apply(terms);
+                    out[at] = reduce.apply(terms);
                 }
             }
         }
-        return new Tensor(outShape, out);
+        TensorNode windows = gather(new int[] {from.length}, node, from);
+        return new Tensor(outShape, out, orElements(outShape, out, () -> new TensorNode.Rows(outShape, windows, window, TensorNode.formula(window, reduce))));
     }
 
     /** The same elements in another shape of the same size, in row-major order. */
@@ -441,14 +574,14 @@ public final class Tensor {
             throw new ShapeException("reshape: " + describe(shape) + " has " + elements.length + " elements, "
                     + describe(newShape) + " has " + size(newShape));
         }
-        return new Tensor(newShape.clone(), elements);
+        return new Tensor(newShape.clone(), elements, gather(newShape.clone(), node, null));
     }
 
     // ---- reductions -----------------------------------------------------------------------
 
     /** The sum of all elements. */
     public Tensor sumAll() {
-        return scalar(sum(Arrays.asList(elements)));
+        return reduceAll(Tensor::sum);
     }
 
     /** The sum along one axis (0-based), which disappears from the shape. */
@@ -457,7 +590,13 @@ public final class Tensor {
     }
 
     public Tensor meanAll() {
-        return scalar(divide(sum(Arrays.asList(elements)), elements.length));
+        return reduceAll(terms -> divide(sum(terms), terms.size()));
+    }
+
+    private Tensor reduceAll(Function<List<Expr>, Expr> f) {
+        int[] none = new int[0];
+        Expr[] out = {f.apply(Arrays.asList(elements))};
+        return new Tensor(none, out, orElements(none, out, () -> new TensorNode.Rows(none, node, elements.length, TensorNode.formula(elements.length, f))));
     }
 
     public Tensor mean(int axis) {
@@ -474,14 +613,20 @@ public final class Tensor {
         for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
         int n = shape[axis];
         Expr[] out = new Expr[outer * inner];
+        int[] from = inner == 1 ? null : new int[elements.length];
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 List<Expr> terms = new ArrayList<>(n);
-                for (int k = 0; k < n; k++) terms.add(elements[(o * n + k) * inner + i]);
+                for (int k = 0; k < n; k++) {
+                    if (from != null) from[(o * inner + i) * n + k] = (o * n + k) * inner + i;
+                    terms.add(elements[(o * n + k) * inner + i]);
+                }
                 out[o * inner + i] = f.apply(terms);
             }
         }
-        return new Tensor(outShape, out);
+        // The axis moved last, so that each result's operands are consecutive.
+        TensorNode rows = from == null ? node : gather(new int[] {elements.length}, node, from);
+        return new Tensor(outShape, out, orElements(outShape, out, () -> new TensorNode.Rows(outShape, rows, n, TensorNode.formula(n, f))));
     }
 
     /**
@@ -491,7 +636,7 @@ public final class Tensor {
     public Tensor keepAxis(Tensor reduced, int axis) {
         int[] outShape = shape.clone();
         outShape[axis] = 1;
-        return new Tensor(outShape, reduced.elements);
+        return new Tensor(outShape, reduced.elements, gather(outShape, reduced.node, null));
     }
 
     private static int[] removeAxis(int[] shape, int axis) {

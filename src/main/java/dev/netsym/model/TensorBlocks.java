@@ -58,7 +58,9 @@ public final class TensorBlocks {
         z = named("in", z);
         Expr[] exps = new Expr[z.size()];
         for (int i = 0; i < exps.length; i++) exps[i] = masked != null && masked[i] ? Expr.Num.of(0) : call("exp", z.element(i));
-        Tensor exp = units.define("exp", Tensor.of(z.shape(), exps));
+        // On whole tensors a masked exponential is exp(z)·0: the same 0.
+        Tensor exp = units.define("exp", masked == null ? z.map(e -> call("exp", e))
+                : Tensor.of(z.shape(), exps, masking(z, masked, operand -> call("exp", operand))));
         // After naming, only the masked exponentials are numbers.
         Tensor total = units.define("sum", exp.reduce(axis, terms -> {
             List<Expr> kept = terms.stream().filter(e -> !(e instanceof Expr.Num)).toList();
@@ -68,7 +70,20 @@ public final class TensorBlocks {
         Tensor totals = z.keepAxis(total, axis).broadcastTo(z.shape());
         Expr[] out = new Expr[z.size()];
         for (int i = 0; i < out.length; i++) out[i] = exp.element(i) instanceof Expr.Num ? Expr.Num.of(0) : new Expr.Quotient(exp.element(i), totals.element(i));
-        return Tensor.of(z.shape(), out);
+        // A masked exponential is 0, and so is 0 divided by the row's total.
+        Expr quotient = new Expr.Quotient(TensorNode.operand(0), TensorNode.operand(1));
+        return Tensor.of(z.shape(), out, new TensorNode.Map(z.shape(), quotient, List.of(exp.node(), totals.node())));
+    }
+
+    /**
+     * The operation on whole tensors of {@code f} applied where not masked and 0 where masked:
+     * f(x)·m, m a constant tensor of 1s and 0s.
+     */
+    private static TensorNode masking(Tensor x, boolean[] masked, java.util.function.UnaryOperator<Expr> f) {
+        Expr[] keep = new Expr[masked.length];
+        for (int i = 0; i < keep.length; i++) keep[i] = Expr.Num.of(masked[i] ? 0 : 1);
+        Expr formula = new Expr.Product(List.of(f.apply(TensorNode.operand(0)), TensorNode.operand(1)));
+        return new TensorNode.Map(x.shape(), formula, List.of(x.node(), new TensorNode.Elements(x.shape(), keep)));
     }
 
     /**
@@ -177,12 +192,15 @@ public final class TensorBlocks {
         Expr[] scaled = new Expr[raw.size()];
         // Scores a causal mask hides are never computed.
         for (int i = 0; i < scaled.length; i++) scaled[i] = causal && i % n > i / n ? Expr.Num.of(0) : Tensor.product(raw.element(i), scale);
-        Tensor scores = units.define("scores", Tensor.of(raw.shape(), scaled));
         boolean[] hidden = null;
         if (causal) {
-            hidden = new boolean[scores.size()];
+            hidden = new boolean[scaled.length];
             for (int i = 0; i < hidden.length; i++) hidden[i] = i % n > i / n;
         }
+        TensorNode scaling = hidden == null
+                ? new TensorNode.Map(raw.shape(), Tensor.product(TensorNode.operand(0), scale), List.of(raw.node()))
+                : masking(raw, hidden, operand -> Tensor.product(operand, scale));
+        Tensor scores = units.define("scores", Tensor.of(raw.shape(), scaled, scaling));
         Tensor weights = units.define("weights", softmax(scores, 1, hidden));
         return Tensor.matmul(weights, v);
     }
@@ -230,21 +248,10 @@ public final class TensorBlocks {
         int batch = shape[0];
         int channels = shape[1];
         int positions = x.size() / (batch * channels);
-        Expr[] byChannel = new Expr[x.size()];
-        for (int n = 0; n < batch; n++) {
-            for (int c = 0; c < channels; c++) {
-                for (int p = 0; p < positions; p++) byChannel[c * batch * positions + n * positions + p] = x.element((n * channels + c) * positions + p);
-            }
-        }
-        Tensor rows = Tensor.of(new int[] {channels, batch * positions}, byChannel);
+        int[] exchange = {1, 0, 2};
+        Tensor rows = x.reshape(new int[] {batch, channels, positions}).permute(exchange).reshape(new int[] {channels, batch * positions});
         Tensor normalised = layerNorm(rows, null, null, epsilon);
-        Expr[] back = new Expr[x.size()];
-        for (int n = 0; n < batch; n++) {
-            for (int c = 0; c < channels; c++) {
-                for (int p = 0; p < positions; p++) back[(n * channels + c) * positions + p] = normalised.element(c * batch * positions + n * positions + p);
-            }
-        }
-        Tensor out = Tensor.of(shape, back);
+        Tensor out = normalised.reshape(new int[] {channels, batch, positions}).permute(exchange).reshape(shape);
         // The gain and bias of channel c apply along axis 2: shape them [C, 1, ..., 1].
         int[] channelShape = new int[shape.length - 1];
         Arrays.fill(channelShape, 1);

@@ -12,6 +12,8 @@ import dev.netsym.model.SourcePos;
 import dev.netsym.model.SpecResult;
 import dev.netsym.model.Tensor;
 import dev.netsym.model.TensorBlocks;
+import dev.netsym.model.TensorGraph;
+import dev.netsym.model.TensorNode;
 import dev.netsym.model.Unit;
 import dev.netsym.onnx.proto.OnnxProto.GraphProto;
 import dev.netsym.onnx.proto.OnnxProto.ModelProto;
@@ -87,6 +89,8 @@ public final class OnnxImporter {
     private final Map<String, double[]> stored = new LinkedHashMap<>();
     private final Map<String, int[]> storedShapes = new HashMap<>();
     private final List<Unit> units = new ArrayList<>();
+    /** Each materialised value's operation on whole tensors, by its unit name. */
+    private final Map<String, TensorNode> unitNodes = new LinkedHashMap<>();
     private final Set<String> takenNames = new HashSet<>();
     private final List<String> inputElements = new ArrayList<>();
     private final List<String> targetElements = new ArrayList<>();
@@ -237,13 +241,14 @@ public final class OnnxImporter {
             outputNames.add(unitName(output.getName()));
         }
         if (outputs.isEmpty()) throw new ImportError("no output of the graph depends on its parameters or inputs");
-        Expr objective = objective(outputs, outputNames);
+        Tensor loss = objective(outputs, outputNames);
+        Expr objective = loss.scalarValue();
         List<Parameter> parameters = parameters(objective);
         String name = printableName(graph.getName().isEmpty() || graph.getName().equals("torch_jit") || graph.getName().equals("main_graph")
                 ? fileStem : graph.getName());
         if (writer != null) specText = writeSpec(name, outputs, outputNames, parameters, objective);
         Network network = new Network(name, inputElements, targetElements, units, objective, parameters,
-                Set.of(), List.of(), List.of(), List.of(), "sgd");
+                Set.of(), List.of(), List.of(), List.of(), "sgd").withGraph(new TensorGraph(unitNodes, loss.node(), 0));
         return new SpecResult(Optional.of(network), diagnostics);
     }
 
@@ -284,7 +289,7 @@ public final class OnnxImporter {
                     parameterTensors.add(tensorName);
                     Expr[] refs = new Expr[numbers.length];
                     for (int i = 0; i < refs.length; i++) refs[i] = new Expr.Ref(elementName(tensorName, shape, i));
-                    Value value = Value.of(Tensor.of(shape, refs));
+                    Value value = Value.of(Tensor.named(tensorName, shape, refs, 0));
                     values.put(name, value);
                     if (writer != null) writer.parameter(tensorName, shape, value);
                     continue;
@@ -335,7 +340,7 @@ public final class OnnxImporter {
             refs[i] = new Expr.Ref(elementName(unitName, shape, i));
             inputElements.add(((Expr.Ref) refs[i]).name());
         }
-        Value value = Value.of(Tensor.of(shape, refs));
+        Value value = Value.of(Tensor.named(unitName, shape, refs, 0));
         values.put(name, value);
         if (writer != null) writer.input(unitName, shape, value);
     }
@@ -417,7 +422,7 @@ public final class OnnxImporter {
                     inputElements.add(((Expr.Ref) refs[i]).name());
                 }
                 if (writer != null) writer.input(unitName, oneHotShape, null);
-                return Tensor.of(oneHotShape, refs);
+                return Tensor.named(unitName, oneHotShape, refs, 0);
             });
         }
     }
@@ -464,7 +469,8 @@ public final class OnnxImporter {
             units.add(new Unit(element, e, SourcePos.NONE, null));
             refs[i] = new Expr.Ref(element);
         }
-        Tensor named = Tensor.of(t.shape(), refs);
+        unitNodes.put(name, t.node());
+        Tensor named = Tensor.named(name, t.shape(), refs, 0);
         return v.masked != null ? Value.masked(named, v.masked) : Value.of(named);
     }
 
@@ -520,32 +526,32 @@ public final class OnnxImporter {
 
     // ---- objective -----------------------------------------------------------------------
 
-    private Expr objective(List<Value> outputs, List<String> outputNames) {
+    private Tensor objective(List<Value> outputs, List<String> outputNames) {
         TensorBlocks blocks = blocksFor("loss");
-        List<Expr> terms = new ArrayList<>();
+        List<Tensor> terms = new ArrayList<>();
         for (int o = 0; o < outputs.size(); o++) {
             Tensor y = outputs.get(o).tensor;
             String yName = outputNames.get(o);
             switch (options.loss()) {
-                case SUM -> terms.add(y.sumAll().scalarValue());
+                case SUM -> terms.add(y.sumAll());
                 case GENERIC -> {
                     Tensor g = target("grad_" + yName, y.shape());
                     terms.add(Tensor.elementwise("the loss", List.of(g, y), args -> Tensor.product(args.get(0), args.get(1)))
-                            .sumAll().scalarValue());
+                            .sumAll());
                 }
                 case MSE -> {
                     Tensor t = target(yName + "_target", y.shape());
                     Tensor squares = Tensor.elementwise("the loss", List.of(y, t),
                             args -> new Expr.Power(new Expr.Sum(List.of(args.get(0), Tensor.negate(args.get(1)))), Expr.Num.of(2)));
-                    terms.add(squares.meanAll().scalarValue());
+                    terms.add(squares.meanAll());
                 }
                 case CROSS_ENTROPY -> {
                     if (y.isScalar()) throw new ImportError("--loss cross-entropy needs outputs of class scores, but '" + yName + "' is a single number");
-                    terms.add(blocks.crossEntropy(y, target(yName + "_target", y.shape())).scalarValue());
+                    terms.add(blocks.crossEntropy(y, target(yName + "_target", y.shape())));
                 }
             }
         }
-        return terms.size() == 1 ? terms.get(0) : Tensor.sum(terms);
+        return terms.size() == 1 ? terms.get(0) : Tensor.elementwise("the loss", terms, Tensor::sum);
     }
 
     private Tensor target(String wanted, int[] shape) {
@@ -557,7 +563,7 @@ public final class OnnxImporter {
         }
         objectiveTargets.add(name);
         if (writer != null) writer.target(name, shape);
-        return Tensor.of(shape, refs);
+        return Tensor.named(name, shape, refs, 0);
     }
 
     // ---- parameters and their starts -----------------------------------------------------

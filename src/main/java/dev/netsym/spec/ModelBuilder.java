@@ -15,6 +15,8 @@ import dev.netsym.model.SourcePos;
 import dev.netsym.model.SpecResult;
 import dev.netsym.model.Tensor;
 import dev.netsym.model.TensorBlocks;
+import dev.netsym.model.TensorGraph;
+import dev.netsym.model.TensorNode;
 import dev.netsym.model.Unit;
 import dev.netsym.spec.grammar.NetSpecParser;
 import dev.netsym.spec.grammar.NetSpecParser.*;
@@ -70,6 +72,8 @@ final class ModelBuilder {
     private final Set<String> failedUnits = new HashSet<>();
     /** Per unit, layer or "objective": the units naming its blocks' intermediate values. */
     private final Map<String, List<Unit>> auxiliaryFor = new HashMap<>();
+    /** Each unit tensor's operation on whole tensors, by the unit's name (a block's intermediates too). */
+    private final Map<String, TensorNode> unitNodes = new LinkedHashMap<>();
     private final Map<String, SourcePos> activations = new LinkedHashMap<>();
     private final Map<String, UnitStmtContext> unitStatements = new LinkedHashMap<>();
     private final Map<String, SourcePos> unitPositions = new LinkedHashMap<>();
@@ -114,6 +118,7 @@ final class ModelBuilder {
             for (Unit unit : convertedStatements.getOrDefault(name, List.of())) units.put(unit.name(), unit);
         }
         Expr objective = null;
+        TensorNode objectiveNode = null;
         // Units are converted first, so the parameters noted from here on appear only in the objective.
         int inUnits = parameters.size();
         if (objectives.isEmpty()) {
@@ -134,6 +139,7 @@ final class ModelBuilder {
                 chargeOperations(value, o);
             }
             objective = value.element(0);
+            objectiveNode = value.node();
             for (Unit unit : auxiliaryFor.getOrDefault("objective", List.of())) units.put(unit.name(), unit);
         }
         if (hasErrors()) return failed();
@@ -158,7 +164,7 @@ final class ModelBuilder {
         Network network = new Network(networkName == null ? Network.UNNAMED : networkName,
                 List.copyOf(inputs.keySet()), List.copyOf(targets.keySet()), ordered, objective, params,
                 activations.keySet(), layers, data, assumptions, optimizer == null ? "sgd" : optimizer,
-                tensorView(objectives.get(0)));
+                tensorView(objectives.get(0)), new TensorGraph(unitNodes, objectiveNode, 1));
         return new SpecResult(Optional.of(network), diagnostics);
     }
 
@@ -446,6 +452,7 @@ final class ModelBuilder {
             return;
         }
         for (Unit unit : auxiliaryFor.getOrDefault(name, List.of())) units.put(unit.name(), unit);
+        unitNodes.put(name, value.node());
         for (int j = 1; j <= size; j++) {
             Expr definition = value.element(value.isScalar() ? 0 : j - 1);
             units.put(layer.unit(j), new Unit(layer.unit(j), definition, pos(l.ident()), name));
@@ -975,7 +982,15 @@ final class ModelBuilder {
                 }
                 sums[j - 1] = new Expr.Sum(terms);
             }
-            return Tensor.of(new int[] {layer.size()}, sums);
+            int[] shape = {layer.size()};
+            TensorNode node = new TensorNode.MatMul(shape, new TensorNode.Named("W_" + layer.name(), new int[] {layer.size(), layer.sourceSize()}, 1),
+                    new TensorNode.Named(layer.source(), new int[] {layer.sourceSize()}, 1), layer.size(), layer.sourceSize(), 1,
+                    new int[1], new int[1]);
+            if (layer.bias()) {
+                Expr sum = new Expr.Sum(List.of(TensorNode.operand(0), TensorNode.operand(1)));
+                node = new TensorNode.Map(shape, sum, List.of(node, new TensorNode.Named("b_" + layer.name(), shape, 1)));
+            }
+            return Tensor.of(shape, sums, node);
         }
 
         private Tensor ref(RefContext r) {
@@ -1085,6 +1100,7 @@ final class ModelBuilder {
         // a unit past the size budget fails too: its uses must not report a shape it never had
         if (value == FAILED || diagnostics.size() > errorsBefore) failedUnits.add(name);
         List<Unit> defined = new ArrayList<>(produced);
+        unitNodes.put(name, value.node());
         if (value.isScalar()) {
             defined.add(new Unit(name, value.element(0), at, null));
         } else if (!u.ref().INT().isEmpty()) {
@@ -1116,6 +1132,7 @@ final class ModelBuilder {
         List<Unit> into = auxiliaryFor.computeIfAbsent(owner, k -> new ArrayList<>());
         if (value.isScalar()) {
             if (value.element(0) instanceof Expr.Num) return value;
+            unitNodes.put(name, value.node());
             unitPositions.put(name, at);
             into.add(new Unit(name, value.element(0), at, null));
             return Tensor.scalar(new Expr.Ref(name));
@@ -1136,7 +1153,8 @@ final class ModelBuilder {
             into.add(new Unit(element, e, at, null));
             refs[flat] = new Expr.Ref(element);
         }
-        return Tensor.of(shape, refs);
+        unitNodes.put(name, value.node());
+        return Tensor.named(name, shape, refs);
     }
 
     private void noteIfParameter(String name, SourcePos at) {
