@@ -43,7 +43,8 @@ public final class ClassColours {
     private final Map<ParameterClass, Integer> indexOfClass = new IdentityHashMap<>();
     private final List<Colour> byClass = new ArrayList<>();
     private final List<Boolean> frozen = new ArrayList<>();
-    private final List<Colour> used = new ArrayList<>();
+    /** A set: a network of 10^5 classes would otherwise search the list once per class. */
+    private final java.util.Set<Colour> used = new java.util.LinkedHashSet<>();
 
     private ClassColours(boolean hasProof, List<ParameterClass> classes) {
         this.hasProof = hasProof;
@@ -60,7 +61,7 @@ public final class ClassColours {
             indexOfClass.put(c, index);
             byClass.add(colour);
             frozen.add(c.frozen());
-            if (!used.contains(colour)) used.add(colour);
+            used.add(colour);
             for (String member : c.members()) classOfParameter.put(member, index);
         }
     }
