@@ -10,7 +10,8 @@ Run with Debian's Python, the one that has PyTorch 1.13 and onnx 1.12:
                                                   growth series up to ~8M weights (well under 15 min)
   /usr/bin/python3 bench/scale.py --full          growth series up to GPT-2 small (123.7M weights)
   options: --timeout S (per netsym run, default 300), --run-on (do not stop a growth series at its
-           first failure), --only toy,resnet,gpt2,growth-small,growth, --no-onnx, --keep DIR (keep the generated
+           first failure), --only toy,resnet,gpt2,growth-small,growth,simulate (simulate: seconds per gradient
+           of `simulate` on the small growth series, not in the default run), --no-onnx, --keep DIR (keep the generated
            specs and ONNX files there; default: a temporary directory, removed at the end),
            --torch-runs N (timed PyTorch steps, median; default 3)
 
@@ -369,6 +370,32 @@ def growth(args, out, series):
     return rows
 
 
+def simulate_series(args, out):
+    """Seconds per gradient of `simulate` on the small growth series: the run at 1 + N steps less the
+    run at 1 step (the proof and the picture are the same in both), over the N steps' gradients."""
+    rows = []
+    extra_steps, samples = 10, 2
+    for shape in GROWTH_SMALL:
+        say("simulate: %s (%d weights)" % (shape.name(), shape.weights()))
+        spec = write_spec(shape, "random", out)
+        f64 = torch_step(shape, args.torch_runs)[0]
+        runs = []
+        for steps in (1, 1 + extra_steps):
+            runs.append(netsym("simulate", spec, args.timeout,
+                               ["--steps", str(steps), "--samples", str(samples), "-o", str(out / "simulate.svg")]))
+        if all(r["outcome"] == "ok" for r in runs):
+            # each step: one gradient per sample, from the spec's start and from a random one
+            per = (runs[1]["wall"] - runs[0]["wall"]) / (extra_steps * samples * 2)
+            rows.append((shape.name(), "{:,}".format(shape.weights()), fmt(runs[0]["wall"], "%.1f"),
+                         fmt(runs[1]["wall"], "%.1f"), fmt(runs[1]["peak_mb"], "%.0f"), fmt(per, "%.4f"),
+                         fmt(f64, "%.4f"), fmt(per / f64, "%.0fx")))
+        else:
+            bad = next(r for r in runs if r["outcome"] != "ok")
+            rows.append((shape.name(), "{:,}".format(shape.weights()), bad["outcome"], "—", "—", "—", fmt(f64, "%.4f"),
+                         bad["message"]))
+    return rows
+
+
 def heap_note():
     """What maximum heap the launcher's JVM gets (it sets no -Xmx itself)."""
     opts = os.environ.get("NETSYM_JAVA_OPTS", "")
@@ -390,7 +417,7 @@ def main():
     ap.add_argument("--timeout", type=int, default=300, help="seconds per netsym run (default 300)")
     ap.add_argument("--run-on", action="store_true", help="do not stop a growth series at its first failure")
     ap.add_argument("--only", default="toy,resnet,gpt2,growth-small,growth",
-                    help="comma list of toy, resnet, gpt2, growth-small, growth")
+                    help="comma list of toy, resnet, gpt2, growth-small, growth, simulate")
     ap.add_argument("--no-onnx", action="store_true", help="specs only")
     ap.add_argument("--keep", metavar="DIR", help="write the generated files to DIR and keep them")
     ap.add_argument("--torch-runs", type=int, default=3, help="timed PyTorch steps (median; default 3)")
@@ -422,6 +449,11 @@ def main():
             print("\nGrowth series, GPT-2 shape %s (specs, random init; ratio per doubling of weights)" % title)
             print_table(rows, ("model", "weights", "outcome", "wall s", "cpu s", "peak MB", "torch f64 s",
                                "ratio per doubling", "verdicts or message"))
+        if "simulate" in which:
+            rows = simulate_series(args, out)
+            print("\nsimulate on the small growth series (2 samples; per gradient = (wall at 11 steps - wall at 1) / 40)")
+            print_table(rows, ("model", "weights", "1 step s", "11 steps s", "peak MB", "s per gradient",
+                               "torch f64 s", "per gradient / f64"))
         print("\ntotal %.0f s; toy checks %s" % (time.monotonic() - started, "passed" if ok else "FAILED"))
         return 0 if ok else 1
     finally:

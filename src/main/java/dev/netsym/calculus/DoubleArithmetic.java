@@ -29,7 +29,20 @@ public final class DoubleArithmetic implements Arithmetic<Double> {
 
     @Override public Double one() { return 1.0; }
 
-    @Override public Double fromRational(Rational value) { return value.doubleValue(); }
+    /**
+     * The constants of formulas (gelu's 0.044715, an exponent's n) come back at every element:
+     * remembered, the first few thousand, since converting a fraction goes through a decimal division.
+     */
+    private final java.util.Map<Rational, Double> converted = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public Double fromRational(Rational value) {
+        Double known = converted.get(value);
+        if (known != null) return known;
+        double d = value.doubleValue();
+        if (converted.size() < 4096) converted.put(value, d);
+        return d;
+    }
 
     @Override public Double add(Double a, Double b) { return a + b; }
 

@@ -14,6 +14,8 @@ final class DoubleFormula {
     private final double[] values;
     private final double[] adjoints;
     private final int firstParameter;
+    /** Per constant node its value, converted once rather than once per element. */
+    private final double[] constants;
 
     DoubleFormula(Tape tape, DoubleArithmetic arithmetic) {
         this.tape = tape;
@@ -21,6 +23,10 @@ final class DoubleFormula {
         this.values = new double[tape.nodeCount()];
         this.adjoints = new double[tape.nodeCount()];
         this.firstParameter = tape.parameterCount() == 0 ? 0 : tape.parameterNode(0);
+        this.constants = new double[tape.nodeCount()];
+        for (int node = 0; node < constants.length; node++) {
+            if (tape.operation(node) == Tape.Operation.CONSTANT) constants[node] = arithmetic.fromRational(tape.constant(node));
+        }
     }
 
     /** The formula's value at these operands (its parameters, in order). */
@@ -31,7 +37,7 @@ final class DoubleFormula {
             switch (tape.operation(node)) {
                 case DATA -> throw new IllegalStateException("a formula has no data");
                 case PARAMETER -> values[node] = operands[tape.leafIndex(node)];
-                case CONSTANT -> values[node] = tape.constant(node).doubleValue();
+                case CONSTANT -> values[node] = constants[node];
                 case SUM -> {
                     double sum = values[tape.child(node, 0)];
                     for (int k = 1; k < count; k++) sum += values[tape.child(node, k)];

@@ -12,20 +12,20 @@ import java.util.OptionalInt;
  * ("w1 and w3 first differ after step 2").
  */
 public final class GradientDescentSimulation<T> {
-    private final Tape tape;
+    private final GradientEngine engine;
     private final Arithmetic<T> arithmetic;
     private final StepRule rule;
 
-    public GradientDescentSimulation(Tape tape, Arithmetic<T> arithmetic) {
-        this(tape, arithmetic, StepRule.plain(tape.parameterCount()));
+    public GradientDescentSimulation(GradientEngine engine, Arithmetic<T> arithmetic) {
+        this(engine, arithmetic, StepRule.plain(engine.parameterCount()));
     }
 
     /** Runs of the optimiser {@code rule} describes instead of plain gradient descent. */
-    public GradientDescentSimulation(Tape tape, Arithmetic<T> arithmetic, StepRule rule) {
-        if (rule.rates().length != tape.parameterCount()) {
-            throw new IllegalArgumentException(rule.rates().length + " learning rates for " + tape.parameterCount() + " parameters");
+    public GradientDescentSimulation(GradientEngine engine, Arithmetic<T> arithmetic, StepRule rule) {
+        if (rule.rates().length != engine.parameterCount()) {
+            throw new IllegalArgumentException(rule.rates().length + " learning rates for " + engine.parameterCount() + " parameters");
         }
-        this.tape = tape;
+        this.engine = engine;
         this.arithmetic = arithmetic;
         this.rule = rule;
     }
@@ -75,7 +75,7 @@ public final class GradientDescentSimulation<T> {
 
     /**
      * Runs {@code steps} steps from {@code initialValues} over all {@code samples} (each a data
-     * vector in {@link Tape#dataNames()} order) with learning rate {@code learningRate}.
+     * vector in {@link Tape#dataNames()} order, which every engine follows) with learning rate {@code learningRate}.
      */
     public Trajectory<T> run(T[] initialValues, List<T[]> samples, T learningRate, int steps) {
         List<T[]> trajectory = new ArrayList<>(steps + 1);
@@ -120,11 +120,11 @@ public final class GradientDescentSimulation<T> {
             if (withLoss || !last) {
                 for (T[] sample : samples) {
                     if (withLoss) {
-                        Evaluation<T> evaluation = tape.evaluate(arithmetic, current, sample);
+                        GradientEngine.ObjectiveAndGradient<T> evaluation = engine.objectiveAndGradient(arithmetic, current, sample);
                         loss = arithmetic.add(loss, evaluation.objective());
                         addTo(total, evaluation.gradient());
                     } else {
-                        addTo(total, java.util.Arrays.asList(tape.gradient(arithmetic, current, sample)));
+                        addTo(total, engine.gradient(arithmetic, current, sample));
                     }
                 }
             }
@@ -133,7 +133,7 @@ public final class GradientDescentSimulation<T> {
         }
     }
 
-    private void addTo(T[] total, List<T> gradient) {
-        for (int i = 0; i < total.length; i++) total[i] = arithmetic.add(total[i], gradient.get(i));
+    private void addTo(T[] total, T[] gradient) {
+        for (int i = 0; i < total.length; i++) total[i] = arithmetic.add(total[i], gradient[i]);
     }
 }

@@ -4,6 +4,7 @@ import dev.netsym.calculus.DoubleArithmetic;
 import dev.netsym.calculus.GradientDescentSimulation;
 import dev.netsym.calculus.StepRule;
 import dev.netsym.calculus.Tape;
+import dev.netsym.calculus.TensorTape;
 import dev.netsym.model.Init;
 import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
@@ -116,7 +117,7 @@ public final class TrainingSimulation {
         StepRule.Term term = ProofEngine.specTerm(network);
         StepRule rule = ProofEngine.stepRule(network, tape).withTerm(term,
                 term == StepRule.Term.NONE ? Rational.ZERO : SIMULATED_DECAY);
-        var simulation = new GradientDescentSimulation<>(tape, arithmetic, rule);
+        var simulation = new GradientDescentSimulation<>(TensorTape.engineFor(network, tape), arithmetic, rule);
         Checker checker = new Checker(proof, tape, specStart);
         List<String> drawnNames = drawnParameters(proof);
         int[] kept = drawnNames.stream().mapToInt(tape::parameterIndex).toArray();
