@@ -39,6 +39,14 @@ public final class TrainingSimulation {
      * about a step's size at once.
      */
     public static final double TOLERANCE = 1e-9;
+    /**
+     * How far a frozen parameter may drift from its start over the whole run, when no single
+     * step moves it by more than {@link #TOLERANCE}. Its gradient is 0 as a sum that cancels
+     * (a bias before a batch norm), and in doubles the cancellation leaves a residue at every step
+     * that adds up over hundreds of steps; a parameter that really moves does so by about a
+     * step's size at once.
+     */
+    public static final double FROZEN_DRIFT = 1e-6;
 
     /** The λ of decoupled weight decay when the spec names AdamW: PyTorch's default. */
     static final Rational SIMULATED_DECAY = Rational.of(1, 100);
@@ -256,6 +264,8 @@ public final class TrainingSimulation {
         private final List<int[]> signs = new ArrayList<>();
         private final boolean[] violated;
         private final Double[] start;
+        /** The values after the previous step, for the frozen parameters' step-by-step check. */
+        private Double[] previous;
         final List<Violation> violations = new ArrayList<>();
         int classesChecked;
         int frozenChecked;
@@ -293,7 +303,12 @@ public final class TrainingSimulation {
                     double size = Math.max(1, Math.max(Math.abs(values[i]), Math.abs(expected)));
                     double gap = Math.abs(values[i] - expected) / size;
                     largestGap = Math.max(largestGap, gap);
-                    if (gap > TOLERANCE) {
+                    boolean broken = gap > TOLERANCE;
+                    if (c.frozen()) {
+                        double before = previous == null ? start[i] : previous[i];
+                        broken = gap > FROZEN_DRIFT || Math.abs(values[i] - before) / size > TOLERANCE;
+                    }
+                    if (broken) {
                         violated[k] = true;
                         List<String> names = c.frozen() ? List.of(c.members().get(m))
                                 : List.of(c.members().get(0), c.members().get(m));
@@ -302,6 +317,7 @@ public final class TrainingSimulation {
                     }
                 }
             }
+            previous = values;
         }
     }
 }
