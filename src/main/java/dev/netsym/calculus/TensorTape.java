@@ -75,7 +75,13 @@ public final class TensorTape implements GradientEngine {
      */
     public static GradientEngine engineFor(Network network, Tape tape) {
         if (!applies(network)) return tape;
-        TensorTape tensors = compile(network);
+        TensorTape tensors;
+        try {
+            tensors = compile(network);
+        } catch (IllegalArgumentException e) {
+            // A graph this engine cannot run yet: the scalar tape computes the same numbers.
+            return tape;
+        }
         return tensors.steps.stream().anyMatch(s -> s.kind == Kind.MATMUL) ? tensors : tape;
     }
 
