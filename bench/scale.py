@@ -374,7 +374,7 @@ def simulate_series(args, out):
     """Seconds per gradient of `simulate` on the small growth series: the run at 1 + N steps less the
     run at 1 step (the proof and the picture are the same in both), over the N steps' gradients."""
     rows = []
-    extra_steps, samples = 30, 2
+    extra_steps, samples = 200, 2
     for shape in GROWTH_SMALL:
         say("simulate: %s (%d weights)" % (shape.name(), shape.weights()))
         spec = write_spec(shape, "random", out)
@@ -451,8 +451,8 @@ def main():
                                "ratio per doubling", "verdicts or message"))
         if "simulate" in which:
             rows = simulate_series(args, out)
-            print("\nsimulate on the small growth series (2 samples; per gradient = (wall at 31 steps - wall at 1) / 120)")
-            print_table(rows, ("model", "weights", "1 step s", "31 steps s", "peak MB", "s per gradient",
+            print("\nsimulate on the small growth series (2 samples; per gradient = (wall at 201 steps - wall at 1) / 800)")
+            print_table(rows, ("model", "weights", "1 step s", "201 steps s", "peak MB", "s per gradient",
                                "torch f64 s", "per gradient / f64"))
         print("\ntotal %.0f s; toy checks %s" % (time.monotonic() - started, "passed" if ok else "FAILED"))
         return 0 if ok else 1
