@@ -35,7 +35,28 @@ public final class TensorTape implements GradientEngine {
 
     /** One operation; its inputs are earlier steps. */
     private record Step(Kind kind, int size, int[] inputs, int[] source, int[] index, Tape kernel, int width,
-                        Location[] extras, TensorNode.MatMul product) {}
+                        Location[] extras, TensorNode.MatMul product) {
+
+        /** For a gather: the element of its input that element i is, −1 for a 0. */
+        int gatheredElement(int i) {
+            return index == null ? i : index[i];
+        }
+
+        /** For a gather: the step element i comes from. */
+        int gatheredStep(int i) {
+            return inputs[source == null ? 0 : source[i]];
+        }
+
+        /** For elements written one by one: their values, given the names they use. */
+        <T> T[] elementValues(Arithmetic<T> a, T[] names) {
+            T[] adjoints = a.newArray(size);
+            Arrays.fill(adjoints, a.zero());
+            Evaluation<T> e = kernel.evaluate(a, names, adjoints);
+            T[] out = a.newArray(size);
+            for (int i = 0; i < size; i++) out[i] = e.unitValue(elementUnit(i));
+            return out;
+        }
+    }
 
     /** Where a scalar lives: element {@code flat} of a node (or of the parameter or data vector). */
     private record Location(Object key, int flat) {}
@@ -134,8 +155,8 @@ public final class TensorTape implements GradientEngine {
             case DATA -> System.arraycopy(data, 0, out, 0, out.length);
             case GATHER -> {
                 for (int i = 0; i < out.length; i++) {
-                    int from = step.index == null ? i : step.index[i];
-                    out[i] = from < 0 ? a.zero() : values[step.inputs[step.source == null ? 0 : step.source[i]]][from];
+                    int from = step.gatheredElement(i);
+                    out[i] = from < 0 ? a.zero() : values[step.gatheredStep(i)][from];
                 }
             }
             case FORMULA_MAP, FORMULA_ROWS -> {
@@ -143,12 +164,7 @@ public final class TensorTape implements GradientEngine {
                     out[i] = step.kernel.evaluate(a, operands(a, step, values, i), a.newArray(0)).objective();
                 }
             }
-            case ELEMENTS -> {
-                T[] adjoints = a.newArray(out.length);
-                Arrays.fill(adjoints, a.zero());
-                Evaluation<T> e = step.kernel.evaluate(a, operands(a, step, values, 0), adjoints);
-                for (int i = 0; i < out.length; i++) out[i] = e.unitValue(elementUnit(i));
-            }
+            case ELEMENTS -> System.arraycopy(step.elementValues(a, operands(a, step, values, 0)), 0, out, 0, out.length);
             case MATMUL -> {
                 TensorNode.MatMul p = step.product;
                 Object[] left = values[step.inputs[0]];
@@ -175,9 +191,9 @@ public final class TensorTape implements GradientEngine {
             case PARAMETERS, DATA -> { }
             case GATHER -> {
                 for (int i = 0; i < adjoint.length; i++) {
-                    int from = step.index == null ? i : step.index[i];
+                    int from = step.gatheredElement(i);
                     if (from < 0 || a.isZero(cast(adjoint[i]))) continue;
-                    accumulate(a, adjoints, values, step.inputs[step.source == null ? 0 : step.source[i]], from, cast(adjoint[i]));
+                    accumulate(a, adjoints, values, step.gatheredStep(i), from, cast(adjoint[i]));
                 }
             }
             case FORMULA_MAP, FORMULA_ROWS -> {
@@ -260,6 +276,8 @@ public final class TensorTape implements GradientEngine {
     /**
      * The same passes on primitive doubles, one array per step: no object per element. The
      * additions and products go in the order of the boxed passes, so both give the same bits.
+     * The loops of the matrix product are written again here rather than shared: a shared loop
+     * would box every term, which is what this pass is for avoiding.
      */
     private final class DoublePass {
         private final DoubleArithmetic a;
@@ -286,8 +304,8 @@ public final class TensorTape implements GradientEngine {
                 case DATA -> { for (int i = 0; i < out.length; i++) out[i] = data[i]; }
                 case GATHER -> {
                     for (int i = 0; i < out.length; i++) {
-                        int from = step.index == null ? i : step.index[i];
-                        out[i] = from < 0 ? 0.0 : values[step.inputs[step.source == null ? 0 : step.source[i]]][from];
+                        int from = step.gatheredElement(i);
+                        out[i] = from < 0 ? 0.0 : values[step.gatheredStep(i)][from];
                     }
                 }
                 case FORMULA_MAP, FORMULA_ROWS -> {
@@ -302,10 +320,8 @@ public final class TensorTape implements GradientEngine {
                     }
                 }
                 case ELEMENTS -> {
-                    Double[] zeros = new Double[out.length];
-                    java.util.Arrays.fill(zeros, 0.0);
-                    Evaluation<Double> e = step.kernel.evaluate(a, boxedExtras(step), zeros);
-                    for (int i = 0; i < out.length; i++) out[i] = e.unitValue(elementUnit(i));
+                    Double[] elements = step.elementValues(a, boxedExtras(step));
+                    for (int i = 0; i < out.length; i++) out[i] = elements[i];
                 }
                 case MATMUL -> {
                     TensorNode.MatMul p = step.product;
@@ -333,9 +349,9 @@ public final class TensorTape implements GradientEngine {
                 case PARAMETERS, DATA -> { }
                 case GATHER -> {
                     for (int i = 0; i < adjoint.length; i++) {
-                        int from = step.index == null ? i : step.index[i];
+                        int from = step.gatheredElement(i);
                         if (from < 0 || adjoint[i] == 0) continue;
-                        into(step.inputs[step.source == null ? 0 : step.source[i]])[from] += adjoint[i];
+                        into(step.gatheredStep(i))[from] += adjoint[i];
                     }
                 }
                 case FORMULA_MAP, FORMULA_ROWS -> {
