@@ -166,20 +166,14 @@ public final class TensorTape implements GradientEngine {
             }
             case ELEMENTS -> System.arraycopy(step.elementValues(a, operands(a, step, values, 0)), 0, out, 0, out.length);
             case MATMUL -> {
-                TensorNode.MatMul p = step.product;
                 Object[] left = values[step.inputs[0]];
                 Object[] right = values[step.inputs[1]];
-                int m = p.m(), k = p.k(), n = p.n();
-                for (int b = 0; b < p.leftOffset().length; b++) {
-                    int lo = p.leftOffset()[b], ro = p.rightOffset()[b], oo = b * m * n;
-                    for (int i = 0; i < m; i++) {
-                        for (int j = 0; j < n; j++) {
-                            T sum = a.multiply(cast(left[lo + i * k]), cast(right[ro + j]));
-                            for (int l = 1; l < k; l++) sum = a.add(sum, a.multiply(cast(left[lo + i * k + l]), cast(right[ro + l * n + j])));
-                            out[oo + i * n + j] = sum;
-                        }
-                    }
-                }
+                int k = step.product.k(), n = step.product.n();
+                forEachProductEntry(step.product, (row, column, entry) -> {
+                    T sum = a.multiply(cast(left[row]), cast(right[column]));
+                    for (int l = 1; l < k; l++) sum = a.add(sum, a.multiply(cast(left[row + l]), cast(right[column + l * n])));
+                    out[entry] = sum;
+                });
             }
         }
         return out;
@@ -217,23 +211,17 @@ public final class TensorTape implements GradientEngine {
                 }
             }
             case MATMUL -> {
-                TensorNode.MatMul p = step.product;
                 Object[] left = values[step.inputs[0]];
                 Object[] right = values[step.inputs[1]];
-                int m = p.m(), k = p.k(), n = p.n();
-                for (int b = 0; b < p.leftOffset().length; b++) {
-                    int lo = p.leftOffset()[b], ro = p.rightOffset()[b], oo = b * m * n;
-                    for (int i = 0; i < m; i++) {
-                        for (int j = 0; j < n; j++) {
-                            T out = cast(adjoint[oo + i * n + j]);
-                            if (a.isZero(out)) continue;
-                            for (int l = 0; l < k; l++) {
-                                accumulate(a, adjoints, values, step.inputs[0], lo + i * k + l, a.multiply(out, cast(right[ro + l * n + j])));
-                                accumulate(a, adjoints, values, step.inputs[1], ro + l * n + j, a.multiply(cast(left[lo + i * k + l]), out));
-                            }
-                        }
+                int k = step.product.k(), n = step.product.n();
+                forEachProductEntry(step.product, (row, column, entry) -> {
+                    T out = cast(adjoint[entry]);
+                    if (a.isZero(out)) return;
+                    for (int l = 0; l < k; l++) {
+                        accumulate(a, adjoints, values, step.inputs[0], row + l, a.multiply(out, cast(right[column + l * n])));
+                        accumulate(a, adjoints, values, step.inputs[1], column + l * n, a.multiply(cast(left[row + l]), out));
                     }
-                }
+                });
             }
         }
     }
@@ -276,8 +264,8 @@ public final class TensorTape implements GradientEngine {
     /**
      * The same passes on primitive doubles, one array per step: no object per element. The
      * additions and products go in the order of the boxed passes, so both give the same bits.
-     * The loops of the matrix product are written again here rather than shared: a shared loop
-     * would box every term, which is what this pass is for avoiding.
+     * The matrix product shares its walk over entries with the boxed pass; only the sum over one
+     * entry's terms is written here, on primitives, since a shared one would box every term.
      */
     private final class DoublePass {
         private final DoubleArithmetic a;
@@ -324,20 +312,14 @@ public final class TensorTape implements GradientEngine {
                     for (int i = 0; i < out.length; i++) out[i] = elements[i];
                 }
                 case MATMUL -> {
-                    TensorNode.MatMul p = step.product;
                     double[] left = values[step.inputs[0]];
                     double[] right = values[step.inputs[1]];
-                    int m = p.m(), k = p.k(), n = p.n();
-                    for (int b = 0; b < p.leftOffset().length; b++) {
-                        int lo = p.leftOffset()[b], ro = p.rightOffset()[b], oo = b * m * n;
-                        for (int i = 0; i < m; i++) {
-                            for (int j = 0; j < n; j++) {
-                                double sum = left[lo + i * k] * right[ro + j];
-                                for (int l = 1; l < k; l++) sum += left[lo + i * k + l] * right[ro + l * n + j];
-                                out[oo + i * n + j] = sum;
-                            }
-                        }
-                    }
+                    int k = step.product.k(), n = step.product.n();
+                    forEachProductEntry(step.product, (row, column, entry) -> {
+                        double sum = left[row] * right[column];
+                        for (int l = 1; l < k; l++) sum += left[row + l] * right[column + l * n];
+                        out[entry] = sum;
+                    });
                 }
             }
             return out;
@@ -377,25 +359,19 @@ public final class TensorTape implements GradientEngine {
                     for (int j = 0; j < partials.length; j++) into((Integer) step.extras[j].key)[step.extras[j].flat] += partials[j];
                 }
                 case MATMUL -> {
-                    TensorNode.MatMul p = step.product;
                     double[] left = values[step.inputs[0]];
                     double[] right = values[step.inputs[1]];
                     double[] dLeft = into(step.inputs[0]);
                     double[] dRight = into(step.inputs[1]);
-                    int m = p.m(), k = p.k(), n = p.n();
-                    for (int b = 0; b < p.leftOffset().length; b++) {
-                        int lo = p.leftOffset()[b], ro = p.rightOffset()[b], oo = b * m * n;
-                        for (int i = 0; i < m; i++) {
-                            for (int j = 0; j < n; j++) {
-                                double out = adjoint[oo + i * n + j];
-                                if (out == 0) continue;
-                                for (int l = 0; l < k; l++) {
-                                    dLeft[lo + i * k + l] += out * right[ro + l * n + j];
-                                    dRight[ro + l * n + j] += left[lo + i * k + l] * out;
-                                }
-                            }
+                    int k = step.product.k(), n = step.product.n();
+                    forEachProductEntry(step.product, (row, column, entry) -> {
+                        double out = adjoint[entry];
+                        if (out == 0) return;
+                        for (int l = 0; l < k; l++) {
+                            dLeft[row + l] += out * right[column + l * n];
+                            dRight[column + l * n] += left[row + l] * out;
                         }
-                    }
+                    });
                 }
             }
         }
@@ -410,6 +386,26 @@ public final class TensorTape implements GradientEngine {
             Double[] out = new Double[step.extras.length];
             for (int j = 0; j < out.length; j++) out[j] = values[(Integer) step.extras[j].key][step.extras[j].flat];
             return out;
+        }
+    }
+
+    /**
+     * One entry of a batched matrix product: entry {@code entry} of the result is
+     * Σ_l left[row + l]·right[column + l·n]. Each pass writes only the loop over l, in its arithmetic.
+     */
+    @FunctionalInterface
+    private interface ProductEntry {
+        void at(int row, int column, int entry);
+    }
+
+    /** Every entry of the product, batch by batch, row by row. */
+    private static void forEachProductEntry(TensorNode.MatMul p, ProductEntry visit) {
+        int m = p.m(), k = p.k(), n = p.n();
+        for (int b = 0; b < p.leftOffset().length; b++) {
+            int lo = p.leftOffset()[b], ro = p.rightOffset()[b], oo = b * m * n;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) visit.at(lo + i * k, ro + j, oo + i * n + j);
+            }
         }
     }
 
