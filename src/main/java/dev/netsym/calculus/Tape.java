@@ -4,8 +4,9 @@ import dev.netsym.model.Builtin;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Network;
 import dev.netsym.model.Rational;
-import dev.netsym.model.Sample;
 import dev.netsym.model.Unit;
+import java.lang.ref.SoftReference;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -79,6 +80,29 @@ public final class Tape implements GradientEngine {
      * call of an undeclared function.
      */
     public static Tape compile(Network network) {
+        synchronized (Tape.class) {
+            if (lastCompiled != null && lastCompiled.network.get() == network) {
+                Tape tape = lastCompiled.tape.get();
+                if (tape != null) return tape;
+            }
+        }
+        Tape tape = compileAnew(network);
+        synchronized (Tape.class) {
+            lastCompiled = new Compiled(new WeakReference<>(network), new SoftReference<>(tape));
+        }
+        return tape;
+    }
+
+    /**
+     * The last network compiled and its tape: a command compiles its network in several places
+     * (the preflight, the proof, the proof under each optimiser). The tape is immutable, hence
+     * shared; held softly, so that it never costs memory a run needs.
+     */
+    private record Compiled(WeakReference<Network> network, SoftReference<Tape> tape) {}
+
+    private static Compiled lastCompiled;
+
+    private static Tape compileAnew(Network network) {
         Compiler compiler = new Compiler(network);
         for (Unit unit : network.units()) compiler.compileUnit(unit);
         int objective = compiler.compile(network.objective(), "the objective");
@@ -93,7 +117,7 @@ public final class Tape implements GradientEngine {
 
     public int objectiveNode() { return objectiveNode; }
 
-    /** Inputs then targets, in network order: the order {@code dataValues} must follow. */
+    @Override
     public List<String> dataNames() { return dataNames; }
 
     /** In the network's order: parameter i of the tape is {@code network.parameters().get(i)}. */
@@ -124,19 +148,17 @@ public final class Tape implements GradientEngine {
 
     public Set<Builtin> builtinsUsed() { return builtinsUsed; }
 
+    /** The most terms any sum adds: values of size 1/√ of it keep every sum of O(1) values O(1). */
+    public int widestSum() {
+        int widest = 1;
+        for (int node = 0; node < nodeCount(); node++) {
+            if (operation(node) == Operation.SUM) widest = Math.max(widest, childCount(node));
+        }
+        return widest;
+    }
+
     /** Whether some power has an exponent that is not an integer constant (needs exp and log). */
     public boolean usesNonIntegerPowers() { return usesNonIntegerPowers; }
-
-    /** A sample's values as a data vector in {@link #dataNames()} order. */
-    public <T> T[] dataValues(Arithmetic<T> arithmetic, Sample sample) {
-        T[] values = arithmetic.newArray(dataNames.size());
-        for (int i = 0; i < values.length; i++) {
-            Rational value = sample.values().get(dataNames.get(i));
-            if (value == null) throw new IllegalArgumentException("sample has no value for '" + dataNames.get(i) + "'");
-            values[i] = arithmetic.fromRational(value);
-        }
-        return values;
-    }
 
     // --- evaluation ---
 

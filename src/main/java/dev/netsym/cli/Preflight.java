@@ -1,6 +1,8 @@
 package dev.netsym.cli;
 
+import dev.netsym.calculus.Arithmetic;
 import dev.netsym.calculus.DecimalArithmetic;
+import dev.netsym.calculus.DoubleDoubleArithmetic;
 import dev.netsym.calculus.SymbolicEngine;
 import dev.netsym.calculus.Tape;
 import dev.netsym.model.Builtin;
@@ -38,6 +40,7 @@ final class Preflight {
      */
     static final int MAX_DEPTH = 400;
     private static final int ATTEMPTS = 24;
+    private static final int QUICK_ATTEMPTS = 4;
 
     private Preflight() {}
 
@@ -109,23 +112,32 @@ final class Preflight {
     private static String undefinedEverywhere(Network network) {
         if (definedEverywhere(network)) return null;
         Tape tape = Tape.compile(network);
+        // Double-doubles first, at values of size 1/√(widest sum) as the proof draws them: on a large
+        // network milliseconds where 30-digit decimals take seconds. They overflow where decimals do
+        // not (e^x past x ≈ 709), so only a success of theirs decides.
+        Rational small = Rational.of(1, (long) Math.ceil(Math.sqrt(tape.widestSum())));
+        if (lastError(network, tape, new DoubleDoubleArithmetic(7L), small, QUICK_ATTEMPTS) == null) return null;
         // 30 digits are plenty to evaluate once; exact arithmetic could grow without bound.
-        DecimalArithmetic arithmetic = new DecimalArithmetic(7L, new MathContext(30, RoundingMode.HALF_EVEN));
+        return lastError(network, tape, new DecimalArithmetic(7L, new MathContext(30, RoundingMode.HALF_EVEN)), Rational.ONE,
+                ATTEMPTS);
+    }
+
+    /** Null as soon as one of {@code attempts} random points evaluates, else the last attempt's error. */
+    private static <T> String lastError(Network network, Tape tape, Arithmetic<T> arithmetic, Rational scale, int attempts) {
         if (!arithmetic.supports(tape)) return null;
         SplittableRandom random = new SplittableRandom(2024L);
         String last = null;
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            boolean positive = attempt % 2 == 0;
-            BigDecimalValues values = new BigDecimalValues(arithmetic, random, positive);
-            List<java.math.BigDecimal[]> samples = new ArrayList<>();
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            RandomPoint<T> values = new RandomPoint<>(arithmetic, random, attempt % 2 == 0, scale);
+            List<T[]> samples = new ArrayList<>();
             if (network.data().isEmpty()) {
                 samples.add(values.fill(tape.dataNames().size()));
             } else {
                 for (Sample s : network.data()) samples.add(tape.dataValues(arithmetic, s));
             }
             try {
-                java.math.BigDecimal[] parameters = values.fill(tape.parameterCount());
-                for (java.math.BigDecimal[] data : samples) tape.evaluate(arithmetic, parameters, data);
+                T[] parameters = values.fill(tape.parameterCount());
+                for (T[] data : samples) tape.gradient(arithmetic, parameters, data);
                 return null;
             } catch (ArithmeticException e) {
                 last = e.getMessage();
@@ -162,14 +174,14 @@ final class Preflight {
         return true;
     }
 
-    /** Random small rationals, away from 0, as decimals. */
-    private record BigDecimalValues(DecimalArithmetic arithmetic, SplittableRandom random, boolean positive) {
-        java.math.BigDecimal[] fill(int n) {
-            java.math.BigDecimal[] values = arithmetic.newArray(n);
+    /** Random small rationals away from 0, times {@code scale}. */
+    private record RandomPoint<T>(Arithmetic<T> arithmetic, SplittableRandom random, boolean positive, Rational scale) {
+        T[] fill(int n) {
+            T[] values = arithmetic.newArray(n);
             for (int i = 0; i < n; i++) {
                 long numerator = 1 + random.nextInt(9);
                 if (!positive && random.nextBoolean()) numerator = -numerator;
-                values[i] = arithmetic.fromRational(Rational.of(numerator, 1 + random.nextInt(7)));
+                values[i] = arithmetic.fromRational(Rational.of(numerator, 1 + random.nextInt(7)).multiply(scale));
             }
             return values;
         }

@@ -142,16 +142,7 @@ final class InvariantSearch<T> {
      */
     static int magnitudeDivisor(Tape tape) {
         if (dev.netsym.calculus.ArithmeticKind.requiredFor(tape) != dev.netsym.calculus.ArithmeticKind.DECIMAL) return 1;
-        return (int) Math.ceil(Math.sqrt(widestSum(tape)));
-    }
-
-    /** The most terms any sum of the tape adds. */
-    static int widestSum(Tape tape) {
-        int widest = 1;
-        for (int node = 0; node < tape.nodeCount(); node++) {
-            if (tape.operation(node) == Tape.Operation.SUM) widest = Math.max(widest, tape.childCount(node));
-        }
-        return widest;
+        return (int) Math.ceil(Math.sqrt(tape.widestSum()));
     }
 
     int[] classOf() { return classOf; }

@@ -110,7 +110,7 @@ public final class TrainingSimulation {
         Parameter[] parameters = Parameters.inTapeOrder(network, tape);
         RandomValues random = new RandomValues(network.assumptions(), settings.seed());
         // Values of size 1/√(fan-in) keep wide sums O(1), as common initialisations do.
-        double deviation = 1 / Math.sqrt(InvariantSearch.widestSum(tape));
+        double deviation = 1 / Math.sqrt(tape.widestSum());
         DoubleArithmetic arithmetic = new DoubleArithmetic(settings.seed());
         List<Double[]> samples = samples(network, tape, arithmetic, random, settings.samples());
 

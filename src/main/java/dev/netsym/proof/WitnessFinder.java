@@ -148,7 +148,7 @@ final class WitnessFinder {
      */
     private int magnitudeDivisor() {
         if (!doubleDouble) return InvariantSearch.magnitudeDivisor(tape);
-        return InvariantSearch.widestSum(tape);
+        return tape.widestSum();
     }
 
     private <T> void simulate(Arithmetic<T> arithmetic, List<InvariantSearch.Event> events, int steps,

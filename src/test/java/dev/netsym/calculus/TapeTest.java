@@ -28,6 +28,22 @@ class TapeTest {
     }
 
     @Test
+    void aNetworkCompiledTwiceSharesOneTapeAndAnotherNetworkGetsItsOwn() {
+        Network network = cs231n();
+        Tape first = Tape.compile(network);
+        assertSame(first, Tape.compile(network));
+        // Another object is another network, even when equal: compiled anew, to the same tape.
+        Network equal = cs231n();
+        Tape second = Tape.compile(equal);
+        assertNotSame(first, second);
+        assertEquals(first.nodeCount(), second.nodeCount());
+        Network smaller = network(List.of("x"), List.of(), List.of(), product(ref("w"), ref("x")), List.of("w"), Set.of());
+        assertEquals(List.of("w"), Tape.compile(smaller).parameterNames());
+        assertNotSame(second, Tape.compile(equal));
+        assertEquals(10, Tape.compile(equal).parameterCount());
+    }
+
+    @Test
     void cs231nGradientsEqualTheHandDerivedOnes() {
         Tape tape = Tape.compile(cs231n());
         SplittableRandom random = new SplittableRandom(231);
