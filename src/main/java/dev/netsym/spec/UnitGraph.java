@@ -28,13 +28,34 @@ final class UnitGraph {
         this.units = units;
         this.diagnostics = diagnostics;
         this.uses = new HashMap<>(4 * units.size() / 3 + 16);
-        for (Unit u : units.values()) {
-            Set<String> named = new LinkedHashSet<>();
-            forEachName(u.definition(), n -> {
-                if (units.containsKey(n)) named.add(n);
-            });
-            uses.put(u.name(), List.copyOf(named));
-        }
+        Map<Expr, List<String>> shared = new IdentityHashMap<>();
+        for (Unit u : units.values()) uses.put(u.name(), unitsNamed(u.definition(), shared));
+    }
+
+    /**
+     * The units an expression names, each once, in the order {@link #forEachName} meets them.
+     * {@code memo} keeps the answer for every operation, across expressions: a value inlined into
+     * many units (a row's softmax denominator, an attention score) is walked once, not once per
+     * unit. A list one child alone contributes is passed up as it is, not copied.
+     */
+    private List<String> unitsNamed(Expr root, Map<Expr, List<String>> memo) {
+        return Expr.fold(root, memo, this::unitsAmongLeaves, (e, namesOf) -> {
+            List<String> only = null;
+            Set<String> merged = null;
+            List<Expr> children = e.children();
+            // Last child first: the order of forEachName, whose stack pops the last child first.
+            for (int i = children.size() - 1; i >= 0; i--) {
+                List<String> names = namesOf.apply(children.get(i));
+                if (names.isEmpty() || names == only) continue;
+                if (only == null) {
+                    only = names;
+                    continue;
+                }
+                if (merged == null) merged = new LinkedHashSet<>(only);
+                merged.addAll(names);
+            }
+            return merged != null ? List.copyOf(merged) : only != null ? only : List.of();
+        });
     }
 
     /**
@@ -50,6 +71,20 @@ final class UnitGraph {
             if (e instanceof Expr.Ref r) action.accept(r.name());
             else if (e.isFlat() || seen.add(e)) e.children().forEach(stack::push);
         }
+    }
+
+    /** For a name, a number or an operation on those: the units named, last child first. */
+    private List<String> unitsAmongLeaves(Expr e) {
+        if (e instanceof Expr.Ref r) return units.containsKey(r.name()) ? List.of(r.name()) : List.of();
+        Set<String> named = null;
+        List<Expr> children = e.children();
+        for (int i = children.size() - 1; i >= 0; i--) {
+            if (children.get(i) instanceof Expr.Ref r && units.containsKey(r.name())) {
+                if (named == null) named = new LinkedHashSet<>();
+                named.add(r.name());
+            }
+        }
+        return named == null ? List.of() : List.copyOf(named);
     }
 
     /** Units ordered so each comes after the units it uses; a cycle is an error naming its units. */
