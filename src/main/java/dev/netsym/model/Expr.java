@@ -31,7 +31,9 @@ public sealed interface Expr {
      * that remember shared objects pass over these, which cost less to visit again than to remember.
      */
     default boolean isFlat() {
-        for (Expr child : children()) if (!child.children().isEmpty()) return false;
+        // Indexed, not for-each: every walk asks this of every node, and an iterator is an allocation.
+        List<Expr> children = children();
+        for (int i = 0, n = children.size(); i < n; i++) if (!children.get(i).children().isEmpty()) return false;
         return true;
     }
 

@@ -308,9 +308,7 @@ final class InvariantSearch<T> {
             if (d == distinct.size()) distinct.add(v);
             distinctOf[p] = d;
         }
-        Integer[] byValue = new Integer[distinct.size()];
-        for (int d = 0; d < byValue.length; d++) byValue[d] = d;
-        Arrays.sort(byValue, (a, b) -> distinct.get(a).compareTo(distinct.get(b)));
+        int[] byValue = sortedIndices(distinct);
         int[] clusterOfDistinct = new int[byValue.length];
         int zeroCluster = -1;
         int next = 1;
@@ -330,6 +328,42 @@ final class InvariantSearch<T> {
             ids[p] = id == zeroCluster ? 0 : id;
         }
         return ids;
+    }
+
+    /**
+     * The indices of the values in increasing order, sorted on primitive copies of their digits:
+     * on 10^5 values, boxed indices under a comparator cost more than the gradient itself.
+     */
+    private static int[] sortedIndices(List<DoubleDouble> values) {
+        int n = values.size();
+        double[] hi = new double[n];
+        double[] lo = new double[n];
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            hi[i] = values.get(i).hi;
+            lo[i] = values.get(i).lo;
+            order[i] = i;
+        }
+        int[] buffer = new int[n];
+        // Bottom-up merge sort: runs of width 1, 2, 4, … merged from order into buffer and back.
+        for (int width = 1; width < n; width *= 2) {
+            for (int start = 0; start < n; start += 2 * width) {
+                int middle = Math.min(start + width, n), end = Math.min(start + 2 * width, n);
+                int a = start, b = middle, out = start;
+                while (a < middle && b < end) {
+                    int x = order[a], y = order[b];
+                    int c = Double.compare(hi[x], hi[y]);
+                    if (c == 0) c = Double.compare(lo[x], lo[y]);
+                    buffer[out++] = c <= 0 ? order[a++] : order[b++];
+                }
+                while (a < middle) buffer[out++] = order[a++];
+                while (b < end) buffer[out++] = order[b++];
+            }
+            int[] swap = order;
+            order = buffer;
+            buffer = swap;
+        }
+        return order;
     }
 
     /**
