@@ -24,7 +24,9 @@ final class DotCommand implements Command {
                     "Draw the network as Graphviz DOT, edges coloured by class.")
             .withDescription(
                 "Writes a Graphviz picture of the network: inputs on the left, units by depth, every edge",
-                "labelled with its parameters and coloured by class (frozen: dashed).")
+                "labelled with its parameters and coloured by class (frozen: dashed). Big layers and input",
+                "vectors are one box each; a network written as tensor statements is a box per tensor, with",
+                "the parameter tensors of each term on the edge into it (X @ W + b: W on the edge from X).")
             .withOptions(OUTPUT, SVG, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym dot examples/cs231n.net | dot -Tpng > cs231n.png",

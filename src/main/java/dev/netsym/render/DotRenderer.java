@@ -74,10 +74,12 @@ public final class DotRenderer {
     }
 
     private static String blockLabel(NetworkLayout.Node n, ClassColours colours) {
-        String text = n.name() + "[1.." + n.members().size() + "]\n" + n.members().size()
-                + (n.inputBlock() ? " inputs" : " units");
+        boolean tensor = !n.shape().isEmpty();
+        String text = (tensor ? n.name() + " " + n.shape() : n.name() + "[1.." + n.members().size() + "]") + "\n"
+                + n.members().size() + (n.inputBlock() ? " inputs" : " units");
         if (!n.ownParameters().isEmpty()) {
-            text += "\nbiases: " + colours.classSummary(n.ownParameters());
+            text += (tensor ? "\n+ " + names(NetworkLayout.tensorsOf(n.ownParameters())) + ": " : "\nbiases: ")
+                    + colours.classSummary(n.ownParameters());
         }
         return text;
     }
@@ -85,7 +87,8 @@ public final class DotRenderer {
     private String edgeAttributes(NetworkLayout.Edge e, ClassColours colours) {
         StringBuilder a = new StringBuilder();
         List<String> params = e.parameters();
-        String label = e.from().kind() == NetworkLayout.Kind.BLOCK || e.to().kind() == NetworkLayout.Kind.BLOCK
+        String label = !e.tensors().isEmpty() ? names(e.tensors()) + "\n" + blockEdgeLabel(params, colours)
+                : e.from().kind() == NetworkLayout.Kind.BLOCK || e.to().kind() == NetworkLayout.Kind.BLOCK
                 ? blockEdgeLabel(params, colours) : names(params);
         if (!label.isEmpty()) a.append("label=").append(quote(label));
         ClassColours.Colour c = colours.shared(params);

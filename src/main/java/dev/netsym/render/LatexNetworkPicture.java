@@ -24,6 +24,8 @@ final class LatexNetworkPicture {
 
     private final PrintWriter out;
     private final LatexExprPrinter printer;
+    /** Drawn from the top down (a picture of tensor statements), not from left to right. */
+    private boolean down;
 
     LatexNetworkPicture(PrintWriter out, LatexExprPrinter printer) {
         this.out = out;
@@ -33,11 +35,19 @@ final class LatexNetworkPicture {
     void render(Network network, Proof proof, NetworkLayout layout, ClassColours colours) {
         int columns = layout.columnCount();
         int tallest = layout.tallestColumn();
-        double dx = columns <= 1 ? 0 : Math.min(layout.hasBlocks() ? 3.8 : 3.4, MAX_WIDTH_CM / (columns - 1));
-        double dy = tallest <= 1 ? 0 : Math.min(1.6, MAX_HEIGHT_CM / (tallest - 1));
+        // A network of tensor statements is a long chain of a few boxes per step: drawn from the
+        // top down, a step per line, with the weights' labels to the right of the boxes.
+        down = layout.ofTensors();
+        double dx = down ? (tallest <= 1 ? 0 : Math.min(4.5, MAX_WIDTH_CM / (tallest - 1)))
+                : columns <= 1 ? 0 : Math.min(layout.hasBlocks() ? 3.8 : 3.4, MAX_WIDTH_CM / (columns - 1));
+        double dy = down ? (columns <= 1 ? 0 : Math.min(1.6, MAX_HEIGHT_CM / (columns - 1)))
+                : tallest <= 1 ? 0 : Math.min(1.6, MAX_HEIGHT_CM / (tallest - 1));
         boolean labels = layout.edges().size() <= MAX_LABELLED_EDGES;
+        // Downwards, every label stands in one column right of the boxes, level with its edge's middle.
+        double labelX = down ? (tallest - 1) / 2.0 * dx + widestBlock(layout) / 2 + 0.2 : 0;
+        java.util.Map<String, Double> yOf = new java.util.HashMap<>();
         // Small nodes when the columns are crowded, so circles do not overlap.
-        boolean crowded = dy > 0 && dy < 0.9;
+        boolean crowded = !down && dy > 0 && dy < 0.9;
 
         out.println("\\begin{figure}[htbp]");
         out.println("\\centering");
@@ -49,10 +59,18 @@ final class LatexNetworkPicture {
         out.println("  weight/.style={font=\\scriptsize, fill=white, inner sep=1pt}]");
         for (List<NetworkLayout.Node> column : layout.columns()) {
             for (NetworkLayout.Node n : column) {
-                double x = n.column() * dx;
-                double y = ((column.size() - 1) / 2.0 - n.row()) * dy;
+                double x = down ? (n.row() - (column.size() - 1) / 2.0) * dx : n.column() * dx;
+                double y = down ? -n.column() * dy : ((column.size() - 1) / 2.0 - n.row()) * dy;
                 out.println("\\node[" + style(n) + bias(n, colours) + "] (" + n.id() + ") at ("
                         + cm(x) + "," + cm(y) + ") {" + nodeText(n, colours) + "};");
+                yOf.put(n.id(), y);
+                if (down && !n.ownParameters().isEmpty()) {
+                    // Its own parameters (a bias, a position embedding) level with it, in the column of labels.
+                    String own = "$" + (column.size() > 1 ? printer.name(n.name()) + "\\colon " : "") + "+"
+                            + names(NetworkLayout.tensorsOf(n.ownParameters())) + "$: "
+                            + LatexExprPrinter.escape(colours.classSummary(n.ownParameters()));
+                    label(labelX, y, colours.shared(n.ownParameters()), own);
+                }
             }
         }
         Set<List<String>> weighted = new HashSet<>();
@@ -67,10 +85,21 @@ final class LatexNetworkPicture {
             String drawStyle = "->, draw=" + colour.name() + (colour == ClassColours.FROZEN ? ", dashed" : "");
             String label = labels ? edgeLabel(e, colours) : "";
             boolean blockEdge = e.from().kind() == NetworkLayout.Kind.BLOCK || e.to().kind() == NetworkLayout.Kind.BLOCK;
+            if (down && !label.isEmpty()) {
+                label(labelX, (yOf.get(e.from().id()) + yOf.get(e.to().id())) / 2, colour, label);
+                label = "";
+            }
             // A block edge's label is two lines of words: above the edge, between the boxes.
             String place = blockEdge ? "midway, above, align=center, fill=none" : "pos=" + labelPosition(e);
             String node = label.isEmpty() ? ""
                     : " node[weight, text=" + colour.name() + ", " + place + "] {" + label + "}";
+            // Downwards, a connection that skips a step (a residual) passes left of the boxes between.
+            boolean skips = down && e.to().column() - e.from().column() > 1;
+            if (skips) {
+                out.println("\\draw[" + drawStyle + "] (" + e.from().id() + ".west) to[out=180, in=180]" + node + " ("
+                        + e.to().id() + ".west);");
+                continue;
+            }
             String path = twin ? " to[bend left=35]" : " --";
             out.println("\\draw[" + drawStyle + "] (" + e.from().id() + ")" + path + node + " (" + e.to().id() + ");");
         }
@@ -79,7 +108,7 @@ final class LatexNetworkPicture {
         String caption = LatexDocumentRenderer.title(network);
         if (proof != null) caption += ", edges coloured by parameter class; dashed edges never move";
         if (!labels) caption += " (" + layout.edges().size() + " edges: weight names left out, colours show the classes)";
-        if (layout.hasBlocks()) caption += "; a box is a whole layer or input vector";
+        if (layout.hasBlocks()) caption += layout.ofTensors() ? "; a box is a whole tensor" : "; a box is a whole layer or input vector";
         out.println("\\caption{" + caption + ".}");
         out.println("\\end{figure}");
     }
@@ -110,6 +139,9 @@ final class LatexNetworkPicture {
 
     private String nodeText(NetworkLayout.Node n, ClassColours colours) {
         if (n.kind() != NetworkLayout.Kind.BLOCK) return "$" + printer.name(n.name()) + "$";
+        boolean tensor = !n.shape().isEmpty();
+        // A tensor's box is one line of name and shape: the boxes stack closely, a step per line.
+        if (tensor) return "$" + printer.name(n.name()) + "$ " + LatexExprPrinter.escape(n.shape());
         String text = "$" + printer.element(n.name(), "1,\\dots," + n.members().size()) + "$\\\\" + n.members().size()
                 + (n.inputBlock() ? " inputs" : " units");
         if (!n.ownParameters().isEmpty()) {
@@ -118,12 +150,32 @@ final class LatexNetworkPicture {
         return text;
     }
 
+    /** A label in the column right of a picture drawn downwards. */
+    private void label(double x, double y, ClassColours.Colour colour, String text) {
+        out.println("\\node[weight, anchor=west, fill=none, text=" + colour.name() + "] at (" + cm(x) + "," + cm(y) + ") {"
+                + text + "};");
+    }
+
+    /** About how wide the widest box is, in cm (footnotesize, a character about 0.15 cm). */
+    private static double widestBlock(NetworkLayout layout) {
+        int longest = 0;
+        for (NetworkLayout.Node n : layout.nodes()) {
+            int own = n.ownParameters().isEmpty() ? 0 : String.join(", ", NetworkLayout.tensorsOf(n.ownParameters())).length() + 14;
+            longest = Math.max(longest, Math.max(n.name().length() + n.shape().length() + 1, own));
+        }
+        return 0.15 * longest + 0.3;
+    }
+
     private String edgeLabel(NetworkLayout.Edge e, ClassColours colours) {
         if (e.parameters().isEmpty()) return "";
         boolean block = e.from().kind() == NetworkLayout.Kind.BLOCK || e.to().kind() == NetworkLayout.Kind.BLOCK;
         if (block) {
             int n = e.parameters().size();
-            return n + (n == 1 ? " weight\\\\" : " weights\\\\") + LatexExprPrinter.escape(colours.classSummary(e.parameters()));
+            String summary = LatexExprPrinter.escape(colours.classSummary(e.parameters()));
+            // Drawn downwards, one line beside the chain: $W_1$: 64 weights, 64 classes.
+            if (down && !e.tensors().isEmpty()) return "$" + names(e.tensors()) + "$: " + n + (n == 1 ? " weight, " : " weights, ") + summary;
+            String tensors = e.tensors().isEmpty() ? "" : "$" + names(e.tensors()) + "$\\\\";
+            return tensors + n + (n == 1 ? " weight\\\\" : " weights\\\\") + summary;
         }
         return "$" + names(e.parameters()) + "$";
     }

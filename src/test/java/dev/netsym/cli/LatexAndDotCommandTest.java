@@ -88,4 +88,20 @@ class LatexAndDotCommandTest {
             assertTrue(svg.err().contains("not installed"), svg.err());
         }
     }
+
+    @Test
+    void aTransformerDrawsAsABoxPerStatementThroughGraphviz(@TempDir Path dir) throws Exception {
+        // Element by element this picture had a node per activation (126 KB of DOT for 508 weights).
+        CliRun r = run("dot", "examples/gpt2-tiny.net");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("[label=\"H1 [3,4]\\n12 units\\n+ bo1: 4 classes\", shape=box3d];"), r.out());
+        assertTrue(r.out().length() < 8000, r.out().length() + " characters");
+        if (!OutputFile.onPath("dot")) return;
+        Path svg = dir.resolve("gpt.svg");
+        CliRun drawn = run("dot", "examples/gpt2-tiny.net", "--svg", "-o", svg.toString());
+        assertEquals(ExitCodes.OK, drawn.exitCode(), drawn.err());
+        String picture = Files.readString(svg);
+        assertTrue(picture.contains("<svg") && picture.contains("logits [3,6]"), picture);
+    }
 }
