@@ -11,6 +11,7 @@ import dev.netsym.model.Parameter;
 import dev.netsym.model.SpecResult;
 import dev.netsym.render.DerivationJsonRenderer;
 import dev.netsym.render.DerivationTextRenderer;
+import dev.netsym.render.MatrixFormSection;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,8 @@ final class DeriveCommand implements Command {
             "Give up after this many seconds (default {default}); exit code 75.");
     private static final Option<Boolean> FULL = Option.flag("--full",
             "Write every expression out as computed, however long: no names for repeated parts, no"
-                    + " unit names kept in results, nothing left out.");
+                    + " unit names kept in results, nothing left out (over 5,000 parameters with a matrix form,"
+                    + " the gradients element by element too).");
 
     private static final CommandSyntax SYNTAX = CommandSyntax.of("netsym derive",
                     "Derive every unit and every gradient, as a person does by hand.")
@@ -73,7 +75,9 @@ final class DeriveCommand implements Command {
     @Override
     public int run(Arguments arguments, PrintWriter out, PrintWriter err) throws Exception {
         double timeoutSeconds = arguments.get(TIMEOUT);
+        boolean full = arguments.get(FULL);
         Derivation derivation;
+        Network matrixFormOnly = null;
         Set<String> wanted = new LinkedHashSet<>(arguments.get(PARAM));
         try (Progress progress = Progress.onConsole(err)) {
             PrintWriter messages = Progress.messages(progress, err);
@@ -93,17 +97,27 @@ final class DeriveCommand implements Command {
             } catch (IllegalArgumentException e) {
                 return usage(messages, "--at: " + e.getMessage());
             }
-            Progress.sink(progress).accept("deriving the gradients");
-            Optional<Derivation> derived = derive(network, wanted, point, timeoutSeconds, messages);
-            if (derived.isEmpty()) return ExitCodes.TIMED_OUT;
-            derivation = derived.get();
+            // A big network of tensor statements: its matrix form, not millions of lines element by element.
+            if (wanted.isEmpty() && point.isEmpty() && !full && arguments.get(FORMAT) != Format.json
+                    && MatrixFormSection.scalarFormLeftOut(network)) {
+                matrixFormOnly = network;
+                derivation = null;
+            } else {
+                Progress.sink(progress).accept("deriving the gradients");
+                Optional<Derivation> derived = derive(network, wanted, point, timeoutSeconds, messages);
+                if (derived.isEmpty()) return ExitCodes.TIMED_OUT;
+                derivation = derived.get();
+            }
+        }
+        if (matrixFormOnly != null) {
+            new DerivationTextRenderer(dev.netsym.render.ExprPrinter.unicode(), false).renderMatrixFormOnly(matrixFormOnly, out);
+            return ExitCodes.OK;
         }
         if (!wanted.isEmpty()) {
             derivation = new Derivation(derivation.network(), derivation.objectiveName(), derivation.units(),
                     derivation.gradients().stream().filter(g -> wanted.contains(g.parameter())).toList(),
                     derivation.options());
         }
-        boolean full = arguments.get(FULL);
         if (arguments.get(FORMAT) == Format.json) new DerivationJsonRenderer(full).render(derivation, out);
         else new DerivationTextRenderer(dev.netsym.render.ExprPrinter.unicode(), full).render(derivation, out);
         out.flush();

@@ -1,6 +1,7 @@
 package dev.netsym.cli;
 
 import dev.netsym.calculus.Derivation;
+import dev.netsym.render.MatrixFormSection;
 import dev.netsym.calculus.DerivationOptions;
 import dev.netsym.calculus.SymbolicEngine;
 import dev.netsym.model.Network;
@@ -36,7 +37,8 @@ final class LatexCommand implements Command {
             "The body only, to \\input into a document that loads amsmath, amssymb, xcolor and tikz.");
     private static final Option<Boolean> FULL = Option.flag("--full",
             "Write every expression out as computed, however long: no names for repeated parts, no"
-                    + " unit names kept, nothing left out.");
+                    + " unit names kept, nothing left out (over 5,000 parameters with a matrix form, the"
+                    + " gradients element by element too).");
 
     private static final Option<Boolean> SIMULATE = Option.flag("--simulate",
             "Also simulate training as 'netsym simulate' does, and draw it with pgfplots after the proof"
@@ -112,8 +114,10 @@ final class LatexCommand implements Command {
             phase.accept("reading the spec");
             Network network = input.loadForDerivation(messages);
             phase.accept("deriving the gradients");
-            // Too large to derive by hand: the document leaves the gradients section out.
-            Derivation derivation = deriveWithin(network, DERIVATION_BUDGET, messages);
+            // Too large to derive by hand: the document leaves the gradients section out. A big network
+            // of tensor statements is not derived element by element at all: its matrix form stands.
+            Derivation derivation = !arguments.get(FULL) && MatrixFormSection.scalarFormLeftOut(network) ? null
+                    : deriveWithin(network, DERIVATION_BUDGET, messages);
             Proof proof = proofOf(network, phase);
             OptimiserVerdicts optimisers = null;
             if (arguments.get(OPTIMIZERS) && proof != null) {

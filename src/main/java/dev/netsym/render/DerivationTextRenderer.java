@@ -5,6 +5,7 @@ import dev.netsym.calculus.Derivation;
 import dev.netsym.model.Builtin;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Init;
+import dev.netsym.model.Network;
 import dev.netsym.model.Parameter;
 import dev.netsym.proof.ShownExpressions;
 import java.io.PrintWriter;
@@ -70,9 +71,26 @@ public final class DerivationTextRenderer {
      * gradient as soon as it is complete.
      */
     private void renderMatrixForm(Derivation d, PrintWriter out) {
-        MatrixGradients.Form form = MatrixGradients.of(d.network().tensors());
+        renderMatrixForm(d.network(), d.objectiveName(), MatrixFormSection.shownParameters(d), out);
+    }
+
+    /**
+     * The matrix form alone, for a network too big to derive element by element
+     * ({@link MatrixFormSection#scalarFormLeftOut}): needs no computer algebra.
+     */
+    public void renderMatrixFormOnly(Network network, Writer writer) {
+        PrintWriter out = writer instanceof PrintWriter pw ? pw : new PrintWriter(writer);
+        String top = network.objective() instanceof Expr.Ref r ? r.name() : "L";
+        renderMatrixForm(network, top, MatrixGradients.of(network.tensors()).parameters(), out);
+        out.println();
+        note(MatrixFormSection.leftOut(network) + "; 'netsym derive --param NAME' derives one parameter's"
+                + " (repeatable), 'netsym derive --full' all of them", out);
+        out.flush();
+    }
+
+    private void renderMatrixForm(Network network, String top, Set<String> wanted, PrintWriter out) {
+        MatrixGradients.Form form = MatrixGradients.of(network.tensors());
         MatrixFormPrinter matrices = MatrixFormPrinter.text();
-        String top = d.objectiveName();
         out.println("Gradients in matrix form");
         note("vectors are columns; W x is the matrix product, ᵀ the transpose, ⊙ the product element by element,"
                 + " 𝟙 a tensor of ones; δ_u = ∂" + matrices.name(top) + "/∂u", out);
@@ -84,7 +102,6 @@ public final class DerivationTextRenderer {
             breakAtTopLevelSigns("  " + matrices.name(top) + " = ", matrices.print(form.objective()), "      ", out);
         }
         out.println();
-        Set<String> wanted = MatrixFormSection.shownParameters(d);
         Set<Builtin> stated = EnumSet.noneOf(Builtin.class);
         for (MatrixGradients.Step step : form.steps()) {
             if (step.parameter() && !wanted.contains(step.name())) continue;

@@ -264,7 +264,8 @@ public final class LatexDocumentRenderer {
             // The matrix form needs no computer algebra: it is there even when the derivation ran out of time.
             boolean matrixForm = MatrixGradients.applies(network.tensors());
             boolean matrixFirst = matrixForm && (derivation == null || MatrixFormSection.first(derivation));
-            if (matrixFirst) MatrixFormSection.latex(network, derivation, top, out);
+            boolean scalarLeftOut = derivation == null && !full && MatrixFormSection.scalarFormLeftOut(network);
+            if (matrixFirst) MatrixFormSection.latex(network, derivation, top, scalarLeftOut, out);
             if (derivation != null) gradientsSection();
             if (matrixForm && !matrixFirst) MatrixFormSection.latex(network, derivation, top, out);
             if (proof != null) proofSection();

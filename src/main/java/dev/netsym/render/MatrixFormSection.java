@@ -15,14 +15,37 @@ import java.util.Set;
  * the scalar gradients, which parameter tensors to show, the notes on its notation, and the
  * LaTeX section itself.
  */
-final class MatrixFormSection {
+public final class MatrixFormSection {
     /**
      * Up to this many scalar parameters the derivation element by element still reads well and
      * comes first; beyond it, the matrix form is what a person reads first.
      */
     static final int SCALAR_FIRST_UP_TO = 12;
 
+    /**
+     * Beyond this many scalar parameters a network with a matrix form gets that form alone unless
+     * asked for more (--full, --param): element by element its derivation runs to millions of lines
+     * (27,648 weights: 2.9 million lines, 250 MB, three minutes) that no one reads.
+     */
+    static final int SCALAR_FORM_UP_TO = 5_000;
+
     private MatrixFormSection() {}
+
+    /**
+     * Whether derive and latex show the gradients in matrix form only, leaving the scalar form out.
+     * Networks of dense layers alone keep it: a line per layer sums it up.
+     */
+    public static boolean scalarFormLeftOut(Network network) {
+        return network.parameters().size() > SCALAR_FORM_UP_TO && MatrixGradients.applies(network.tensors())
+                && network.units().stream().anyMatch(u -> u.layer() == null);
+    }
+
+    /** How many gradients element by element were left out, in words. */
+    static String leftOut(Network network) {
+        return "The " + String.format(java.util.Locale.ROOT, "%,d", network.parameters().size())
+                + " gradients element by element are left out: over " + String.format(java.util.Locale.ROOT, "%,d",
+                SCALAR_FORM_UP_TO) + " they are more than anyone reads one by one";
+    }
 
     static boolean first(Derivation d) {
         return d.network().parameters().size() > SCALAR_FIRST_UP_TO || DerivationSummary.unitsSummarised(d);
@@ -59,6 +82,11 @@ final class MatrixFormSection {
 
     /** The section of the LaTeX document: the statements on whole tensors, then the backward pass. */
     static void latex(Network network, Derivation derivation, String top, PrintWriter out) {
+        latex(network, derivation, top, false, out);
+    }
+
+    /** @param scalarLeftOut whether the scalar form was left out for the network's size: the section says so */
+    static void latex(Network network, Derivation derivation, String top, boolean scalarLeftOut, PrintWriter out) {
         MatrixGradients.Form form = MatrixGradients.of(network.tensors());
         MatrixFormPrinter p = MatrixFormPrinter.latex(form);
         out.println("\\section*{Gradients in matrix form}");
@@ -99,6 +127,7 @@ final class MatrixFormSection {
             sentences.add("$g\\,\\mathbf{1}^{\\top}$ and $\\mathbf{1}\\,g^{\\top}$ repeat $g$ along the axis that a sum added up.");
         }
         if (form.uses(MatrixExpr.Scatter.class)) sentences.add("$e_{i}$ is 1 at element $i$ and 0 elsewhere.");
+        if (scalarLeftOut) sentences.add(leftOut(network) + "; \\texttt{netsym latex --full} writes them.");
         if (!sentences.isEmpty()) out.println(String.join(" ", sentences));
         out.println();
     }

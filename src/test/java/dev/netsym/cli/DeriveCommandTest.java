@@ -175,4 +175,25 @@ class DeriveCommandTest {
         assertEquals(ExitCodes.BAD_SPEC, run(bad.toString()).exit());
         assertEquals(ExitCodes.NO_INPUT, run(dir.resolve("missing.net").toString()).exit());
     }
+
+    @Test
+    void aBigTensorNetworkGetsItsMatrixFormAndOneParameterOnRequest(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("wide.net");
+        Files.writeString(spec, "input x[2,80]\nparam W[80,80]\nh = tanh(x @ W)\nobjective sum(h)\ninit all = random\n");
+        Run r = run(spec.toString());
+        assertEquals(ExitCodes.OK, r.exit(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("  ∂L/∂W = xᵀ δ_z_h\n"), r.out());
+        String note = r.out().replaceAll("\\s+", " ");
+        assertTrue(note.contains("(The 6,400 gradients element by element are left out: over 5,000 they are more than"
+                + " anyone reads one by one; 'netsym derive --param NAME' derives one parameter's (repeatable),"
+                + " 'netsym derive --full' all of them)"), r.out());
+        assertFalse(r.out().contains("Units"), r.out());
+        assertTrue(r.out().lines().count() < 30, r.out());
+        // Asked for, one element's gradient is derived as before, beside the matrix form.
+        Run one = run(spec.toString(), "--param", "W[1,1]");
+        assertEquals(ExitCodes.OK, one.exit(), one.err());
+        assertTrue(one.out().contains("∂L/∂W[1,1] = "), one.out());
+        assertFalse(one.out().contains("left out"), one.out());
+    }
 }

@@ -104,4 +104,17 @@ class LatexAndDotCommandTest {
         String picture = Files.readString(svg);
         assertTrue(picture.contains("<svg") && picture.contains("logits [3,6]"), picture);
     }
+
+    @Test
+    void aBigTensorNetworksDocumentHasTheMatrixFormAndSaysWhatItLeavesOut(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("wide.net");
+        Files.writeString(spec, "input x[2,80]\nparam W[80,80]\nh = tanh(x @ W)\nobjective sum(h)\ninit all = random\n");
+        CliRun r = run("latex", spec.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        assertEquals("", r.err());
+        String doc = r.out().replaceAll("\\s+", " ");
+        assertTrue(doc.contains("\\section*{Gradients in matrix form}"), doc.substring(0, 2000));
+        assertTrue(doc.contains("The 6,400 gradients element by element are left out: over 5,000 they are more than anyone"
+                + " reads one by one; \\texttt{netsym latex --full} writes them."), doc.substring(0, 2000));
+    }
 }
