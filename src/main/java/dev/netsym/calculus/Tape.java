@@ -4,6 +4,7 @@ import dev.netsym.model.Builtin;
 import dev.netsym.model.Expr;
 import dev.netsym.model.Network;
 import dev.netsym.model.Rational;
+import dev.netsym.model.Sample;
 import dev.netsym.model.Unit;
 import java.lang.ref.SoftReference;
 import java.lang.ref.WeakReference;
@@ -117,7 +118,7 @@ public final class Tape implements GradientEngine {
 
     public int objectiveNode() { return objectiveNode; }
 
-    @Override
+    /** Inputs then targets, in network order: the order {@code dataValues} must follow. */
     public List<String> dataNames() { return dataNames; }
 
     /** In the network's order: parameter i of the tape is {@code network.parameters().get(i)}. */
@@ -159,6 +160,17 @@ public final class Tape implements GradientEngine {
 
     /** Whether some power has an exponent that is not an integer constant (needs exp and log). */
     public boolean usesNonIntegerPowers() { return usesNonIntegerPowers; }
+
+    /** A sample's values as a data vector in {@link #dataNames()} order. */
+    public <T> T[] dataValues(Arithmetic<T> arithmetic, Sample sample) {
+        T[] values = arithmetic.newArray(dataNames.size());
+        for (int i = 0; i < values.length; i++) {
+            Rational value = sample.values().get(dataNames.get(i));
+            if (value == null) throw new IllegalArgumentException("sample has no value for '" + dataNames.get(i) + "'");
+            values[i] = arithmetic.fromRational(value);
+        }
+        return values;
+    }
 
     // --- evaluation ---
 

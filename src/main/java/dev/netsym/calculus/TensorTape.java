@@ -69,13 +69,13 @@ public final class TensorTape implements GradientEngine {
     private final List<Step> steps;
     private final int objectiveStep;
     private final int parameterCount;
-    private final List<String> dataNames;
+    private final int dataCount;
 
-    private TensorTape(List<Step> steps, int objectiveStep, int parameterCount, List<String> dataNames) {
+    private TensorTape(List<Step> steps, int objectiveStep, int parameterCount, int dataCount) {
         this.steps = steps;
         this.objectiveStep = objectiveStep;
         this.parameterCount = parameterCount;
-        this.dataNames = dataNames;
+        this.dataCount = dataCount;
     }
 
     /** Whether the network carries its operations on whole tensors. */
@@ -112,9 +112,6 @@ public final class TensorTape implements GradientEngine {
     public int parameterCount() { return parameterCount; }
 
     @Override
-    public List<String> dataNames() { return dataNames; }
-
-    @Override
     public <T> T[] gradient(Arithmetic<T> a, T[] parameterValues, T[] dataValues) {
         return run(a, parameterValues, dataValues).gradient();
     }
@@ -126,8 +123,8 @@ public final class TensorTape implements GradientEngine {
 
     @SuppressWarnings("unchecked")
     private <T> ObjectiveAndGradient<T> run(Arithmetic<T> a, T[] parameterValues, T[] dataValues) {
-        if (parameterValues.length != parameterCount || dataValues.length != dataNames.size()) {
-            throw new IllegalArgumentException("expected " + parameterCount + " parameter and " + dataNames.size() + " data values, got "
+        if (parameterValues.length != parameterCount || dataValues.length != dataCount) {
+            throw new IllegalArgumentException("expected " + parameterCount + " parameter and " + dataCount + " data values, got "
                     + parameterValues.length + " and " + dataValues.length);
         }
         if (a instanceof DoubleArithmetic doubles) {
@@ -427,7 +424,6 @@ public final class TensorTape implements GradientEngine {
         private final TensorGraph graph;
         private final Map<String, Integer> parameterIndex = new HashMap<>();
         private final Map<String, Integer> dataIndex = new HashMap<>();
-        private final List<String> dataNames = new ArrayList<>();
         private final Map<String, Unit> units;
         /** Element names of the graph's unit tensors, built on the first name that needs it. */
         private Map<String, Location> unitElements;
@@ -440,21 +436,21 @@ public final class TensorTape implements GradientEngine {
             this.network = network;
             this.graph = network.graph();
             for (int i = 0; i < network.parameters().size(); i++) parameterIndex.put(network.parameters().get(i).name(), i);
-            dataNames.addAll(network.inputs());
-            dataNames.addAll(network.targets());
-            for (int i = 0; i < dataNames.size(); i++) dataIndex.put(dataNames.get(i), i);
+            List<String> data = new ArrayList<>(network.inputs());
+            data.addAll(network.targets());
+            for (int i = 0; i < data.size(); i++) dataIndex.put(data.get(i), i);
             this.units = network.unitsByName();
             stepOf.put(PARAMETER_VECTOR, 0);
             steps.add(new Step(Kind.PARAMETERS, parameterIndex.size(), new int[0], null, null, null, 0, new Location[0], null));
             stepOf.put(DATA_VECTOR, 1);
-            steps.add(new Step(Kind.DATA, dataNames.size(), new int[0], null, null, null, 0, new Location[0], null));
+            steps.add(new Step(Kind.DATA, dataIndex.size(), new int[0], null, null, null, 0, new Location[0], null));
             stepOf.put(UNUSED, 2);
             steps.add(new Step(Kind.GATHER, 1, new int[0], null, new int[] {-1}, null, 0, new Location[0], null));
         }
 
         TensorTape compile() {
             int objective = stepFor(graph.objective());
-            return new TensorTape(List.copyOf(steps), objective, parameterIndex.size(), List.copyOf(dataNames));
+            return new TensorTape(List.copyOf(steps), objective, parameterIndex.size(), dataIndex.size());
         }
 
         /** The step of a node, compiling what it needs first; iterative, as graphs run deep. */

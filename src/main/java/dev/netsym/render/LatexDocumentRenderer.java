@@ -267,7 +267,7 @@ public final class LatexDocumentRenderer {
             boolean scalarLeftOut = derivation == null && !full && MatrixFormSection.scalarFormLeftOut(network);
             if (matrixFirst) MatrixFormSection.latex(network, derivation, top, scalarLeftOut, out);
             if (derivation != null) gradientsSection();
-            if (matrixForm && !matrixFirst) MatrixFormSection.latex(network, derivation, top, out);
+            if (matrixForm && !matrixFirst) MatrixFormSection.latex(network, derivation, top, false, out);
             if (proof != null) proofSection();
         }
 

@@ -81,10 +81,6 @@ public final class MatrixFormSection {
     }
 
     /** The section of the LaTeX document: the statements on whole tensors, then the backward pass. */
-    static void latex(Network network, Derivation derivation, String top, PrintWriter out) {
-        latex(network, derivation, top, false, out);
-    }
-
     /** @param scalarLeftOut whether the scalar form was left out for the network's size: the section says so */
     static void latex(Network network, Derivation derivation, String top, boolean scalarLeftOut, PrintWriter out) {
         MatrixGradients.Form form = MatrixGradients.of(network.tensors());

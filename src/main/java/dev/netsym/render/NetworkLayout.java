@@ -551,18 +551,7 @@ public final class NetworkLayout {
         /** The names an expression refers to, once each, in order of first use. */
         private static Set<String> namesIn(Expr e) {
             Set<String> names = new LinkedHashSet<>();
-            Set<Expr> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-            java.util.ArrayDeque<Expr> todo = new java.util.ArrayDeque<>();
-            todo.push(e);
-            while (!todo.isEmpty()) {
-                Expr x = todo.pop();
-                if (x instanceof Expr.Ref r) {
-                    names.add(r.name());
-                } else if (x.isFlat() || seen.add(x)) {
-                    List<Expr> children = x.children();
-                    for (int i = children.size() - 1; i >= 0; i--) todo.push(children.get(i));
-                }
-            }
+            Builder.collectNames(e, names, Collections.newSetFromMap(new IdentityHashMap<>()));
             return names;
         }
     }

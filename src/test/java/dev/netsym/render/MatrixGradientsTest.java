@@ -265,7 +265,7 @@ class MatrixGradientsTest {
             Network network = Netsym.parse(spec[1]).network().orElseThrow();
             java.io.StringWriter section = new java.io.StringWriter();
             java.io.PrintWriter out = new java.io.PrintWriter(section);
-            MatrixFormSection.latex(network, null, "L", out);
+            MatrixFormSection.latex(network, null, "L", false, out);
             out.flush();
             assertTrue(section.toString().startsWith("\\section*{Gradients in matrix form}"), section.toString());
             String document = "\\documentclass[10pt]{article}\n\\usepackage{amsmath}\n\\usepackage{amssymb}\n"
