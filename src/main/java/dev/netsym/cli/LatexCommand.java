@@ -32,7 +32,7 @@ final class LatexCommand implements Command {
     private static final Option<Path> OUTPUT = Option.path("--output", "OUT.tex",
             "Write the document here (default: standard output).").withShortName("-o");
     private static final Option<Boolean> PDF = Option.flag("--pdf",
-            "Also run pdflatex (when installed) and write OUT.pdf beside OUT.tex.");
+            "Also run pdflatex (when installed) and write OUT.pdf beside OUT.tex (-o OUT.pdf: the same two files).");
     private static final Option<Boolean> FRAGMENT = Option.flag("--fragment",
             "The body only, to \\input into a document that loads amsmath, amssymb, xcolor and tikz.");
     private static final Option<Boolean> FULL = Option.flag("--full",
@@ -92,6 +92,11 @@ final class LatexCommand implements Command {
         if (pdf && output == null) {
             err.println("netsym: --pdf needs -o OUT.tex, to know where to put the PDF");
             return ExitCodes.USAGE;
+        }
+        // -o doc.pdf asks for the PDF there: the document goes beside it as doc.tex (written to
+        // doc.pdf first, it was then overwritten by the PDF).
+        if (pdf && output.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pdf")) {
+            output = OutputFile.sibling(output, ".tex");
         }
         if (pdf && fragment) {
             err.println("netsym: --pdf needs a whole document; leave out --fragment");

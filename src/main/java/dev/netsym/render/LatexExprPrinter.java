@@ -134,6 +134,17 @@ public final class LatexExprPrinter implements ExprPrinter {
         return word(name);
     }
 
+    /**
+     * A whole tensor, without index: its name as one word (\mathit{Wq1}, where {@link #name}
+     * would read the 1 as an index), a dense layer's weights and biases W^{h}, b^{h}.
+     */
+    public String tensor(String name) {
+        for (String layer : denseLayers) {
+            if (name.equals("W_" + layer) || name.equals("b_" + layer)) return name.charAt(0) + "^{" + word(layer) + "}";
+        }
+        return word(name);
+    }
+
     /** Element {@code index} of a vector, as {@link #name} writes x[3]: x_{3}, \mathit{h1}_{j}. */
     String element(String vector, String index) {
         return word(vector) + "_{" + index + "}";
@@ -152,7 +163,8 @@ public final class LatexExprPrinter implements ExprPrinter {
 
     /**
      * Escapes text so that it prints as itself inside \mathit{} or \text{} and can never
-     * run a command; characters outside ASCII become their code point.
+     * run a command; characters outside ASCII that netsym's own messages use become their LaTeX,
+     * any other their code point.
      */
     /** The mathematical characters netsym's own messages use, as LaTeX (names are ASCII anyway). */
     private static final java.util.Map<Integer, String> UNICODE_MATH = java.util.Map.ofEntries(
@@ -168,7 +180,30 @@ public final class LatexExprPrinter implements ExprPrinter {
             java.util.Map.entry((int) '₁', "_{1}"), java.util.Map.entry((int) '₂', "_{2}"),
             java.util.Map.entry((int) '←', "\\leftarrow "), java.util.Map.entry((int) 'μ', "\\mu "),
             java.util.Map.entry((int) 'ρ', "\\rho "), java.util.Map.entry((int) '√', "\\surd "),
-            java.util.Map.entry((int) '‖', "\\| "), java.util.Map.entry((int) '≠', "\\ne "));
+            java.util.Map.entry((int) '‖', "\\| "), java.util.Map.entry((int) '≠', "\\ne "),
+            java.util.Map.entry((int) 'σ', "\\sigma "), java.util.Map.entry((int) 'π', "\\pi "),
+            java.util.Map.entry((int) 'α', "\\alpha "), java.util.Map.entry((int) 'δ', "\\delta "),
+            java.util.Map.entry((int) 'φ', "\\varphi "), java.util.Map.entry((int) 'Φ', "\\Phi "),
+            java.util.Map.entry((int) 'ℓ', "\\ell "), java.util.Map.entry((int) '∇', "\\nabla "),
+            java.util.Map.entry((int) '∞', "\\infty "), java.util.Map.entry((int) 'ᵀ', "^{\\top}"),
+            java.util.Map.entry((int) '⊙', "\\odot "), java.util.Map.entry((int) '×', "\\times "),
+            java.util.Map.entry((int) '±', "\\pm "), java.util.Map.entry((int) '≡', "\\equiv "),
+            java.util.Map.entry((int) '⟨', "\\langle "), java.util.Map.entry((int) '⟩', "\\rangle "),
+            java.util.Map.entry((int) '⌊', "\\lfloor "), java.util.Map.entry((int) '⌋', "\\rfloor "),
+            java.util.Map.entry((int) '⊆', "\\subseteq "), java.util.Map.entry((int) '⊒', "\\sqsupseteq "),
+            java.util.Map.entry((int) '∫', "\\int "), java.util.Map.entry(0x1D7D9, "\\mathbf{1}"),
+            java.util.Map.entry((int) '⁰', "^{0}"), java.util.Map.entry((int) '₀', "_{0}"),
+            java.util.Map.entry((int) '₃', "_{3}"), java.util.Map.entry((int) '₄', "_{4}"),
+            java.util.Map.entry((int) '₅', "_{5}"), java.util.Map.entry((int) '₆', "_{6}"),
+            java.util.Map.entry((int) '₇', "_{7}"), java.util.Map.entry((int) '₈', "_{8}"),
+            java.util.Map.entry((int) '₉', "_{9}"), java.util.Map.entry((int) '¹', "^{1}"),
+            java.util.Map.entry((int) '⁴', "^{4}"), java.util.Map.entry((int) '⁵', "^{5}"),
+            java.util.Map.entry((int) '⁶', "^{6}"), java.util.Map.entry((int) '⁷', "^{7}"),
+            java.util.Map.entry((int) '⁸', "^{8}"), java.util.Map.entry((int) '⁹', "^{9}"),
+            java.util.Map.entry((int) '⁽', "^{(}"), java.util.Map.entry((int) '⁾', "^{)}"),
+            java.util.Map.entry((int) 'µ', "\\mu "), java.util.Map.entry((int) '½', "\\tfrac{1}{2}"),
+            java.util.Map.entry((int) '∎', "\\blacksquare "), java.util.Map.entry((int) '∖', "\\setminus "),
+            java.util.Map.entry((int) '∏', "\\prod "), java.util.Map.entry((int) 'Π', "\\Pi "));
 
     public static String escape(String text) {
         StringBuilder out = new StringBuilder();
@@ -183,6 +218,9 @@ public final class LatexExprPrinter implements ExprPrinter {
                 case '|' -> out.append("\\textbar{}");
                 // "--" would set an en dash: an option such as --optimizers keeps its two hyphens.
                 case '-' -> out.append(out.length() > 0 && out.charAt(out.length() - 1) == '-' ? "{}-" : "-");
+                case '–' -> out.append("\\textendash{}");
+                case '—' -> out.append("\\textemdash{}");
+                case '✗' -> out.append("\\ensuremath{\\times}");
                 // A combining circumflex (Adam's m̂) hats the letter before it.
                 case 0x0302 -> {
                     char last = out.length() > 0 ? out.charAt(out.length() - 1) : ' ';

@@ -80,24 +80,30 @@ public final class MatrixFormSection {
         return notes;
     }
 
-    /** The section of the LaTeX document: the statements on whole tensors, then the backward pass. */
-    /** @param scalarLeftOut whether the scalar form was left out for the network's size: the section says so */
+    /**
+     * The section of the LaTeX document: the statements on whole tensors, then the backward pass.
+     *
+     * @param scalarLeftOut whether the scalar form was left out for the network's size: the network
+     *     section then gave the statements on whole tensors ({@link #latexForward}), and this section
+     *     says what it leaves out
+     */
     static void latex(Network network, Derivation derivation, String top, boolean scalarLeftOut, PrintWriter out) {
         MatrixGradients.Form form = MatrixGradients.of(network.tensors());
         MatrixFormPrinter p = MatrixFormPrinter.latex(form);
         out.println("\\section*{Gradients in matrix form}");
-        out.println("The network on whole tensors, then backpropagation from the objective: for each unit $u$,"
+        String backpropagation = "backpropagation from the objective: for each unit $u$,"
                 + " $\\delta_{u} = \\partial " + p.name(top) + "/\\partial u$, and the gradient of each parameter as soon"
-                + " as every unit using it has its $\\delta$. Vectors are columns, $^{\\top}$ transposes, $\\odot$ is the"
-                + " product element by element and $\\mathbf{1}$ a tensor of ones.");
-        List<String> rows = new ArrayList<>();
-        for (var s : form.forward()) rows.addAll(LatexLines.rows(p.name(s.name()), breakable(p.print(s.value()))));
-        if (!p.print(form.objective()).equals(p.name(top))) {
-            rows.addAll(LatexLines.rows(p.name(top), breakable(p.print(form.objective()))));
+                + " as every unit using it has its $\\delta$.";
+        String notation = " Vectors are columns, $^{\\top}$ transposes, $\\odot$ is the product element by element and"
+                + " $\\mathbf{1}$ a tensor of ones.";
+        if (scalarLeftOut) {
+            out.println("On the tensors of the network above, " + backpropagation + notation);
+        } else {
+            out.println("The network on whole tensors, then " + backpropagation + notation);
+            align(forwardRows(form, p, top), out);
         }
-        align(rows, out);
         Set<String> wanted = derivation == null ? form.parameters() : shownParameters(derivation);
-        rows = new ArrayList<>();
+        List<String> rows = new ArrayList<>();
         for (MatrixGradients.Step step : form.steps()) {
             if (step.parameter() && !wanted.contains(step.name())) continue;
             String lhs = step.parameter() ? p.partial(top, step.name()) : p.delta(step.name());
@@ -126,6 +132,21 @@ public final class MatrixFormSection {
         if (scalarLeftOut) sentences.add(leftOut(network) + "; \\texttt{netsym latex --full} writes them.");
         if (!sentences.isEmpty()) out.println(String.join(" ", sentences));
         out.println();
+    }
+
+    /** The network's statements on whole tensors, then its objective, as one display. */
+    static void latexForward(Network network, String top, PrintWriter out) {
+        MatrixGradients.Form form = MatrixGradients.of(network.tensors());
+        align(forwardRows(form, MatrixFormPrinter.latex(form), top), out);
+    }
+
+    private static List<String> forwardRows(MatrixGradients.Form form, MatrixFormPrinter p, String top) {
+        List<String> rows = new ArrayList<>();
+        for (var s : form.forward()) rows.addAll(LatexLines.rows(p.name(s.name()), breakable(p.print(s.value()))));
+        if (!p.print(form.objective()).equals(p.name(top))) {
+            rows.addAll(LatexLines.rows(p.name(top), breakable(p.print(form.objective()))));
+        }
+        return rows;
     }
 
     private static void align(List<String> rows, PrintWriter out) {

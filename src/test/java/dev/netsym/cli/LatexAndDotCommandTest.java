@@ -116,5 +116,37 @@ class LatexAndDotCommandTest {
         assertTrue(doc.contains("\\section*{Gradients in matrix form}"), doc.substring(0, 2000));
         assertTrue(doc.contains("The 6,400 gradients element by element are left out: over 5,000 they are more than anyone"
                 + " reads one by one; \\texttt{netsym latex --full} writes them."), doc.substring(0, 2000));
+        // The network and its collapsed form are said on whole tensors too, not unit by unit (the
+        // d 32 GPT toy's document was 122 MB of them), and only the colours used are defined.
+        assertTrue(doc.contains("Element by element it has 160 units, more than anyone reads one by one"), doc);
+        assertTrue(doc.contains("z_{h} &= x\\, W \\\\ h &= \\tanh(z_{h})"), doc);
+        assertFalse(doc.contains("h_{1,1} &="), doc);
+        assertTrue(doc.contains("Tensor by tensor:"), doc);
+        assertTrue(doc.length() < 20_000, doc.length() + " characters");
+        assertTrue(doc.split("\\\\definecolor").length < 20, doc.substring(0, 3000));
+        if (!OutputFile.onPath("pdflatex")) return;
+        Path pdf = dir.resolve("wide.pdf");
+        CliRun typeset = run("latex", spec.toString(), "--pdf", "-o", pdf.toString());
+        assertEquals(ExitCodes.OK, typeset.exitCode(), typeset.err());
+        // -o wide.pdf: the PDF there and the document beside it, each written once.
+        assertTrue(new String(Files.readAllBytes(pdf), java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("%PDF"));
+        assertTrue(Files.readString(dir.resolve("wide.tex")).startsWith("\\documentclass"));
+        assertEquals("netsym: wrote " + dir.resolve("wide.tex") + "\nnetsym: wrote " + pdf + "\n", typeset.out());
+    }
+
+    @Test
+    void aBigTensorNetworksProofListsItsFrozenTensorFirstAndTensorByTensor(@TempDir Path dir) throws Exception {
+        // Every element of W is a class of its own: the induction shows the frozen z before them.
+        Path spec = dir.resolve("frozen.net");
+        Files.writeString(spec, "input x[2,80]\nparam W[80,80]\nparam z[80]\nh = tanh(x @ W)\n"
+                + "objective sum(h) + sum(z * z)\ninit W = random\ninit z = 0\n");
+        CliRun r = run("latex", spec.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        String doc = r.out().replaceAll("\\s+", " ");
+        int frozenRow = doc.indexOf("\\frac{\\partial L}{\\partial z_{1}} = \\dots = \\frac{\\partial L}{\\partial z_{80}} &= 0");
+        int firstSingle = doc.indexOf("(one parameter)");
+        assertTrue(frozenRow > 0 && frozenRow < firstSingle, doc);
+        assertTrue(doc.contains("\\dots \\text{and 6389 more classes, each of one parameter}"), doc);
+        assertTrue(doc.contains("\\item $z$ [80]: never moves (all 80 elements stay at 0)."), doc);
     }
 }

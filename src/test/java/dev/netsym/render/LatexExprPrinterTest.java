@@ -46,6 +46,26 @@ class LatexExprPrinterTest {
     }
 
     @Test
+    void theSymbolsOfNetsymsOwnMessagesBecomeLatexNotCodePoints() throws Exception {
+        // The randomized identity test's detail names σ and π; a LaTeX document once showed [U+03C3].
+        assertEquals("every \\ensuremath{\\sigma }, \\ensuremath{\\pi } and \\ensuremath{\\surd }",
+                LatexExprPrinter.escape("every σ, π and √"));
+        assertEquals("\\ensuremath{\\delta }\\ensuremath{^{\\top}} 2\\textendash{}3",
+                LatexExprPrinter.escape("δᵀ 2–3"));
+        // Every non-ASCII character in netsym's own sources has a LaTeX form (names are ASCII).
+        StringBuilder missing = new StringBuilder();
+        try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java"))) {
+            for (var f : (Iterable<java.nio.file.Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+                java.nio.file.Files.readString(f).codePoints().filter(c -> c > 127).distinct().forEach(c -> {
+                    String shown = LatexExprPrinter.escape(new String(Character.toChars(c)));
+                    if (shown.contains("[U+") && missing.indexOf(shown) < 0) missing.append(shown).append(' ');
+                });
+            }
+        }
+        assertEquals("", missing.toString().strip());
+    }
+
+    @Test
     void sumsProductsAndTheSourceAnswersForms() {
         Expr y1 = sum(prod(ref("w1"), ref("x1")), prod(ref("w3"), ref("x2")));
         assertEquals("w_{1} x_{1} + w_{3} x_{2}", latex.print(y1));
