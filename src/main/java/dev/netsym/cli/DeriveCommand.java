@@ -98,8 +98,7 @@ final class DeriveCommand implements Command {
                 return usage(messages, "--at: " + e.getMessage());
             }
             // A big network of tensor statements: its matrix form, not millions of lines element by element.
-            if (wanted.isEmpty() && point.isEmpty() && !full && arguments.get(FORMAT) != Format.json
-                    && MatrixFormSection.scalarFormLeftOut(network)) {
+            if (wanted.isEmpty() && point.isEmpty() && !full && MatrixFormSection.scalarFormLeftOut(network)) {
                 matrixFormOnly = network;
                 derivation = null;
             } else {
@@ -110,7 +109,8 @@ final class DeriveCommand implements Command {
             }
         }
         if (matrixFormOnly != null) {
-            new DerivationTextRenderer(dev.netsym.render.ExprPrinter.unicode(), false).renderMatrixFormOnly(matrixFormOnly, out);
+            if (arguments.get(FORMAT) == Format.json) new DerivationJsonRenderer(false).renderMatrixFormOnly(matrixFormOnly, out);
+            else new DerivationTextRenderer(dev.netsym.render.ExprPrinter.unicode(), false).renderMatrixFormOnly(matrixFormOnly, out);
             return ExitCodes.OK;
         }
         if (!wanted.isEmpty()) {

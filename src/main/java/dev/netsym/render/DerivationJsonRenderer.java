@@ -3,6 +3,7 @@ package dev.netsym.render;
 import dev.netsym.calculus.ChainTerm;
 import dev.netsym.calculus.Derivation;
 import dev.netsym.model.Expr;
+import dev.netsym.model.Network;
 import dev.netsym.proof.ShownExpressions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,15 +76,37 @@ public final class DerivationJsonRenderer {
     }
 
     /**
+     * A big network of tensor statements, as {@code derive} shows it by default: "form": "matrix",
+     * the counts left out and why, and "matrix_form" alone (no key holds millions of entries).
+     */
+    public void renderMatrixFormOnly(Network network, Writer writer) {
+        String top = network.objective() instanceof Expr.Ref r ? r.name() : "L";
+        String json = "{\n  \"objective\": " + string(top) + ",\n  \"form\": \"matrix\""
+                + ",\n  \"units_left_out\": " + network.units().size()
+                + ",\n  \"gradients_left_out\": " + network.parameters().size()
+                + ",\n  \"left_out\": " + string(MatrixFormSection.leftOut(network) + "; --param NAME derives one"
+                + " parameter's element by element, --full all of them") + "\n}\n";
+        try {
+            writer.write(withMatrixForm(json, network, top));
+            writer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * The object with "matrix_form" added when the spec has one: "forward" (each tensor unit on
      * whole tensors), "objective", and "backward", the δ of each unit and ∂L/∂θ of each
      * parameter tensor in the order to read them, as {@code derive} prints them.
      */
     private static String withMatrixForm(String json, Derivation derivation) {
-        if (!MatrixGradients.applies(derivation.network().tensors()) || !json.endsWith("\n}\n")) return json;
-        MatrixGradients.Form form = MatrixGradients.of(derivation.network().tensors());
+        return withMatrixForm(json, derivation.network(), derivation.objectiveName());
+    }
+
+    private static String withMatrixForm(String json, Network network, String top) {
+        if (!MatrixGradients.applies(network.tensors()) || !json.endsWith("\n}\n")) return json;
+        MatrixGradients.Form form = MatrixGradients.of(network.tensors());
         MatrixFormPrinter matrices = MatrixFormPrinter.text();
-        String top = derivation.objectiveName();
         java.util.List<String> forward = new java.util.ArrayList<>();
         for (var st : form.forward()) forward.add("      " + string(matrices.name(st.name())) + ": " + string(matrices.print(st.value())));
         java.util.List<String> backward = new java.util.ArrayList<>();

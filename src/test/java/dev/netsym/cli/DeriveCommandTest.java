@@ -195,5 +195,16 @@ class DeriveCommandTest {
         assertEquals(ExitCodes.OK, one.exit(), one.err());
         assertTrue(one.out().contains("∂L/∂W[1,1] = "), one.out());
         assertFalse(one.out().contains("left out"), one.out());
+        // JSON follows the text: the matrix form and what is left out (it had every element's gradient).
+        Run json = run(spec.toString(), "--format", "json");
+        assertEquals(ExitCodes.OK, json.exit(), json.err());
+        assertEquals("", json.err());
+        assertTrue(json.out().startsWith("{\n  \"objective\": \"L\",\n  \"form\": \"matrix\",\n  \"units_left_out\": 160,\n"
+                + "  \"gradients_left_out\": 6400,\n  \"left_out\": \"The 6,400 gradients element by element are left out:"), json.out());
+        assertTrue(json.out().contains("\"∂L/∂W\": \"xᵀ δ_z_h\""), json.out());
+        assertFalse(json.out().contains("W[1,1]"), json.out());
+        assertTrue(dev.netsym.robust.JsonSyntax.isValid(json.out()), json.out());
+        Run jsonOne = run(spec.toString(), "--format", "json", "--param", "W[1,1]");
+        assertTrue(jsonOne.out().contains("\"gradients\": {\n    \"W[1,1]\""), jsonOne.out());
     }
 }
