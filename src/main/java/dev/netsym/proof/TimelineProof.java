@@ -112,10 +112,13 @@ final class TimelineProof<T> {
         InvariantSearch.State fixed = search.states().get(search.states().size() - 1);
         boolean[] connected = connectedToObjective();
         boolean[] all = fixed.pinned().clone();
-        boolean examined = System.nanoTime() < deadlineNanos && spend(network.assumptions().isEmpty() ? 1 : 2);
-        boolean[] withAssumptions = examined ? search.nonZeroGradients(fixed, all, network.assumptions(), POINTS) : new boolean[n];
+        // The first question (does the gradient stay 0 with everything released?) is always asked:
+        // at one point when the budget cannot pay for more, a pass as the proof's own rounds make.
+        boolean examined = System.nanoTime() < deadlineNanos;
+        int points = spend(network.assumptions().isEmpty() ? 1 : 2) ? POINTS : 1;
+        boolean[] withAssumptions = examined ? search.nonZeroGradients(fixed, all, network.assumptions(), points) : new boolean[n];
         boolean[] withoutAssumptions = !examined || network.assumptions().isEmpty() ? withAssumptions
-                : search.nonZeroGradients(fixed, all, List.of(), POINTS);
+                : search.nonZeroGradients(fixed, all, List.of(), points);
         Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
         for (int p = 0; p < n; p++) {
             if (!frozen[p]) continue;
