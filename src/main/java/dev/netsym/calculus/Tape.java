@@ -196,7 +196,7 @@ public final class Tape implements GradientEngine {
     }
 
     /**
-     * The gradient alone, in parameter order. In double-double arithmetic it is computed on
+     * The gradient alone, in parameter order. In doubles and double-doubles it is computed on
      * primitive arrays, without an object per node (the same bits as {@link #evaluate}).
      */
     @Override
@@ -205,6 +205,9 @@ public final class Tape implements GradientEngine {
         requireLengths(parameterValues, dataValues);
         if (arithmetic instanceof DoubleDoubleArithmetic dd) {
             return (T[]) DoubleDoubleGradient.of(this, dd, (DoubleDouble[]) parameterValues, (DoubleDouble[]) dataValues);
+        }
+        if (arithmetic instanceof DoubleArithmetic doubles) {
+            return (T[]) DoubleGradient.of(this, doubles, (Double[]) parameterValues, (Double[]) dataValues);
         }
         return parameterAdjoints(arithmetic, reverse(arithmetic, forward(arithmetic, parameterValues, dataValues)));
     }
