@@ -22,7 +22,30 @@ public final class Rational implements Comparable<Rational> {
     }
 
     public static Rational of(long n, long d) {
-        return of(BigInteger.valueOf(n), BigInteger.valueOf(d));
+        // Small fractions (random start values, data, constants) reduced in longs: no BigInteger gcd.
+        if (d == 0) throw new ArithmeticException("division by zero");
+        if (n == Long.MIN_VALUE || d == Long.MIN_VALUE) return of(BigInteger.valueOf(n), BigInteger.valueOf(d));
+        if (d < 0) {
+            n = -n;
+            d = -d;
+        }
+        if (n == 0) return ZERO;
+        long g = gcd(Math.abs(n), d);
+        return new Rational(BigInteger.valueOf(n / g), d == g ? BigInteger.ONE : BigInteger.valueOf(d / g));
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    /** Whether a number fits in 31 bits and a sign: products of two such fit in a long. */
+    private static boolean small(BigInteger b) {
+        return b.bitLength() < 32;
     }
 
     public static Rational of(BigInteger n, BigInteger d) {
@@ -67,6 +90,9 @@ public final class Rational implements Comparable<Rational> {
     public Rational subtract(Rational o) { return add(o.negate()); }
 
     public Rational multiply(Rational o) {
+        if (small(num) && small(den) && small(o.num) && small(o.den)) {
+            return of(num.longValue() * o.num.longValue(), den.longValue() * o.den.longValue());
+        }
         return of(num.multiply(o.num), den.multiply(o.den));
     }
 

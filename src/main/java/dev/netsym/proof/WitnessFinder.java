@@ -23,7 +23,6 @@ import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -158,7 +157,7 @@ final class WitnessFinder {
                 && arithmetic.genericFormula(tape.genericActivationsUsed().iterator().next(), "z").isEmpty();
         ActivationRecorder<T> recorder = record ? new ActivationRecorder<>(arithmetic) : null;
         Arithmetic<T> a = record ? recorder : arithmetic;
-        Map<String, String> start = new LinkedHashMap<>();
+        NumberTexts start = new NumberTexts();
         Map<String, Rational> symbolValues = new HashMap<>();
         T[] initial = a.newArray(parameters.length);
         Rational[] startValues = new Rational[parameters.length];
@@ -174,7 +173,7 @@ final class WitnessFinder {
                 if (v == null) {
                     v = attempt == 0 ? random.small(symbol) : random.generic(symbol);
                     symbolValues.put(symbol, v);
-                    start.put(symbol, v.toString());
+                    start.put(symbol, v);
                 }
                 if (init instanceof Init.Symbolic s && !s.coefficient().isOne()) v = v.multiply(s.coefficient());
             }
@@ -187,13 +186,13 @@ final class WitnessFinder {
         if (data.isEmpty()) {
             T[] values = a.newArray(tape.dataNames().size());
             Rational[] drawn = new Rational[values.length];
-            Map<String, String> shown = new LinkedHashMap<>();
+            NumberTexts shown = new NumberTexts();
             for (int i = 0; i < values.length; i++) {
                 String name = tape.dataNames().get(i);
                 Rational v = attempt == 0 ? random.small(name) : random.generic(name);
                 values[i] = a.fromRational(v);
                 drawn[i] = v;
-                shown.put(name, v.toString());
+                shown.put(name, v);
             }
             samples.add(values);
             drawnData.add(drawn);

@@ -65,6 +65,8 @@ public record WitnessRun(Map<String, String> start, List<Map<String, String>> da
     public record Value(int order, String at, String value) {}
 
     private static Map<String, String> ordered(Map<String, String> values) {
+        // Drawn values stay numbers until read: a big network's run has hundreds of thousands.
+        if (values instanceof NumberTexts drawn) return drawn.sealed();
         return Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 }
