@@ -44,8 +44,8 @@ The models (written out in bench/scale_models.py):
   Growth series: the GPT-2 shape by depth and width (head width 64, vocabulary 50257*d/768, T = 16)
     from 1.3M to 123.7M weights, specs only, random initialisation. The time ratio per doubling is
     (t2/t1)^(1/log2(w2/w1)), so that steps that are not exact doublings compare. The small series
-    (growth-small) is the GPT shape at L 2, 2 heads, V = 2d, T 4 for d = 8, 16, 32, 64, 96: 1,920 to
-    242,688 weights, the range the element-wise engine reaches today (d 128 passes the spec budget).
+    (growth-small) is the GPT shape at L 2, 2 heads, V = 2d, T 4 for d = 8, 16, 32, 64, 96, 128: 1,920
+    to 430,080 weights, the range the element-wise engine reaches today (d 160 passes the spec budget).
 
 What is measured, per netsym run: wall time, CPU time (user + system) and peak resident memory of the
 whole `./netsym prove --format json --timeout S FILE` process (GNU time; the launcher starts one JVM,
@@ -106,7 +106,7 @@ def gpt_point(layers, width):
 GROWTH_QUICK = [gpt_point(1, 128), gpt_point(4, 128), gpt_point(3, 192), gpt_point(4, 256)]
 GROWTH_FULL = GROWTH_QUICK + [gpt_point(7, 320), gpt_point(8, 448), gpt_point(10, 576), gpt_point(12, 768)]
 # What the element-wise engine reaches today: L 2, 2 heads, V = 2d, T = 4; 1,920, 7,168, 27,648, 108,544 weights
-GROWTH_SMALL = [M.GptShape(2, d, 2, 2 * d, 4) for d in (8, 16, 32, 64, 96)]
+GROWTH_SMALL = [M.GptShape(2, d, 2, 2 * d, 4) for d in (8, 16, 32, 64, 96, 128)]
 
 
 # ------------------------------------------------------------------------------------ netsym runs

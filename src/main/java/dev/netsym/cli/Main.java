@@ -115,7 +115,9 @@ public final class Main {
             String resource = e instanceof StackOverflowError ? "stack" : "memory";
             err.println(specName(arguments) + ": error: the network is too large for this run:"
                     + " it needs more " + resource + " than the JVM has; make it smaller or split long expressions"
-                    + " into units");
+                    + " into units" + (e instanceof OutOfMemoryError ? ", or give Java more than its "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB, as with -Xmx16g (the netsym launcher passes"
+                    + " NETSYM_JAVA_OPTS)" : ""));
             return ExitCodes.BAD_SPEC;
         } catch (Exception e) {
             err.println("netsym: internal error: " + e + " (please report it with the spec that caused it)");

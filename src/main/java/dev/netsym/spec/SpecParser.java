@@ -66,11 +66,12 @@ public final class SpecParser {
                 result.set(new SpecResult(Optional.empty(),
                         List.of(Diagnostic.error(new SourcePos(1, 1), "the spec is nested too deeply to read"))));
             } catch (OutOfMemoryError e) {
-                // The limits keep specs within a default heap on a machine of 4 GB or more; on a
+                // The limits keep the largest specs within the default heap of a 24 GB machine; on a
                 // smaller heap this is still the user's spec being too big, not a bug. Everything
                 // this thread allocated is garbage once it ends, so carrying on is safe.
                 result.set(new SpecResult(Optional.empty(), List.of(Diagnostic.error(new SourcePos(1, 1),
-                        "the spec is too large for the memory available (give Java more with -Xmx)"))));
+                        "the spec is too large for the memory available (" + (Runtime.getRuntime().maxMemory() >> 20)
+                                + " MB): give Java more, as with -Xmx16g (the netsym launcher passes NETSYM_JAVA_OPTS)"))));
             } catch (Throwable t) {
                 failure.set(t);
             }
