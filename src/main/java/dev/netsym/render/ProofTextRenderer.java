@@ -187,7 +187,7 @@ public final class ProofTextRenderer {
     private void certificateNotes(Proof proof) {
         proof.classes().stream().map(ParameterClass::certificate)
                 .filter(c -> c.kind() == Certificate.Kind.RANDOMIZED).map(Certificate::detail).distinct().findFirst()
-                .ifPresent(d -> out.println("  Randomized: " + d + "."));
+                .ifPresent(d -> wrap("  ", List.of(("Randomized: " + d + ".").split(" ")), " "));
         if (proof.classes().stream().anyMatch(c -> c.certificate().kind() == Certificate.Kind.STRUCTURAL)) {
             out.println("  Structural: colour refinement of the computation graph shows each class's gradients are");
             out.println("  the same expression over the same classes (valid for every input and every activation).");
@@ -289,6 +289,11 @@ public final class ProofTextRenderer {
     private void wrapParts(String opening, List<String> parts) {
         String continuation = " ".repeat(6);
         StringBuilder line = new StringBuilder(opening);
+        // A first part too long for the opening's line starts the next one.
+        if (!parts.isEmpty() && opening.length() + parts.get(0).length() > WIDTH - 1) {
+            out.println(opening.stripTrailing());
+            line = new StringBuilder(continuation);
+        }
         boolean empty = true;
         for (String part : parts) {
             String piece = (empty ? "" : ", ") + part;
@@ -373,13 +378,18 @@ public final class ProofTextRenderer {
             TextLines.breakAtSigns(out, "      " + objectiveName(proof) + " = ", show(o), "          ", WIDTH, SLACK);
         });
         proof.details().flatMap(ProofDetails::skipped).ifPresent(why ->
-                out.println("  (expressions not shown: " + why + ")"));
+                wrap("  ", "   ", List.of(("(expressions not shown: " + why + ")").split(" ")), " "));
         if (!proof.unitClasses().isEmpty()) {
             List<String> shown = proof.unitClasses().stream()
                     .map(full ? ProofTextRenderer::braces : ProofTextRenderer::shortBraces).toList();
-            out.println("  Units that always compute the same value: "
-                    + (shown.size() <= 6 || full ? String.join(", ", shown)
-                    : String.join(", ", shown.subList(0, 6)) + " and " + (shown.size() - 6) + " more groups"));
+            // Wrapped between groups, never inside one.
+            List<String> items = new ArrayList<>(shown.size() <= 6 || full ? shown : shown.subList(0, 6));
+            items.set(0, "Units that always compute the same value: " + items.get(0));
+            if (items.size() < shown.size()) {
+                items.set(items.size() - 1, items.get(items.size() - 1) + " and " + (shown.size() - 6) + " more groups");
+            }
+            for (int i = 0; i + 1 < items.size(); i++) items.set(i, items.get(i) + ",");
+            wrap("  ", "    ", items, " ");
         }
         out.println("  (random points evaluated in " + arithmeticName(proof.arithmetic()) + ";");
         out.println("  " + proof.rounds() + " refinement round" + (proof.rounds() == 1 ? "" : "s")

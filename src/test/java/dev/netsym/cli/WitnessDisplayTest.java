@@ -31,6 +31,29 @@ class WitnessDisplayTest {
     }
 
     @Test
+    void notesAndRunSetupsOfABigNetworkAreWrappedToTheTextWidth() throws IOException {
+        // A key bias (frozen: a randomized certificate), a causal mask (units that always agree)
+        // and over 20 random start values (a count instead of the list): each used to be one line
+        // of 115 to 260 characters.
+        Path spec = dir.resolve("attention.net");
+        Files.writeString(spec, "input X[3,4]\nparam Wq[4,4], Wk[4,4], Wv[4,4], bk[4]\n"
+                + "H = causal_attention(X @ Wq, X @ Wk + bk, X @ Wv, 1)\nobjective sum(H * H)\n"
+                + "init Wq, Wk, Wv = random\ninit bk = 0\n");
+        CliRun r = CliRun.of("prove", spec.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        String flat = r.out().replaceAll("\\s+", " ");
+        assertTrue(flat.contains("Randomized: equal at 2 independent random points"), r.out());
+        assertTrue(flat.contains("48 random start values (--format json lists them)"), r.out());
+        assertTrue(flat.contains("Units that always compute the same value: {"), r.out());
+        for (String line : r.out().split("\n")) {
+            if (line.contains("Randomized") || line.contains("witness run") || line.contains("random start values")
+                    || line.contains("Units that always")) {
+                assertTrue(line.length() <= 100, line.length() + " characters: " + line);
+            }
+        }
+    }
+
+    @Test
     void anExactRunStatesTheValuesOfTheDeclaredActivation() {
         CliRun r = CliRun.of("prove", "examples/generic-activation.net");
         assertTrue(r.out().contains("witness run A (exact rational arithmetic): a = 1, the spec's data, η = 1/10\n"
