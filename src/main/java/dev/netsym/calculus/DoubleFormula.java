@@ -1,12 +1,12 @@
 package dev.netsym.calculus;
 
 /**
- * A formula's tape (no data, its parameters the operands) evaluated on primitive doubles, for
- * {@link TensorTape}'s element-wise steps: one scratch array for values and one for adjoints,
- * reused from element to element. Sums, products and negations go step for step as
- * {@link Tape#evaluate} does them, so both give the same bits; function nodes (activations,
- * quotients, powers) go through {@link Tape#nodeValue} and {@link Tape#localPartials}, the one
- * definition every evaluation shares.
+ * A tape evaluated on primitive doubles, one scratch array for values and one for adjoints: for
+ * {@link TensorTape}'s element-wise steps, a formula's tape (no data, its parameters the operands)
+ * reused from element to element, and for {@link Tape#gradient} in doubles, a whole network's.
+ * Sums, products and negations go step for step as {@link Tape#evaluate} does them, so both give
+ * the same bits; function nodes (activations, quotients, powers) go through {@link Tape#nodeValue}
+ * and {@link Tape#localPartials}, the one definition every evaluation shares.
  */
 final class DoubleFormula {
     private final Tape tape;
@@ -31,11 +31,38 @@ final class DoubleFormula {
 
     /** The formula's value at these operands (its parameters, in order). */
     double value(double[] operands) {
+        forward(operands, null);
+        return values[tape.objectiveNode()];
+    }
+
+    /**
+     * The gradient of a whole tape in doubles, in parameter order: witness runs replay big networks
+     * in doubles to tell rounding noise from real differences, which boxed spent most of its time
+     * allocating.
+     */
+    static Double[] gradient(Tape tape, DoubleArithmetic arithmetic, Double[] parameterValues, Double[] dataValues) {
+        DoubleFormula pass = new DoubleFormula(tape, arithmetic);
+        double[] parameters = new double[parameterValues.length];
+        for (int p = 0; p < parameters.length; p++) parameters[p] = parameterValues[p];
+        double[] data = new double[dataValues.length];
+        for (int i = 0; i < data.length; i++) data[i] = dataValues[i];
+        pass.forward(parameters, data);
+        pass.reverse(0);
+        Double[] gradient = new Double[parameters.length];
+        for (int p = 0; p < gradient.length; p++) gradient[p] = pass.adjoints[tape.parameterNode(p)];
+        return gradient;
+    }
+
+    /** Every node's value; {@code data} null for a formula, which has none. */
+    private void forward(double[] operands, double[] data) {
         int n = tape.nodeCount();
         for (int node = 0; node < n; node++) {
             int count = tape.childCount(node);
             switch (tape.operation(node)) {
-                case DATA -> throw new IllegalStateException("a formula has no data");
+                case DATA -> {
+                    if (data == null) throw new IllegalStateException("a formula has no data");
+                    values[node] = data[tape.leafIndex(node)];
+                }
                 case PARAMETER -> values[node] = operands[tape.leafIndex(node)];
                 case CONSTANT -> values[node] = constants[node];
                 case SUM -> {
@@ -52,7 +79,6 @@ final class DoubleFormula {
                 default -> values[node] = tape.nodeValue(arithmetic, node, childValues(node));
             }
         }
-        return values[tape.objectiveNode()];
     }
 
     /**
@@ -61,10 +87,16 @@ final class DoubleFormula {
      * with the adjoint, as the boxed pass does.
      */
     void addPartials(double adjoint, double[][] into, int[] step, int[] at) {
+        reverse(firstParameter);
+        for (int p = 0; p < at.length; p++) into[step[p]][at[p]] += adjoint * adjoints[firstParameter + p];
+    }
+
+    /** The objective's adjoint of every node from the objective down to {@code lowest}. */
+    private void reverse(int lowest) {
         int root = tape.objectiveNode();
         java.util.Arrays.fill(adjoints, 0, root + 1, 0.0);
         adjoints[root] = 1;
-        for (int node = root; node >= firstParameter; node--) {
+        for (int node = root; node >= lowest; node--) {
             double a = adjoints[node];
             if (a == 0) continue;
             int count = tape.childCount(node);
@@ -81,7 +113,6 @@ final class DoubleFormula {
                 }
             }
         }
-        for (int p = 0; p < at.length; p++) into[step[p]][at[p]] += adjoint * adjoints[firstParameter + p];
     }
 
     /** As Tape's reverse pass: prefix and suffix products, no division by a factor that may be 0. */

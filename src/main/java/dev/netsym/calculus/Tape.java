@@ -207,7 +207,7 @@ public final class Tape implements GradientEngine {
             return (T[]) DoubleDoubleGradient.of(this, dd, (DoubleDouble[]) parameterValues, (DoubleDouble[]) dataValues);
         }
         if (arithmetic instanceof DoubleArithmetic doubles) {
-            return (T[]) DoubleGradient.of(this, doubles, (Double[]) parameterValues, (Double[]) dataValues);
+            return (T[]) DoubleFormula.gradient(this, doubles, (Double[]) parameterValues, (Double[]) dataValues);
         }
         return parameterAdjoints(arithmetic, reverse(arithmetic, forward(arithmetic, parameterValues, dataValues)));
     }

@@ -2,6 +2,7 @@ package dev.netsym.calculus;
 
 import static dev.netsym.calculus.TestNetworks.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netsym.model.Network;
@@ -11,9 +12,19 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The gradient on primitive arrays has the same bits as the boxed evaluation. */
-class DoubleDoubleGradientTest {
+/**
+ * The gradients on primitive arrays, in double-doubles and in doubles, have the same bits as the
+ * boxed evaluation.
+ */
+class PrimitiveGradientTest {
     private final DoubleDoubleArithmetic dd = new DoubleDoubleArithmetic(5);
+    private final DoubleArithmetic doubles = new DoubleArithmetic(5);
+
+    /** A value's bits: hi and lo of a double-double, the one double of a double. */
+    private static long[] bits(Object value) {
+        if (value instanceof DoubleDouble d) return new long[] {Double.doubleToRawLongBits(d.hi), Double.doubleToRawLongBits(d.lo)};
+        return new long[] {Double.doubleToRawLongBits((Double) value)};
+    }
 
     @Test
     void arrayOperationsGiveTheSameBitsAsTheObjects() {
@@ -33,12 +44,14 @@ class DoubleDoubleGradientTest {
     @Test
     void gradientOnArraysMatchesEvaluateOnRandomNetworks() {
         List<RandomNetworks.Objective> objectives = List.of(RandomNetworks.Objective.values());
-        int compared = 0;
-        for (long seed = 0; seed < 150; seed++) {
-            Network network = RandomNetworks.generate(seed, RandomNetworks.ALL, objectives);
-            compared += compare(Tape.compile(network), new SplittableRandom(seed), "seed " + seed);
+        for (Arithmetic<?> arithmetic : List.of(dd, doubles)) {
+            int compared = 0;
+            for (long seed = 0; seed < 150; seed++) {
+                Network network = RandomNetworks.generate(seed, RandomNetworks.ALL, objectives);
+                compared += compare(Tape.compile(network), arithmetic, new SplittableRandom(seed), "seed " + seed);
+            }
+            assertTrue(compared > 2000, "only " + compared + " gradients compared in " + arithmetic);
         }
-        assertTrue(compared > 2000, "only " + compared + " gradients compared");
     }
 
     @Test
@@ -50,46 +63,47 @@ class DoubleDoubleGradientTest {
                 unit("g", sum(quotient(ref("h"), ref("w3")), power(ref("w2"), num(3)), neg(ref("w3")))),
                 unit("r", power(call("softplus", ref("g")), num(1, 2)))), product(ref("r"), ref("g"), ref("h")),
                 List.of("w1", "w2", "w3"), Set.of());
-        assertEquals(9, compare(Tape.compile(network), new SplittableRandom(1), "hand-made"));
+        Tape tape = Tape.compile(network);
+        assertEquals(9, compare(tape, dd, new SplittableRandom(1), "hand-made"));
+        assertEquals(9, compare(tape, doubles, new SplittableRandom(1), "hand-made"));
+        // Signed zeros among the factors, in doubles.
+        for (double zero : new double[] {0.0, -0.0}) {
+            Double[] theta = {zero, 2.0, -3.0};
+            Double[] data = {zero};
+            assertSameBits(tape.evaluate(doubles, theta, data).gradient().toArray(new Double[0]),
+                    tape.gradient(doubles, theta, data), "at " + zero);
+        }
     }
 
     /** Both ways, at a few random points; returns how many gradients agreed (points that throw must throw in both). */
-    private int compare(Tape tape, SplittableRandom random, String what) {
+    private <T> int compare(Tape tape, Arithmetic<T> arithmetic, SplittableRandom random, String what) {
         int compared = 0;
         for (int point = 0; point < 3; point++) {
-            DoubleDouble[] theta = values(random, tape.parameterCount());
-            DoubleDouble[] data = values(random, tape.dataNames().size());
-            DoubleDouble[] boxed;
+            T[] theta = values(arithmetic, random, tape.parameterCount());
+            T[] data = values(arithmetic, random, tape.dataNames().size());
+            T[] boxed;
             try {
-                boxed = tape.evaluate(dd, theta, data).gradient().toArray(new DoubleDouble[0]);
+                boxed = tape.evaluate(arithmetic, theta, data).gradient().toArray(arithmetic.newArray(0));
             } catch (ArithmeticException undefined) {
-                assertThrowsArithmetic(tape, theta, data, what);
-                continue;
+                try {
+                    tape.gradient(arithmetic, theta, data);
+                } catch (ArithmeticException expected) {
+                    continue;
+                }
+                throw new AssertionError(what + ": the boxed evaluation failed, the array one did not");
             }
-            DoubleDouble[] primitive = tape.gradient(dd, theta, data);
-            for (int p = 0; p < boxed.length; p++) {
-                assertSameBits(boxed[p], new double[] {primitive[p].hi, primitive[p].lo}, what + ", parameter " + p);
-                compared++;
-            }
+            assertSameBits(boxed, tape.gradient(arithmetic, theta, data), what + " in " + arithmetic);
+            compared += boxed.length;
         }
         return compared;
     }
 
-    private void assertThrowsArithmetic(Tape tape, DoubleDouble[] theta, DoubleDouble[] data, String what) {
-        try {
-            tape.gradient(dd, theta, data);
-        } catch (ArithmeticException expected) {
-            return;
-        }
-        throw new AssertionError(what + ": the boxed evaluation failed, the array one did not");
-    }
-
-    private DoubleDouble[] values(SplittableRandom random, int n) {
-        DoubleDouble[] values = new DoubleDouble[n];
+    private static <T> T[] values(Arithmetic<T> arithmetic, SplittableRandom random, int n) {
+        T[] values = arithmetic.newArray(n);
         for (int i = 0; i < n; i++) {
             // Away from 0, so that quotients are defined.
             int numerator = random.nextInt(1, 10) * (random.nextBoolean() ? 1 : -1);
-            values[i] = dd.fromRational(Rational.of(numerator, random.nextInt(1, 8)));
+            values[i] = arithmetic.fromRational(Rational.of(numerator, random.nextInt(1, 8)));
         }
         return values;
     }
@@ -97,6 +111,13 @@ class DoubleDoubleGradientTest {
     private static DoubleDouble randomValue(SplittableRandom random) {
         double hi = (random.nextDouble() - 0.5) * Math.pow(2, random.nextInt(-60, 60));
         return new DoubleDouble(hi, hi * Math.ulp(1.0) * (random.nextDouble() - 0.5));
+    }
+
+    private static void assertSameBits(Object[] expected, Object[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int p = 0; p < expected.length; p++) {
+            assertArrayEquals(bits(expected[p]), bits(actual[p]), what + ", parameter " + p + ": " + expected[p] + " vs " + actual[p]);
+        }
     }
 
     private static void assertSameBits(DoubleDouble expected, double[] pair, String what) {
