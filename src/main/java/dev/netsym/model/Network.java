@@ -65,6 +65,11 @@ public record Network(
         assumptions = List.copyOf(assumptions);
     }
 
+    /** The objective's name as results show it: the name it is written as, or L for an expression. */
+    public String objectiveName() {
+        return objective instanceof Expr.Ref r ? r.name() : "L";
+    }
+
     /** Whether some parameter learns at a rate of its own (the spec's 'lr' lines). */
     public boolean hasLearningRateGroups() {
         return parameters.stream().anyMatch(p -> !p.learningRate().equals(Rational.ONE));

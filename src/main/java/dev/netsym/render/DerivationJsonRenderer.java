@@ -80,7 +80,7 @@ public final class DerivationJsonRenderer {
      * the counts left out and why, and "matrix_form" alone (no key holds millions of entries).
      */
     public void renderMatrixFormOnly(Network network, Writer writer) {
-        String top = network.objective() instanceof Expr.Ref r ? r.name() : "L";
+        String top = network.objectiveName();
         String json = "{\n  \"objective\": " + string(top) + ",\n  \"form\": \"matrix\""
                 + ",\n  \"units_left_out\": " + network.units().size()
                 + ",\n  \"gradients_left_out\": " + network.parameters().size()

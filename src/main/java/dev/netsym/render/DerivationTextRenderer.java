@@ -80,7 +80,7 @@ public final class DerivationTextRenderer {
      */
     public void renderMatrixFormOnly(Network network, Writer writer) {
         PrintWriter out = writer instanceof PrintWriter pw ? pw : new PrintWriter(writer);
-        String top = network.objective() instanceof Expr.Ref r ? r.name() : "L";
+        String top = network.objectiveName();
         renderMatrixForm(network, top, MatrixGradients.of(network.tensors()).parameters(), out);
         out.println();
         note(MatrixFormSection.leftOut(network) + "; 'netsym derive --param NAME' derives one parameter's"

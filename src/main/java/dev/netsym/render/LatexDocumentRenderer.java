@@ -241,7 +241,7 @@ public final class LatexDocumentRenderer {
             this.breaking = printer.breakable();
             this.colours = colours;
             this.top = derivation != null ? derivation.objectiveName()
-                    : network.objective() instanceof Expr.Ref r ? r.name() : "L";
+                    : network.objectiveName();
             this.proofShown = proof == null ? ShownExpressions.BOUND_ONLY : full ? ShownExpressions.FULL
                     : proof.details().map(ProofDetails::shown).orElse(ShownExpressions.BOUND_ONLY);
             java.util.List<String> proofNames = new ArrayList<>();

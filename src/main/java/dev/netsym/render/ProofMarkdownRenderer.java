@@ -267,7 +267,7 @@ public final class ProofMarkdownRenderer {
     }
 
     private static String objective(Proof proof) {
-        return proof.network().objective() instanceof Expr.Ref r ? r.name() : "L";
+        return proof.network().objectiveName();
     }
 
     private String set(List<String> names) {

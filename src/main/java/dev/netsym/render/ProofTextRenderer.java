@@ -461,7 +461,7 @@ public final class ProofTextRenderer {
     }
 
     private static String objectiveName(Proof proof) {
-        return proof.network().objective() instanceof dev.netsym.model.Expr.Ref r ? r.name() : "L";
+        return proof.network().objectiveName();
     }
 
     private void layerSummary(Proof proof) {
