@@ -42,7 +42,7 @@ final class SimulateCommand implements Command {
                 "on seeded random samples, and draws every parameter's trajectory coloured by its proven class",
                 "(frozen ones grey and dashed) with the loss below; beside it, the same network trained from a",
                 "random initialisation. Along the run it checks that every class stays equal and every frozen",
-                "parameter stays put; the last line says so. A break would be a bug in netsym: exit 70.")
+                "parameter stays put; its last lines say so. A break would be a bug in netsym: exit 70.")
             .withOptions(OUTPUT, STEPS, RATE, SEED, SAMPLES, TIMEOUT, SpecInput.LOSS, SpecInput.INIT, SpecInput.SHAPE)
             .withPositionals(SpecInput.FILE)
             .withFooter("", "Examples:", "  netsym simulate examples/cs231n.net",
@@ -86,12 +86,12 @@ final class SimulateCommand implements Command {
         SimulationSummary summary = new SimulationSummary(result, name);
         summary.render(out);
         if (result.proof().timedOut()) {
-            out.println("The proof ran out of time: parameters it left undecided are drawn and checked as"
-                    + " separate classes.");
+            SimulationSummary.prose(out, "The proof ran out of time: parameters it left undecided are drawn and checked"
+                    + " as separate classes.");
         }
         int code = OutputFile.writeOrExplain(output, picture, err);
         if (code == ExitCodes.OK) out.println("netsym: wrote " + output);
-        out.println(summary.checkLine());
+        SimulationSummary.prose(out, summary.checkLine());
         return result.violations().isEmpty() ? code : ExitCodes.INTERNAL;
     }
 

@@ -23,12 +23,9 @@ import java.util.stream.Collectors;
 /**
  * A derivation as a person writes it by hand: each unit, then for each parameter a chain of
  * equalities from the Leibniz form down to the result and its value at the initialisation.
- * Lines stay within {@link #WIDTH} columns; long right-hand sides break before + and −.
+ * Lines stay within {@link TextLines#WIDTH} columns; long right-hand sides break at their shallowest operator.
  */
 public final class DerivationTextRenderer {
-
-    public static final int WIDTH = 100;
-
     private final ExprPrinter printer;
     private final boolean full;
     /** How expressions are shown: compacted and bounded, or as computed with --full. */
@@ -347,23 +344,11 @@ public final class DerivationTextRenderer {
     }
 
     private void breakAtTopLevelSigns(String head, String body, String continuation, PrintWriter out) {
-        TextLines.breakAtSigns(out, head, body, continuation, WIDTH);
+        TextLines.breakAtSigns(out, head, body, continuation);
     }
 
     private void wrap(String text, String continuation, PrintWriter out) {
         String indent = text.substring(0, text.length() - text.stripLeading().length());
-        StringBuilder line = new StringBuilder(indent);
-        boolean lineHasWords = false;
-        for (String word : text.strip().split(" ")) {
-            if (lineHasWords && line.length() + 1 + word.length() > WIDTH) {
-                out.println(line);
-                line = new StringBuilder(continuation);
-                lineHasWords = false;
-            }
-            if (lineHasWords) line.append(' ');
-            line.append(word);
-            lineHasWords = true;
-        }
-        out.println(line);
+        TextLines.print(out, TextLines.words(indent, continuation, text.strip()));
     }
 }

@@ -17,8 +17,8 @@ public final class LawsTextRenderer {
     public void render(ConservationLaws laws) {
         out.println("Conservation laws of gradient flow for " + source + " (" + laws.parameters() + " parameters)");
         out.println();
-        out.println(LawsSentences.count(laws));
-        for (String line : LawsSentences.countBasis(laws)) out.println("  " + line);
+        prose("", "  ", LawsSentences.count(laws));
+        for (String line : LawsSentences.countBasis(laws)) prose("  ", "    ", line);
         out.println();
         List<LawPatterns.Group> groups = LawPatterns.group(laws.laws());
         if (laws.laws().isEmpty()) {
@@ -29,20 +29,23 @@ public final class LawsTextRenderer {
             for (LawPatterns.Group g : groups) {
                 String status = g.laws().stream().allMatch(ConservationLaws.Law::proved) ? ""
                         : "  [" + LawsSentences.UNPROVED + "]";
-                if (g.single()) {
-                    out.println("  " + g.pattern() + status);
-                } else {
-                    out.println("  for each k in {" + String.join(", ", g.values()) + "}: " + g.pattern() + status);
-                }
+                String head = g.single() ? "  " : "  for each k in {" + String.join(", ", g.values()) + "}: ";
+                TextLines.breakAtSigns(out, head, g.pattern() + status, "      ");
             }
-            for (String line : LawsSentences.proofs(laws)) out.println("  " + line);
-            if (laws.dependentLaws() > 0) out.println("  " + LawsSentences.dependent(laws));
+            for (String line : LawsSentences.proofs(laws)) prose("  ", "    ", line);
+            if (laws.dependentLaws() > 0) prose("  ", "    ", LawsSentences.dependent(laws));
         }
         out.println();
-        out.println("Complete: " + LawsSentences.completeness(laws));
+        prose("", "  ", "Complete: " + LawsSentences.completeness(laws));
         out.println();
         out.println("Scope:");
-        for (String line : LawsSentences.scope(laws)) out.println("  " + line);
+        for (String line : LawsSentences.scope(laws)) prose("  ", "    ", line);
         out.flush();
+    }
+
+    /** A sentence wrapped to the width; a line that starts indented keeps its indent on every line. */
+    private void prose(String first, String rest, String text) {
+        String own = text.substring(0, text.length() - text.stripLeading().length());
+        TextLines.print(out, TextLines.words(first + own, rest + own, text.strip()));
     }
 }

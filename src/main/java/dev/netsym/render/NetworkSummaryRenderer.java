@@ -45,23 +45,34 @@ public final class NetworkSummaryRenderer {
         }
         if (!groups.isEmpty()) {
             out.println("  learning rates (times the optimizer's; the rest at 1):");
-            groups.forEach((rate, names) -> out.printf("    %-21s %s%n", rate, names(names)));
+            groups.forEach((rate, names) -> listed(String.format("    %-21s ", rate), names));
         }
         out.println("  initial values:");
         for (var g : n.parametersByInit().entrySet()) {
             String how = g.getKey() instanceof Init.Random ? "random (each its own)" : NumberText.initial(g.getKey());
-            out.printf("    %-21s %s%n", how, names(g.getValue()));
+            listed(String.format("    %-21s ", how), g.getValue());
         }
         out.flush();
     }
 
     private void row(String label, List<String> names) {
-        out.printf("  %-12s %s%n", label, names(names));
+        listed(String.format("  %-12s ", label), names);
     }
 
-    static String names(List<String> names) {
-        String count = names.size() + "";
-        if (names.size() <= SHOWN) return count + ": " + String.join(", ", names);
-        return count + ": " + String.join(", ", names.subList(0, SHOWN - 2)) + ", ..., " + names.get(names.size() - 1);
+    /** "48: K1[1,1,1,1], ..., Wd[2,3]" after the label, continued lines under the first name. */
+    private void listed(String head, List<String> names) {
+        List<String> items = new ArrayList<>();
+        List<String> shown = names.size() <= SHOWN ? names
+                : new ArrayList<>(names.subList(0, SHOWN - 2));
+        if (shown != names) {
+            shown.add("...");
+            shown.add(names.get(names.size() - 1));
+        }
+        for (int i = 0; i < shown.size(); i++) {
+            String item = (i == 0 ? names.size() + ": " : "") + shown.get(i);
+            items.add(i + 1 < shown.size() ? item + "," : item);
+        }
+        String under = " ".repeat(head.length() + (names.size() + ": ").length());
+        TextLines.print(out, TextLines.items(head, under, items, " "));
     }
 }

@@ -10,7 +10,6 @@ import java.util.Map;
 
 /** The table of {@code prove --optimizers}: which claims each optimiser keeps, in text or Markdown. */
 public final class OptimiserTableRenderer {
-    private static final int WIDTH = 100;
     /** Broken claims listed per row in text; JSON lists them all. */
     private static final int LISTED = 8;
     private static final int LISTED_VALUES = 12;
@@ -182,18 +181,6 @@ public final class OptimiserTableRenderer {
 
     /** The words of {@code text} from {@code first}, continued lines from {@code rest}, to the width. */
     private void wrap(String first, String rest, String text) {
-        StringBuilder line = new StringBuilder(first);
-        boolean empty = true;
-        for (String word : text.split(" ")) {
-            if (!empty && line.length() + 1 + word.length() > WIDTH) {
-                out.println(line);
-                line = new StringBuilder(rest);
-                empty = true;
-            }
-            if (!empty) line.append(' ');
-            line.append(word);
-            empty = false;
-        }
-        out.println(line);
+        TextLines.print(out, TextLines.words(first, rest, text));
     }
 }

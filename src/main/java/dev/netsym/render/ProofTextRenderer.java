@@ -30,10 +30,7 @@ import java.util.stream.Collectors;
 public final class ProofTextRenderer {
     /** Up to this many parameters everything is listed. */
     public static final int FULL_LIMIT = 60;
-    /** Lines are kept to this many columns where the content allows. */
-    static final int WIDTH = 100;
-    /** An expression's line up to this much longer is left whole: breaking a near fit reads worse. */
-    private static final int SLACK = 25;
+    private static final int WIDTH = TextLines.WIDTH;
     private static final int SHOWN_SEPARATIONS = 8;
 
     private final PrintWriter out;
@@ -161,14 +158,14 @@ public final class ProofTextRenderer {
             String label = "    [" + c.certificate().kind().label() + "]";
             if (("    " + who + since + label).length() <= WIDTH) {
                 out.println("    " + who + since + label);
-            } else if (lhs != null) {
-                // The label ends the expression's last line; it has no sign to break at.
-                TextLines.breakAtSigns(out, "    " + lhs + " = ", show(c.certificate().commonGradient().get())
-                        + (since.isEmpty() ? "" : ",") + label, "        ", WIDTH, SLACK);
-                if (!since.isEmpty()) out.println("      " + since.substring(2));
+            } else if (("    " + who + since).length() <= WIDTH) {
+                // Whole, with the label under it, rather than broken only to make room for the label.
+                out.println("    " + who + since);
+                out.println("        " + label.strip());
             } else {
-                out.println("    " + who + (since.isEmpty() ? "" : ",") + label);
-                if (!since.isEmpty()) out.println("      " + since.substring(2));
+                // The label ends the expression's last line; it has no operator to break at.
+                TextLines.breakAtSigns(out, "    ", who + (since.isEmpty() ? "" : ",") + label, "        ");
+                if (!since.isEmpty()) TextLines.print(out, TextLines.words("      ", "      ", since.substring(2)));
             }
         }
         if (listed < kinds.values().stream().mapToInt(Integer::intValue).sum()) {
@@ -209,18 +206,19 @@ public final class ProofTextRenderer {
         for (Separation s : shownSeparations) {
             String what = s.isMove() ? s.first() + " moves" + startedWith(proof, s.first())
                     : s.first() + " and " + (s.opposite() ? "−" : "") + s.second() + " separate";
-            out.println("  " + what + " (round " + s.round() + ")");
+            TextLines.print(out, TextLines.words("  ", "      ", what + " (round " + s.round() + ")"));
             if (s.difference().isPresent() && everything) {
                 String o = objectiveName(proof);
                 String lhs = s.isMove() ? "∂" + o + "/∂" + s.first()
                         : "∂" + o + "/∂" + s.first() + (s.opposite() ? " + ∂" : " − ∂") + o + "/∂" + s.second();
                 TextLines.breakAtSigns(out, "    on the subspace, " + lhs + " = ", show(s.difference().get()),
-                        "        ", WIDTH, SLACK);
+                        "        ");
             }
             Witness w = s.witness();
             String values = s.isMove() ? s.first() + " = " + w.firstValue() + " (it started at " + w.secondValue() + ")"
                     : s.first() + " = " + w.firstValue() + " but " + s.second() + " = " + w.secondValue();
-            out.println("    run " + runs.get(w.run()) + ": after step " + w.step() + ", " + values);
+            TextLines.print(out, TextLines.words("    ", "      ", "run " + runs.get(w.run()) + ": after step " + w.step() + ", "
+                    + values));
         }
         if (shownSeparations.size() < seps.size()) {
             out.println("  ... and " + (seps.size() - shownSeparations.size()) + " more (--full lists them)");
@@ -375,7 +373,7 @@ public final class ProofTextRenderer {
         proof.details().flatMap(ProofDetails::objective).ifPresent(o -> {
             out.println("  It computes" + (proof.trainableValues() > 0 ? ", with " + classValues(proof) + "," : ""));
             where("    ", List.of(shown.of(o)));
-            TextLines.breakAtSigns(out, "      " + objectiveName(proof) + " = ", show(o), "          ", WIDTH, SLACK);
+            TextLines.breakAtSigns(out, "      " + objectiveName(proof) + " = ", show(o), "          ");
         });
         proof.details().flatMap(ProofDetails::skipped).ifPresent(why ->
                 wrap("  ", "   ", List.of(("(expressions not shown: " + why + ")").split(" ")), " "));
@@ -414,7 +412,7 @@ public final class ProofTextRenderer {
             ShownExpressions.Definition d = needed.get(i);
             String head = indent + (i == 0 ? "where " : "      ") + printer.name(d.name()) + " = ";
             String body = d.value().omitted() ? "(" + d.value().omission() + ")" : printer.print(d.value().expr());
-            TextLines.breakAtSigns(out, head, body, indent + "          ", WIDTH, SLACK);
+            TextLines.breakAtSigns(out, head, body, indent + "          ");
         }
     }
 
@@ -444,8 +442,8 @@ public final class ProofTextRenderer {
                 List<String> same = proof.unitClasses().stream().filter(g -> g.contains(u.getKey())).findFirst()
                         .orElse(List.of(u.getKey()));
                 done.addAll(same);
-                TextLines.breakAtSigns(out, "      " + String.join(" = ", same) + " = ",
-                        show(u.getValue()) + since(proof, same), "          ", WIDTH, SLACK);
+                TextLines.breakAtSigns(out, "      ", String.join(" = ", same) + " = " + show(u.getValue())
+                        + since(proof, same), "          ");
             }
         }
         out.println("  and on that subspace the gradients are");
@@ -541,17 +539,6 @@ public final class ProofTextRenderer {
 
     /** Items wrapped to the width, the first line indented by {@code indent}, the others by {@code continuation}. */
     private void wrap(String indent, String continuation, List<String> items, String gap) {
-        StringBuilder line = new StringBuilder(indent);
-        int start = indent.length();
-        for (String item : items) {
-            if (line.length() > start && line.length() + gap.length() + item.length() > WIDTH) {
-                out.println(line);
-                line = new StringBuilder(continuation);
-                start = continuation.length();
-            }
-            if (line.length() > start) line.append(gap);
-            line.append(item);
-        }
-        if (line.length() > start) out.println(line);
+        TextLines.print(out, TextLines.items(indent, continuation, items, gap));
     }
 }

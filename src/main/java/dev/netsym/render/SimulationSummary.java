@@ -28,13 +28,13 @@ public final class SimulationSummary {
         TrainingSimulation.Settings s = result.settings();
         String data = result.specData() ? "the spec's " + plural(result.sampleCount(), "data sample")
                 : plural(result.sampleCount(), "random sample") + " (inputs from N(0, 1), targets from U(0, 1))";
-        out.println(name + ": " + plural(s.steps(), "step") + " of " + result.optimiser() + ", η = "
+        prose(out, name + ": " + plural(s.steps(), "step") + " of " + result.optimiser() + ", η = "
                 + NumberText.approximate(s.learningRate()) + " on the mean objective over " + data + ", seed "
                 + s.seed());
         TrainingSimulation.Run spec = result.fromSpec();
         TrainingSimulation.Run random = result.fromRandom();
         out.println();
-        out.println("From the spec's initialisation (" + specStart(result) + "):");
+        prose(out, "From the spec's initialisation (" + specStart(result) + "):");
         out.println("  loss " + lossChange(spec));
         List<ParameterClass> classes = result.proof().classes();
         int width = classes.stream().limit(CLASSES_SHOWN).mapToInt(c -> label(c).length()).max().orElse(0);
@@ -54,15 +54,20 @@ public final class SimulationSummary {
         stopped(out, random);
         int parameters = result.proof().network().parameters().size();
         if (result.drawn().size() < parameters) {
-            out.println("The picture draws " + result.drawn().size() + " of the " + parameters + " parameters: each"
+            prose(out, "The picture draws " + result.drawn().size() + " of the " + parameters + " parameters: each"
                     + " class's first member, then others; the check covers them all.");
         }
-        out.println("Trained values: " + result.proof().trainableValues() + " from the spec's start (one per class that"
+        prose(out, "Trained values: " + result.proof().trainableValues() + " from the spec's start (one per class that"
                 + " moves), " + parameters + " from the random one.");
     }
 
+    /** A sentence of the summary, wrapped to the text width. */
+    public static void prose(PrintWriter out, String text) {
+        TextLines.print(out, TextLines.words("", "  ", text));
+    }
+
     /**
-     * The last line: what was checked and that it held, or what broke. The proof holds for
+     * The last sentence: what was checked and that it held, or what broke. The proof holds for
      * every data set and learning rate, so a break is a bug in netsym.
      */
     public String checkLine() {

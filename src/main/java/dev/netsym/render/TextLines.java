@@ -1,73 +1,159 @@
 package dev.netsym.render;
 
 import java.io.PrintWriter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Long expressions in plain text, broken before a + or − so each line fits; shared by the text renderers. */
-final class TextLines {
+/**
+ * Plain text kept to {@link #WIDTH} columns, for every command's output: prose broken between
+ * words, lists between items, and expressions at their shallowest operator. Only a single word,
+ * item piece or operand longer than a whole line is ever left longer.
+ */
+public final class TextLines {
+    /** The width of every line netsym prints for a person. */
+    public static final int WIDTH = 100;
+
     private TextLines() {}
 
-    /**
-     * Prints head + body, breaking before a + or − so each line fits in {@code width}: the
-     * shallowest break that still fills at least half the line wins, else the last break that
-     * fits. A break inside a function's arguments counts as deeper than one inside plain
-     * brackets, so f(a + b) stays whole where it can. Continuation lines start with
-     * {@code continuation}, two more spaces per bracket. A piece with no break point at all
-     * stays whole.
-     */
-    static void breakAtSigns(PrintWriter out, String head, String body, String continuation, int width) {
-        breakAtSigns(out, head, body, continuation, width, 0);
+    /** The words of {@code text}, the first line starting with {@code first}, the others with {@code rest}. */
+    public static List<String> words(String first, String rest, String text) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder(first);
+        boolean empty = true;
+        for (String word : text.split(" ")) {
+            if (word.isEmpty()) continue;
+            if (!empty && line.length() + 1 + word.length() > WIDTH) {
+                lines.add(line.toString());
+                line = new StringBuilder(rest);
+                empty = true;
+            }
+            if (!empty) line.append(' ');
+            line.append(word);
+            empty = false;
+        }
+        lines.add(line.toString());
+        return lines;
     }
 
-    /** As above, but a line at most {@code slack} columns too long is left whole: a break there reads worse. */
-    static void breakAtSigns(PrintWriter out, String head, String body, String continuation, int width, int slack) {
-        if (head.length() + body.length() <= width + slack) {
-            out.println(head + body);
-            return;
+    /**
+     * Items separated by {@code gap}, a line broken only between items; an item too long for a
+     * line of its own is broken as an expression ({@link #expression}).
+     */
+    public static List<String> items(String first, String rest, List<String> items, String gap) {
+        List<String> lines = new ArrayList<>();
+        String indent = first;
+        StringBuilder line = new StringBuilder(first);
+        for (String item : items) {
+            boolean empty = line.length() == indent.length();
+            if (!empty && line.length() + gap.length() + item.length() > WIDTH) {
+                lines.add(line.toString());
+                indent = rest;
+                line = new StringBuilder(rest);
+                empty = true;
+            }
+            if (empty && indent.length() + item.length() > WIDTH) {
+                List<String> broken = expression(indent, item, rest + "    ");
+                lines.addAll(broken.subList(0, broken.size() - 1));
+                line = new StringBuilder(broken.get(broken.size() - 1));
+                indent = rest;
+                continue;
+            }
+            if (!empty) line.append(gap);
+            line.append(item);
         }
-        List<int[]> breaks = new ArrayList<>(); // {position of the space before the sign, weight, brackets}
+        if (line.length() > indent.length() || lines.isEmpty()) lines.add(line.toString());
+        return lines;
+    }
+
+    /**
+     * head + body, broken where the body's structure allows: before a + or −, a = or a spaced
+     * ·, after a comma that ends an item, or before a product's ·. The break nearest the top of
+     * the expression wins (a break inside a function's arguments counts as deeper than one inside
+     * plain brackets, and a product's · as a little deeper than a sum's sign), preferring breaks
+     * that fill at least half the line, then the last that fits. Continuation lines start with
+     * {@code continuation}, two more spaces per open bracket.
+     */
+    public static List<String> expression(String head, String body, String continuation) {
+        List<String> lines = new ArrayList<>();
+        if (head.length() + body.length() <= WIDTH) {
+            lines.add(head + body);
+            return lines;
+        }
+        List<Break> breaks = breaks(body);
+        String prefix = head;
+        int start = 0;
+        while (prefix.length() + body.length() - start > WIDTH) {
+            int room = WIDTH - prefix.length();
+            Break best = null;
+            boolean bestFillsHalf = false;
+            for (Break candidate : breaks) {
+                int used = candidate.end - start;
+                if (candidate.end <= start || used > room || used <= 0) continue;
+                boolean fillsHalf = used >= room / 2;
+                boolean better = best == null
+                        || (fillsHalf && !bestFillsHalf)
+                        || (fillsHalf == bestFillsHalf && candidate.weight <= best.weight);
+                if (better) {
+                    best = candidate;
+                    bestFillsHalf = fillsHalf;
+                }
+            }
+            if (best == null) break;
+            lines.add(prefix + body.substring(start, best.end));
+            start = best.next;
+            prefix = continuation + "  ".repeat(best.brackets);
+        }
+        lines.add(prefix + body.substring(start));
+        return lines;
+    }
+
+    /** Prints the lines. */
+    public static void print(PrintWriter out, List<String> lines) {
+        lines.forEach(out::println);
+    }
+
+    /** Prints head + body broken as {@link #expression} does. */
+    static void breakAtSigns(PrintWriter out, String head, String body, String continuation) {
+        print(out, expression(head, body, continuation));
+    }
+
+    /** Where a line may end ({@code end}, exclusive), where the next begins, and how deep that is. */
+    private record Break(int end, int next, int weight, int brackets) {}
+
+    /** How much deeper a function's brackets count than plain ones when choosing a break. */
+    private static final int CALL_WEIGHT = 3;
+    /** Weights are doubled so that a product's · can sit between two bracket depths. */
+    private static final int DEPTH = 2;
+    private static final int PRODUCT = 1;
+
+    private static List<Break> breaks(String body) {
+        List<Break> breaks = new ArrayList<>();
         int weight = 0;
         int brackets = 0;
-        java.util.ArrayDeque<Integer> opened = new java.util.ArrayDeque<>();
+        ArrayDeque<Integer> opened = new ArrayDeque<>();
         for (int i = 0; i < body.length(); i++) {
             char c = body.charAt(i);
-            if (c == '(') {
-                boolean call = i > 0 && (Character.isLetterOrDigit(body.charAt(i - 1)) || body.charAt(i - 1) == '′'
-                        || body.charAt(i - 1) == '\'');
+            if (c == '(' || c == '{') {
+                char before = i > 0 ? body.charAt(i - 1) : ' ';
+                boolean call = c == '(' && (Character.isLetterOrDigit(before) || before == '′' || before == '\'');
                 int w = call ? CALL_WEIGHT : 1;
                 opened.push(w);
                 weight += w;
                 brackets++;
-            } else if (c == ')' && !opened.isEmpty()) {
+            } else if ((c == ')' || c == '}') && !opened.isEmpty()) {
                 weight -= opened.pop();
                 brackets--;
             } else if (c == ' ' && i > 0 && i + 2 < body.length() && body.charAt(i + 2) == ' '
-                    && "+-−".indexOf(body.charAt(i + 1)) >= 0) {
-                breaks.add(new int[] {i, weight, brackets});
+                    && "+-−=·".indexOf(body.charAt(i + 1)) >= 0) {
+                int extra = body.charAt(i + 1) == '·' ? PRODUCT : 0;
+                breaks.add(new Break(i, i + 1, DEPTH * weight + extra, brackets));
+            } else if (c == ',' && i + 1 < body.length() && body.charAt(i + 1) == ' ') {
+                breaks.add(new Break(i + 1, i + 2, DEPTH * weight, brackets));
+            } else if (c == '·' && i > 0 && body.charAt(i - 1) != ' ') {
+                breaks.add(new Break(i, i, DEPTH * weight + PRODUCT, brackets));
             }
         }
-        String prefix = head;
-        int start = 0;
-        while (prefix.length() + body.length() - start > width) {
-            int room = width - prefix.length();
-            int[] best = null;
-            for (int[] candidate : breaks) {
-                int used = candidate[0] - start;
-                if (candidate[0] <= start || used > room) continue;
-                boolean fillsHalf = used >= room / 2;
-                if (best == null || (fillsHalf && candidate[1] <= best[1]) || (!fillsHalf && best[0] - start < room / 2)) {
-                    best = candidate;
-                }
-            }
-            if (best == null) break;
-            out.println(prefix + body.substring(start, best[0]));
-            start = best[0] + 1;
-            prefix = continuation + "  ".repeat(best[2]);
-        }
-        out.println(prefix + body.substring(start));
+        return breaks;
     }
-
-    /** How much deeper a function's brackets count than plain ones when choosing a break. */
-    private static final int CALL_WEIGHT = 3;
 }

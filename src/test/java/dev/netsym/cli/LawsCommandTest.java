@@ -28,8 +28,9 @@ class LawsCommandTest {
         assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertEquals("", r.err());
         assertTrue(r.out().contains("Count: 4 independent conservation laws, for every dataset, on one activation region"), r.out());
+        // Wrapped to 100 columns before the last term.
         assertTrue(r.out().contains("for each k in {1, 2, 3, 4}: W_h[k,1]^2 + W_h[k,2]^2 + W_h[k,3]^2 - W_out[1,k]^2"
-                + " - W_out[2,k]^2 + b_h[k]^2"), r.out());
+                + " - W_out[2,k]^2\n      + b_h[k]^2\n"), r.out());
         assertTrue(r.out().contains("Complete: yes"), r.out());
         CliRun json = CliRun.of("laws", "--format", "json", p.toString());
         assertTrue(json.out().contains("\"count\": 4,") && json.out().contains("\"complete\": true")

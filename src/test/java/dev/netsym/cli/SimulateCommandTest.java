@@ -16,9 +16,12 @@ import org.w3c.dom.Document;
 class SimulateCommandTest {
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    private static String lastLine(String out) {
+    /** The closing sentence (checked: or violated:), its wrapped lines joined again. */
+    private static String checkSentence(String out) {
         List<String> lines = out.lines().toList();
-        return lines.get(lines.size() - 1);
+        int first = lines.size() - 1;
+        while (first > 0 && lines.get(first).startsWith("  ")) first--;
+        return String.join(" ", lines.subList(first, lines.size()).stream().map(String::strip).toList());
     }
 
     @Test
@@ -30,7 +33,7 @@ class SimulateCommandTest {
         byte[] bytes = Files.readAllBytes(png);
         assertTrue(bytes.length > 10_000, "a picture, not an empty file: " + bytes.length);
         assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, 8));
-        assertTrue(lastLine(r.out()).startsWith(
+        assertTrue(checkSentence(r.out()).startsWith(
                 "checked: 4 classes stayed equal and 0 frozen parameters stayed put over 40 steps"), r.out());
         assertTrue(r.out().contains("c3 w5, w6, w7, w8"), r.out());
         assertTrue(r.out().contains("Trained values: 4 from the spec's start"), r.out());
@@ -53,7 +56,7 @@ class SimulateCommandTest {
         // Rotated axis labels are drawn as outlines; the horizontal ones are text.
         assertTrue(text.contains(">step<") && text.contains("initialisation: numbers as written; random ones from N(0, 0.289²)"),
                 "labelled axes and runs");
-        assertTrue(lastLine(r.out()).startsWith(
+        assertTrue(checkSentence(r.out()).startsWith(
                 "checked: 0 classes stayed equal and 32 frozen parameters stayed put over 30 steps"), r.out());
 
         // The same seed draws the same picture; another seed other values.
@@ -100,7 +103,7 @@ class SimulateCommandTest {
         assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertTrue(r.out().contains("stopped after"), r.out());
         assertTrue(r.out().contains("a smaller --rate keeps them finite"), r.out());
-        assertTrue(lastLine(r.out()).startsWith("checked: 0 classes stayed equal"), r.out());
+        assertTrue(checkSentence(r.out()).startsWith("checked: 0 classes stayed equal"), r.out());
         assertTrue(Files.size(dir.resolve("cubic.png")) > 1000);
     }
 
@@ -109,7 +112,7 @@ class SimulateCommandTest {
         Path png = dir.resolve("experts.png");
         CliRun r = CliRun.of("simulate", "examples/onnx/experts.onnx", "--steps", "20", "-o", png.toString());
         assertEquals(ExitCodes.OK, r.exitCode(), r.err());
-        assertTrue(lastLine(r.out()).matches("checked: [1-9][0-9]* classes stayed equal and .*"), r.out());
+        assertTrue(checkSentence(r.out()).matches("checked: [1-9][0-9]* classes stayed equal and .*"), r.out());
         assertTrue(Files.size(png) > 1000);
     }
 
@@ -122,7 +125,7 @@ class SimulateCommandTest {
     void aBiasBeforeABatchNormStaysPutUpToRounding(@TempDir Path dir) throws Exception {
         CliRun r = CliRun.of("simulate", "examples/onnx/cnn_bn.onnx", "-o", dir.resolve("bn.svg").toString());
         assertEquals(ExitCodes.OK, r.exitCode(), r.out() + r.err());
-        assertTrue(lastLine(r.out()).startsWith("checked: 0 classes stayed equal and 4 frozen parameters stayed put over 200 steps"), r.out());
+        assertTrue(checkSentence(r.out()).startsWith("checked: 0 classes stayed equal and 4 frozen parameters stayed put over 200 steps"), r.out());
     }
 
     @Test
@@ -157,7 +160,7 @@ class SimulateCommandTest {
         CliRun unwritable = CliRun.of("simulate", spec, "--steps", "2", "-o", dir.resolve("no/such/dir.svg").toString());
         assertEquals(ExitCodes.CANNOT_WRITE, unwritable.exitCode(), unwritable.toString());
         assertTrue(unwritable.err().contains("cannot write"), unwritable.err());
-        assertTrue(lastLine(unwritable.out()).startsWith("checked: "), "the check is still reported");
+        assertTrue(checkSentence(unwritable.out()).startsWith("checked: "), "the check is still reported");
     }
 
     @Test

@@ -46,7 +46,7 @@ class DerivationAdjointRenderTest {
         assertTrue(text.contains("  h1[j] = tanh(W_h1[j,1]·x[1] + W_h1[j,2]·x[2] + … + W_h1[j,12]·x[12])"), text);
         assertTrue(text.contains("--param NAME shows any parameter in full"), text);
         assertFalse(text.contains("W_h2[3,1]"), text);
-        for (String line : text.split("\n")) assertTrue(line.length() <= DerivationTextRenderer.WIDTH, line);
+        for (String line : text.split("\n")) assertTrue(line.length() <= TextLines.WIDTH, line);
     }
 
     @Test

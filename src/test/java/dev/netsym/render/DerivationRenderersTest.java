@@ -63,7 +63,7 @@ class DerivationRenderersTest {
                 """), text);
         assertTrue(text.contains("Gradients of y, at the initialisation (every parameter = a)"), text);
         assertFalse(text.contains("relu"));
-        for (String line : text.split("\n")) assertTrue(line.length() <= DerivationTextRenderer.WIDTH, line);
+        for (String line : text.split("\n")) assertTrue(line.length() <= TextLines.WIDTH, line);
     }
 
     @Test
@@ -88,7 +88,7 @@ class DerivationRenderersTest {
         Derivation wide = Derivation.of(Cs231nNetworks.identityActivation(new Init.Random(),
                 "first_input_feature", "second_input_feature"), DerivationOptions.defaults(), engine);
         String text = text(wide);
-        for (String line : text.split("\n")) assertTrue(line.length() <= DerivationTextRenderer.WIDTH, line);
+        for (String line : text.split("\n")) assertTrue(line.length() <= TextLines.WIDTH, line);
         assertTrue(text.contains("""
                     = w9·(w5·(w1·first_input_feature + w3·second_input_feature)
                         + w7·(w2·first_input_feature + w4·second_input_feature))

@@ -1,0 +1,75 @@
+package dev.netsym.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netsym.render.TextLines;
+import dev.netsym.robust.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every command's text on every example, as a user reads it in a terminal: no line wider than the text width. */
+class TextWidthTest {
+    static Stream<String> examples() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("examples"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".net")).sorted().toList().stream();
+        }
+    }
+
+    /** Standard output only: a diagnostic on stderr stays one line, whatever its length, for tools that read it. */
+    private static void fits(String... args) {
+        CliRun r = CliRun.of(args);
+        r.out().lines().forEach(line -> assertTrue(line.length() <= TextLines.WIDTH,
+                String.join(" ", args) + ": a line of " + line.length() + " characters:\n" + line));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void proveDeriveCheckAndLawsFit(String example) {
+        String file = "examples/" + example;
+        fits("prove", file);
+        fits("derive", file);
+        fits("check", file);
+        fits("laws", file);
+    }
+
+    static Stream<String> onnxExamples() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("examples/onnx"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".onnx")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("onnxExamples")
+    void onnxProveAndDeriveFit(String example) {
+        fits("prove", "examples/onnx/" + example);
+        fits("derive", "examples/onnx/" + example);
+    }
+
+    @Test
+    void simulateFits(@TempDir Path dir) {
+        fits("simulate", "--steps", "5", "-o", dir.resolve("a.svg").toString(), "examples/identical-experts.net");
+        fits("simulate", "--steps", "5", "-o", dir.resolve("b.svg").toString(), "examples/lenet-constant.net");
+    }
+
+    @Test
+    void breaksAtTheShallowestOperator() {
+        // A product of two bracketed factors breaks between them, not inside tanh's arguments.
+        String body = "(tanh(c1·x[1] + c2·x[2] + c3·x[3]) − t[1])·(1 − tanh(c1·x[1] + c2·x[2] + c3·x[3])²)·x[1]";
+        List<String> lines = TextLines.expression("    on the subspace, ∂L/∂E1[1,1] = ", body, "        ");
+        assertTrue(lines.size() == 2 && lines.get(1).startsWith("        ·(1 − tanh("), String.join("\n", lines));
+        // A chain of equalities breaks before an =.
+        String chain = String.join(" = ", java.util.Collections.nCopies(14, "∂L/∂A[1,1]")) + " = 0";
+        lines = TextLines.expression("    ", chain, "        ");
+        assertTrue(lines.size() > 1, String.join("\n", lines));
+        for (String line : lines.subList(1, lines.size())) assertTrue(line.startsWith("        = "), line);
+        // The pieces are the whole: nothing lost or doubled.
+        String joined = String.join(" ", lines.stream().map(String::strip).toList());
+        assertTrue(joined.equals(chain), joined);
+    }
+}
