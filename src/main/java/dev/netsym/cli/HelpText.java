@@ -1,5 +1,6 @@
 package dev.netsym.cli;
 
+import dev.netsym.render.TextLines;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,7 +12,6 @@ import java.util.Locale;
  * footer of examples.
  */
 final class HelpText {
-    private static final int WIDTH = 100;
     /** Before every row of a table. */
     private static final String INDENT = "  ";
     /** Room for "-o, " before the long names, so that long names line up. */
@@ -99,21 +99,9 @@ final class HelpText {
         return option.shortName() != null ? option.shortName() : option.longName();
     }
 
-    /** The words after the lead, broken before WIDTH columns; later lines start after indent spaces. */
+    /** The words after the lead, broken before the text width; later lines start after indent spaces. */
     private static void appendWrapped(StringBuilder help, String lead, String text, int indent) {
-        StringBuilder line = new StringBuilder(lead);
-        boolean lineHasWords = false;
-        for (String word : text.split(" ")) {
-            if (lineHasWords && line.length() + 1 + word.length() > WIDTH) {
-                help.append(line).append('\n');
-                line = new StringBuilder(" ".repeat(indent));
-                lineHasWords = false;
-            }
-            if (lineHasWords) line.append(' ');
-            line.append(word);
-            lineHasWords = true;
-        }
-        help.append(line).append('\n');
+        for (String line : TextLines.words(lead, " ".repeat(indent), text)) help.append(line).append('\n');
     }
 
     private static String pad(String text, int width) {
