@@ -56,7 +56,8 @@ class AssumedSignsDisplayTest {
         assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         assertTrue(r.out().contains("      h1 = 0, since a·(x1 + x2) ≤ 0 under the assumptions\n"), r.out());
         assertTrue(r.out().contains("      h2 = relu(c1·x1 + c2·x2)\n"), r.out());
-        assertTrue(r.out().contains("    ∂y/∂v1 = ∂y/∂w1 = ∂y/∂w2 = 0,    [structural (local lemma)]\n"), r.out());
+        assertTrue(r.out().contains("    ∂y/∂v1 = ∂y/∂w1 = ∂y/∂w2 = 0, since a·(x1 + x2) ≤ 0 under the assumptions\n"
+                + "        [structural (local lemma)]\n"), r.out());
         // v2 started at a too, but v1, w1 and w2 never move: no "as do all 4 that started there".
         assertTrue(r.out().contains("  v2 moves (round 1)\n"), r.out());
     }
