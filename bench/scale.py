@@ -105,8 +105,9 @@ def gpt_point(layers, width):
 # (layers, width): 1.27M, 1.87M, 3.75M, 7.45M | 15.3M, 32.5M, 61.6M, 123.7M weights
 GROWTH_QUICK = [gpt_point(1, 128), gpt_point(4, 128), gpt_point(3, 192), gpt_point(4, 256)]
 GROWTH_FULL = GROWTH_QUICK + [gpt_point(7, 320), gpt_point(8, 448), gpt_point(10, 576), gpt_point(12, 768)]
-# What the element-wise engine reaches today: L 2, 2 heads, V = 2d, T = 4; 1,920, 7,168, 27,648, 108,544 weights
-GROWTH_SMALL = [M.GptShape(2, d, 2, 2 * d, 4) for d in (8, 16, 32, 64, 96, 128)]
+# What the element-wise engine reaches today: L 2, 2 heads, V = 2d, T = 4; d 8 to 208: 1,920, 7,168, 27,648,
+# 108,544, 242,688, 430,080, 964,608 and 1,131,520 weights
+GROWTH_SMALL = [M.GptShape(2, d, 2, 2 * d, 4) for d in (8, 16, 32, 64, 96, 128, 192, 208)]
 
 
 # ------------------------------------------------------------------------------------ netsym runs

@@ -48,12 +48,17 @@ final class ModelBuilder {
     static final int MAX_SIZE = 1_000_000;
     /**
      * The most elements a spec may expand into (vector elements, layer units, dense weights, the
-     * terms of sum(...), parameters selected by init and lr lines). A dense weight with its init
-     * costs two elements, so networks of up to about 6 million weights are read (a proof of 5.9
-     * million took 83 s and 5.9 GB, within the default heap of a 24 GB machine; a GPT of 430,080
-     * weights, 10.4 million elements, 38 s and 2.8 GB), while a one-line spec cannot ask for billions.
+     * terms of sum(...) and of products, parameters selected by init and lr lines), a parameter
+     * counting {@link #PARAMETER_SURCHARGE} more: measured, a proof spends about 150 bytes per
+     * element and 700 more per parameter. A dense weight with its init costs six, so networks of
+     * up to about 6 million weights are read (5.9 million prove in 83 s and 5.9 GB, within the
+     * default heap of a 24 GB machine), and the GPT shape of bench/ to width 208 (1.1 million
+     * weights; width 224, 1.3 million, proves in 89 s and 5.4 GB), while a one-line spec cannot ask
+     * for billions.
      */
-    static final long MAX_ELEMENTS = 12_000_000;
+    static final long MAX_ELEMENTS = 36_000_000;
+    /** What a parameter costs beyond the elements that hold it: its share of a proof's memory. */
+    static final int PARAMETER_SURCHARGE = 4;
 
     private final List<Diagnostic> diagnostics;
 
@@ -336,7 +341,7 @@ final class ModelBuilder {
     private void declareParameter(VectorDeclContext v) {
         String name = v.ident().getText();
         int[] shape = declaredShape(v);
-        if (shape == null || !claimName(name, pos(v), "parameter") || !charge(2L * Tensor.size(shape), v)) return;
+        if (shape == null || !claimName(name, pos(v), "parameter") || !charge((2L + PARAMETER_SURCHARGE) * Tensor.size(shape), v)) return;
         declaredParameters.put(name, shape);
         if (shape.length == 0) {
             noteParameter(name, pos(v));
@@ -441,7 +446,8 @@ final class ModelBuilder {
         }
         Layer layer = new Layer(name, size, dense.source, sourceSize, dense.bias, pos(l.ident()));
         // Every unit gets its own copy of the expression and one term per source element.
-        if (!charge((long) size * (sourceSize + 1 + tokenCount(l.sum())), l.ident())) return;
+        long weights = (long) size * (sourceSize + (dense.bias ? 1 : 0));
+        if (!charge((long) size * (sourceSize + 1 + tokenCount(l.sum())) + PARAMETER_SURCHARGE * weights, l.ident())) return;
         layers.add(layer);
         layerSources.put(layer, l);
         int before = diagnostics.size();
@@ -1655,7 +1661,8 @@ final class ModelBuilder {
         if (elements <= MAX_ELEMENTS) return true;
         overBudget = true;
         error(at, "the spec is too large: it expands to more than " + MAX_ELEMENTS
-                + " elements (vector elements, units, weights, terms of sums and initialised parameters)");
+                + " elements (vector elements, units, terms of sums and products, initialised parameters, and "
+                + PARAMETER_SURCHARGE + " more for each parameter, for the memory a proof spends on it)");
         return false;
     }
 

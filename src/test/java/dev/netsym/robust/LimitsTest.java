@@ -114,17 +114,18 @@ class LimitsTest {
 
     @Test
     void expansionBeyondTheBudgetIsRefused() throws Exception {
-        String tooLarge = ": error: the spec is too large: it expands to more than 12000000 elements";
-        // 4001 x 3000 weights: each size is allowed, the product is not.
+        String tooLarge = ": error: the spec is too large: it expands to more than 36000000 elements";
+        // 4001 x 3000 weights: each size is allowed, the product is not (a weight counts five).
         assertRefused("input x[3000]\nlayer h[4001] = dense(x)\nobjective sum(h)\n", tooLarge);
-        // Many vectors each within the size limit.
-        assertRefused("input a[900000], b[900000], c[900000], d[900000], e[900000], f[900000], g[900000],"
-                + " h[900000], i[900000], j[900000], k[900000], l[900000], m[900000], n[900000]\n"
-                + "y = w*a[1]\nobjective y\n", tooLarge);
+        // Many tensors each within the size limit: seven declared parameters of a million (each
+        // element counts six), which their 7 million elements alone would not pass.
+        String params = java.util.stream.IntStream.range(0, 7).mapToObj(i -> "W" + i + "[1000,1000]")
+                .collect(java.util.stream.Collectors.joining(", "));
+        assertRefused("input x\nparam " + params + "\nobjective x*sum(W0)\n", tooLarge);
         // Every init line walks every parameter.
         StringBuilder inits = new StringBuilder("input x\ny = ");
         for (int i = 0; i < 20_000; i++) inits.append(i == 0 ? "" : " + ").append("w").append(i).append("*x");
-        inits.append("\nobjective y\n").append("init all = 0\n".repeat(800));
+        inits.append("\nobjective y\n").append("init all = 0\n".repeat(1_900));
         assertRefused(inits.toString(), tooLarge);
     }
 
@@ -133,9 +134,9 @@ class LimitsTest {
         // 4x512 @ 512x512 writes 1M terms (its operands' sizes multiplied would be 537M)
         CliRun run = assertAccepted("input X[4,512]\nparam W[512,512]\nY = X @ W\nobjective sum(Y)\n");
         assertTrue(run.out().contains("parameters   262144: "), run::toString);
-        // 100x100 @ 100x1300 writes 13M terms: over the budget at A, and B, which uses A, reports
+        // 100x100 @ 100x4000 writes 40M terms: over the budget at A, and B, which uses A, reports
         // nothing of its own (A has no shape to complain about)
-        String spec = "input X[100,100]\nparam W[100,1300], g[1300], b[1300]\n"
+        String spec = "input X[100,100]\nparam W[100,4000], g[4000], b[4000]\n"
                 + "A = tanh(X) @ W\nB = layer_norm(A, g, b)\nobjective sum(B)\n";
         CliRun refused = assertRefused(spec, ":3:15: error: the spec is too large");
         assertEquals(1, refused.err().lines().count(), refused::toString);
