@@ -442,7 +442,7 @@ def main():
             rows = big_models(args, out, which)
             print("\nThe models (batch 1; PyTorch step = forward + backward, no optimiser update; wall / f64 only for ok)")
             print_table(rows)
-        for series, title in (("growth-small", "at 2 layers, d 8 to 128"), ("growth", "by depth and width")):
+        for series, title in (("growth-small", "at 2 layers, d 8 to 208"), ("growth", "by depth and width")):
             if series not in which:
                 continue
             shapes = GROWTH_SMALL if series == "growth-small" else GROWTH_FULL if args.full else GROWTH_QUICK
