@@ -68,11 +68,12 @@ public final class TextLines {
 
     /**
      * head + body, broken where the body's structure allows: before a + or −, a = or a spaced
-     * ·, after a comma that ends an item, or before a product's ·. The break nearest the top of
-     * the expression wins (a break inside a function's arguments counts as deeper than one inside
-     * plain brackets, and a product's · as a little deeper than a sum's sign), preferring breaks
-     * that fill at least half the line, then the last that fits. Continuation lines start with
-     * {@code continuation}, two more spaces per open bracket.
+     * ·, after a comma that ends an item, or before a product's ·. Of the ways to break it so
+     * that every line fits, the one with the shallowest breaks wins (a break inside a function's
+     * arguments counts as deeper than one inside plain brackets, and a product's · as a little
+     * deeper than a sum's sign), then the one with the fewest lines, then the one with the most
+     * even lines. Continuation lines start with {@code continuation}, two more spaces per open bracket.
+     * When no way fits (an operand longer than a line), the longest fitting break is taken each time.
      */
     public static List<String> expression(String head, String body, String continuation) {
         List<String> lines = new ArrayList<>();
@@ -81,31 +82,88 @@ public final class TextLines {
             return lines;
         }
         List<Break> breaks = breaks(body);
+        List<Break> chosen = fewestAndShallowest(head, body, continuation, breaks);
+        if (chosen == null) chosen = greedy(head, body, continuation, breaks);
         String prefix = head;
         int start = 0;
-        while (prefix.length() + body.length() - start > WIDTH) {
-            int room = WIDTH - prefix.length();
-            Break best = null;
-            boolean bestFillsHalf = false;
-            for (Break candidate : breaks) {
-                int used = candidate.end - start;
-                if (candidate.end <= start || used > room || used <= 0) continue;
-                boolean fillsHalf = used >= room / 2;
-                boolean better = best == null
-                        || (fillsHalf && !bestFillsHalf)
-                        || (fillsHalf == bestFillsHalf && candidate.weight <= best.weight);
-                if (better) {
-                    best = candidate;
-                    bestFillsHalf = fillsHalf;
-                }
-            }
-            if (best == null) break;
-            lines.add(prefix + body.substring(start, best.end));
-            start = best.next;
-            prefix = continuation + "  ".repeat(best.brackets);
+        for (Break b : chosen) {
+            lines.add(prefix + body.substring(start, b.end));
+            start = b.next;
+            prefix = continuation + "  ".repeat(b.brackets);
         }
         lines.add(prefix + body.substring(start));
         return lines;
+    }
+
+    /**
+     * What a layout costs: each unit of a break's depth more than a line, each line more than
+     * any line's empty columns squared (all lines but the last), which keeps lines even.
+     */
+    private static final long DEEPER = 100_000;
+    private static final long LINE = 20_000;
+
+    /** The breaks of the cheapest layout whose lines all fit, or null when there is none. */
+    private static List<Break> fewestAndShallowest(String head, String body, String continuation, List<Break> breaks) {
+        int n = breaks.size();
+        // State k < n: a line starts after break k; state n: the first line, after the head.
+        long[] cost = new long[n + 1];
+        int[] previous = new int[n + 1];
+        java.util.Arrays.fill(cost, Long.MAX_VALUE);
+        cost[n] = 0;
+        long best = Long.MAX_VALUE;
+        int last = -1;
+        for (int from = -1; from < n; from++) {
+            int state = from < 0 ? n : from;
+            if (cost[state] == Long.MAX_VALUE) continue;
+            int start = from < 0 ? 0 : breaks.get(from).next;
+            int room = WIDTH - (from < 0 ? head.length() : continuation.length() + 2 * breaks.get(from).brackets);
+            if (body.length() - start <= room && cost[state] + LINE < best) {
+                best = cost[state] + LINE;
+                last = state;
+            }
+            for (int to = from + 1; to < n; to++) {
+                Break b = breaks.get(to);
+                int used = b.end - start;
+                if (used > room) break;
+                if (used <= 0) continue;
+                long empty = room - used;
+                long c = cost[state] + LINE + DEEPER * b.weight + empty * empty;
+                if (c < cost[to]) {
+                    cost[to] = c;
+                    previous[to] = state;
+                }
+            }
+        }
+        if (last < 0) return null;
+        List<Break> chosen = new ArrayList<>();
+        for (int state = last; state != n; state = previous[state]) chosen.add(0, breaks.get(state));
+        return chosen;
+    }
+
+    /** Line by line, the furthest break that fits; a piece with no break that fits stays whole. */
+    private static List<Break> greedy(String head, String body, String continuation, List<Break> breaks) {
+        List<Break> chosen = new ArrayList<>();
+        String prefix = head;
+        int start = 0;
+        while (prefix.length() + body.length() - start > WIDTH) {
+            Break next = null;
+            for (Break b : breaks) {
+                if (b.end > start && b.end - start <= WIDTH - prefix.length()) next = b;
+            }
+            if (next == null) {
+                for (Break b : breaks) {
+                    if (b.end > start) {
+                        next = b;
+                        break;
+                    }
+                }
+            }
+            if (next == null) break;
+            chosen.add(next);
+            start = next.next;
+            prefix = continuation + "  ".repeat(next.brackets);
+        }
+        return chosen;
     }
 
     /** Prints the lines. */

@@ -68,6 +68,12 @@ class TextWidthTest {
         lines = TextLines.expression("    ", chain, "        ");
         assertTrue(lines.size() > 1, String.join("\n", lines));
         for (String line : lines.subList(1, lines.size())) assertTrue(line.startsWith("        = "), line);
+        // A sum of long terms breaks between terms, never inside one to save a line, and evenly.
+        String sum = "y[1] = c1·c21·tanh(c9·x[1] + c10·x[2] + c11·x[3]) + c2·c22·tanh(c12·x[1] + c13·x[2] + c14·x[3])"
+                + " + c3·c23·tanh(c15·x[1] + c16·x[2] + c17·x[3]) + c4·c24·tanh(c18·x[1] + c19·x[2] + c20·x[3])";
+        List<String> terms = TextLines.expression("      ", sum, "          ");
+        assertTrue(terms.size() == 4 && terms.get(0).endsWith("c11·x[3])"), String.join("\n", terms));
+        for (String line : terms.subList(1, terms.size())) assertTrue(line.startsWith("          + c"), line);
         // The pieces are the whole: nothing lost or doubled.
         String joined = String.join(" ", lines.stream().map(String::strip).toList());
         assertTrue(joined.equals(chain), joined);
