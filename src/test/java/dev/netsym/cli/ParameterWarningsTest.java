@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,10 +65,7 @@ class ParameterWarningsTest {
 
     @Test
     void noExampleGivesAWarning() throws IOException {
-        List<Path> examples;
-        try (Stream<Path> files = Files.list(Path.of("examples"))) {
-            examples = files.filter(f -> f.toString().endsWith(".net")).sorted().toList();
-        }
+        List<Path> examples = dev.netsym.robust.Examples.specs().stream().map(n -> Path.of("examples", n)).toList();
         assertTrue(examples.size() >= 9, examples::toString);
         for (Path example : examples) {
             CliRun r = CliRun.of("check", example.toString());

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netsym.render.TextLines;
 import dev.netsym.robust.CliRun;
-import java.nio.file.Files;
+import dev.netsym.robust.Examples;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,10 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every command's text on every example, as a user reads it in a terminal: no line wider than the text width. */
 class TextWidthTest {
-    static Stream<String> examples() throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("examples"))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".net")).sorted().toList().stream();
-        }
+    static List<String> examples() {
+        return Examples.specs();
     }
 
     /** Standard output only: a diagnostic on stderr stays one line, whatever its length, for tools that read it. */
@@ -38,10 +35,8 @@ class TextWidthTest {
         fits("laws", file);
     }
 
-    static Stream<String> onnxExamples() throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("examples/onnx"))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".onnx")).sorted().toList().stream();
-        }
+    static List<String> onnxExamples() {
+        return Examples.onnxModels();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -39,10 +39,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TensorTapeAgreementTest {
 
-    static Stream<String> examples() throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("examples"))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".net")).sorted().toList().stream();
-        }
+    static List<String> examples() {
+        return dev.netsym.robust.Examples.specs();
     }
 
     @ParameterizedTest

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netsym.robust.CliRun;
+import dev.netsym.robust.Examples;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,10 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * no overfull box wider than 20pt) and `netsym dot` rendered by real Graphviz.
  */
 class EveryExampleRendersTest {
-    static Stream<String> examples() throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("examples"))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".net")).sorted().toList().stream();
-        }
+    static List<String> examples() {
+        return Examples.specs();
     }
 
     private static String run(String... args) {
