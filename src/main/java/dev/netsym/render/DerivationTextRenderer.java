@@ -92,11 +92,11 @@ public final class DerivationTextRenderer {
         note("vectors are columns; W x is the matrix product, ᵀ the transpose, ⊙ the product element by element,"
                 + " 𝟙 a tensor of ones; δ_u = ∂" + matrices.name(top) + "/∂u", out);
         for (var s : form.forward()) {
-            breakAtTopLevelSigns("  " + matrices.name(s.name()) + " = ", matrices.print(s.value()), "      ", out);
+            TextLines.printExpression(out, "  " + matrices.name(s.name()) + " = ", matrices.print(s.value()), "      ");
         }
         // An objective that is a unit (objective y) is defined above already.
         if (!matrices.print(form.objective()).equals(matrices.name(top))) {
-            breakAtTopLevelSigns("  " + matrices.name(top) + " = ", matrices.print(form.objective()), "      ", out);
+            TextLines.printExpression(out, "  " + matrices.name(top) + " = ", matrices.print(form.objective()), "      ");
         }
         out.println();
         Set<Builtin> stated = EnumSet.noneOf(Builtin.class);
@@ -105,7 +105,7 @@ public final class DerivationTextRenderer {
             String lhs = step.parameter() ? matrices.partial(top, step.name()) : matrices.delta(step.name());
             String rhs = matrices.print(step.value());
             derivativeNotes(List.of(rhs), stated, out);
-            breakAtTopLevelSigns("  " + lhs + " = ", rhs, "      ", out);
+            TextLines.printExpression(out, "  " + lhs + " = ", rhs, "      ");
         }
         for (String line : MatrixFormSection.notes(form)) note(line, out);
     }
@@ -290,7 +290,7 @@ public final class DerivationTextRenderer {
             ShownExpressions.Definition def = needed.get(i);
             String head = (i == 0 ? "  where " : "        ") + printer.name(def.name()) + " = ";
             String body = def.value().omitted() ? "(" + def.value().omission() + ")" : printer.print(def.value().expr());
-            breakAtTopLevelSigns(head, body, "            ", out);
+            TextLines.printExpression(out, head, body, "            ");
         }
     }
 
@@ -339,13 +339,10 @@ public final class DerivationTextRenderer {
         String indent = " ".repeat(lhs.length());
         for (int i = 0; i < sides.size(); i++) {
             String head = (i == 0 ? lhs : indent) + " = ";
-            breakAtTopLevelSigns(head, sides.get(i), indent + "   ", out);
+            TextLines.printExpression(out, head, sides.get(i), indent + "   ");
         }
     }
 
-    private void breakAtTopLevelSigns(String head, String body, String continuation, PrintWriter out) {
-        TextLines.breakAtSigns(out, head, body, continuation);
-    }
 
     private void wrap(String text, String continuation, PrintWriter out) {
         String indent = text.substring(0, text.length() - text.stripLeading().length());

@@ -30,7 +30,7 @@ public final class LawsTextRenderer {
                 String status = g.laws().stream().allMatch(ConservationLaws.Law::proved) ? ""
                         : "  [" + LawsSentences.UNPROVED + "]";
                 String head = g.single() ? "  " : "  for each k in {" + String.join(", ", g.values()) + "}: ";
-                TextLines.breakAtSigns(out, head, g.pattern() + status, "      ");
+                TextLines.printExpression(out, head, g.pattern() + status, "      ");
             }
             for (String line : LawsSentences.proofs(laws)) prose("  ", "    ", line);
             if (laws.dependentLaws() > 0) prose("  ", "    ", LawsSentences.dependent(laws));

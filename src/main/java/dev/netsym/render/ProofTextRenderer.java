@@ -147,9 +147,8 @@ public final class ProofTextRenderer {
         for (ParameterClass c : rows) {
             String members = everything ? braces(c.signedMembers()) : shortBraces(c.signedMembers());
             String who = c.frozen() ? members + " stay at " + c.initialValue() : members + " = " + c.symbol();
-            String lhs = null;
             if (showDetails(proof, everything) && c.certificate().commonGradient().isPresent()) {
-                lhs = c.members().stream()
+                String lhs = c.members().stream()
                         .map(m -> (c.negated().contains(m) ? "−∂" : "∂") + objectiveName(proof) + "/∂" + m)
                         .collect(Collectors.joining(" = "));
                 who = lhs + " = " + show(c.certificate().commonGradient().get());
@@ -164,7 +163,7 @@ public final class ProofTextRenderer {
                 out.println("        " + label.strip());
             } else {
                 // The label ends the expression's last line; it has no operator to break at.
-                TextLines.breakAtSigns(out, "    ", who + (since.isEmpty() ? "" : ",") + label, "        ");
+                TextLines.printExpression(out, "    ", who + (since.isEmpty() ? "" : ",") + label, "        ");
                 if (!since.isEmpty()) TextLines.print(out, TextLines.words("      ", "      ", since.substring(2)));
             }
         }
@@ -211,7 +210,7 @@ public final class ProofTextRenderer {
                 String o = objectiveName(proof);
                 String lhs = s.isMove() ? "∂" + o + "/∂" + s.first()
                         : "∂" + o + "/∂" + s.first() + (s.opposite() ? " + ∂" : " − ∂") + o + "/∂" + s.second();
-                TextLines.breakAtSigns(out, "    on the subspace, " + lhs + " = ", show(s.difference().get()),
+                TextLines.printExpression(out, "    on the subspace, " + lhs + " = ", show(s.difference().get()),
                         "        ");
             }
             Witness w = s.witness();
@@ -373,7 +372,7 @@ public final class ProofTextRenderer {
         proof.details().flatMap(ProofDetails::objective).ifPresent(o -> {
             out.println("  It computes" + (proof.trainableValues() > 0 ? ", with " + classValues(proof) + "," : ""));
             where("    ", List.of(shown.of(o)));
-            TextLines.breakAtSigns(out, "      " + objectiveName(proof) + " = ", show(o), "          ");
+            TextLines.printExpression(out, "      " + objectiveName(proof) + " = ", show(o), "          ");
         });
         proof.details().flatMap(ProofDetails::skipped).ifPresent(why ->
                 wrap("  ", "   ", List.of(("(expressions not shown: " + why + ")").split(" ")), " "));
@@ -412,7 +411,7 @@ public final class ProofTextRenderer {
             ShownExpressions.Definition d = needed.get(i);
             String head = indent + (i == 0 ? "where " : "      ") + printer.name(d.name()) + " = ";
             String body = d.value().omitted() ? "(" + d.value().omission() + ")" : printer.print(d.value().expr());
-            TextLines.breakAtSigns(out, head, body, indent + "          ");
+            TextLines.printExpression(out, head, body, indent + "          ");
         }
     }
 
@@ -442,7 +441,7 @@ public final class ProofTextRenderer {
                 List<String> same = proof.unitClasses().stream().filter(g -> g.contains(u.getKey())).findFirst()
                         .orElse(List.of(u.getKey()));
                 done.addAll(same);
-                TextLines.breakAtSigns(out, "      ", String.join(" = ", same) + " = " + show(u.getValue())
+                TextLines.printExpression(out, "      ", String.join(" = ", same) + " = " + show(u.getValue())
                         + since(proof, same), "          ");
             }
         }

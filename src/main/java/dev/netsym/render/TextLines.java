@@ -172,7 +172,7 @@ public final class TextLines {
     }
 
     /** Prints head + body broken as {@link #expression} does. */
-    static void breakAtSigns(PrintWriter out, String head, String body, String continuation) {
+    static void printExpression(PrintWriter out, String head, String body, String continuation) {
         print(out, expression(head, body, continuation));
     }
 
