@@ -113,6 +113,7 @@ final class ModelBuilder {
     }
 
     SpecResult build(List<StatementContext> statements) {
+        chargeDeclarations(statements);
         for (int i = 0; i < statements.size(); i++) declare(statements.get(i), i == 0);
         if (hasErrors()) return failed();
 
@@ -254,6 +255,38 @@ final class ModelBuilder {
     }
 
     // ---- Pass 1: declarations ------------------------------------------------------------
+
+    /**
+     * Refuses a spec whose declarations alone are over the budget before any of their elements
+     * is made: otherwise the names of every element up to the last one would be made first
+     * (36 million of them take minutes and gigabytes). Each declaration weighs what pass 1
+     * charges for it; a bad size counts 0 here and is reported in pass 1.
+     */
+    private void chargeDeclarations(List<StatementContext> statements) {
+        long total = 0;
+        for (StatementContext s : statements) {
+            List<VectorDeclContext> declarations = s instanceof InputStmtContext in ? in.vectorDecl()
+                    : s instanceof TargetStmtContext t ? t.vectorDecl()
+                    : s instanceof ParamStmtContext p ? p.vectorDecl() : List.of();
+            long weight = s instanceof ParamStmtContext ? 2L + PARAMETER_SURCHARGE : 1;
+            for (VectorDeclContext v : declarations) {
+                long size = 1;
+                for (var t : v.INT()) size = Math.min(size * Math.max(0, parseIndex(t.getSymbol())), MAX_ELEMENTS + 1);
+                total = saturatingAdd(total, weight * size);
+                if (total > MAX_ELEMENTS) {
+                    charge(total, v);
+                    return;
+                }
+            }
+            if (s instanceof LayerStmtContext l) {
+                total = saturatingAdd(total, Math.max(0, parseIndex(l.INT().getSymbol())));
+                if (total > MAX_ELEMENTS) {
+                    charge(total, l.ident());
+                    return;
+                }
+            }
+        }
+    }
 
     private void declare(StatementContext s, boolean first) {
         if (s instanceof NetworkStmtContext n) {

@@ -130,6 +130,17 @@ class LimitsTest {
     }
 
     @Test
+    void declarationsPastTheBudgetAreRefusedBeforeTheirElementsAreMade() throws Exception {
+        // 41 inputs of 900,000: each within the size limit, together past the budget at the last one.
+        // Their 36 million element names took 40 s and 6 GB to make before the refusal came.
+        String inputs = java.util.stream.IntStream.range(0, 41).mapToObj(i -> "x" + i + "[900000]")
+                .collect(java.util.stream.Collectors.joining(", "));
+        CliRun refused = assertRefused("input " + inputs + "\nobjective w*x0[1]\n",
+                ":1:" + (1 + ("input " + inputs).lastIndexOf("x40")) + ": error: the spec is too large");
+        assertEquals(1, refused.err().lines().count(), refused::toString);
+    }
+
+    @Test
     void aMatrixProductIsChargedForTheTermsItWritesAndAUnitPastTheBudgetFailsAlone() throws Exception {
         // 4x512 @ 512x512 writes 1M terms (its operands' sizes multiplied would be 537M)
         CliRun run = assertAccepted("input X[4,512]\nparam W[512,512]\nY = X @ W\nobjective sum(Y)\n");
