@@ -72,7 +72,7 @@ public final class ProofTextRenderer {
             out.println(opening);
         } else {
             out.println("Theorem. From the initialisation in " + source);
-            wrap("  ", "   ", List.of(("(" + initialisation(n) + "),").split(" ")), " ");
+            prose("  ", "   ", "(" + initialisation(n) + "),");
         }
         out.println("  " + dataScope(n) + ",");
         out.println("  gradient descent keeps these parameters equal at every step:");
@@ -102,11 +102,11 @@ public final class ProofTextRenderer {
             // Tensors with nothing to say beyond "each element free" share one line.
             List<String> free = tensors.stream().filter(TensorPatterns.Summary::everyElementFree).map(TensorPatterns.Summary::name).toList();
             for (TensorPatterns.Summary t : tensors) {
-                if (free.size() < 2 || !t.everyElementFree()) wrap("    ", "      ", List.of(t.sentence().split(" ")), " ");
+                if (free.size() < 2 || !t.everyElementFree()) prose("    ", "      ", t.sentence());
             }
             if (free.size() >= 2) {
-                wrap("    ", "      ", List.of(("every element takes a value of its own in " + String.join(", ", free)
-                        + " (" + free.size() + " tensors)").split(" ")), " ");
+                prose("    ", "      ", "every element takes a value of its own in " + String.join(", ", free)
+                        + " (" + free.size() + " tensors)");
             }
         }
         if (!proof.complete()) {
@@ -117,13 +117,13 @@ public final class ProofTextRenderer {
     }
 
     private void scope(Proof proof) {
-        wrap("  ", List.of(TheoremSentences.optimiserScope(proof).split(" ")), " ");
+        prose("  ", "  ", TheoremSentences.optimiserScope(proof));
         out.println();
     }
 
     private void induction(Proof proof, boolean everything) {
         out.println("Proof, by induction on the step t.");
-        wrap("  ", "    ", List.of(("Base (t = 0): " + base(proof)).split(" ")), " ");
+        prose("  ", "    ", "Base (t = 0): " + base(proof));
         if (showDetails(proof, everything)) {
             detailedStep(proof);
         } else {
@@ -183,7 +183,7 @@ public final class ProofTextRenderer {
     private void certificateNotes(Proof proof) {
         proof.classes().stream().map(ParameterClass::certificate)
                 .filter(c -> c.kind() == Certificate.Kind.RANDOMIZED).map(Certificate::detail).distinct().findFirst()
-                .ifPresent(d -> wrap("  ", List.of(("Randomized: " + d + ".").split(" ")), " "));
+                .ifPresent(d -> prose("  ", "  ", "Randomized: " + d + "."));
         if (proof.classes().stream().anyMatch(c -> c.certificate().kind() == Certificate.Kind.STRUCTURAL)) {
             out.println("  Structural: colour refinement of the computation graph shows each class's gradients are");
             out.println("  the same expression over the same classes (valid for every input and every activation).");
@@ -244,7 +244,7 @@ public final class ProofTextRenderer {
         for (TimelineSentences.Line line : lines.subList(0, shownLines)) {
             String names = everything || line.names().size() <= 6 ? String.join(", ", line.names())
                     : abbreviate(line.names());
-            wrap("  ", "      ", List.of((names + ": " + line.description()).split(" ")), " ");
+            prose("  ", "      ", names + ": " + line.description());
         }
         if (shownLines < lines.size()) out.println("  ... and " + (lines.size() - shownLines) + " more (--full lists them)");
         out.println();
@@ -375,7 +375,7 @@ public final class ProofTextRenderer {
             TextLines.printExpression(out, "      " + objectiveName(proof) + " = ", show(o), "          ");
         });
         proof.details().flatMap(ProofDetails::skipped).ifPresent(why ->
-                wrap("  ", "   ", List.of(("(expressions not shown: " + why + ")").split(" ")), " "));
+                prose("  ", "   ", "(expressions not shown: " + why + ")"));
         if (!proof.unitClasses().isEmpty()) {
             List<String> shown = proof.unitClasses().stream()
                     .map(full ? ProofTextRenderer::braces : ProofTextRenderer::shortBraces).toList();
@@ -529,6 +529,11 @@ public final class ProofTextRenderer {
     static String abbreviate(List<String> names) {
         if (names.size() <= 6) return String.join(", ", names);
         return String.join(", ", names.subList(0, 3)) + ", ..., " + names.get(names.size() - 1);
+    }
+
+    /** Prints a sentence wrapped between its words, the first line indented by {@code indent}, the others by {@code continuation}. */
+    private void prose(String indent, String continuation, String text) {
+        TextLines.print(out, TextLines.words(indent, continuation, text));
     }
 
     /** Prints items separated by {@code gap}, wrapped to the text width. */
