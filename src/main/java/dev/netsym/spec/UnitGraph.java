@@ -21,15 +21,62 @@ import java.util.function.Consumer;
 final class UnitGraph {
     private final Map<String, Unit> units;
     private final List<Diagnostic> diagnostics;
-    /** Unit → the units its definition names, each once. */
+    /** Each unit's place in the order written. */
+    private final Map<String, Integer> position;
+    /**
+     * Unit → the units its definition names, each once; only made when some unit names a unit
+     * written after it (or itself), so that the order must be worked out.
+     */
     private final Map<String, List<String>> uses;
 
     UnitGraph(Map<String, Unit> units, List<Diagnostic> diagnostics) {
         this.units = units;
         this.diagnostics = diagnostics;
+        this.position = new HashMap<>(4 * units.size() / 3 + 16);
+        for (String name : units.keySet()) position.put(name, position.size());
+        if (namesOnlyEarlierUnits()) {
+            uses = null;
+            return;
+        }
         this.uses = new HashMap<>(4 * units.size() / 3 + 16);
         Map<Expr, List<String>> shared = new IdentityHashMap<>();
         for (Unit u : units.values()) uses.put(u.name(), unitsNamed(u.definition(), shared));
+    }
+
+    /**
+     * Whether every unit names only units written before it: then the order written is the
+     * order (the search below would give it back unchanged) and there is no cycle. Tensor
+     * statements are expanded that way, so a big network is checked in one walk, each shared
+     * value once, without the per-unit lists the search needs. A value shared by two units is
+     * checked at the first: what was written before that one was also written before the second.
+     */
+    private boolean namesOnlyEarlierUnits() {
+        Set<Expr> walked = Collections.newSetFromMap(new IdentityHashMap<>());
+        int current = 0;
+        boolean[] inOrder = {true};
+        for (Unit u : units.values()) {
+            int here = current++;
+            walk(u.definition(), walked, name -> {
+                Integer at = position.get(name);
+                if (at != null && at >= here) inOrder[0] = false;
+            });
+            if (!inOrder[0]) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Calls {@code action} on the names below {@code root}, skipping the operations already in
+     * {@code walked} (and adding the others): across calls, each shared value is walked once.
+     */
+    private static void walk(Expr root, Set<Expr> walked, Consumer<String> action) {
+        Deque<Expr> stack = new ArrayDeque<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Expr e = stack.pop();
+            if (e instanceof Expr.Ref r) action.accept(r.name());
+            else if (e.isFlat() || walked.add(e)) e.children().forEach(stack::push);
+        }
     }
 
     /**
@@ -89,6 +136,7 @@ final class UnitGraph {
 
     /** Units ordered so each comes after the units it uses; a cycle is an error naming its units. */
     List<Unit> topologicalOrder() {
+        if (uses == null) return new ArrayList<>(units.values());
         Map<String, Integer> state = new HashMap<>(); // 1 = on the current path, 2 = done
         List<Unit> order = new ArrayList<>(units.size());
         for (String start : units.keySet()) {
@@ -140,14 +188,7 @@ final class UnitGraph {
      * be unreached: the common case, everything reached, costs one pass over the units.
      */
     void warnUnreachable(Expr objective, Map<String, SourcePos> parameters) {
-        Set<String> reached = new HashSet<>();
-        Deque<String> work = new ArrayDeque<>();
-        forEachName(objective, n -> {
-            if (units.containsKey(n) && reached.add(n)) work.push(n);
-        });
-        while (!work.isEmpty()) {
-            for (String n : uses.get(work.pop())) if (reached.add(n)) work.push(n);
-        }
+        Set<String> reached = uses == null ? reachedInOrder(objective) : reachedBySearch(objective);
         int shown = 0;
         Set<String> candidates = new HashSet<>();
         for (Unit u : units.values()) {
@@ -168,5 +209,35 @@ final class UnitGraph {
                         "parameter '" + p.getKey() + "' does not affect the objective"));
             }
         }
+    }
+
+    private Set<String> reachedBySearch(Expr objective) {
+        Set<String> reached = new HashSet<>();
+        Deque<String> work = new ArrayDeque<>();
+        forEachName(objective, n -> {
+            if (units.containsKey(n) && reached.add(n)) work.push(n);
+        });
+        while (!work.isEmpty()) {
+            for (String n : uses.get(work.pop())) if (reached.add(n)) work.push(n);
+        }
+        return reached;
+    }
+
+    /**
+     * The same set when every unit names only earlier ones: from the last unit back, each unit's
+     * users come before it, so whether it is reached is known when its turn comes.
+     */
+    private Set<String> reachedInOrder(Expr objective) {
+        Set<String> reached = new HashSet<>();
+        Consumer<String> reach = n -> {
+            if (position.containsKey(n)) reached.add(n);
+        };
+        forEachName(objective, reach);
+        List<Unit> ordered = new ArrayList<>(units.values());
+        Set<Expr> walked = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = ordered.size() - 1; i >= 0; i--) {
+            if (reached.contains(ordered.get(i).name())) walk(ordered.get(i).definition(), walked, reach);
+        }
+        return reached;
     }
 }

@@ -236,6 +236,35 @@ class SpecParserTest {
     }
 
     @Test
+    void unitsWrittenInAnyOrderAreWarnedAboutAlike() {
+        // In the order written (each unit names only earlier ones) and reversed (the order is
+        // searched for): the same units and parameters are unreached.
+        List<String> statements = List.of("g = u*x", "h = u*x + v*x + z*x", "k = tanh(g)");
+        String tail = "objective k + v\ninput x\n";
+        List<String> reversed = new java.util.ArrayList<>(statements);
+        java.util.Collections.reverse(reversed);
+        for (List<String> order : List.of(statements, reversed)) {
+            SpecResult r = SpecParser.parse((String.join("\n", order) + "\n" + tail).getBytes(StandardCharsets.UTF_8));
+            assertEquals(List.of("warning: unit 'h' does not affect the objective",
+                            "warning: parameter 'z' does not affect the objective"),
+                    r.diagnostics().stream().map(d -> d.format("f").replaceFirst("^f:\\d+:\\d+: ", "")).toList(),
+                    order::toString);
+            assertEquals(List.of("g", "h", "k"), r.network().orElseThrow().units().stream().map(Unit::name).sorted().toList());
+        }
+    }
+
+    @Test
+    void unreachedElementsOfTensorStatementsAreFoundThroughTheirSharedValues() {
+        // q[1] and q[2] share q.sum; p[2] is reached from the objective, p[1] only through q.
+        SpecResult r = SpecParser.parse(("input x[2]\nparam W[2,2], V[2,2]\np = softmax(W @ x)\nq = softmax(V @ p)\n"
+                + "r = tanh(W @ x)\nobjective q[1] + p[2]\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("4:1: warning: unit 'q[2]' does not affect the objective",
+                        "5:1: warning: unit 'r[1]' does not affect the objective",
+                        "5:1: warning: unit 'r[2]' does not affect the objective"),
+                r.diagnostics().stream().map(d -> d.format("f").substring(2)).toList());
+    }
+
+    @Test
     void aLongChainAndAWideSumParseWithoutOverflow() {
         StringBuilder chain = new StringBuilder("input x\nu0 = w0*x\n");
         for (int i = 1; i <= 2000; i++) chain.append("u").append(i).append(" = tanh(w").append(i).append("*u").append(i - 1).append(")\n");
