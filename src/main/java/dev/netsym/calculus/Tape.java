@@ -475,6 +475,14 @@ public final class Tape implements GradientEngine {
          * same object to each, and it becomes one node instead of a copy per use.
          */
         final Map<Expr, Integer> compiled = new IdentityHashMap<>();
+        /**
+         * The nodes of names met lately, by the identity of their Ref: a front end hands one Ref
+         * object to every term that reads an element (a matrix product reads each one a row or a
+         * column long), and looking its name up in a map of millions was half of compiling. A
+         * name's node never changes once declared, so a remembered one stays right.
+         */
+        final Expr.Ref[] recentRefs = new Expr.Ref[1 << 16];
+        final int[] recentRefNodes = new int[1 << 16];
         boolean usesNonIntegerPowers;
 
         Compiler(Network network) {
@@ -514,8 +522,12 @@ public final class Tape implements GradientEngine {
         int compile(Expr expr, String where) {
             if (expr instanceof Expr.Num num) return constant(num.value());
             if (expr instanceof Expr.Ref ref) {
+                int slot = System.identityHashCode(ref) & (recentRefs.length - 1);
+                if (recentRefs[slot] == ref) return recentRefNodes[slot];
                 Integer node = nodeByName.get(ref.name());
                 if (node == null) throw new IllegalArgumentException("unknown name '" + ref.name() + "' in " + where);
+                recentRefs[slot] = ref;
+                recentRefNodes[slot] = node;
                 return node;
             }
             Integer known = compiled.get(expr);
