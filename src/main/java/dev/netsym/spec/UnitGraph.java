@@ -110,14 +110,7 @@ final class UnitGraph {
      * once), without recursion, visiting an object that several parts share once.
      */
     static void forEachName(Expr root, Consumer<String> action) {
-        Deque<Expr> stack = new ArrayDeque<>();
-        Set<Expr> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        stack.push(root);
-        while (!stack.isEmpty()) {
-            Expr e = stack.pop();
-            if (e instanceof Expr.Ref r) action.accept(r.name());
-            else if (e.isFlat() || seen.add(e)) e.children().forEach(stack::push);
-        }
+        walk(root, Collections.newSetFromMap(new IdentityHashMap<>()), action);
     }
 
     /** For a name, a number or an operation on those: the units named, last child first. */
