@@ -257,35 +257,34 @@ final class ModelBuilder {
     // ---- Pass 1: declarations ------------------------------------------------------------
 
     /**
-     * Refuses a spec whose declarations alone are over the budget before any of their elements
-     * is made: otherwise the names of every element up to the last one would be made first
-     * (36 million of them take minutes and gigabytes). Each declaration weighs what pass 1
-     * charges for it; a bad size counts 0 here and is reported in pass 1.
+     * Charges the declarations to the budget before pass 1 makes any of their elements: a spec
+     * whose declarations alone are over it is refused without making the names of every element
+     * up to the last one (36 million of them took 40 s and 6 GB). Each weighs what it declares
+     * (a parameter {@link #PARAMETER_SURCHARGE} more); a bad size counts 0, pass 1 says why.
      */
     private void chargeDeclarations(List<StatementContext> statements) {
-        long total = 0;
         for (StatementContext s : statements) {
             List<VectorDeclContext> declarations = s instanceof InputStmtContext in ? in.vectorDecl()
                     : s instanceof TargetStmtContext t ? t.vectorDecl()
                     : s instanceof ParamStmtContext p ? p.vectorDecl() : List.of();
             long weight = s instanceof ParamStmtContext ? 2L + PARAMETER_SURCHARGE : 1;
             for (VectorDeclContext v : declarations) {
-                long size = 1;
-                for (var t : v.INT()) size = Math.min(size * Math.max(0, parseIndex(t.getSymbol())), MAX_ELEMENTS + 1);
-                total = saturatingAdd(total, weight * size);
-                if (total > MAX_ELEMENTS) {
-                    charge(total, v);
-                    return;
-                }
+                if (!charge(weight * validSize(v.INT()), v)) return;
             }
-            if (s instanceof LayerStmtContext l) {
-                total = saturatingAdd(total, Math.max(0, parseIndex(l.INT().getSymbol())));
-                if (total > MAX_ELEMENTS) {
-                    charge(total, l.ident());
-                    return;
-                }
-            }
+            if (s instanceof LayerStmtContext l && !charge(validSize(List.of(l.INT())), l.ident())) return;
         }
+    }
+
+    /** The elements these sizes give, or 0 when pass 1 refuses them. */
+    private long validSize(List<org.antlr.v4.runtime.tree.TerminalNode> sizes) {
+        long total = 1;
+        for (var size : sizes) {
+            int n = parseIndex(size.getSymbol());
+            if (n < 1 || n > MAX_SIZE) return 0;
+            total *= n;
+            if (total > MAX_SIZE) return 0;
+        }
+        return total;
     }
 
     private void declare(StatementContext s, boolean first) {
@@ -361,7 +360,7 @@ final class ModelBuilder {
     private void declareVector(VectorDeclContext v, Map<String, SourcePos> into, String kind) {
         String name = v.ident().getText();
         int[] shape = declaredShape(v);
-        if (shape == null || !claimName(name, pos(v), kind) || !charge(Tensor.size(shape), v)) return;
+        if (shape == null || !claimName(name, pos(v), kind) || overBudget) return;
         if (shape.length == 0) {
             into.put(name, pos(v));
             return;
@@ -374,7 +373,7 @@ final class ModelBuilder {
     private void declareParameter(VectorDeclContext v) {
         String name = v.ident().getText();
         int[] shape = declaredShape(v);
-        if (shape == null || !claimName(name, pos(v), "parameter") || !charge((2L + PARAMETER_SURCHARGE) * Tensor.size(shape), v)) return;
+        if (shape == null || !claimName(name, pos(v), "parameter") || overBudget) return;
         declaredParameters.put(name, shape);
         if (shape.length == 0) {
             noteParameter(name, pos(v));
@@ -409,7 +408,7 @@ final class ModelBuilder {
     private void declareLayer(LayerStmtContext l) {
         String name = l.ident().getText();
         int size = positiveSize(l.INT().getSymbol());
-        if (size == 0 || !claimName(name, pos(l.ident()), "layer") || !charge(size, l.ident())) return;
+        if (size == 0 || !claimName(name, pos(l.ident()), "layer") || overBudget) return;
         vectors.put(name, size);
         layerStatements.add(l);
         for (int j = 1; j <= size; j++) {

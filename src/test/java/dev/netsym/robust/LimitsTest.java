@@ -138,6 +138,10 @@ class LimitsTest {
         CliRun refused = assertRefused("input " + inputs + "\nobjective w*x0[1]\n",
                 ":1:" + (1 + ("input " + inputs).lastIndexOf("x40")) + ": error: the spec is too large");
         assertEquals(1, refused.err().lines().count(), refused::toString);
+        // A tensor past the per-tensor limit is that limit's error alone, not also the budget's.
+        CliRun tooBig = assertRefused("input x\nparam W[1000000,1000]\nobjective x*sum(W)\n",
+                ":2:7: error: a tensor may have at most 1000000 elements");
+        assertEquals(1, tooBig.err().lines().count(), tooBig::toString);
     }
 
     @Test
