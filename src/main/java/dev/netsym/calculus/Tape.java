@@ -479,10 +479,11 @@ public final class Tape implements GradientEngine {
          * The nodes of names met lately, by the identity of their Ref: a front end hands one Ref
          * object to every term that reads an element (a matrix product reads each one a row or a
          * column long), and looking its name up in a map of millions was half of compiling. A
-         * name's node never changes once declared, so a remembered one stays right.
+         * name's node never changes once declared, so a remembered one stays right. Sized by the
+         * names (at most 2^16 slots): a formula's tape of a few nodes gets a table of a few slots.
          */
-        final Expr.Ref[] recentRefs = new Expr.Ref[1 << 16];
-        final int[] recentRefNodes = new int[1 << 16];
+        final Expr.Ref[] recentRefs;
+        final int[] recentRefNodes;
         boolean usesNonIntegerPowers;
 
         Compiler(Network network) {
@@ -490,6 +491,9 @@ public final class Tape implements GradientEngine {
             int names = network.inputs().size() + network.targets().size() + network.parameters().size()
                     + network.units().size();
             nodeByName = new HashMap<>(4 * names / 3 + 16);
+            int slots = Integer.highestOneBit(Math.min(Math.max(names, 8), 1 << 15) * 2);
+            recentRefs = new Expr.Ref[slots];
+            recentRefNodes = new int[slots];
             childStart.add(0);
             dataNames.addAll(network.inputs());
             dataNames.addAll(network.targets());
